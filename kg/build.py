@@ -1,0 +1,225 @@
+"""The whole pipeline: sources -> NLP -> extraction -> RDF -> store, streaming.
+
+Articles are read lazily, unchanged ones (same content hash, same kg version and model) are
+skipped before any NLP, extraction runs in this process or in ``jobs`` worker processes
+(each loading the model once), and quads are written to the store in batches, one atomic
+graph replacement per article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import time
+from dataclasses import dataclass, field
+from typing import IO, Callable, Iterable, Iterator, Sequence
+
+from kg import __version__
+from kg.graph import GraphBuilder
+from kg.model import Article, Extraction, SourceFailure
+from kg.settings import Settings
+from kg.sources import read_sources
+from kg.store import KGStore, open_store
+
+WRITE_BATCH_ARTICLES = 32
+WRITE_BATCH_QUADS = 200_000
+
+_STATE_QUERY = """
+SELECT ?id ?hash ?version ?model WHERE {
+  GRAPH ?g {
+    ?article a kg:Article ; dcterms:identifier ?id ; kg:contentHash ?hash .
+    OPTIONAL { ?article prov:wasGeneratedBy ?run . ?run kg:kgVersion ?version ; kg:spacyModel ?model }
+  }
+}"""
+
+
+@dataclass
+class BuildSummary:
+    """What a build did; ``failures`` lists each input that could not be built."""
+
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    entities: int = 0
+    quads: int = 0
+    seconds: float = 0.0
+    failures: list[SourceFailure] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+ProgressCallback = Callable[[str, str], None]
+"""Called with ``(event, article id or path)``; event is new/updated/skipped/failed."""
+
+
+def _stored_states(store: KGStore) -> dict[str, tuple[str, str, str]]:
+    try:
+        result = store.query(_STATE_QUERY)
+    except Exception:  # an empty or new store has nothing to skip
+        return {}
+    return {
+        row[0].value: tuple(t.value if t is not None else "" for t in row[1:])  # type: ignore[misc]
+        for row in result.rows
+        if row[0] is not None
+    }
+
+
+# worker side ------------------------------------------------------------------------------------
+_worker_nlp = None
+_worker_settings: Settings | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker_nlp, _worker_settings
+    from kg.nlp import load_pipeline
+
+    _worker_settings = settings
+    _worker_nlp = load_pipeline(settings.model)
+
+
+def _extract_batch(articles: list[Article]) -> list[Extraction | SourceFailure]:
+    from kg.nlp import model_description
+
+    assert _worker_nlp is not None and _worker_settings is not None
+    return list(_extract_safely(_worker_nlp, articles, _worker_settings, model_description(_worker_nlp)))
+
+
+def _extract_safely(nlp, articles: Sequence[Article], settings: Settings, model: str) -> Iterator[Extraction | SourceFailure]:
+    """Extract a batch; if the batch fails, retry one by one so one bad article fails alone."""
+    from kg.entities import default_linker
+    from kg.extraction import extract_articles
+
+    options = dict(model=model, batch_size=settings.batch_size, max_chunk_chars=settings.max_chunk_chars,
+                   linker=default_linker(settings))
+    try:
+        yield from list(extract_articles(nlp, articles, **options))
+        return
+    except Exception:
+        if len(articles) == 1:
+            raise
+    for article in articles:
+        try:
+            yield from extract_articles(nlp, [article], **options)
+        except Exception as exc:  # report and go on: one article must not stop the build
+            yield SourceFailure(article.path or article.id, f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def extract_stream(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction | SourceFailure]:
+    """Extraction of a stream of articles, in this process or in ``settings.jobs`` workers."""
+    if settings.jobs <= 1:
+        from kg.nlp import load_pipeline, model_description
+
+        nlp = load_pipeline(settings.model)
+        model = model_description(nlp)
+        for batch in _batches(articles, settings.batch_size):
+            yield from _extract_safely(nlp, batch, settings, model)
+        return
+    context = mp.get_context("spawn")
+    with context.Pool(settings.jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+        for results in pool.imap(_extract_batch, _batches(articles, settings.batch_size)):
+            yield from results
+
+
+def build_sources(
+    sources: Sequence[str],
+    settings: Settings,
+    *,
+    store: KGStore | None = None,
+    force: bool = False,
+    progress: ProgressCallback | None = None,
+    stdin: IO[str] | None = None,
+    executor: Callable[[Iterable[Article], Settings], Iterator[Extraction | SourceFailure]] | None = None,
+) -> BuildSummary:
+    """Build (or update) the graph of every article in ``sources`` into the store."""
+    started = time.perf_counter()
+    store = store or open_store(settings)
+    summary = BuildSummary()
+    builder = GraphBuilder(settings.base_iri)
+    notify = progress or (lambda event, name: None)
+    entity_keys: set[str] = set()
+    run = executor or extract_stream
+
+    with store.writer():
+        states = _stored_states(store)
+        model_name = settings.model
+
+        def to_extract() -> Iterator[Article]:
+            for item in read_sources(sources, stdin=stdin):
+                if isinstance(item, SourceFailure):
+                    summary.failed += 1
+                    summary.failures.append(item)
+                    notify("failed", item.path)
+                    continue
+                state = states.get(item.id)
+                if (
+                    not force
+                    and state is not None
+                    and state[0] == item.content_hash
+                    and state[1] == __version__
+                    and state[2].split(" ")[0] == model_name
+                ):
+                    summary.skipped += 1
+                    summary.article_ids.append(item.id)
+                    notify("skipped", item.id)
+                    continue
+                yield item
+
+        pending: list[tuple[str, list]] = []
+        pending_quads = 0
+        now = dt.datetime.now(dt.timezone.utc)
+
+        def flush() -> None:
+            nonlocal pending, pending_quads
+            if pending:
+                store.replace_articles(pending)
+                pending, pending_quads = [], 0
+
+        for result in run(to_extract(), settings):
+            if isinstance(result, SourceFailure):
+                summary.failed += 1
+                summary.failures.append(result)
+                notify("failed", result.path)
+                continue
+            quads = builder.quads(result, now)
+            article_id = result.article.id
+            event = "updated" if article_id in states else "new"
+            setattr(summary, event, getattr(summary, event) + 1)
+            summary.quads += len(quads)
+            summary.article_ids.append(article_id)
+            entity_keys.update(e.key for e in result.entities)
+            pending.append((article_id, quads))
+            pending_quads += len(quads)
+            if len(pending) >= WRITE_BATCH_ARTICLES or pending_quads >= WRITE_BATCH_QUADS:
+                flush()
+            notify(event, article_id)
+        flush()
+
+    summary.entities = len(entity_keys)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def remove_articles(article_ids: Sequence[str], settings: Settings, store: KGStore | None = None) -> list[str]:
+    """Drop articles (their graphs and everything only they supported); return those missing."""
+    store = store or open_store(settings)
+    missing = []
+    with store.writer():
+        for article_id in article_ids:
+            if not store.remove_article(article_id):
+                missing.append(article_id)
+    return missing

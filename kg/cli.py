@@ -1,0 +1,315 @@
+"""The ``kg`` command line: a thin typer layer over the library.
+
+Each command parses its arguments, calls one library function and formats the result.
+Library errors (:class:`kg.errors.KGError`) become one line on stderr and a non-zero exit
+code; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg import __version__
+from kg.errors import KGError, StoreError
+from kg.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="kg",
+    help=(
+        "Build a knowledge graph of who did what, where and when from news articles.\n\n"
+        "Examples:\n\n"
+        "  kg build data/                 # read articles, extract, store in ./kg-data\n\n"
+        "  kg query troop-numbers         # run a bundled query\n\n"
+        "  kg export --format turtle -o graph.ttl"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True)
+out = Console(soft_wrap=True)
+_state: dict[str, Any] = {"debug": False}
+
+StoreOption = Annotated[
+    Optional[str],
+    typer.Option("--store", help="Store directory or SPARQL endpoint URL [env: KG_STORE; default: ./kg-data]."),
+]
+ConfigOption = Annotated[
+    Optional[Path], typer.Option("--config", help="TOML settings file [env: KG_CONFIG; default: ./kg.toml].")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+
+
+def settings_from(config: Path | None = None, **flags: Any) -> Settings:
+    return load_settings(config, **flags)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one line on stderr and the error class's exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KGError as exc:
+            if _state["debug"]:
+                raise
+            err.print(f"kg: error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("kg: interrupted", markup=False)
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """kg: news articles in, a queryable, linked, provenance-tracked knowledge graph out."""
+    _state["debug"] = debug
+
+
+def emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+# build ------------------------------------------------------------------------------------------
+@app.command()
+@handle_errors
+def build(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs of .txt/.jsonl, or - for stdin.")],
+    store: StoreOption = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Extraction processes.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Installed spaCy pipeline [env: KG_MODEL].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-extract unchanged articles too.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="Summary format: text or json.")] = "text",
+    quiet: QuietOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Read articles, extract entities and facts, and store one named graph per article.
+
+    Unchanged articles (same content hash) are skipped; changed ones are replaced.
+
+    Examples:
+
+      kg build data/articles/ data/feed.jsonl
+
+      kg build '../corpus/**/*.txt' --jobs 2 --store /tmp/kg
+
+      cat article.txt | kg build -
+    """
+    from kg.build import build_sources
+
+    settings = settings_from(config, store=store, jobs=jobs, model=model)
+    progress_cb, finish = _progress(quiet or fmt == "json")
+    try:
+        summary = build_sources(sources, settings, force=force, progress=progress_cb)
+    finally:
+        finish()
+    for failure in summary.failures:
+        err.print(f"kg: failed: {failure.path}: {failure.reason}", markup=False, highlight=False)
+    result = {
+        "new": summary.new, "updated": summary.updated, "skipped": summary.skipped,
+        "failed": summary.failed, "entities": summary.entities, "quads": summary.quads,
+        "seconds": round(summary.seconds, 2), "store": settings.store,
+    }
+    if fmt == "json":
+        emit_json(result)
+    elif not quiet:
+        out.print(
+            f"articles: {summary.new} new, {summary.updated} updated, {summary.skipped} skipped, "
+            f"{summary.failed} failed; entities: {summary.entities}; quads written: {summary.quads}; "
+            f"{summary.seconds:.1f} s; store: {settings.store}",
+            highlight=False,
+        )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _progress(disabled: bool) -> tuple[Callable[[str, str], None] | None, Callable[[], None]]:
+    if disabled:
+        return None, lambda: None
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(), console=err, transient=True,
+    )
+    counts = {"new": 0, "updated": 0, "skipped": 0, "failed": 0}
+    task = progress.add_task("building", counts="", total=None)
+    progress.start()
+
+    def update(event: str, name: str) -> None:
+        counts[event] = counts.get(event, 0) + 1
+        text = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+        progress.update(task, description=f"building {name[:40]}", counts=text)
+
+    return update, progress.stop
+
+
+# remove -----------------------------------------------------------------------------------------
+@app.command()
+@handle_errors
+def remove(
+    article_ids: Annotated[list[str], typer.Argument(help="Ids of the articles to drop (see 'kg stats --articles').")],
+    store: StoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Drop articles and everything only they supported.
+
+    Example:
+
+      kg remove 003_7c537a3c81279077
+    """
+    from kg.build import remove_articles
+
+    missing = remove_articles(article_ids, settings_from(config, store=store))
+    for article_id in missing:
+        err.print(f"kg: error: no article {article_id!r} in the store", markup=False)
+    if missing:
+        raise typer.Exit(1)
+
+
+# stats ------------------------------------------------------------------------------------------
+@app.command()
+@handle_errors
+def stats(
+    store: StoreOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    articles: Annotated[bool, typer.Option("--articles", help="Also list article ids.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Count articles, entities by class and quads in the store.
+
+    Example:
+
+      kg stats --format json
+    """
+    from kg.store import open_store
+
+    kg_store = open_store(settings_from(config, store=store))
+    result = kg_store.stats()
+    data: dict[str, Any] = {
+        "articles": result.articles, "entities": dict(result.entities_by_class),
+        "quads": result.quads, "graphs": result.graphs,
+    }
+    if articles:
+        data["article_ids"] = kg_store.article_ids()
+    if fmt == "json":
+        emit_json(data)
+        return
+    out.print(f"articles: {result.articles}", highlight=False)
+    out.print("entities: " + ", ".join(f"{k} {v}" for k, v in result.entities_by_class.items()), highlight=False)
+    out.print(f"quads: {result.quads} in {result.graphs} graphs", highlight=False)
+    for article_id in data.get("article_ids", []):
+        out.print(f"  {article_id}", highlight=False)
+
+
+# export / import --------------------------------------------------------------------------------
+@app.command()
+@handle_errors
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, trig, ntriples, nquads, jsonld or rdfxml.")] = "turtle",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    graph: Annotated[Optional[str], typer.Option("--graph", help="Only this article's graph.")] = None,
+    store: StoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Export the graph. Turtle, N-Triples and RDF/XML merge the article graphs; TriG, N-Quads
+    and JSON-LD keep one named graph per article.
+
+    Examples:
+
+      kg export > graph.ttl
+
+      kg export --format trig -o dataset.trig
+
+      kg export --graph 003_7c537a3c81279077 --format ntriples
+    """
+    from kg.store import open_store
+
+    kg_store = open_store(settings_from(config, store=store))
+    if output is None:
+        buffer = io.BytesIO()
+        kg_store.export(fmt, buffer, article_id=graph)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(buffer.getvalue())
+        sys.stdout.buffer.flush()
+        return
+    tmp = output.with_name(output.name + ".part")
+    with tmp.open("wb") as handle:
+        count = kg_store.export(fmt, handle, article_id=graph)
+    tmp.replace(output)
+    err.print(f"wrote {count} statements to {output}", highlight=False)
+
+
+@app.command(name="import")
+@handle_errors
+def import_(
+    path: Annotated[Path, typer.Argument(help="An N-Quads or TriG file (as written by 'kg export').")],
+    store: StoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Load an exported dataset into a store (graphs kept as they are).
+
+    Example:
+
+      kg import dataset.nq --store /tmp/copy
+    """
+    from kg.store import import_dataset
+
+    count = import_dataset(path, settings_from(config, store=store))
+    err.print(f"imported {count} quads into {store or 'the store'}", highlight=False)
+
+
+# query ------------------------------------------------------------------------------------------
+def format_result(result: Any, fmt: str) -> str:
+    """Render a :class:`kg.store.QueryResult` as table, csv, tsv or json text."""
+    if result.boolean is not None:
+        return json.dumps({"boolean": result.boolean}) if fmt == "json" else str(result.boolean).lower()
+    rows = [[("" if t is None else t.value) for t in row] for row in result.rows]
+    columns = list(result.columns)
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, row)) for row in rows], indent=2, ensure_ascii=False)
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return buffer.getvalue().rstrip("\n")
+    table = Table(*columns, show_lines=False)
+    for row in rows:
+        table.add_row(*row)
+    console = Console(file=io.StringIO(), width=160, soft_wrap=False)
+    console.print(table)
+    return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    """Entry point of the ``kg`` console script."""
+    try:
+        app()
+    except StoreError as exc:  # raised outside a command body (e.g. while closing)
+        err.print(f"kg: error: {exc}", markup=False)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,226 @@
+"""Resolve date expressions ("On 25 October", "Saturday", "earlier this month") to ISO values.
+
+Dates in news are mostly relative to the article's own date, the *anchor*. A resolved date keeps
+the precision the words allow (``day``, ``month`` or ``year``) and the words themselves, so the
+graph can say ``kg:date "2024-06"^^xsd:gYearMonth ; kg:dateText "in June"``.
+
+Conventions, chosen once and applied everywhere:
+
+* A day and month without a year (``25 October``) takes the year that puts the date closest
+  to the anchor, so a December article's ``5 January`` is the next January.
+* A month alone (``in June``) is the most recent such month not after the anchor (the anchor's
+  own month counts); with ``future=True`` it is the next one not before the anchor.
+* A weekday (``Saturday``) is the most recent such day on or before the anchor; with
+  ``future=True`` (the clause speaks of the future: ``will meet on Monday``) it is the next one
+  on or after the anchor.
+* A week (``this week``, ``next week``, ``last week``) cannot be written as ``xsd:date``,
+  ``xsd:gYearMonth`` or ``xsd:gYear``; it is represented by its Monday (ISO week start) at
+  ``day`` precision. The wording in :attr:`DateValue.text` shows it was a week.
+* A range (``27-28 October``) resolves to its first day.
+* Vague spans (``in recent days``, ``soon``) resolve to nothing.
+* Without an anchor only dates that carry their own year resolve.
+
+>>> from datetime import date
+>>> resolve_date("On 25 October", date(2024, 11, 7))
+DateValue(iso='2024-10-25', precision='day', text='On 25 October')
+>>> resolve_date("in June", date(2024, 10, 13)).iso
+'2024-06'
+>>> resolve_date("Saturday", date(2024, 10, 27)).iso
+'2024-10-26'
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date, timedelta
+
+from kg.model import DateValue
+
+__all__ = ["resolve_date", "parse_anchor", "MONTHS", "WEEKDAYS"]
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS: dict[str, int] = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}  # fmt: skip
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+
+# The phrase is normalised first (lower case, typographic dashes to "-"), so these small
+# patterns parse one already-isolated date phrase; they never search running text.
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_RANGE_TAIL = r"(?:\s*(?:-|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?"
+_YEAR = r"(?:,?\s*(?P<year>(?:19|20)\d\d))?"
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)(?:-(?P<day>\d\d))?\b")
+_DAY_MONTH = re.compile(rf"\b{_DAY}{_RANGE_TAIL}\s*(?:of\s+)?{_MONTH}\b{_YEAR}")
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b{_RANGE_TAIL}{_YEAR}(?![\d,]\d)")
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\b{_YEAR}")
+_YEAR_ONLY = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
+_WEEKDAY = re.compile(
+    r"\b(?:(?P<rel>last|this|next|coming|past|previous)\s+)?(?P<wd>"
+    + "|".join(WEEKDAYS)
+    + r")\b"
+)
+_AGO = re.compile(r"\b(?P<n>\d+|" + "|".join(_NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\s+ago\b")
+_RELATIVE = re.compile(
+    r"\b(?P<rel>this|last|next|previous|past|coming|upcoming|current)\s+(?P<unit>week|month|year)\b"
+)
+
+
+def parse_anchor(value: str | date | None) -> date | None:
+    """Turn an article's ISO date string (``2024-10-26``) into a :class:`date`, or ``None``."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def resolve_date(text: str, anchor: date | None, *, future: bool = False) -> DateValue | None:
+    """Resolve the date phrase ``text`` against ``anchor`` (the article's date).
+
+    Args:
+        text: an isolated date phrase, e.g. ``"late on Sunday, the 13th of October"``.
+        anchor: the article's date; relative phrases need it, absolute ones do not.
+        future: the phrase belongs to a future-tense clause, so weekdays and bare months
+            point forward from the anchor instead of back.
+
+    Returns:
+        A :class:`DateValue` with the ISO value, its precision and ``text`` unchanged, or
+        ``None`` when the phrase names no resolvable date.
+    """
+    norm = " " + re.sub(r"[\u2010-\u2015\u2212]", "-", text.lower()) + " "
+    resolved = _resolve(norm, anchor, future)
+    if resolved is None:
+        return None
+    iso, precision = resolved
+    return DateValue(iso=iso, precision=precision, text=text)
+
+
+def _resolve(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | None:
+    m = _ISO.search(norm)
+    if m:
+        if m["day"]:
+            return _day(int(m["year"]), int(m["month"]), int(m["day"]))
+        return _month(int(m["year"]), int(m["month"]))
+    for pattern in (_DAY_MONTH, _MONTH_DAY):
+        m = pattern.search(norm)
+        if m and not (m["month"] == "may" and pattern is _MONTH_DAY and not m["year"]):
+            month, day = MONTHS[m["month"]], int(m["day"])
+            if m["year"]:
+                return _day(int(m["year"]), month, day)
+            if anchor is None:
+                return None
+            year = min(
+                (anchor.year - 1, anchor.year, anchor.year + 1),
+                key=lambda y: abs((_safe_date(y, month, day) - anchor).days),
+            )
+            return _day(year, month, day)
+    m = _WEEKDAY.search(norm)
+    if m and anchor is not None:
+        return _weekday(WEEKDAYS[m["wd"]], m["rel"], anchor, future)
+    m = _MONTH_YEAR.search(norm)
+    if m and _is_month_word(norm, m):
+        month = MONTHS[m["month"]]
+        if m["year"]:
+            return _month(int(m["year"]), month)
+        if anchor is None:
+            return None
+        if future:
+            year = anchor.year if month >= anchor.month else anchor.year + 1
+        else:
+            year = anchor.year if month <= anchor.month else anchor.year - 1
+        return _month(year, month)
+    m = _YEAR_ONLY.search(norm)
+    if m:
+        return (m["year"], "year")
+    if anchor is None:
+        return None
+    return _relative(norm, anchor)
+
+
+def _is_month_word(norm: str, m: re.Match[str]) -> bool:
+    """``may`` and ``march`` are also a modal and a verb: only count them next to date words."""
+    if m["month"] not in {"may", "march", "mar"}:
+        return True
+    if m["year"]:
+        return True
+    return re.search(r"\b(?:in|since|until|early|late|mid|of|by|last|next|this)\s*-?\s*" + m["month"], norm) is not None
+
+
+def _relative(norm: str, anchor: date) -> tuple[str, str] | None:
+    if re.search(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", norm):
+        return _iso_day(anchor)
+    if re.search(r"\b(?:end|course|rest) of (?:the|this) year\b", norm):
+        return (f"{anchor.year:04d}", "year")
+    if re.search(r"\bday before yesterday\b", norm):
+        return _iso_day(anchor - timedelta(days=2))
+    if re.search(r"\b(?:yesterday|last night)\b", norm):
+        return _iso_day(anchor - timedelta(days=1))
+    if re.search(r"\btomorrow\b", norm):
+        return _iso_day(anchor + timedelta(days=1))
+    m = _AGO.search(norm)
+    if m:
+        n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"]]
+        unit = m["unit"]
+        if unit == "day":
+            return _iso_day(anchor - timedelta(days=n))
+        if unit == "week":
+            return _iso_day(anchor - timedelta(weeks=n))
+        if unit == "month":
+            y, mo = divmod(anchor.year * 12 + anchor.month - 1 - n, 12)
+            return _month(y, mo + 1)
+        return (f"{anchor.year - n:04d}", "year")
+    m = _RELATIVE.search(norm)
+    if m:
+        step = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1, "upcoming": 1}.get(m["rel"], 0)
+        if m["unit"] == "year":
+            return (f"{anchor.year + step:04d}", "year")
+        if m["unit"] == "month":
+            y, mo = divmod(anchor.year * 12 + anchor.month - 1 + step, 12)
+            return _month(y, mo + 1)
+        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=step)
+        return _iso_day(monday)
+    return None
+
+
+def _weekday(wd: int, rel: str | None, anchor: date, future: bool) -> tuple[str, str]:
+    if rel in {"next", "coming"}:
+        delta = (wd - anchor.weekday()) % 7 or 7
+        return _iso_day(anchor + timedelta(days=delta))
+    if rel in {"last", "past", "previous"}:
+        delta = (anchor.weekday() - wd) % 7 or 7
+        return _iso_day(anchor - timedelta(days=delta))
+    if future:
+        return _iso_day(anchor + timedelta(days=(wd - anchor.weekday()) % 7))
+    return _iso_day(anchor - timedelta(days=(anchor.weekday() - wd) % 7))
+
+
+def _safe_date(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, monthrange(year, month)[1]))
+
+
+def _day(year: int, month: int, day: int) -> tuple[str, str] | None:
+    if not 1 <= month <= 12 or not 1 <= day <= monthrange(year, month)[1]:
+        return None
+    return (f"{year:04d}-{month:02d}-{day:02d}", "day")
+
+
+def _month(year: int, month: int) -> tuple[str, str] | None:
+    if not 1 <= month <= 12:
+        return None
+    return (f"{year:04d}-{month:02d}", "month")
+
+
+def _iso_day(value: date) -> tuple[str, str]:
+    return (value.isoformat(), "day")

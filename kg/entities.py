@@ -1,0 +1,389 @@
+"""The entity layer: typed entity spans per document, then entities and mentions per article.
+
+Two parts:
+
+* the ``kg_entities`` spaCy component (after the model's NER and kg's entity ruler) maps
+  labels onto the five classes, trims determiners and possessives, resolves metonymy
+  ("Moscow is ignoring" -> Russia; "a summit in Budapest" stays a place) and drops names in
+  bylines, credits and boilerplate;
+* :func:`collect_entities` groups an article's spans into entities: gazetteer names,
+  surnames and spelling variants of one person ("Zelensky" = "Volodymyr Zelenskyy"), one
+  armed-forces entity per state ("North Korean soldiers" = "Kim's troops") linked to its
+  state, and Wikidata links where the gazetteer is sure.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg import lexicon
+from kg.iri import slug
+from kg.model import Article, Entity, Mention
+from kg.model import Span as TextSpan
+
+CLASSES = ("Person", "State", "MilitaryUnit", "Organization", "Place")
+_NER_CLASS = {"PERSON": "Person", "GPE": "Place", "LOC": "Place", "FAC": "Place", "ORG": "Organization"}
+_DROP_LEADING = {"the", "a", "an", "'s", "’s"}
+_NAME_OK = re.compile(r"[A-Za-z]")
+_QID = re.compile(r"Q[1-9][0-9]*")
+
+
+def _gazetteer():
+    try:
+        from kg.gazetteer import load_gazetteer
+    except ImportError:
+        return None
+    return load_gazetteer()
+
+
+def _gazetteer_class(text: str) -> tuple[str, str] | None:
+    """``(class, canonical name)`` the gazetteer gives ``text``, if unambiguous enough."""
+    gazetteer = _gazetteer()
+    if gazetteer is None:
+        return None
+    entries = gazetteer.lookup(text)
+    if not entries:
+        return None
+    states = [e for e in entries if e.cls == "State"]
+    best = states[0] if states else entries[0]
+    return best.cls, best.name
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop leading determiners and a trailing possessive: "the NATO's" -> "NATO"."""
+    start, end = span.start, span.end
+    while start < end and (
+        span.doc[start].lower_ in _DROP_LEADING
+        or (span.label_ == "PERSON" and span.doc[start].lower_ in lexicon.TITLE_WORDS)
+    ):
+        start += 1
+    while end > start and (span.doc[end - 1].lower_ in {"'s", "’s", "'", "’"} or span.doc[end - 1].is_punct):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(span.doc, start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_)
+
+
+def _in_noise_line(doc: Doc, span: Span) -> bool:
+    """Bylines, credits, boilerplate, and lines that hold nothing but the name (a byline
+    such as "Maciej Zubel" or a heading such as "Background:")."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    line_end = text.find("\n", span.end_char)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    if lexicon.NOISE_LINE.search(line):
+        return True
+    rest = (line[: span.start_char - line_start] + line[span.end_char - line_start:]).strip(" \t:-–—|·")
+    return not rest and span.label_ in ("PERSON", "ORG", "Person")
+
+
+def _is_locative(span: Span) -> bool:
+    """Whether a place name is used as a location (object of "in", "to", "from" …)."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
+        return True
+    if root.dep_ == "conj":  # "in Kyiv and Moscow"
+        head = root.head
+        return head.dep_ == "pobj" and head.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS
+    if root.dep_ == "appos" or (root.dep_ == "npadvmod" and root.head.pos_ == "PROPN"):
+        return True  # "Budapest, Hungary"
+    return False
+
+
+def _metonymy(span: Span) -> tuple[str, str] | None:
+    """A capital used as an actor stands for its state: ``("State", state)``."""
+    state = lexicon.CAPITALS.get(span.text)
+    if state is None:
+        return None
+    return None if _is_locative(span) else ("State", state)
+
+
+def _type_span(span: Span) -> Span | None:
+    """Map one entity span to kg's classes, or drop it."""
+    label = span.label_
+    if label in CLASSES:
+        hint = span.id_ or f"{label}:"
+        cls, _, canonical = hint.partition(":")
+        if label == "Place" and span.text in lexicon.CAPITALS:
+            turned = _metonymy(span)
+            if turned:
+                cls, canonical = turned
+        return Span(span.doc, span.start, span.end, label=cls, span_id=f"{cls}:{canonical}")
+    trimmed = _trim(span)
+    if trimmed is None or not _NAME_OK.search(trimmed.text):
+        return None
+    text = trimmed.text
+    if text.lower() in lexicon.TITLE_WORDS or text.islower():
+        return None
+    if label == "NORP":
+        state = lexicon.PLURAL_DEMONYMS.get(text)
+        return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{state}") if state else None
+    if text in lexicon.CAPITALS:
+        turned = _metonymy(trimmed)
+        if turned:
+            return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{turned[1]}")
+    known = _gazetteer_class(text)
+    if known:
+        cls, canonical = known
+        if label == "PERSON" and cls != "Person":
+            cls, canonical = "Person", ""
+        return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:{canonical}")
+    cls = _NER_CLASS.get(label)
+    if cls is None:
+        return None
+    if cls == "Person" and len(text) < 3:
+        return None
+    return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:")
+
+
+@Language.component("kg_entities")
+def kg_entities(doc: Doc) -> Doc:
+    """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
+    kept = []
+    for span in doc.ents:
+        if _in_noise_line(doc, span):
+            continue
+        typed = _type_span(span)
+        if typed is not None:
+            kept.append(typed)
+    doc.ents = filter_spans(kept)
+    return doc
+
+
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class _Cluster:
+    cls: str
+    canonical: str
+    anchors: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int, str, TextSpan, str]] = field(default_factory=list)
+    state: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.canonical:
+            return self.canonical
+        if self.cls == "Person":
+            return max(self.anchors, key=lambda a: (len(a.split()), len(a)))
+        return max(set(self.anchors), key=lambda a: (self.anchors.count(a), len(a)))
+
+
+@dataclass(frozen=True)
+class SpanRecord:
+    """An entity span found in one document, in article offsets."""
+
+    start: int
+    end: int
+    anchor: str
+    cls: str
+    canonical: str
+    sentence: TextSpan
+    label: str
+
+
+def sentence_span(sent: Span, offset: int = 0) -> TextSpan | None:
+    """A sentence's article offsets without surrounding whitespace (None if blank)."""
+    text = sent.text
+    stripped = text.strip()
+    if not stripped:
+        return None
+    begin = sent.start_char + offset + len(text) - len(text.lstrip())
+    return TextSpan(begin, begin + len(stripped))
+
+
+def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
+    """The typed entity spans of a processed doc, shifted to article offsets."""
+    records = []
+    for ent in doc.ents:
+        cls, _, canonical = (ent.id_ or f"{ent.label_}:").partition(":")
+        if cls not in CLASSES:
+            continue
+        sentence = sentence_span(ent.sent, offset) or TextSpan(ent.start_char + offset, ent.end_char + offset)
+        anchor = ent.text
+        for suffix in ("'s", "’s", "'", "’"):  # possessive glued to the last token
+            if anchor.endswith(suffix) and len(anchor) > len(suffix) + 1:
+                anchor = anchor[: -len(suffix)]
+                break
+        records.append(
+            SpanRecord(
+                start=ent.start_char + offset,
+                end=ent.start_char + offset + len(anchor),
+                anchor=anchor,
+                cls=cls,
+                canonical=canonical,
+                sentence=sentence,
+                label=ent.label_,
+            )
+        )
+    return records
+
+
+def _surname_match(short: str, full: str) -> bool:
+    """"Zelensky" ~ "Volodymyr Zelenskyy"; "Umierov" ~ "Rustem Umerov"."""
+    last = full.split()[-1].lower()
+    short = short.lower()
+    if short == last:
+        return True
+    return short[:4] == last[:4] and difflib.SequenceMatcher(None, short, last).ratio() >= 0.8
+
+
+Linker = Callable[[str, str, "LinkContext"], "LinkResult | None"]
+
+
+def default_linker(settings=None) -> Linker:
+    """:func:`kg.linking.link` with the given settings (threshold, online mode)."""
+    from kg.linking import link
+
+    def run(name: str, cls: str, context: "LinkContext") -> "LinkResult | None":
+        return link(name, cls, context, settings=settings)
+
+    return run
+
+
+def collect_entities(
+    article: Article,
+    records: Iterable[SpanRecord],
+    *,
+    linker: Linker | None = None,
+) -> tuple[tuple[Entity, ...], tuple[Mention, ...]]:
+    """Group an article's entity spans into entities and one mention per span.
+
+    ``linker(name, cls, context)`` returns a :class:`kg.linking.LinkResult` or ``None`` when
+    unsure (default: the offline gazetteer linker). States are linked first and serve as
+    context for places and people.
+    """
+    from kg.linking import LinkContext
+
+    linker = linker if linker is not None else default_linker()
+    records = sorted(records, key=lambda r: (r.start, r.end))
+    clusters: dict[tuple[str, str], _Cluster] = {}
+    order: list[_Cluster] = []
+
+    def cluster_for(cls: str, key: str, canonical: str) -> _Cluster:
+        found = clusters.get((cls, key))
+        if found is None:
+            found = clusters[(cls, key)] = _Cluster(cls, canonical)
+            order.append(found)
+        return found
+
+    gazetteer = _gazetteer()
+
+    def canonical_name(cls: str, ref: str) -> str:
+        """A ruler/lexicon reference (QID, ``Class/slug`` or a name) as a canonical name."""
+        if not ref or "/" in ref:
+            return ""  # ambiguous form: let the linker decide from the anchor
+        if gazetteer is not None:
+            if _QID.fullmatch(ref):
+                entry = gazetteer.get(ref)
+                return entry.name if entry else ""
+            same_class = [e for e in gazetteer.lookup(ref) if e.cls == cls]
+            if len(same_class) == 1:
+                return same_class[0].name
+        return "" if _QID.fullmatch(ref) else ref
+
+    records = [
+        SpanRecord(r.start, r.end, r.anchor, r.cls,
+                   r.canonical if r.cls == "MilitaryUnit" else canonical_name(r.cls, r.canonical),
+                   r.sentence, r.label)
+        for r in records
+    ]
+    # full person names first, so surnames can attach to them wherever they occur
+    people = [r for r in records if r.cls == "Person" and not r.canonical]
+    full_names = [r.anchor for r in people if len(r.anchor.split()) > 1]
+    for r in records:
+        if r.cls == "MilitaryUnit":
+            state = r.canonical or "unknown"
+            demonym = lexicon.CANONICAL_DEMONYM.get(state, state)
+            c = cluster_for("MilitaryUnit", slug(state), lexicon.UNIT_LABEL.format(demonym=demonym))
+            c.state = state
+        elif r.canonical:
+            c = cluster_for(r.cls, slug(r.canonical), r.canonical)
+        elif r.cls == "Person":
+            head = r.anchor
+            if len(r.anchor.split()) == 1:
+                head = next((f for f in full_names if _surname_match(r.anchor, f)), r.anchor)
+            else:
+                head = next(
+                    (f for f in full_names if len(f.split()) > 1 and f != r.anchor
+                     and f.split()[0] == r.anchor.split()[0] and _surname_match(r.anchor.split()[-1], f)),
+                    r.anchor,
+                )
+            c = cluster_for("Person", slug(head.split()[-1] if len(head.split()) > 1 else head), "")
+        else:
+            c = cluster_for(r.cls, slug(r.anchor), "")
+        c.anchors.append(r.anchor)
+        c.spans.append((r.start, r.end, r.anchor, r.sentence, r.label))
+
+    # states of military units exist as entities even when not named themselves
+    for c in list(order):
+        if c.cls == "MilitaryUnit" and c.state and c.state != "unknown":
+            cluster_for("State", slug(c.state), c.state)
+
+    # states first: the places and people linked next use them as context
+    links: dict[int, object] = {}
+    country_qids: set[str] = set()
+    for c in sorted(order, key=lambda c: c.cls != "State"):
+        if c.cls == "MilitaryUnit":
+            continue
+        context = LinkContext.of(
+            entity_qids=(getattr(v, "qid", "") for v in links.values() if v is not None),
+            country_qids=country_qids,
+            region_cue=any(w in a.lower() for a in c.anchors for w in ("region", "oblast", "province")),
+        )
+        link = linker(c.label, c.cls, context)
+        if link is None and c.cls == "Person":
+            for anchor in sorted(set(c.anchors), key=len, reverse=True):
+                link = linker(anchor, c.cls, context)
+                if link is not None:
+                    break
+        links[id(c)] = link
+        if link is not None and c.cls == "State":
+            country_qids.add(link.qid)
+
+    resolved: dict[int, Entity] = {}
+    by_key: dict[str, Entity] = {}
+    for c in sorted(order, key=lambda c: c.cls == "MilitaryUnit"):
+        label = c.label
+        link = links.get(id(c))
+        qid = link.qid if link is not None else None
+        if link is not None and link.label:
+            label = link.label
+        key = qid or f"{c.cls}/{slug(label)}"
+        aliases = set(c.anchors)
+        previous = by_key.get(key)
+        if previous is not None:
+            aliases |= set(previous.aliases) | {previous.label}
+        state_key = None
+        if c.state and c.state != "unknown":
+            state_cluster = clusters[("State", slug(c.state))]
+            state_entity = resolved.get(id(state_cluster))
+            state_key = state_entity.key if state_entity else None
+        entity = Entity(
+            key=key,
+            cls=c.cls,  # type: ignore[arg-type]
+            label=label,
+            aliases=tuple(sorted(a for a in aliases if a != label)),
+            wikidata=qid,
+            link_confidence=link.confidence if link is not None else None,
+            latitude=link.latitude if link is not None else None,
+            longitude=link.longitude if link is not None else None,
+            state=state_key,
+        )
+        by_key[key] = entity
+        resolved[id(c)] = entity
+
+    mentions = []
+    for c in order:
+        key = resolved[id(c)].key
+        for start, end, anchor, sentence, ner_label in c.spans:
+            mentions.append(Mention(start, end, anchor, key, sentence, ner_label))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    entities = tuple(sorted(by_key.values(), key=lambda e: e.key))
+    return entities, tuple(mentions)

@@ -1,0 +1,272 @@
+"""The offline gazetteer: places from Natural Earth plus the curated actors of the domain.
+
+Two tab-separated files under ``data/gazetteer/`` are merged by Wikidata id:
+
+* ``places.tsv`` (built by ``scripts/build_gazetteer.py``): countries, admin-1 regions, cities;
+* ``actors.tsv`` (hand-curated): people, organizations, continents, and extra aliases of states
+  and places (``DPRK``, ``Britain``, ``Washington``…). Its name wins as the canonical label.
+
+>>> gaz = load_gazetteer()
+>>> [e.qid for e in gaz.lookup("Kursk region")]
+['Q3178']
+>>> gaz.get("Q423").cls
+'State'
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import LinkingError
+from kg.iri import slug
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+PLACE_KINDS = {"region", "city", "capital", "continent"}
+STATE_KINDS = {"country", "dependency"}
+_CLASSES = {"Person", "State", "MilitaryUnit", "Organization", "Place"}
+
+RULER_MIN_CITY_POPULATION = 100_000
+RULER_DOMAIN_COUNTRIES = frozenset({"Q212", "Q159", "Q423", "Q884"})
+"""Ukraine, Russia, North Korea, South Korea: smaller towns and bare region names are kept."""
+RULER_DOMAIN_MIN_POPULATION = 20_000
+RULER_STOPLIST = frozenset(
+    """
+    of the a an and or in on at to by for as is it mobile bar victoria nice reading bath split
+    most male police guide march union independence liberty concord eagle temple orange paradise
+    lincoln hope enterprise commerce progress justice mercedes florida bay bath cork wa dc
+    georgia jordan chad niger guinea kim austin yoon
+    """.split()
+)
+"""Lower-cased single words never emitted as ruler patterns (common words, given names, states
+that are also people's names or US states)."""
+
+
+def normalize(name: str) -> str:
+    """Fold case, accents, punctuation and a leading ``the`` away: the lookup key of a name.
+
+    >>> normalize("  The Kyiv’s ")
+    'kyiv'
+    >>> normalize("Donets'k Oblast")
+    'donetsk oblast'
+    >>> normalize("Orbán")
+    'orban'
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("\u2019", "'").replace("\u02bc", "'")
+    text = re.sub(r"'s\b", "", text).replace("'", "")
+    words = re.findall(r"\w+", text)
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One entity the gazetteer knows, with every name it may be written as."""
+
+    qid: str | None
+    name: str
+    cls: str
+    """One of the five kg classes: countries are ``State``, regions/cities/continents ``Place``."""
+    kind: str
+    """``country``, ``dependency``, ``region``, ``capital``, ``city``, ``continent``,
+    ``person``, ``organization``…"""
+    country_qid: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    population: int | None = None
+    aliases: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        """The entity key kg uses: the QID when known, else ``Class/slug``."""
+        return self.qid or f"{self.cls}/{slug(self.name)}"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @property
+    def prominence(self) -> float:
+        """A prior in [0, 1] from population and kind (capitals and countries rank high)."""
+        if self.kind in STATE_KINDS or self.kind == "continent":
+            return 1.0
+        base = min(1.0, math.log10(self.population) / 7) if self.population else 0.3
+        if self.kind == "capital":
+            base = max(base, 0.9)
+        return base
+
+
+@dataclass
+class Gazetteer:
+    """All gazetteer entries with an index from normalised names to entries."""
+
+    entries: list[GazetteerEntry]
+    _by_name: dict[str, list[GazetteerEntry]] = field(default_factory=dict, repr=False)
+    _by_qid: dict[str, GazetteerEntry] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            if entry.qid:
+                self._by_qid[entry.qid] = entry
+            for name in {normalize(n) for n in entry.names}:
+                if name:
+                    self._by_name.setdefault(name, []).append(entry)
+        for candidates in self._by_name.values():
+            candidates.sort(key=lambda e: -e.prominence)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
+        """Every entry one of whose names normalises like ``name``, most prominent first."""
+        return tuple(self._by_name.get(normalize(name), ()))
+
+    def get(self, qid: str) -> GazetteerEntry | None:
+        return self._by_qid.get(qid)
+
+    def names_for_ruler(self) -> list[tuple[str, str, str]]:
+        """``(surface form, class, key)`` triples safe to match in running text.
+
+        Meant for case-sensitive (``ORTH``) phrase patterns of a spaCy EntityRuler. Skipped:
+        small places, bare admin-1 names outside the domain countries, single words of the
+        stoplist, lower-case words, and two-letter forms except upper-case acronyms.
+        A form that names several entries gets the class of the most prominent one and the key
+        ``Class/slug``, left for :func:`kg.linking.link` to resolve in context (``Luxembourg``
+        -> ``State``, ``Kursk`` -> ``Place/kursk``).
+        """
+        forms: dict[str, set[tuple[str, str]]] = {}
+        for entry in self.entries:
+            if not self._ruler_worthy(entry):
+                continue
+            for form in entry.names:
+                if self._ruler_form_ok(entry, form):
+                    forms.setdefault(form, set()).add((entry.cls, entry.key))
+        out: list[tuple[str, str, str]] = []
+        for form, targets in sorted(forms.items()):
+            entries = [e for e in self.lookup(form) if (e.cls, e.key) in targets]
+            cls = entries[0].cls if entries else sorted(targets)[0][0]
+            key = targets.pop()[1] if len(targets) == 1 else f"{cls}/{slug(form)}"
+            out.append((form, cls, key))
+        return out
+
+    @staticmethod
+    def _ruler_worthy(entry: GazetteerEntry) -> bool:
+        if entry.kind in {"city", "capital"}:
+            if entry.kind == "capital":
+                return True
+            minimum = (RULER_DOMAIN_MIN_POPULATION if entry.country_qid in RULER_DOMAIN_COUNTRIES
+                       else RULER_MIN_CITY_POPULATION)
+            return (entry.population or 0) >= minimum
+        return True
+
+    @staticmethod
+    def _ruler_form_ok(entry: GazetteerEntry, form: str) -> bool:
+        words = form.split()
+        if not words or not form[0].isupper() or "." in form and len(form) <= 3:
+            return False
+        if len(words) == 1:
+            if words[0].casefold() in RULER_STOPLIST:
+                return False
+            if len(form) <= 2 and not form.isupper():
+                return False
+            if entry.kind == "region" and entry.country_qid not in RULER_DOMAIN_COUNTRIES:
+                return False  # bare "Luxembourg" (Belgian province), "Washington" (US state)
+        return True
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    except OSError as exc:
+        raise LinkingError(
+            f"cannot read gazetteer file {path}: {exc.strerror}; "
+            "run scripts/build_gazetteer.py or check the installation"
+        ) from None
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(a.strip() for a in (value or "").split("|") if a.strip())
+
+
+def read_places(path: Path) -> list[GazetteerEntry]:
+    entries = []
+    for row in _read_tsv(path):
+        kind = row["kind"]
+        entries.append(GazetteerEntry(
+            qid=row["qid"] or None, name=row["name"],
+            cls="State" if kind in STATE_KINDS else "Place", kind=kind,
+            country_qid=row["country_qid"] or None,
+            lat=_float(row["lat"]), lon=_float(row["lon"]),
+            population=int(row["population"]) if row["population"] else None,
+            aliases=_split(row["alt_names"]), source=row["source"],
+        ))
+    return entries
+
+
+def read_actors(path: Path) -> list[GazetteerEntry]:
+    entries = []
+    for number, row in enumerate(_read_tsv(path), start=2):
+        if row["type"] not in _CLASSES:
+            raise LinkingError(f"{path}:{number}: unknown type {row['type']!r}; "
+                               f"use one of {sorted(_CLASSES)}")
+        entries.append(GazetteerEntry(
+            qid=row["qid"] or None, name=row["name"], cls=row["type"],
+            kind=row.get("kind") or row["type"].lower(),
+            country_qid=row["qid"] if row["type"] == "State" and row["qid"] else None,
+            aliases=_split(row["aliases"]), source=row["source"],
+        ))
+    return entries
+
+
+def merge(places: list[GazetteerEntry], actors: list[GazetteerEntry]) -> list[GazetteerEntry]:
+    """Overlay the curated actors on the places: same QID -> one entry, curated label first."""
+    by_qid = {e.qid: i for i, e in enumerate(places) if e.qid}
+    merged = list(places)
+    for actor in actors:
+        index = by_qid.get(actor.qid) if actor.qid else None
+        if index is None:
+            merged.append(actor)
+            continue
+        place = merged[index]
+        names = [n for n in (place.name, *place.aliases, *actor.aliases) if n != actor.name]
+        merged[index] = replace(
+            place, name=actor.name, aliases=tuple(dict.fromkeys(names)),
+            source=f"{place.source}; actors.tsv",
+        )
+    return merged
+
+
+def build_gazetteer(places: Path, actors: Path) -> Gazetteer:
+    return Gazetteer(merge(read_places(places), read_actors(actors)))
+
+
+@lru_cache(maxsize=4)
+def _cached(directory: str) -> Gazetteer:
+    base = Path(directory)
+    return build_gazetteer(base / "places.tsv", base / "actors.tsv")
+
+
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """The gazetteer in ``path`` (a directory with places.tsv and actors.tsv), loaded once.
+
+    Raises:
+        LinkingError: a file is missing or malformed.
+    """
+    return _cached(str(Path(path) if path else DATA_DIR))

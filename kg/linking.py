@@ -1,0 +1,268 @@
+"""Linking entity names to Wikidata: the offline gazetteer first, Wikidata itself when online.
+
+Disambiguation is rule-based and conservative: a link below ``settings.link_threshold`` is not
+made (no link is better than a wrong one).
+
+* The class must agree: a ``Person`` is never linked to a place. A ``State`` mention of a
+  national capital (``Washington``, ``Moscow``, ``Budapest``) links to its country (metonymy).
+* Cue words decide between a city and the region named after it: ``Kursk region`` /
+  ``Kursk Oblast`` -> the oblast; ``Kursk city`` / ``city of Kursk`` -> the city.
+* The article decides next: a candidate already linked elsewhere in the article
+  (``LinkContext.entity_qids``), then one in a country the article is about.
+* A national capital wins over same-named regions and towns (``Luxembourg``, ``Brussels``,
+  ``Washington`` as a place). A bare ``Kursk`` or ``Donetsk`` (city and oblast) with no cue and no
+  context stays ambiguous (confidence 0.75).
+
+>>> link("Kursk region", "Place").qid
+'Q3178'
+>>> link("Washington", "State").qid
+'Q30'
+>>> link("NATO", "Person") is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kg.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer, normalize
+from kg.settings import Settings
+
+REGION_CUES = frozenset({"region", "oblast", "province", "krai", "kray", "territory", "district",
+                         "governorate", "republic", "state"})
+CITY_CUES = frozenset({"city", "town"})
+CITY_KINDS = frozenset({"city", "capital"})
+
+Status = Literal["linked", "ambiguous", "unlinked"]
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """What the rest of the article says, to choose between candidates."""
+
+    entity_qids: frozenset[str] = frozenset()
+    """QIDs of entities already linked in the same article."""
+    country_qids: frozenset[str] = frozenset()
+    """QIDs of the states the article mentions."""
+    region_cue: bool = False
+    """The mention looked like a region (``the Kursk region``) even if ``name`` is bare."""
+    city_cue: bool = False
+    """The mention looked like a city (``the city of Kursk``)."""
+
+    @classmethod
+    def of(cls, entity_qids: Iterable[str] = (), country_qids: Iterable[str] = (),
+           **cues: bool) -> "LinkContext":
+        return cls(frozenset(entity_qids), frozenset(country_qids), **cues)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """A link of one name to one Wikidata item."""
+
+    qid: str
+    label: str
+    confidence: float
+    cls: str
+    kind: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    source: str = "gazetteer"
+    """``gazetteer`` or ``wikidata``."""
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    """One name's linking decision, with the best guess even when it stays unlinked."""
+
+    name: str
+    cls: str
+    status: Status
+    result: LinkResult | None = None
+    """The chosen link (status ``linked``) or the best rejected guess (``ambiguous``)."""
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    """Counts for ``kg link``: how many names were linked, left ambiguous, or unknown."""
+
+    linked: int
+    ambiguous: int
+    unlinked: int
+    outcomes: tuple[LinkOutcome, ...] = field(default=(), repr=False)
+
+    @property
+    def total(self) -> int:
+        return self.linked + self.ambiguous + self.unlinked
+
+    def as_dict(self) -> dict[str, int]:
+        return {"linked": self.linked, "ambiguous": self.ambiguous, "unlinked": self.unlinked,
+                "total": self.total}
+
+
+def _result(entry: GazetteerEntry, confidence: float, cls: str) -> LinkResult:
+    assert entry.qid
+    return LinkResult(qid=entry.qid, label=entry.name, confidence=round(confidence, 3), cls=cls,
+                      kind=entry.kind, latitude=entry.lat, longitude=entry.lon)
+
+
+def _cues(name: str) -> tuple[str, bool, bool]:
+    """The name without cue words, and whether it carried a region / a city cue."""
+    words = normalize(name).split()
+    region = bool(words) and words[-1] in REGION_CUES
+    city = bool(words) and (words[-1] in CITY_CUES or words[:2] == ["city", "of"])
+    if region or (city and words[-1] in CITY_CUES):
+        words = words[:-1]
+    elif city:
+        words = words[2:]
+    return " ".join(words), region, city
+
+
+def resolve(name: str, cls: str, context: LinkContext | None = None,
+            gazetteer: Gazetteer | None = None) -> LinkOutcome:
+    """Decide offline which gazetteer entry ``name`` (typed ``cls``) refers to.
+
+    Returns a :class:`LinkOutcome` whose result carries the confidence; the caller applies the
+    threshold (see :func:`link`).
+    """
+    gaz = gazetteer or load_gazetteer()
+    context = context or LinkContext()
+    base, region_cue, city_cue = _cues(name)
+    region_cue = region_cue or context.region_cue
+    city_cue = city_cue or context.city_cue
+    candidates = list(gaz.lookup(name))
+    if not candidates and base and base != normalize(name):
+        candidates = list(gaz.lookup(base))
+    if not candidates:
+        return LinkOutcome(name, cls, "unlinked")
+
+    # (target entry, base confidence, reading) for every class-compatible candidate
+    eligible: list[tuple[GazetteerEntry, float, GazetteerEntry]] = []
+    for entry in candidates:
+        exact = normalize(entry.name) == normalize(name)
+        if entry.cls == cls:
+            eligible.append((entry, 0.95 if exact else 0.9, entry))
+        elif cls == "State" and entry.kind == "capital" and entry.country_qid:
+            country = gaz.get(entry.country_qid)
+            if country is not None and country.cls == "State":
+                eligible.append((country, 0.85, entry))
+    if not eligible:
+        return LinkOutcome(name, cls, "unlinked")
+
+    if region_cue and any(r.kind == "region" for _, _, r in eligible):
+        eligible = [e for e in eligible if e[2].kind == "region"]
+    elif city_cue and any(r.kind in CITY_KINDS for _, _, r in eligible):
+        eligible = [e for e in eligible if e[2].kind in CITY_KINDS]
+
+    # one target may be reached by several readings (Moscow city and Moscow as capital)
+    targets: dict[int, tuple[GazetteerEntry, float, GazetteerEntry]] = {}
+    for target, confidence, reading in eligible:
+        known = targets.get(id(target))
+        if known is None or confidence > known[1]:
+            targets[id(target)] = (target, confidence, reading)
+    options = sorted(targets.values(), key=lambda t: (-t[1], -t[2].prominence))
+
+    chosen, confidence = _choose(options, context, cue=region_cue or city_cue)
+    target = chosen[0]
+    confidence -= _unrelated_competitors(target, candidates, cls)
+    if target.qid is None:
+        return LinkOutcome(name, cls, "ambiguous" if len(options) > 1 else "unlinked")
+    return LinkOutcome(name, cls, "linked", _result(target, confidence, cls))
+
+
+def _choose(options, context: LinkContext, cue: bool):
+    """Pick one of several class-compatible targets; returns (option, confidence)."""
+    if len(options) == 1:
+        return options[0], options[0][1]
+    in_article = [o for o in options if o[0].qid and o[0].qid in context.entity_qids]
+    if len(in_article) == 1:
+        return in_article[0], 0.95
+    capitals = [o for o in options if o[2].kind == "capital"]
+    if len(capitals) == 1:
+        return capitals[0], min(capitals[0][1], 0.85)
+    in_country = [o for o in options if o[0].country_qid in context.country_qids]
+    if context.country_qids and len(in_country) == 1:
+        return in_country[0], min(in_country[0][1], 0.85)
+    kinds = {o[2].kind for o in options}
+    cities = [o for o in options if o[2].kind in CITY_KINDS]
+    if "region" in kinds and len(cities) == 1:
+        # Kursk / Donetsk: the city and the oblast named after it
+        return cities[0], 0.75
+    first, second = options[0], options[1]
+    if first[2].population and second[2].population and (
+            first[2].population >= 10 * second[2].population):
+        return first, 0.8
+    return first, 0.6
+
+
+def _unrelated_competitors(target: GazetteerEntry, candidates, cls: str) -> float:
+    """Penalty when the name also names an unrelated entity of another class.
+
+    ``Georgia`` typed Place should not quietly become the US state while the country exists;
+    ``Luxembourg`` the city is fine next to Luxembourg the country (its own country).
+    """
+    for other in candidates:
+        if other.cls == cls or other is target:
+            continue
+        related = (other.qid and other.qid in (target.country_qid, target.qid)) or (
+            target.qid and target.qid == other.country_qid)
+        if not related and other.kind not in CITY_KINDS | {"region"}:
+            return 0.2
+    return 0.0
+
+
+def link(name: str, cls: str, context: LinkContext | None = None, *,
+         settings: Settings | None = None, gazetteer: Gazetteer | None = None,
+         client=None) -> LinkResult | None:
+    """Link ``name`` of class ``cls`` to a Wikidata item, or return None.
+
+    Args:
+        name: the entity's label as written (``Kursk region``, ``DPRK``).
+        cls: one of Person, State, MilitaryUnit, Organization, Place.
+        context: other entities of the article and cue words; see :class:`LinkContext`.
+        settings: ``link_threshold`` and, when ``online``, the Wikidata API settings.
+        gazetteer: defaults to :func:`kg.gazetteer.load_gazetteer`.
+        client: a :class:`kg.wikidata.WikidataClient` to use when online (made if needed).
+    Returns:
+        The link, or None when nothing reaches ``settings.link_threshold``.
+    """
+    outcome = link_outcome(name, cls, context, settings=settings, gazetteer=gazetteer,
+                           client=client)
+    return outcome.result if outcome.status == "linked" else None
+
+
+def link_outcome(name: str, cls: str, context: LinkContext | None = None, *,
+                 settings: Settings | None = None, gazetteer: Gazetteer | None = None,
+                 client=None) -> LinkOutcome:
+    """Like :func:`link`, but returns the full :class:`LinkOutcome` (linked/ambiguous/unlinked)."""
+    settings = settings or Settings()
+    outcome = resolve(name, cls, context, gazetteer)
+    if outcome.result is not None and outcome.result.confidence < settings.link_threshold:
+        outcome = LinkOutcome(name, cls, "ambiguous", outcome.result)
+    if outcome.status != "linked" and settings.online:
+        if client is None:
+            from kg.wikidata import WikidataClient
+
+            client = WikidataClient(settings)
+        found = client.link(name, cls)
+        if found is not None and found.confidence >= settings.link_threshold:
+            outcome = LinkOutcome(name, cls, "linked", found)
+    return outcome
+
+
+def link_report(items: Iterable[tuple[str, str, LinkContext | None]], *,
+                settings: Settings | None = None, gazetteer: Gazetteer | None = None,
+                client=None) -> LinkReport:
+    """Link every ``(name, cls, context)`` and count the outcomes (for ``kg link``).
+
+    >>> link_report([("NATO", "Organization", None), ("Xyzzy", "Place", None)]).as_dict()
+    {'linked': 1, 'ambiguous': 0, 'unlinked': 1, 'total': 2}
+    """
+    outcomes = tuple(
+        link_outcome(name, cls, context, settings=settings, gazetteer=gazetteer, client=client)
+        for name, cls, context in items
+    )
+    count = {status: sum(o.status == status for o in outcomes)
+             for status in ("linked", "ambiguous", "unlinked")}
+    return LinkReport(count["linked"], count["ambiguous"], count["unlinked"], outcomes)

@@ -1,0 +1,164 @@
+"""The small frozen dataclasses that flow between pipeline stages.
+
+``Article`` (from :mod:`kg.sources`) goes through the NLP stage and comes out of extraction
+as an ``Extraction``: typed entities, mentions with exact offsets, sentences, and the facts
+(relations, events, claims) that :mod:`kg.graph` turns into quads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+EntityClass = Literal["Person", "State", "MilitaryUnit", "Organization", "Place"]
+Precision = Literal["day", "month", "year"]
+Modality = Literal["asserted", "possible", "expected"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from a source, before any NLP."""
+
+    id: str
+    text: str
+    content_hash: str
+    date: str | None = None
+    """ISO date (``YYYY-MM-DD``) of publication, when known."""
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    """Publisher or outlet, when given."""
+    path: str | None = None
+    """Where it was read from (file path, ``path:line`` for JSONL, ``-`` for stdin)."""
+    body_start: int = 0
+    """Offset where the prose starts (after a leading date marker, if any)."""
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    """An input that could not be read as an article, with a one-line reason."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A real-world entity referred to in an article, after typing, aliasing and linking."""
+
+    key: str
+    """Deterministic identity key: ``Q…`` when linked, else ``Class/slug``."""
+    cls: EntityClass
+    label: str
+    aliases: tuple[str, ...] = ()
+    wikidata: str | None = None
+    link_confidence: float | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    state: str | None = None
+    """Key of the state a military unit or state body belongs to."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity: ``text[start:end] == anchor``."""
+
+    start: int
+    end: int
+    anchor: str
+    entity: str
+    """Key of the :class:`Entity`."""
+    sentence: Span
+    label: str = ""
+    """The NER/ruler label that produced it (for diagnostics)."""
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A date as precise as the text allows, with the words it came from."""
+
+    iso: str
+    precision: Precision
+    text: str
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number of people/troops: exact, approximate or vague (``several thousand``)."""
+
+    text: str
+    value: int | None = None
+    approximate: bool = False
+    vague: bool = False
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A binary fact between two entities: role, part_of, located_in, alliance, conflict."""
+
+    kind: Literal["role", "part_of", "located_in", "alliance", "conflict"]
+    subject: str
+    object: str
+    sentence: Span
+    confidence: float
+    title: str | None = None
+    """For ``role``: the title held (``Secretary General``)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """An n-ary happening: deployment, troop transfer, clash, meeting/summit, agreement."""
+
+    kind: Literal["Deployment", "TroopTransfer", "Clash", "Meeting", "Summit", "Agreement"]
+    sentence: Span
+    confidence: float
+    participants: tuple[str, ...] = ()
+    agent: str | None = None
+    """Entity key of the unit or state that acts (the deployed unit, the sender)."""
+    place: str | None = None
+    date: DateValue | None = None
+    count: Quantity | None = None
+    modality: Modality = "asserted"
+    trigger: str = ""
+    """The word that signalled the event (``deployed``, ``summit``…)."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An attributed statement: who said what, when, according to whom."""
+
+    content: Span
+    sentence: Span
+    cue: str
+    confidence: float
+    speaker: str | None = None
+    source: str | None = None
+    date: DateValue | None = None
+    modality: Modality = "asserted"
+    negated: bool = False
+    about: tuple[int, ...] = ()
+    """Indexes into ``Extraction.events`` of the events the claim reports."""
+    counts: tuple[Quantity, ...] = ()
+    """Troop figures the claim states."""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article: Article
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+    sentences: tuple[Span, ...]
+    relations: tuple[Relation, ...] = ()
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    model: str = ""
+    """``name version`` of the spaCy pipeline that produced it."""
+    warnings: tuple[str, ...] = field(default=())

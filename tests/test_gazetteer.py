@@ -1,0 +1,111 @@
+"""The offline gazetteer: data files, normalisation, lookups, ruler names."""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kg.errors import LinkingError
+from kg.gazetteer import DATA_DIR, GazetteerEntry, load_gazetteer, normalize
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def test_places_file_is_small_and_has_no_duplicate_qids():
+    path = DATA_DIR / "places.tsv"
+    assert path.stat().st_size < 3_000_000
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert len(rows) > 5000
+    counts = Counter(r["qid"] for r in rows if r["qid"])
+    assert [q for q, n in counts.items() if n > 1] == []
+    assert {r["kind"] for r in rows} <= {"country", "dependency", "region", "capital", "city"}
+
+
+def test_known_natural_earth_errors_are_fixed(gaz):
+    kyiv = gaz.get("Q1899")
+    assert kyiv.kind == "capital" and kyiv.name == "Kyiv"
+    oblast = [e for e in gaz.lookup("Kyiv Oblast") if e.kind == "region"]
+    assert oblast and all(e.qid != "Q1899" for e in oblast)
+    assert gaz.get("Q18808").name == "Pyongyang"
+    assert all(e.qid != "Q18808" for e in gaz.lookup("Pyongsan"))
+
+
+def test_actor_qids_are_unique():
+    with (DATA_DIR / "actors.tsv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    counts = Counter(r["qid"] for r in rows if r["qid"])
+    assert [q for q, n in counts.items() if n > 1] == []
+    assert all(r["source"] for r in rows)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("The Kursk Region", "kursk region"),
+    ("Kim Jong-un’s", "kim jong un"),
+    ("Donets'k", "donetsk"),
+    ("Viktor Orbán", "viktor orban"),
+    ("the", "the"),
+])
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(("name", "qid"), [
+    ("Kursk region", "Q3178"), ("Kursk Oblast", "Q3178"), ("kursk REGION", "Q3178"),
+    ("Donetsk Oblast", "Q2012050"), ("Kiev", "Q1899"), ("DPRK", "Q423"),
+    ("Democratic People's Republic of Korea", "Q423"), ("the Pentagon", "Q11209"),
+    ("Zelensky", None), ("Umierov", None),
+])
+def test_lookup(gaz, name, qid):
+    entries = gaz.lookup(name)
+    assert entries, name
+    assert entries[0].qid == qid
+
+
+def test_lookup_returns_all_homonyms(gaz):
+    kinds = {(e.qid, e.cls) for e in gaz.lookup("Luxembourg")}
+    assert {("Q32", "State"), ("Q1842", "Place")} <= kinds
+    assert gaz.lookup("no such place anywhere") == ()
+
+
+def test_entries_have_kg_classes_and_curated_labels(gaz):
+    assert gaz.get("Q30").name == "United States"
+    assert gaz.get("Q30").cls == "State"
+    assert gaz.get("Q3178").cls == "Place"
+    assert gaz.get("Q7184").cls == "Organization"
+    assert gaz.get("Q7747").cls == "Person"
+    entry = gaz.get("Q3159")
+    assert isinstance(entry, GazetteerEntry)
+    assert entry.lat == pytest.approx(51.74, abs=0.01) and entry.country_qid == "Q159"
+
+
+def test_names_for_ruler(gaz):
+    names = {form: (cls, key) for form, cls, key in gaz.names_for_ruler()}
+    assert names["Kursk region"] == ("Place", "Q3178")
+    assert names["DPRK"] == ("State", "Q423")
+    assert names["NATO"] == ("Organization", "Q7184")
+    assert names["Zelenskyy"][0] == "Person"
+    assert names["Kursk"] == ("Place", "Place/kursk")  # city or oblast: decided by linking
+    assert names["Luxembourg"][0] == "State"
+    for unsafe in ("Of", "Victoria", "Mobile", "Bar", "Nice", "of"):
+        assert unsafe not in names
+    assert not any(len(f) <= 2 and not f.isupper() for f in names)
+
+
+def test_lookup_speed(gaz):
+    start = time.perf_counter()
+    for _ in range(10_000):
+        gaz.lookup("Kursk region")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_missing_files_raise_linking_error(tmp_path: Path):
+    with pytest.raises(LinkingError, match="cannot read gazetteer"):
+        load_gazetteer(tmp_path)
