@@ -313,3 +313,120 @@ def main() -> None:
     except StoreError as exc:  # raised outside a command body (e.g. while closing)
         err.print(f"kg: error: {exc}", markup=False)
         sys.exit(exc.exit_code)
+
+
+# validate / ontology / reason -------------------------------------------------------------------
+@app.command()
+@handle_errors
+def validate(
+    article_ids: Annotated[Optional[list[str]], typer.Argument(help="Article ids to check (default: all).")] = None,
+    store: StoreOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    inference: Annotated[str, typer.Option("--inference", help="SHACL pre-inference: none, rdfs, owlrl or both.")] = "none",
+    config: ConfigOption = None,
+) -> None:
+    """Check the article graphs against the SHACL shapes; exit 1 if any violation is found.
+
+    Example:
+
+      kg validate --format json
+    """
+    import dataclasses
+
+    from kg.store import open_store
+    from kg.validate import validate_store
+
+    settings = settings_from(config, store=store)
+    report = validate_store(open_store(settings), settings, article_ids or None, inference=inference)
+    if fmt == "json":
+        emit_json({
+            "conforms": report.conforms, "articles": report.articles,
+            "seconds": round(report.seconds, 3),
+            "violations": [dataclasses.asdict(v) for v in report.violations],
+        })
+    else:
+        for v in report.violations:
+            label = f" ({v.focus_label})" if v.focus_label else ""
+            path = f" [{v.path}]" if v.path else ""
+            value = f" value {v.value}" if v.value else ""
+            out.print(
+                f"{v.article_id}: {v.severity}: <{v.focus_node}>{label}{path}: {v.message}{value}",
+                highlight=False, markup=False,
+            )
+        verdict = "conforms" if report.conforms else f"{len(report.violations)} problems"
+        out.print(f"{report.articles} articles checked in {report.seconds:.1f} s: {verdict}", highlight=False)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def ontology(
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Show the ontology's classes, properties and their alignments (Wikidata, PROV, schema.org).
+
+    Example:
+
+      kg ontology --format json
+    """
+    import dataclasses
+
+    from kg.ontology import summarize
+
+    summary = summarize()
+    if fmt == "json":
+        emit_json(dataclasses.asdict(summary))
+        return
+    out.print(f"{summary.label} {summary.version} <{summary.iri}>", highlight=False, markup=False)
+    table = Table("class", "subclass of", "aligned to", "comment")
+    for term in summary.classes:
+        table.add_row(
+            term.name, ", ".join(term.parents),
+            ", ".join(target for _, target in term.alignments), term.comment,
+        )
+    out.print(table)
+    table = Table("property", "domain → range", "aligned to", "characteristics")
+    for term in summary.properties:
+        table.add_row(
+            term.name, f"{term.domain or '-'} → {term.range or '-'}",
+            ", ".join(f"{rel} {target}" for rel, target in term.alignments),
+            ", ".join(term.characteristics),
+        )
+    out.print(table)
+    out.print(f"{summary.shapes} SHACL node shapes", highlight=False)
+
+
+@app.command()
+@handle_errors
+def reason(
+    article_ids: Annotated[Optional[list[str]], typer.Argument(help="Article ids to reason over (default: all).")] = None,
+    store: StoreOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    config: ConfigOption = None,
+) -> None:
+    """Materialise OWL RL consequences into the graph <{base}graph/_inferred> (replacing it).
+
+    Example:
+
+      kg reason && kg query ... # queries see the inferred triples in the union graph
+    """
+    import dataclasses
+
+    from kg.reason import reason as run_reasoner
+    from kg.store import open_store
+
+    settings = settings_from(config, store=store)
+    kg_store = open_store(settings)
+    with kg_store.writer():
+        result = run_reasoner(kg_store, settings, article_ids or None)
+    if fmt == "json":
+        emit_json(dataclasses.asdict(result))
+    else:
+        out.print(
+            f"{result.inferred} new triples from {result.input_triples} in {result.articles} articles "
+            f"written to <{result.graph}> in {result.seconds:.1f} s",
+            highlight=False, markup=False,
+        )
+    for message in result.inconsistencies:
+        err.print(f"kg: warning: inconsistency: {message}", markup=False, highlight=False)

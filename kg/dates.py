@@ -153,6 +153,8 @@ def _is_month_word(norm: str, m: re.Match[str]) -> bool:
     """``may`` and ``march`` are also a modal and a verb: only count them next to date words."""
     if m["month"] not in {"may", "march", "mar"}:
         return True
+    if m["month"] == "may" and len(norm.split()) <= 3 and "may" in norm and norm.strip().split()[-1] == "may":
+        return True  # an isolated "May" handed over as a date phrase
     if m["year"]:
         return True
     return re.search(r"\b(?:in|since|until|early|late|mid|of|by|last|next|this)\s*-?\s*" + m["month"], norm) is not None
@@ -224,3 +226,85 @@ def _month(year: int, month: int) -> tuple[str, str] | None:
 
 def _iso_day(value: date) -> tuple[str, str]:
     return (value.isoformat(), "day")
+
+
+# --- finding date phrases in a parsed text ----------------------------------------------------
+
+_DAY_SHAPES = ["d", "dd", "dxx", "ddxx", "dd–dd", "d–d", "dd-dd", "d-d", "d–dd"]
+_MONTH_NAMES = [m for m in MONTHS if m != "may"]
+_MONTH_TOKEN = {"LOWER": {"IN": [*_MONTH_NAMES, *(m + "." for m in _MONTH_NAMES if len(m) <= 4)]}}
+_YEAR_TOKEN = {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}
+_DAY_TOKEN = {"SHAPE": {"IN": _DAY_SHAPES}}
+_MAY = {"ORTH": "May"}
+
+
+def _date_patterns() -> list[tuple[str, list[dict]]]:
+    dash = {"ORTH": {"IN": ["-", "–", "—", "to", "and"]}}
+    day_month = [_DAY_TOKEN, {**dash, "OP": "?"}, {**_DAY_TOKEN, "OP": "?"}, {"LOWER": "of", "OP": "?"}]
+    rel = {"LOWER": {"IN": ["last", "this", "next", "coming", "past", "previous", "upcoming", "current"]}}
+    patterns: list[tuple[str, list[dict]]] = []
+    for month in (_MONTH_TOKEN, _MAY):
+        patterns += [
+            ("DATE", [{"LOWER": "the", "OP": "?"}, *day_month, month, {"ORTH": ",", "OP": "?"}, {**_YEAR_TOKEN, "OP": "?"}]),
+            ("DATE", [month, _DAY_TOKEN, {**dash, "OP": "?"}, {**_DAY_TOKEN, "OP": "?"}, {"ORTH": ",", "OP": "?"}, {**_YEAR_TOKEN, "OP": "?"}]),
+            ("DATE", [month, _YEAR_TOKEN]),
+        ]
+    patterns += [
+        ("DATE", [{"LOWER": {"IN": ["early", "late", "mid", "end"]}}, {"ORTH": "-", "OP": "?"}, _MONTH_TOKEN, {**_YEAR_TOKEN, "OP": "?"}]),
+        ("DATE", [{"LOWER": {"IN": ["in", "since", "until", "by", "during", "from", "of", "last", "next", "this"]}}, _MONTH_TOKEN]),
+        ("DATE", [{"LOWER": {"IN": ["in", "since", "until", "by", "during", "early", "late", "mid"]}}, _MAY]),
+        ("DATE", [_MONTH_TOKEN, {"LOWER": {"IN": ["summit", "meeting", "talks", "visit", "attack", "agreement", "treaty"]}}]),
+        ("DATE", [{**rel, "OP": "?"}, {"LOWER": {"IN": list(WEEKDAYS)}}]),
+        ("DATE", [{"LOWER": {"IN": ["earlier", "later", "late", "early"]}, "OP": "?"}, rel, {"LOWER": {"IN": ["week", "month", "year"]}}]),
+        ("DATE", [{"LOWER": {"IN": ["today", "yesterday", "tomorrow", "tonight"]}}]),
+        ("DATE", [{"LOWER": {"IN": ["end", "course", "rest"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["the", "this"]}}, {"LOWER": "year"}]),
+        ("DATE", [{"LIKE_NUM": True}, {"LOWER": {"IN": ["day", "days", "week", "weeks", "month", "months", "year", "years"]}}, {"LOWER": "ago"}]),
+        ("DATE", [{"LOWER": {"IN": ["in", "since", "until", "by", "during"]}}, _YEAR_TOKEN]),
+        ("DATE", [{"TEXT": {"REGEX": r"^(19|20)\d\d-\d\d-\d\d$"}}]),
+    ]
+    return patterns
+
+
+_DATE_MATCHERS: dict[int, object] = {}
+
+
+def date_spans(doc):  # type: ignore[no-untyped-def]
+    """Date phrases in a parsed ``Doc`` as spaCy spans, longest first-come, in text order.
+
+    Found with a token :class:`spacy.matcher.Matcher` (months, weekdays, day-month forms,
+    ``earlier this month``, ``yesterday``…), so they do not depend on the NER keeping
+    ``DATE`` entities. Prepositions the patterns use as context (``in June``) are trimmed off;
+    ``Sunday, the 13th of October`` comes back as one span.
+    """
+    from spacy.matcher import Matcher
+    from spacy.util import filter_spans
+
+    matcher = _DATE_MATCHERS.get(id(doc.vocab))
+    if matcher is None:
+        matcher = Matcher(doc.vocab)
+        for name, pattern in _date_patterns():
+            matcher.add(name, [pattern])
+        _DATE_MATCHERS[id(doc.vocab)] = matcher
+    spans = []
+    for _, start, end in matcher(doc):  # type: ignore[operator]
+        while start < end - 1 and doc[start].lower_ in {"in", "since", "until", "by", "during", "from", "of", "the"}:
+            start += 1
+        while end > start + 1 and doc[end - 1].text in {",", "-", "–", "—", "to", "and"}:
+            end -= 1
+        if doc[end - 1].lower_ in {"summit", "meeting", "talks", "visit", "attack", "agreement", "treaty"}:
+            end -= 1
+        spans.append(doc[start:end])
+    spans = sorted(filter_spans(spans), key=lambda s: s.start)
+    joined: list = []
+    for span in spans:
+        if joined:
+            prev = joined[-1]
+            gap = [t.lower_ for t in doc[prev.end : span.start]]
+            weekday_then_date = any(t.lower_ in WEEKDAYS for t in prev) and any(
+                t.lower_.rstrip(".") in MONTHS for t in span
+            )
+            if weekday_then_date and gap in ([","], [",", "the"], ["the"]) and prev.sent.start == span.sent.start:
+                joined[-1] = doc[prev.start : span.end]
+                continue
+        joined.append(span)
+    return joined

@@ -44,7 +44,7 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.dates import parse_anchor, resolve_date
+from kg.dates import date_spans, parse_anchor, resolve_date
 from kg.lexicon import CAPITALS, DEMONYMS, PLURAL_DEMONYMS, UNIT_NOUNS
 from kg.model import Article, Claim, DateValue, Entity, Event, Mention, Quantity, Relation, Span
 from kg.quantities import parse_quantity
@@ -143,7 +143,7 @@ ROLE_HEADS = frozenset(
     "premier leader chief commander director head ambassador envoy chairman chairwoman "
     "adviser advisor representative commander-in-chief speaker".split()
 )
-"""The word a title must contain to be one (``Defence`` alone is not a title)."""
+"""The word a title must contain to be one (``Defence`` alone != a title)."""
 
 ACTOR_CLASSES = frozenset({"State", "MilitaryUnit", "Organization"})
 PLACE_CLASSES = frozenset({"Place", "State"})
@@ -272,6 +272,7 @@ class _Extractor:
         self.claims: list[tuple[Claim, Token, int, int]] = []
         self.negated: list[tuple[int, int]] = []
         self.quotes = self._quote_regions()
+        self.dates = date_spans(doc)
         self.matches: dict[str, list[list[int]]] = {}
         for match_id, tokens in _dependency_matcher(doc)(doc):
             self.matches.setdefault(doc.vocab.strings[match_id], []).append(tokens)
@@ -419,7 +420,7 @@ class _Extractor:
             for child in verb.children:
                 if child.dep_ in {"nsubj", "nsubjpass", "expl"} and child.dep_ != "expl":
                     return child
-            if verb.dep_ in {"xcomp", "advcl", "conj", "acl"} and verb.head is not verb:
+            if verb.dep_ in {"xcomp", "advcl", "conj", "acl"} and verb.head != verb:
                 head = verb.head
                 if verb.dep_ in {"xcomp", "advcl"}:
                     for child in head.children:
@@ -481,7 +482,7 @@ class _Extractor:
                         return "possible"
                     if low in EXPECTED_WORDS:
                         result = "expected"
-            if t is not tok and t.lemma_.lower() in EXPECTED_WORDS | {"expect", "plan", "intend", "likely"}:
+            if t != tok and t.lemma_.lower() in EXPECTED_WORDS | {"expect", "plan", "intend", "likely"}:
                 result = "expected"
             if t.dep_ in {"xcomp", "conj", "acomp"} or (t.dep_ == "advcl" and any(c.lower_ == "to" for c in t.children)):
                 t = t.head
@@ -509,7 +510,7 @@ class _Extractor:
                 return True
             if any(c.lower_ in {"next", "upcoming", "coming"} for c in t.children):
                 return True
-            if t.head is t or t.dep_ in {"ccomp", "advcl", "relcl"}:
+            if t.head == t or t.dep_ in {"ccomp", "advcl", "relcl"}:
                 return False
             t = t.head
         return False
@@ -519,22 +520,15 @@ class _Extractor:
         out: list[DateValue] = []
         for ent in self._date_groups(trigger.sent):
             gov = _governor(ent.root)
-            if gov is trigger or (gov is not None and gov.dep_ == "acl" and gov.head is trigger):
+            if gov == trigger or (gov is not None and gov.dep_ == "acl" and gov.head == trigger):
                 value = resolve_date(ent.text, self.anchor, future=self.is_future(trigger))
                 if value is not None:
                     out.append(value)
         return out
 
     def _date_groups(self, sent: SpacySpan) -> list[SpacySpan]:
-        """DATE entities of ``sent``, with ``Sunday, the 13th of October`` joined into one."""
-        ents = [e for e in sent.ents if e.label_ == "DATE"]
-        groups: list[SpacySpan] = []
-        for ent in ents:
-            if groups and ent.root.dep_ == "appos" and groups[-1].start <= ent.root.head.i < groups[-1].end:
-                groups[-1] = self.doc[groups[-1].start : ent.end]
-            else:
-                groups.append(ent)
-        return groups
+        """Date phrases of ``sent`` (``Sunday, the 13th of October`` is one)."""
+        return [d for d in self.dates if d.start >= sent.start and d.end <= sent.end]
 
     def date_for(self, trigger: Token) -> DateValue | None:
         dates = self.own_dates(trigger)
@@ -582,7 +576,7 @@ class _Extractor:
         return None
 
     def _negations(self) -> None:
-        """Spans whose content is denied or negated; no positive facts come from them."""
+        """Spans whose content == denied or negated; no positive facts come from them."""
         for claim, _, start, end in self.claims:
             if claim.negated:
                 self.negated.append((start, end))
@@ -602,7 +596,7 @@ class _Extractor:
         doc = self.doc
         taken_quotes: set[tuple[int, int]] = set()
         sources: dict[int, str] = {}  # sentence start -> source organisation
-        # "…, reports Politico": an outlet named after the statement is its source.
+        # "…, reports Politico": an outlet named after the statement == its source.
         for tok in doc:
             if tok.lemma_.lower() in SOURCE_VERBS and tok.pos_ == "VERB":
                 subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
@@ -662,7 +656,7 @@ class _Extractor:
 
     def _other_report(self, tok: Token) -> bool:
         return any(
-            t is not tok and t.lemma_.lower() in REPORT_VERBS and t.pos_ == "VERB" and t.i < tok.i
+            t != tok and t.lemma_.lower() in REPORT_VERBS and t.pos_ == "VERB" and t.i < tok.i
             for t in tok.sent
         ) or any(m for m in self.matches.get("ACCORDING_TO", []) if self.doc[m[0]].sent.start == tok.sent.start)
 
@@ -772,7 +766,7 @@ class _Extractor:
         root = claim_root or cue_tok
         negated = cue_tok.lemma_.lower() in DENIAL_VERBS or self.clause_negated(cue_tok)
         content_root = _root_of(self.doc[start:end])
-        if content_root is not None and content_root is not root and self._in_quote(content_root.i) is None:
+        if content_root is not None and content_root != root and self._in_quote(content_root.i) is None:
             negated = negated or self.clause_negated(content_root) or any(
                 c.lower_ == "no" and c.dep_ == "det" for t in content_root.children if t.dep_ in {"dobj", "attr", "nsubj"} for c in t.children
             )
@@ -1031,7 +1025,7 @@ class _Extractor:
         else:
             num = next((c for c in tok.children if c.dep_ in {"nummod", "quantmod"} or (c.dep_ == "amod" and c.like_num)), None)
             if num is None:
-                # "thousands of soldiers": the vague head is the subject, soldiers under "of"
+                # "thousands of soldiers": the vague head == the subject, soldiers under "of"
                 if tok.lower_ in {"thousands", "hundreds", "dozens", "tens"}:
                     num = tok
         if num is None:
@@ -1089,7 +1083,7 @@ class _Extractor:
                 gov = prep.head
             if tok.dep_ in {"dobj", "pobj"} and gov.pos_ in {"VERB", "AUX"}:
                 sides.append(self.actor(self.subject_of(gov)) or "")
-                obj = next((c for c in gov.children if c.dep_ == "dobj" and c is not tok), None)
+                obj = next((c for c in gov.children if c.dep_ == "dobj" and c != tok), None)
                 if obj is not None and self.is_troops(obj):
                     sides.append(self.actor(obj) or "")
             elif tok.dep_ == "pobj" and gov.pos_ == "NOUN":
@@ -1124,7 +1118,7 @@ class _Extractor:
         """Date of the nearest verb above ``tok`` that has one (``On 5 November, X confirmed the clashes``)."""
         t = tok
         for _ in range(5):
-            if t.head is t:
+            if t.head == t:
                 break
             t = t.head
             if t.pos_ in {"VERB", "AUX"}:
@@ -1132,7 +1126,7 @@ class _Extractor:
                 if value is not None:
                     return value
                 for claim, cue_tok, _, _ in self.claims:
-                    if cue_tok is t and claim.date is not None and claim.date.text:
+                    if cue_tok == t and claim.date is not None and claim.date.text:
                         return claim.date
         return None
 
@@ -1362,7 +1356,7 @@ def _governor(tok: Token) -> Token | None:
     """The verb or noun a modifier (a date) attaches to, past prepositions and conjunctions."""
     t = tok
     for _ in range(6):
-        if t.head is t:
+        if t.head == t:
             return None
         if t.dep_ in {"pobj", "pcomp", "conj"}:
             t = t.head
@@ -1376,7 +1370,7 @@ def _governor(tok: Token) -> Token | None:
 def _governing_verb(tok: Token) -> Token | None:
     t = tok
     for _ in range(6):
-        if t.head is t:
+        if t.head == t:
             return t if t.pos_ in {"VERB", "AUX"} else None
         t = t.head
         if t.pos_ in {"VERB", "AUX"}:

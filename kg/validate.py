@@ -23,7 +23,7 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 
-from kg.errors import OntologyError, StoreError
+from kg.errors import OntologyError, SettingsError, StoreError
 from kg.iri import IRIMinter
 from kg.ontology import compact, load_ontology, load_shapes
 from kg.settings import Settings
@@ -32,6 +32,8 @@ from kg.vocab import DCTERMS, KG, NIF, PREFIXES
 if TYPE_CHECKING:
     from kg.store import KGStore
 
+INFERENCE_OPTIONS = ("none", "rdfs", "owlrl", "both")
+"""pySHACL pre-inference modes accepted by :func:`validate_store`."""
 INFERRED_GRAPH_ID = "_inferred"
 """Graphs whose id starts with ``_`` (the reasoner's output) are not article graphs."""
 
@@ -335,7 +337,12 @@ def validate_store(
     Raises:
         StoreError: if a requested article is not in the store.
         OntologyError: if the shapes cannot be loaded or run.
+        SettingsError: if ``inference`` is not one of :data:`INFERENCE_OPTIONS`.
     """
+    if inference not in INFERENCE_OPTIONS:
+        raise SettingsError(
+            f"inference must be one of {', '.join(INFERENCE_OPTIONS)}, got {inference!r}"
+        )
     started = time.perf_counter()
     iris = IRIMinter(settings.base_iri)
     ontology, shapes = load_ontology(), load_shapes()

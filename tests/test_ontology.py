@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import rdflib
+import rdflib.collection
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from kg.ontology import load_ontology, load_shapes, ontology_dir, summarize

@@ -1,0 +1,104 @@
+"""The end-to-end pipeline: build, re-build, export, remove (issue 2 acceptance)."""
+
+from __future__ import annotations
+
+import io
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg.build import build_sources, remove_articles
+from kg.store import open_store
+
+from conftest import SEEDS, needs_seeds
+
+
+def _mentions(store):
+    return store.query(
+        """SELECT ?m ?anchor ?begin ?end ?text WHERE {
+             ?m a nif:Phrase ; nif:anchorOf ?anchor ; nif:beginIndex ?begin ; nif:endIndex ?end ;
+                nif:referenceContext ?ctx ; itsrdf:taIdentRef ?e .
+             ?ctx nif:isString ?text }"""
+    ).rows
+
+
+def test_data_builds_and_every_mention_slices_its_text(data_store):
+    settings, summary = data_store
+    assert summary.failed == 0 and summary.new == 8
+    rows = _mentions(open_store(settings))
+    assert len(rows) > 40
+    for _, anchor, begin, end, text in rows:
+        assert text.value[int(begin.value):int(end.value)] == anchor.value
+
+
+@needs_seeds
+def test_seed_mentions_slice_exactly(seed_store):
+    settings, summary = seed_store
+    assert summary.new == 5 and summary.failed == 0
+    rows = _mentions(open_store(settings))
+    assert len(rows) > 100
+    bad = [(a.value, t.value[int(b.value):int(e.value)]) for _, a, b, e, t in rows
+           if t.value[int(b.value):int(e.value)] != a.value]
+    assert bad == []
+
+
+@needs_seeds
+def test_turtle_export_holds_everything_and_matches_the_store(seed_store):
+    settings, _ = seed_store
+    store = open_store(settings)
+    buffer = io.BytesIO()
+    store.export("turtle", buffer)
+    exported = rdflib.Graph().parse(data=buffer.getvalue().decode("utf-8"), format="turtle")
+
+    union = rdflib.Graph()
+    nquads = ox.serialize(store.quads(), format=ox.RdfFormat.N_QUADS).decode()
+    dataset = rdflib.Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert isomorphic(exported, union)
+
+    kg = rdflib.Namespace("https://w3id.org/kg-news/ontology#")
+    nif = rdflib.Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+    articles = {str(o) for o in exported.objects(None, rdflib.DCTERMS.identifier)}
+    assert articles == {p.stem for p in SEEDS.glob("*.txt")}
+    mentions = set(exported.subjects(rdflib.RDF.type, nif.Phrase))
+    assert len(mentions) == len(_mentions(store))
+    classes = {kg[c] for c in ("Person", "State", "MilitaryUnit", "Organization", "Place")}
+    entities = {s for c in classes for s in exported.subjects(rdflib.RDF.type, c)}
+    referenced = set(exported.objects(None, rdflib.URIRef("http://www.w3.org/2005/11/its/rdf#taIdentRef")))
+    assert referenced <= entities
+
+
+@needs_seeds
+def test_rebuild_changes_nothing_and_remove_drops_one_graph(tmp_path):
+    from kg.settings import Settings
+
+    settings = Settings(store=str(tmp_path / "store"))
+    first = build_sources([str(SEEDS)], settings)
+    store = open_store(settings)
+    before = sorted(map(str, store.quads()))
+    second = build_sources([str(SEEDS)], settings)
+    assert (second.new, second.updated, second.skipped) == (0, 0, first.new)
+    assert sorted(map(str, store.quads())) == before
+
+    victim = "003_7c537a3c81279077"
+    assert remove_articles([victim], settings) == []
+    graphs = {g.value for g in store.graph_names()}
+    assert store.iris.graph(victim).value not in graphs and len(graphs) == 4
+    assert remove_articles([victim], settings) == [victim]
+
+
+def test_changed_article_is_updated(tmp_path):
+    from kg.settings import Settings
+
+    settings = Settings(store=str(tmp_path / "store"))
+    source = tmp_path / "a.txt"
+    source.write_text("NATO met in Brussels on Monday.", encoding="utf-8")
+    assert build_sources([str(source)], settings).new == 1
+    source.write_text("NATO met in Brussels on Tuesday.", encoding="utf-8")
+    summary = build_sources([str(source)], settings)
+    assert (summary.new, summary.updated) == (0, 1)
+    texts = open_store(settings).query("SELECT ?t WHERE { ?c nif:isString ?t }").rows
+    assert [r[0].value for r in texts] == ["NATO met in Brussels on Tuesday."]
