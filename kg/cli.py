@@ -103,6 +103,9 @@ def build(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Extraction processes.")] = None,
     model: Annotated[Optional[str], typer.Option("--model", help="Installed spaCy pipeline [env: KG_MODEL].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-extract unchanged articles too.")] = False,
+    executor: Annotated[str, typer.Option(
+        "--executor", help="Where extraction runs: local, dask-local (--jobs workers) or dask://HOST:PORT.",
+    )] = "local",
     fmt: Annotated[str, typer.Option("--format", help="Summary format: text or json.")] = "text",
     quiet: QuietOption = False,
     config: ConfigOption = None,
@@ -118,13 +121,17 @@ def build(
       kg build '../corpus/**/*.txt' --jobs 2 --store /tmp/kg
 
       cat article.txt | kg build -
+
+      kg build corpus.jsonl --executor dask-local --jobs 4 --store http://localhost:7878
     """
     from kg.build import build_sources
+    from kg.executors import executor_for
 
     settings = settings_from(config, store=store, jobs=jobs, model=model)
     progress_cb, finish = _progress(quiet or fmt == "json")
     try:
-        summary = build_sources(sources, settings, force=force, progress=progress_cb)
+        summary = build_sources(sources, settings, force=force, progress=progress_cb,
+                                executor=executor_for(executor))
     finally:
         finish()
     for failure in summary.failures:

@@ -36,14 +36,16 @@ _ALIGNMENT_PREDICATES = (
 def ontology_dir() -> Path:
     """The directory holding ``kg.ttl`` and ``shapes.ttl``.
 
-    Looked up next to the package (``<repo>/ontology`` in a checkout), then in the data
-    directory of the installation (``<prefix>/share/kg/ontology`` for a wheel).
+    Looked up next to the package (``<repo>/ontology`` in a checkout), then as package data
+    (``kg/data/ontology``), then in the installation's data directory
+    (``<prefix>/share/kg/ontology``, where ``[tool.setuptools.data-files]`` puts them).
 
     Raises:
         OntologyError: if neither place has the files.
     """
     candidates = [
         Path(__file__).resolve().parent.parent / "ontology",
+        Path(__file__).resolve().parent / "data" / "ontology",
         Path(sys.prefix) / "share" / "kg" / "ontology",
     ]
     for candidate in candidates:

@@ -45,7 +45,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg.dates import date_spans, parse_anchor, resolve_date
-from kg.lexicon import CAPITALS, DEMONYMS, PLURAL_DEMONYMS, UNIT_NOUNS
+from kg.lexicon import CAPITALS, DEMONYMS, LEADERS, PLURAL_DEMONYMS, UNIT_NOUNS
 from kg.model import Article, Claim, DateValue, Entity, Event, Mention, Quantity, Relation, Span
 from kg.quantities import parse_quantity
 
@@ -420,7 +420,7 @@ class _Extractor:
             for child in verb.children:
                 if child.dep_ in {"nsubj", "nsubjpass", "expl"} and child.dep_ != "expl":
                     return child
-            if verb.dep_ in {"xcomp", "advcl", "conj", "acl"} and verb.head != verb:
+            if verb.dep_ in {"xcomp", "advcl", "conj", "acl", "acomp"} and verb.head != verb:
                 head = verb.head
                 if verb.dep_ in {"xcomp", "advcl"}:
                     for child in head.children:
@@ -477,7 +477,7 @@ class _Extractor:
                 break
             for child in t.children:
                 low = child.lower_
-                if child.dep_ in {"aux", "advmod", "auxpass"}:
+                if child.dep_ in {"aux", "advmod", "auxpass", "acomp"}:
                     if low in POSSIBLE_WORDS:
                         return "possible"
                     if low in EXPECTED_WORDS:
@@ -520,7 +520,14 @@ class _Extractor:
         out: list[DateValue] = []
         for ent in self._date_groups(trigger.sent):
             gov = _governor(ent.root)
-            if gov == trigger or (gov is not None and gov.dep_ == "acl" and gov.head == trigger):
+            if gov is None:
+                continue
+            attached = gov == trigger or (gov.dep_ == "acl" and gov.head == trigger)
+            # "In his speech on Sunday, X reiterated …": the date sits on the speech.
+            attached = attached or (
+                trigger.pos_ in {"VERB", "AUX"} and gov.dep_ == "pobj" and gov.head.head == trigger
+            )
+            if attached:
                 value = resolve_date(ent.text, self.anchor, future=self.is_future(trigger))
                 if value is not None:
                     out.append(value)
@@ -593,66 +600,134 @@ class _Extractor:
     # --- claims ----------------------------------------------------------------------------
 
     def _claims(self) -> None:
+        """Find attributed statements and add them in text order (dates carry over in order)."""
         doc = self.doc
-        taken_quotes: set[tuple[int, int]] = set()
         sources: dict[int, str] = {}  # sentence start -> source organisation
-        # "…, reports Politico": an outlet named after the statement == its source.
+        # "…, reports Politico": an outlet named after the statement is its source.
         for tok in doc:
             if tok.lemma_.lower() in SOURCE_VERBS and tok.pos_ == "VERB":
                 subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 key = self.entity(subj)
                 if subj is not None and subj.i > tok.i and key and self.cls(key) == "Organization":
                     sources[tok.sent.start] = key
-        according: dict[int, tuple[Token, str | None]] = {}  # head verb -> source tok, key
+        according: dict[int, tuple[Token, str | None]] = {}  # head verb -> (cue token, key)
         for tokens in self.matches.get("ACCORDING_TO", []) + self.matches.get("IN_WORDS", []):
             acc, src = doc[tokens[0]], doc[tokens[2]]
             according[acc.head.i] = (acc, self.speaker_key(src))
+        items: list[tuple[int, int, tuple]] = []
+        taken: set[tuple[int, int]] = set()
+        verb_contents: list[tuple[int, int]] = []
         for tok in doc:
             if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_.lower() not in REPORT_VERBS:
                 continue
             if self._in_quote(tok.i) is not None:
                 continue  # the speaker's own words, not an attribution
-            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            if subj is None:
-                agent = next((c for c in tok.children if c.dep_ == "agent"), None)
-                subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            if tok.dep_ in {"amod", "acl"} and tok.tag_ == "VBN":
+                continue  # "as specified by law": a participle modifying a noun
+            subj = self._report_subject(tok)
+            if subj is not None and subj.lower_ in {"i", "we", "you", "it", "they"} and not self.entity(subj):
+                continue  # inside an unmarked quotation: the speaker's own words
             if tok.sent.start in sources and sources[tok.sent.start] == self.entity(subj) and self._other_report(tok):
                 continue  # "reports Politico" is the source of the sentence's claim
             content = self._content(tok)
             if content is None:
                 continue
-            speaker = self.speaker_key(subj)
-            source = sources.get(tok.sent.start)
-            if tok.i in according:
-                acc_key = according.pop(tok.i)[1]
-                if speaker is None:
-                    speaker = acc_key
-                elif acc_key and acc_key != speaker:
-                    source = acc_key
             if content in self.quotes:
-                taken_quotes.add(content)
-            self._add_claim(tok, tok.text.lower(), content, speaker, source, subj)
-        # "According to X, <clause>" without a reporting verb of its own.
+                taken.add(content)
+            verb_contents.append(content)
+            items.append((min(tok.i, content[0]), 0, ("verb", tok, subj, content)))
+        verb_heads = {item[2][1].i for item in items}
         for head_i, (acc, key) in according.items():
-            head = doc[head_i]
-            start, end = head.left_edge.i, head.right_edge.i + 1
-            if acc.i < head.i:
-                start = max(start, acc.right_edge.i + 1)
-            while start < end and doc[start].is_punct:
-                start += 1
-            if start >= end:
+            if head_i in verb_heads:
                 continue
-            cue = "according to" if acc.lower_ == "according" else f"in {acc.head.lower_ if acc.dep_ != 'ROOT' else 'words'}"
-            cue = "according to" if acc.lower_ == "according" else "in the words of"
-            self._add_claim(head, cue, (start, end), key, sources.get(head.sent.start), acc, claim_root=head)
-        # "Quote from X:" leads and quotations left without an attribution.
+            nested = any(s <= acc.i < e for s, e in verb_contents)
+            if nested and key is None:
+                continue  # "he said that, according to intelligence, …": part of his claim
+            items.append((acc.i, 1, ("according", acc, key, head_i)))
         for tokens in self.matches.get("QUOTE_FROM", []):
             quote_tok, src = doc[tokens[0]], doc[tokens[2]]
-            region = next(((s, e) for s, e in self.quotes if s > src.i and (s, e) not in taken_quotes), None)
+            region = next(((s, e) for s, e in self.quotes if s > src.i and (s, e) not in taken), None)
             if region is not None and region[0] - src.i <= 3:
-                taken_quotes.add(region)
+                taken.add(region)
+                items.append((quote_tok.i, 2, ("quote_from", quote_tok, src, region)))
+        for region in self.quotes:
+            if region not in taken and self._stands_alone(region):
+                items.append((region[0], 3, ("continued", region)))
+        for _, _, item in sorted(items, key=lambda x: (x[0], x[1])):
+            kind = item[0]
+            if kind == "verb":
+                _, tok, subj, content = item
+                speaker = self.speaker_key(subj) or self._adjacent_speaker(tok)
+                source = sources.get(tok.sent.start)
+                if tok.i in according:
+                    acc_key = according[tok.i][1]
+                    if speaker is None:
+                        speaker = acc_key
+                    elif acc_key and acc_key != speaker:
+                        source = acc_key
+                self._add_claim(tok, tok.text.lower(), content, speaker, source, subj)
+            elif kind == "according":
+                _, acc, key, head_i = item
+                head = doc[head_i]
+                start, end = head.left_edge.i, head.right_edge.i + 1
+                if acc.i < head.i:
+                    start = max(start, acc.right_edge.i + 1)
+                while start < end and doc[start].is_punct:
+                    start += 1
+                while end > start and doc[end - 1].is_punct:
+                    end -= 1
+                if start >= end:
+                    continue
+                cue = "according to" if acc.lower_ == "according" else "in the words of"
+                self._add_claim(head, cue, (start, end), key, sources.get(head.sent.start), acc, claim_root=head)
+            elif kind == "quote_from":
+                _, quote_tok, src, region = item
                 self._add_claim(quote_tok, "quote from", region, self.speaker_key(src), None, src)
-        self._continued_quotes(taken_quotes)
+            else:
+                region = item[1]
+                if not self.claims:
+                    continue
+                claim, cue_tok, start, end = self.claims[-1]
+                if (start, end) not in self.quotes or region[0] - end > 25 or claim.speaker is None:
+                    continue  # only a quotation right after an attributed one continues it
+                self._add_claim(doc[region[0]], claim.cue, region, claim.speaker, claim.source, None, inherit=claim)
+
+    def _quote_tail(self, end: int, verb: Token) -> bool:
+        """``…," he said``: the quotation closes on a comma or dash and the cue follows at once."""
+        doc = self.doc
+        gap = doc[end : verb.i]
+        if any("\n" in t.text or "\n" in t.whitespace_ for t in gap):
+            return False
+        marks = {",", "-", "–", "—", "?", "!"}
+        closing = doc[end - 1].text in marks or (end + 1 < len(doc) and doc[end + 1].text in marks)
+        return closing or doc[end - 1].sent.start == verb.sent.start
+
+    def _stands_alone(self, region: tuple[int, int]) -> bool:
+        """A quotation of its own (starts a sentence, several words), not a quoted term."""
+        start, end = region
+        if end - start < 5:
+            return False
+        mark = self.doc[start - 1]
+        if mark.i == 0 or mark.is_sent_start:
+            return True
+        before = self.doc[mark.i - 1]
+        return before.text in {".", ":", "!", "?"} or "\n" in before.text or "\n" in before.whitespace_
+
+    def _report_subject(self, verb: Token) -> Token | None:
+        """Who speaks: the subject, the ``by`` agent, or the subject of the clause it hangs off."""
+        t = verb
+        for _ in range(3):
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                return subj
+            agent = next((c for c in t.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                return next((c for c in agent.children if c.dep_ == "pobj"), None)
+            if t.dep_ in {"advcl", "conj", "xcomp"} and t.head != t:
+                t = t.head
+                continue
+            return None
+        return None
 
     def _other_report(self, tok: Token) -> bool:
         return any(
@@ -660,34 +735,12 @@ class _Extractor:
             for t in tok.sent
         ) or any(m for m in self.matches.get("ACCORDING_TO", []) if self.doc[m[0]].sent.start == tok.sent.start)
 
-    def _continued_quotes(self, taken: set[tuple[int, int]]) -> None:
-        """A quotation right after an attributed one, with no cue of its own, continues it."""
-        claimed = sorted(((s, e) for s, e in taken), key=lambda r: r[0])
-        for region in self.quotes:
-            if region in taken:
-                continue
-            prev = [r for r in claimed if r[1] <= region[0]]
-            if not prev:
-                continue
-            last = prev[-1]
-            gap = self.doc[last[1] : region[0]]
-            if len(gap) > 25:
-                continue
-            earlier = next((c for c in self.claims if c[2] == last[0] and c[3] == last[1]), None)
-            if earlier is None:
-                continue
-            claim, cue_tok, _, _ = earlier
-            first = self.doc[region[0]]
-            self._add_claim(first, claim.cue, region, claim.speaker, claim.source, None, inherit=claim)
-            claimed.append(region)
-            taken.add(region)
-
     def _content(self, verb: Token) -> tuple[int, int] | None:
         doc = self.doc
         # Quotation right before the verb's clause ("…," the president said) or after a colon.
         left = verb.left_edge.i
         for start, end in self.quotes:
-            if 0 <= left - end <= 2 and verb.i - end <= 8 and start < verb.i:
+            if 0 <= left - end <= 2 and verb.i - end <= 8 and start < verb.i and self._quote_tail(end, verb):
                 return start, end
             if 0 <= start - verb.right_edge.i <= 3 and start > verb.i:
                 between = doc[verb.i + 1 : start]
@@ -714,6 +767,12 @@ class _Extractor:
                     end -= 1
                 if end - start >= 2:
                     return start, end
+        # "warned partners against making concessions": the predicate is the statement.
+        start, end = verb.i + 1, verb.right_edge.i + 1
+        while end > start and doc[end - 1].is_punct:
+            end -= 1
+        if end - start >= 3:
+            return start, end
         for child in verb.children:
             if child.dep_ == "dobj" and child.lower_ in {"this", "that", "it", "so"}:
                 return child.i, child.i + 1
@@ -730,6 +789,8 @@ class _Extractor:
                     break
         if key is None:
             key = self.demonym(tok) if tok.pos_ == "PROPN" else None
+        if key is None and tok.pos_ == "PROPN":
+            key = self._person_by_name(tok.text)
         if key is not None:
             return key
         low = tok.lower_
@@ -739,6 +800,26 @@ class _Extractor:
         if low in PRONOUNS or titled or low in {"him"}:
             return self._last_person(tok)
         return None
+
+    def _adjacent_speaker(self, verb: Token) -> str | None:
+        """``… the Ministry of Defence said``: a mention ending right before the cue speaks,
+        even when the parse picked another subject."""
+        i = verb.i - 1
+        while i >= 0 and self.doc[i].dep_ in {"aux", "neg", "advmod"} and self.doc[i].head == verb:
+            i -= 1
+        key = self.entity(self.doc[i]) if i >= 0 else None
+        if key and self.cls(key) in ACTOR_CLASSES | {"Person"} and self.doc[i].sent.start == verb.sent.start:
+            return key
+        return None
+
+    def _person_by_name(self, name: str) -> str | None:
+        """A name the entity layer missed here but knows elsewhere (``Zelensky`` as a surname)."""
+        low = name.lower()
+        hits = {
+            ent.key for ent in self.entities.values() if ent.cls == "Person"
+            and any(low == n.lower().split()[-1] for n in (ent.label, *ent.aliases) if n)
+        }
+        return hits.pop() if len(hits) == 1 else None
 
     def _last_person(self, tok: Token) -> str | None:
         """The most recent person speaker, else the most recent person mentioned before."""
@@ -875,10 +956,25 @@ class _Extractor:
                 org_key = self.entity(doc[k]) or self.demonym(doc[k])
                 if org_key and self.cls(org_key) not in ACTOR_CLASSES:
                     org_key = None
+            confidence = 0.85
+            if org_key is None:
+                # A known head of state named with a bare title ("President X"): the lexicon
+                # says which state.
+                org_key = self._leader_state(person) if any(t.lower_ in {"president", "leader", "premier"} for t in title_toks) else None
+                confidence = 0.6
             if org_key is None:
                 self._apposition_role(span, person)
                 continue
-            self._relation("role", person, org_key, span.root, 0.85, title=_title(title_toks))
+            self._relation("role", person, org_key, span.root, confidence, title=_title(title_toks))
+
+    def _leader_state(self, person: str) -> str | None:
+        ent = self.entities[person]
+        for name in (ent.label, *ent.aliases):
+            for part in (name, name.split()[-1]):
+                state = LEADERS.get(part)
+                if state and state.lower() in self.state_names:
+                    return self.state_names[state.lower()]
+        return None
 
     def _apposition_role(self, span: SpacySpan, person: str) -> None:
         """``X, the defence minister of Y`` / ``X, Y's defence minister``."""
@@ -977,6 +1073,11 @@ class _Extractor:
         elif (lemma in TRANSFER_VERBS | USE_VERBS and passive) or lemma in MOTION_VERBS | PRESENCE_VERBS:
             if subj is None or not self.is_troops(subj):
                 return
+            if dest is None and where is None and lemma in {"kill", "wound", "die", "capture", "spot", "see"}:
+                # "were killed after X bombed positions near Y": the clause saying when, says where
+                for child in verb.children:
+                    if child.dep_ == "advcl":
+                        where = self.place(child, {"in", "near", "at"}) or self._dobj_place(child)
             if lemma in PRESENCE_VERBS - MOTION_VERBS - TRANSFER_VERBS - USE_VERBS and dest is None and where is None:
                 return
             unit = self.actor(subj)
@@ -1014,6 +1115,13 @@ class _Extractor:
             kind, verb, conf, participants=participants, agent=agent, place=place,
             date=self.date_for(verb), count=count, modality=self.modality(verb),
         )  # fmt: skip
+
+    def _dobj_place(self, verb: Token) -> Token | None:
+        """``bombed territory near Donetsk``: a place hanging off the object."""
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                return self.place(child, {"in", "near", "at"})
+        return None
 
     def count_of(self, tok: Token | None) -> Quantity | None:
         """The troop figure of the NP at ``tok``: ``about 10,000 (of its military)``."""
@@ -1212,6 +1320,9 @@ class _Extractor:
             ]
         if not actors and date is None:
             return
+        for existing, _ in self.events:
+            if existing.kind == "Agreement" and set(existing.participants) == set(actors) and date is None:
+                return  # the same pact spoken of again
         gov = noun.head if noun.dep_ in {"dobj", "pobj"} else None
         self._event(
             "Agreement", noun, 0.7 if date else 0.55, participants=tuple(dict.fromkeys(actors)),
@@ -1289,9 +1400,12 @@ class _Extractor:
                     if key and self.cls(key) in ACTOR_CLASSES | {"Person"}:
                         participants.append(key)
             for child in tok.children:
-                if child.dep_ == "prep" and child.lower_ == "with" or child.dep_ == "dobj":
-                    for t in child.subtree:
-                        key = self.entity(t)
+                target = child if child.dep_ == "dobj" else None
+                if child.dep_ == "prep" and child.lower_ == "with":
+                    target = next((p for p in child.children if p.dep_ == "pobj"), None)
+                if target is not None:
+                    for t in (target, *target.conjuncts):
+                        key = self.actor(t)
                         if key and self.cls(key) in ACTOR_CLASSES | {"Person"}:
                             participants.append(key)
             place_tok = self.place(tok, {"in", "at"}, depth=1)

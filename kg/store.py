@@ -325,8 +325,8 @@ def _materialise(answer: object, timeout: float | None) -> QueryResult:
         if deadline is not None and time.monotonic() > deadline:
             raise QueryError(f"query timed out after {timeout:g} s")
 
-    if isinstance(answer, bool):
-        return QueryResult(boolean=answer)
+    if isinstance(answer, (bool, ox.QueryBoolean)):  # pyoxigraph 0.5 answers ASK with QueryBoolean
+        return QueryResult(boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         columns = tuple(v.value for v in answer.variables)
         rows = []

@@ -366,8 +366,30 @@ def test_formats(store: LocalStore) -> None:
     assert binding["place"] == {"type": "uri", "value": E + "Q3178"}
     assert binding["label"] == {"type": "literal", "value": "Kursk Oblast"}
     assert binding["articles"]["datatype"].endswith("#integer")
-    ask = QueryResult(boolean=True)
+    ask = run_query(store, load_query("ASK { ?s a kg:Clash }"))
     assert json.loads(format_result(ask, "json")) == {"head": {}, "boolean": True}
+    ask = QueryResult(boolean=True)
     assert format_result(ask, "csv").splitlines() == ["boolean", "true"]
     with pytest.raises(QueryError, match="unknown output format"):
         format_result(result, "xml")
+
+
+def test_parameters_also_work_as_a_values_block(store: LocalStore) -> None:
+    """A remote endpoint gets parameters as a VALUES block first in the outer WHERE; every
+    bundled query must accept that too (so no parameter may be the target of an outer BIND)."""
+    for info in list_queries():
+        if info.network:
+            continue
+        query = load_query(info.name)
+        for param in info.params:
+            if not param.example:
+                continue
+            bindings = run_query.__globals__["parse_params"]([f"{param.name}={param.example}"], query)
+            term = bindings[param.name]
+            if isinstance(term, ox.Literal) and param.kind == "entity":
+                continue
+            where = query.text.index("WHERE {") + len("WHERE {")
+            text = f"{query.text[:where]} VALUES ?{param.name} {{ {term} }} {query.text[where:]}"
+            via_values = store.query(text)
+            via_substitution = run_query(store, query, bindings)
+            assert set(via_values.rows) == set(via_substitution.rows), (info.name, param.name)

@@ -1,0 +1,161 @@
+"""The remote store (issue 9): a build into an ``oxigraph serve`` endpoint equals a local build.
+
+Starts the Oxigraph server (the ``oxigraph`` binary of the PyPI ``oxigraph`` package, next to
+the interpreter, or on ``PATH``) on a free localhost port; skips when it is not installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build_sources, remove_articles
+from kg.errors import QueryError, StoreError
+from kg.remote_store import RemoteStore, bind_values
+from kg.settings import Settings
+from kg.store import LocalStore
+from kg.vocab import PROV
+
+ARTICLES = {
+    "r1.txt": "North Korea has sent about 10,000 troops to Russia's Kursk region, "
+              "Ukrainian President Volodymyr Zelensky said on Friday.\n",
+    "r2.txt": "NATO Secretary General Mark Rutte met officials in Brussels. "
+              "Russia and North Korea signed a defence pact in June.\n",
+}
+
+
+def _oxigraph_binary() -> str | None:
+    beside = Path(sys.executable).with_name("oxigraph")
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """URL of a fresh Oxigraph server, stopped after the module."""
+    binary = _oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            httpx.post(f"{url}/query", data={"query": "ASK {}"}, timeout=1.0)
+            break
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()[-500:]}")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _dataset(quads) -> set[str]:
+    """N-Quads lines with the build time blanked (the only thing two builds may differ in)."""
+    lines = set()
+    for q in quads:
+        if q.predicate == PROV.endedAtTime:
+            q = ox.Quad(q.subject, q.predicate, ox.Literal("T"), q.graph_name)
+        lines.add(str(q))
+    return lines
+
+
+def assert_same_dataset(actual: set[str], expected: set[str]) -> None:
+    """No blank nodes in kg's graphs, so isomorphic datasets are equal quad sets."""
+    missing, extra = sorted(expected - actual), sorted(actual - expected)
+    assert not missing and not extra, "\n".join(
+        ["missing:"] + missing[:20] + ["unexpected:"] + extra[:20])
+
+
+@pytest.fixture(scope="module")
+def builds(server, corpus, tmp_path_factory):
+    local = Settings(store=str(tmp_path_factory.mktemp("local") / "store"))
+    remote = Settings(store=server)
+    local_summary = build_sources([str(corpus)], local)
+    remote_summary = build_sources([str(corpus)], remote)
+    return local, remote, local_summary, remote_summary
+
+
+def test_remote_build_is_isomorphic_to_local(builds):
+    local, remote, local_summary, remote_summary = builds
+    assert remote_summary.failed == 0 and remote_summary.new == 2
+    assert remote_summary.quads == local_summary.quads
+    store = RemoteStore(remote)
+    assert sorted(g.value for g in store.graph_names()) == sorted(g.value for g in LocalStore(local).graph_names())
+    assert_same_dataset(_dataset(store.quads()), _dataset(LocalStore(local).quads()))
+
+
+def test_rebuild_skips_unchanged_articles(builds, corpus):
+    _, remote, _, _ = builds
+    summary = build_sources([str(corpus)], remote)
+    assert (summary.skipped, summary.new, summary.updated) == (2, 0, 0)
+
+
+def test_query_with_bindings_matches_local(builds):
+    local, remote, _, _ = builds
+    sparql = "SELECT ?article ?title WHERE { ?a a kg:Article ; dcterms:identifier ?article ; dcterms:title ?title }"
+    binding = {"article": ox.Literal("r1")}
+    remote_rows = RemoteStore(remote).query(sparql, binding).rows
+    assert remote_rows == LocalStore(local).query(sparql, binding).rows
+    assert len(remote_rows) == 1 and remote_rows[0][0] == ox.Literal("r1")
+    assert RemoteStore(remote).query("ASK { ?a dcterms:identifier ?id }", {"id": ox.Literal("nope")}).boolean is False
+
+
+def test_values_are_serialised_terms_not_text():
+    sparql = 'SELECT ?x WHERE { ?x rdfs:label "{" }'
+    hostile = ox.Literal('x" } . ?s ?p ?o . FILTER("')
+    bound = bind_values(sparql, {"x": hostile})
+    assert bound.startswith('SELECT ?x WHERE { VALUES (?x) { ("x\\" } . ?s ?p ?o . FILTER(\\"") }')
+    with pytest.raises(QueryError):
+        bind_values(sparql, {"x y": hostile})
+
+
+def test_syntax_error_is_a_query_error(builds):
+    _, remote, _, _ = builds
+    with pytest.raises(QueryError, match="syntax"):
+        RemoteStore(remote).query("SELECT * WHERE { ?s ?p }")
+
+
+def test_remove(builds, corpus):
+    local, remote, _, _ = builds
+    assert remove_articles(["r2", "missing"], remote) == ["missing"]
+    store = RemoteStore(remote)
+    assert [g.value for g in store.graph_names()] == [store.iris.graph("r1").value]
+    assert store.article_ids() == ["r1"]
+    build_sources([str(corpus)], remote)  # put it back for any later test
+    assert store.article_ids() == ["r1", "r2"]
+
+
+def test_unreachable_endpoint_is_a_store_error():
+    store = RemoteStore(Settings(store=f"http://127.0.0.1:{_free_port()}"))
+    with pytest.raises(StoreError, match="cannot reach"):
+        store.query("ASK {}")
