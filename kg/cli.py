@@ -290,27 +290,103 @@ def import_(
     err.print(f"imported {count} quads into {store or 'the store'}", highlight=False)
 
 
-# query ------------------------------------------------------------------------------------------
-def format_result(result: Any, fmt: str) -> str:
-    """Render a :class:`kg.store.QueryResult` as table, csv, tsv or json text."""
-    if result.boolean is not None:
-        return json.dumps({"boolean": result.boolean}) if fmt == "json" else str(result.boolean).lower()
-    rows = [[("" if t is None else t.value) for t in row] for row in result.rows]
-    columns = list(result.columns)
+# query / queries / eval -------------------------------------------------------------------------
+@app.command()
+@handle_errors
+def query(
+    source: Annotated[str, typer.Argument(help="A bundled query name (see 'kg queries'), a .rq file, or - for stdin.")],
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="name=value; repeatable. <iri>, prefix:local, a number or text.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json (SPARQL 1.1 results formats).")] = "table",
+    update: Annotated[bool, typer.Option("--update", help="Allow a SPARQL UPDATE (queries are read-only otherwise).")] = False,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", help="Seconds before giving up [default: query_timeout setting].")] = None,
+    store: StoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run a SPARQL query over the union of the article graphs.
+
+    Parameters are bound as RDF terms, never pasted into the query text.
+
+    Examples:
+
+      kg query troop-numbers --param state=entity:Q423
+
+      kg query mentions -p entity=Zelensky --format json
+
+      echo 'SELECT * WHERE { ?s a kg:Clash }' | kg query -
+    """
+    from kg.queries import format_result, load_query, parse_params, run_query
+    from kg.store import open_store
+
+    settings = settings_from(config, store=store)
+    loaded = load_query(source)
+    bindings = parse_params(param or [], loaded, base_iri=settings.base_iri)
+    result = run_query(open_store(settings), loaded, bindings,
+                       timeout if timeout is not None else settings.query_timeout, allow_update=update)
+    if update and result.kind == "select" and not result.columns:
+        err.print("update applied", highlight=False)
+        return
+    options = {"base_iri": settings.base_iri} if fmt == "table" else {}
+    typer.echo(format_result(result, fmt, **options), nl=False)
+
+
+@app.command()
+@handle_errors
+def queries(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List the bundled queries with their parameters.
+
+    Example:
+
+      kg queries --format json
+    """
+    from kg.queries import list_queries
+
+    infos = list_queries()
     if fmt == "json":
-        return json.dumps([dict(zip(columns, row)) for row in rows], indent=2, ensure_ascii=False)
-    if fmt in ("csv", "tsv"):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return buffer.getvalue().rstrip("\n")
-    table = Table(*columns, show_lines=False)
-    for row in rows:
-        table.add_row(*row)
-    console = Console(file=io.StringIO(), width=160, soft_wrap=False)
-    console.print(table)
-    return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+        emit_json([
+            {"name": q.name, "title": q.title, "description": q.description, "network": q.network,
+             "params": [{"name": p.name, "kind": p.kind, "example": p.example,
+                         "description": p.description, "required": p.required} for p in q.params]}
+            for q in infos
+        ])
+        return
+    for q in infos:
+        out.print(f"{q.name}{'  (needs network)' if q.network else ''}: {q.title}", highlight=False, markup=False)
+        if q.description:
+            out.print(f"    {q.description}", highlight=False, markup=False)
+        for p in q.params:
+            out.print(f"    --param {p.name}={p.example or '…'}  [{p.kind}] {p.description}", highlight=False, markup=False)
+
+
+@app.command(name="eval")
+@handle_errors
+def eval_(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold *.json annotations (see gold/FORMAT.md).")],
+    texts: Annotated[Optional[Path], typer.Option("--texts", help="Folder of the annotated texts [default: GOLD_DIR/../seeds].")] = None,
+    store: Annotated[Optional[str], typer.Option("--store", help="Score this existing store instead of building the texts.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    config: ConfigOption = None,
+) -> None:
+    """Score extraction against gold annotations: entities, types, Wikidata links, relations.
+
+    Without --store the gold texts are built into a temporary store first.
+
+    Examples:
+
+      kg eval ../shared/gold
+
+      kg eval ../shared/gold --format json
+
+      kg eval gold/ --store ./kg-data
+    """
+    from kg.evaluate import evaluate_texts, format_report
+    from kg.store import open_store
+
+    settings = settings_from(config, store=store)
+    existing = open_store(settings) if store is not None else None
+    report = evaluate_texts(gold_dir, settings, texts_dir=texts, store=existing)
+    typer.echo(format_report(report, fmt), nl=False)
 
 
 def main() -> None:

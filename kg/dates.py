@@ -100,6 +100,8 @@ def resolve_date(text: str, anchor: date | None, *, future: bool = False) -> Dat
         ``None`` when the phrase names no resolvable date.
     """
     norm = " " + re.sub(r"[\u2010-\u2015\u2212]", "-", text.lower()) + " "
+    if "May" not in text and "MAY" not in text:
+        norm = re.sub(r"\bmay\b", " ", norm)  # the modal verb, not the month
     resolved = _resolve(norm, anchor, future)
     if resolved is None:
         return None

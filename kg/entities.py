@@ -105,6 +105,30 @@ def _metonymy(span: Span) -> tuple[str, str] | None:
     return None if _is_locative(span) else ("State", state)
 
 
+def _city_state_place(span: Span) -> bool:
+    """A country name that is also its capital's name, used as a location ("in Luxembourg")."""
+    if not _is_locative(span):
+        return False
+    gazetteer = _gazetteer()
+    if gazetteer is None:
+        return False
+    return any(e.cls == "Place" and e.kind in ("capital", "city") for e in gazetteer.lookup(span.text))
+
+
+def _demonym_of_title(span: Span) -> str | None:
+    """The state of a demonym qualifying a title: "South Korean Defence Minister" -> South Korea."""
+    state = lexicon.DEMONYMS.get(span.text)
+    if state is None:
+        return None
+    doc = span.doc
+    for token in doc[span.end: min(span.end + 3, len(doc))]:
+        if token.lower_ in lexicon.TITLE_WORDS:
+            return state
+        if not token.is_title:
+            return None
+    return None
+
+
 def _type_span(span: Span) -> Span | None:
     """Map one entity span to kg's classes, or drop it."""
     label = span.label_
@@ -115,13 +139,18 @@ def _type_span(span: Span) -> Span | None:
             turned = _metonymy(span)
             if turned:
                 cls, canonical = turned
+        elif label == "State" and _city_state_place(span):
+            cls, canonical = "Place", ""
         return Span(span.doc, span.start, span.end, label=cls, span_id=f"{cls}:{canonical}")
     trimmed = _trim(span)
     if trimmed is None or not _NAME_OK.search(trimmed.text):
         return None
     text = trimmed.text
-    if text.lower() in lexicon.TITLE_WORDS or text.islower():
+    if text.lower() in lexicon.TITLE_WORDS or text.lower() in lexicon.NOT_A_NAME or text.islower():
         return None
+    titled = _demonym_of_title(trimmed)
+    if titled:
+        return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{titled}")
     if label == "NORP":
         state = lexicon.PLURAL_DEMONYMS.get(text)
         return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{state}") if state else None
@@ -275,22 +304,21 @@ def collect_entities(
 
     gazetteer = _gazetteer()
 
-    def canonical_name(cls: str, ref: str) -> str:
-        """A ruler/lexicon reference (QID, ``Class/slug`` or a name) as a canonical name."""
-        if not ref or "/" in ref:
-            return ""  # ambiguous form: let the linker decide from the anchor
-        if gazetteer is not None:
-            if _QID.fullmatch(ref):
-                entry = gazetteer.get(ref)
-                return entry.name if entry else ""
-            same_class = [e for e in gazetteer.lookup(ref) if e.cls == cls]
-            if len(same_class) == 1:
-                return same_class[0].name
-        return "" if _QID.fullmatch(ref) else ref
+    def canonical_name(cls: str, ref: str, anchor: str) -> str:
+        """A ruler/lexicon reference (QID, ``Class/slug`` key or a name) as a canonical name."""
+        if gazetteer is None:
+            return "" if (not ref or "/" in ref or _QID.fullmatch(ref)) else ref
+        if _QID.fullmatch(ref):
+            entry = gazetteer.get(ref)
+            return entry.name if entry else ""
+        same_class = [e for e in gazetteer.lookup(anchor if (not ref or "/" in ref) else ref) if e.cls == cls]
+        if len(same_class) == 1:
+            return same_class[0].name
+        return "" if (not ref or "/" in ref) else ref
 
     records = [
         SpanRecord(r.start, r.end, r.anchor, r.cls,
-                   r.canonical if r.cls == "MilitaryUnit" else canonical_name(r.cls, r.canonical),
+                   r.canonical if r.cls == "MilitaryUnit" else canonical_name(r.cls, r.canonical, r.anchor),
                    r.sentence, r.label)
         for r in records
     ]

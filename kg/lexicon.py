@@ -75,7 +75,7 @@ UNIT_NOUNS = (
     "troops soldiers units unit forces force military army armies infantrymen infantry "
     "servicemen personnel fighters contingent contingents battalion battalions brigade "
     "brigades regiment regiments division divisions special-forces servicemembers "
-    "conscripts recruits mercenaries officers marines paratroopers"
+    "conscripts recruits mercenaries officers marines paratroopers navy fleet"
 ).split()
 """Nouns that, after a demonym ("North Korean soldiers"), denote a state's armed forces."""
 
@@ -133,7 +133,7 @@ for _adj, _state in DEMONYMS.items():
 
 LOCATIVE_PREPOSITIONS = frozenset(
     "in at to from near into inside outside around towards toward across via through "
-    "within between".split()
+    "within".split()
 )
 """A capital governed by one of these is a place ("a summit in Budapest"), not an actor."""
 
@@ -168,3 +168,9 @@ NEWS_OUTLETS = (
     "Sky News", "The Economist", "Le Monde", "Der Spiegel", "Axios", "NHK", "Kyodo",
 )
 """News outlets: organizations, often misread by NER as people ("reports Politico")."""
+
+NOT_A_NAME = frozenset(
+    "defense defence state foreign interior security intelligence navy army justice finance "
+    "health ministry department office council".split()
+)
+"""Single words NER takes for organizations in titles ("Defense Secretary", "State Department")."""

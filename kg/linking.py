@@ -10,11 +10,17 @@ made (no link is better than a wrong one).
 * The article decides next: a candidate already linked elsewhere in the article
   (``LinkContext.entity_qids``), then one in a country the article is about.
 * A national capital wins over same-named regions and towns (``Luxembourg``, ``Brussels``,
-  ``Washington`` as a place). A bare ``Kursk`` or ``Donetsk`` (city and oblast) with no cue and no
-  context stays ambiguous (confidence 0.75).
+  ``Washington`` as a place).
+* A bare name with no cue and no deciding context that is the *primary* name of exactly one
+  candidate links to it: ``Donetsk`` is the city's name, while the oblast's primary name is
+  ``Donetsk Oblast`` (bare ``Donetsk`` is only its alias), so bare ``Donetsk`` -> the city
+  (confidence 0.85). A region cue (``Donetsk region``) or the oblast already linked in the
+  article (``LinkContext.entity_qids``) still gives the oblast.
 
 >>> link("Kursk region", "Place").qid
 'Q3178'
+>>> link("Donetsk", "Place").qid
+'Q43070'
 >>> link("Washington", "State").qid
 'Q30'
 >>> link("NATO", "Person") is None
@@ -34,6 +40,9 @@ REGION_CUES = frozenset({"region", "oblast", "province", "krai", "kray", "territ
                          "governorate", "republic", "state"})
 CITY_CUES = frozenset({"city", "town"})
 CITY_KINDS = frozenset({"city", "capital"})
+PRIMARY_NAME_CONFIDENCE = 0.85
+"""A bare name that is the primary name of exactly one candidate (``Donetsk`` the city, not
+``Donetsk Oblast``): above the default ``link_threshold`` of 0.8."""
 
 Status = Literal["linked", "ambiguous", "unlinked"]
 
@@ -163,7 +172,7 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
             targets[id(target)] = (target, confidence, reading)
     options = sorted(targets.values(), key=lambda t: (-t[1], -t[2].prominence))
 
-    chosen, confidence = _choose(options, context, cue=region_cue or city_cue)
+    chosen, confidence = _choose(options, context, cue=region_cue or city_cue, name=name)
     target = chosen[0]
     confidence -= _unrelated_competitors(target, candidates, cls)
     if target.qid is None:
@@ -171,8 +180,12 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     return LinkOutcome(name, cls, "linked", _result(target, confidence, cls))
 
 
-def _choose(options, context: LinkContext, cue: bool):
-    """Pick one of several class-compatible targets; returns (option, confidence)."""
+def _choose(options, context: LinkContext, cue: bool, name: str = ""):
+    """Pick one of several class-compatible targets; returns (option, confidence).
+
+    Order: the article (a candidate already linked), a national capital, the article's countries,
+    then -- for a bare name without cue -- the one candidate whose primary name it is.
+    """
     if len(options) == 1:
         return options[0], options[0][1]
     in_article = [o for o in options if o[0].qid and o[0].qid in context.entity_qids]
@@ -184,10 +197,16 @@ def _choose(options, context: LinkContext, cue: bool):
     in_country = [o for o in options if o[0].country_qid in context.country_qids]
     if context.country_qids and len(in_country) == 1:
         return in_country[0], min(in_country[0][1], 0.85)
+    if not cue and name:
+        # Donetsk: the city's own name, only an alias of Donetsk Oblast
+        key = normalize(name)
+        primary = [o for o in options if normalize(o[2].name) == key]
+        if len(primary) == 1:
+            return primary[0], min(primary[0][1], PRIMARY_NAME_CONFIDENCE)
     kinds = {o[2].kind for o in options}
     cities = [o for o in options if o[2].kind in CITY_KINDS]
     if "region" in kinds and len(cities) == 1:
-        # Kursk / Donetsk: the city and the oblast named after it
+        # a city and the region named after it, neither of them by its primary name
         return cities[0], 0.75
     first, second = options[0], options[1]
     if first[2].population and second[2].population and (
@@ -210,6 +229,41 @@ def _unrelated_competitors(target: GazetteerEntry, candidates, cls: str) -> floa
         if not related and other.kind not in CITY_KINDS | {"region"}:
             return 0.2
     return 0.0
+
+
+def is_city_state_name(name: str, gazetteer: Gazetteer | None = None) -> bool:
+    """Whether ``name`` names a country *and* a city of that same country in the gazetteer.
+
+    For the entity layer: after a locative (``in Luxembourg``, ``in Singapore``) such a name may
+    be typed ``Place`` (and :func:`link` then gives the city where the gazetteer has one).
+    True when the country's own entry is also a Natural Earth populated place (city-states:
+    Singapore, Monaco, Vatican City), or a city/capital *of that country* has ``name`` or
+    ``name City`` as its primary name (Luxembourg, Djibouti, San Marino, Kuwait City, Panama City,
+    Guatemala City, Mexico City). Not counted: a same-named city abroad (``Armenia``, Colombia;
+    ``Georgia`` is only a US state besides the country) and a capital that merely carries the
+    country's name as an alias (``Andorra`` for Andorra la Vella).
+
+    >>> is_city_state_name("Luxembourg"), is_city_state_name("Singapore")
+    (True, True)
+    >>> is_city_state_name("Ukraine"), is_city_state_name("Armenia"), is_city_state_name("Kyiv")
+    (False, False, False)
+    """
+    gaz = gazetteer or load_gazetteer()
+    key = normalize(name)
+    if not key:
+        return False
+    states = [e for e in gaz.lookup(key) if e.cls == "State" and e.qid]
+    if not states:
+        return False
+    city_names = {key, f"{key} city"}
+    cities = [e for e in (*gaz.lookup(key), *gaz.lookup(f"{key} city"))
+              if e.kind in CITY_KINDS and normalize(e.name) in city_names]
+    for state in states:
+        if "populated_places" in state.source:
+            return True  # the country's own item is also the city (Singapore, Vatican City)
+        if any(city.country_qid == state.qid for city in cities):
+            return True
+    return False
 
 
 def link(name: str, cls: str, context: LinkContext | None = None, *,

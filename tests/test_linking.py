@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.linking import LinkContext, link, link_outcome, link_report
+from kg.linking import LinkContext, is_city_state_name, link, link_outcome, link_report
 from kg.settings import Settings
 
 
@@ -46,24 +46,70 @@ def test_result_carries_label_and_point():
     assert link("Washington", "State").label == "United States"
 
 
-def test_bare_kursk_is_ambiguous_without_context():
-    assert link("Kursk", "Place") is None
-    assert link_outcome("Kursk", "Place").status == "ambiguous"
-    assert link("Donetsk", "Place") is None
+def test_bare_primary_name_links_to_the_city():
+    # "Donetsk" is the city's primary name; the oblast's is "Donetsk Oblast" (bare = alias only)
+    result = link("Donetsk", "Place")
+    assert result is not None and result.qid == "Q43070"
+    assert result.confidence > Settings().link_threshold
+    assert link("Kursk", "Place").qid == "Q3159"
+
+
+@pytest.mark.parametrize("name", ["Donetsk region", "Donetsk Oblast", "Donetsk oblast",
+                                  "the Donetsk region"])
+def test_region_cue_gives_donetsk_oblast(name):
+    assert link(name, "Place").qid == "Q2012050"
+
+
+def test_context_decides_bare_donetsk():
+    assert link("Donetsk", "Place", LinkContext(region_cue=True)).qid == "Q2012050"
+    oblast = LinkContext.of(entity_qids=["Q2012050"])
+    assert link("Donetsk", "Place", oblast).qid == "Q2012050"
+    assert link("Donetsk", "Place", LinkContext(city_cue=True)).qid == "Q43070"
+    assert link("city of Donetsk", "Place").qid == "Q43070"
 
 
 def test_context_decides_bare_kursk():
     region = LinkContext.of(entity_qids=["Q3178"])
-    assert link("Kursk", "Place", region).qid == "Q3178"
+    result = link("Kursk", "Place", region)
+    assert result.qid == "Q3178" and result.confidence >= 0.9
     assert link("Kursk", "Place", LinkContext(region_cue=True)).qid == "Q3178"
     assert link("Kursk", "Place", LinkContext(city_cue=True)).qid == "Q3159"
+    # the article's country alone does not decide between two places in Russia
+    assert link("Kursk", "Place", LinkContext.of(country_qids=["Q159"])).qid == "Q3159"
+
+
+def test_capital_still_wins_over_a_region_named_by_its_primary_name():
+    # the US state's primary name is "Washington"; the capital's is "Washington, D.C."
+    assert link("Washington", "Place").qid == "Q61"
 
 
 def test_threshold_setting():
     lenient = Settings(link_threshold=0.7)
     assert link("Kursk", "Place", settings=lenient).qid == "Q3159"
+    strict = Settings(link_threshold=0.9)
+    assert link("Kursk", "Place", settings=strict) is None
+    assert link_outcome("Kursk", "Place", settings=strict).status == "ambiguous"
     strict = Settings(link_threshold=0.99)
     assert link("Washington", "State", settings=strict) is None
+
+
+@pytest.mark.parametrize("name", ["Luxembourg", "Singapore", "Monaco", "Kuwait", "Djibouti",
+                                  "Panama", "Guatemala", "Mexico", "Vatican", "Vatican City",
+                                  "San Marino"])
+def test_city_state_names(name):
+    assert is_city_state_name(name)
+
+
+@pytest.mark.parametrize("name", ["Ukraine", "Russia", "North Korea", "DPRK", "Armenia",
+                                  "Georgia", "Andorra", "Kyiv", "Washington", "Kursk", "NATO",
+                                  "Xyzzy", ""])
+def test_not_city_state_names(name):
+    assert not is_city_state_name(name)
+
+
+def test_city_state_place_links_to_the_city():
+    assert link("Luxembourg", "Place").qid == "Q1842"
+    assert link("Djibouti", "Place").qid == "Q3604"
 
 
 @pytest.mark.parametrize(("name", "cls"), [
@@ -83,7 +129,7 @@ def test_unlinked(name, cls):
 def test_link_report_counts():
     report = link_report([
         ("NATO", "Organization", None),
-        ("Kursk", "Place", None),
+        ("Georgia", "Place", None),
         ("Xyzzy", "Place", None),
         ("Luxembourg", "Place", LinkContext()),
     ])

@@ -384,7 +384,7 @@ def test_parameters_also_work_as_a_values_block(store: LocalStore) -> None:
         for param in info.params:
             if not param.example:
                 continue
-            bindings = run_query.__globals__["parse_params"]([f"{param.name}={param.example}"], query)
+            bindings = parse_params([f"{param.name}={param.example}"], query)
             term = bindings[param.name]
             if isinstance(term, ox.Literal) and param.kind == "entity":
                 continue
@@ -393,3 +393,21 @@ def test_parameters_also_work_as_a_values_block(store: LocalStore) -> None:
             via_values = store.query(text)
             via_substitution = run_query(store, query, bindings)
             assert set(via_values.rows) == set(via_substitution.rows), (info.name, param.name)
+
+
+# the CLI -------------------------------------------------------------------------------------------
+def test_cli_query_json_and_errors(store: LocalStore) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["query", "troop-numbers", "--store", str(store.path),
+                                 "--param", "state=North Korea", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    values = {b["value"]["value"] for b in json.loads(result.stdout)["results"]["bindings"]}
+    assert values == {"3000", "10000"}
+    refused = runner.invoke(app, ["query", "-", "--store", str(store.path)], input="DROP ALL")
+    assert refused.exit_code == QueryError.exit_code
+    listing = runner.invoke(app, ["queries", "--format", "json"])
+    assert listing.exit_code == 0 and "troop-numbers" in {q["name"] for q in json.loads(listing.stdout)}

