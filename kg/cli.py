@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg import __version__
-from kg.errors import KGError, StoreError
+from kg.errors import KGError, QueryError, StoreError
 from kg.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -36,7 +36,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 _state: dict[str, Any] = {"debug": False}
 
@@ -231,6 +231,70 @@ def stats(
     out.print(f"quads: {result.quads} in {result.graphs} graphs", highlight=False)
     for article_id in data.get("article_ids", []):
         out.print(f"  {article_id}", highlight=False)
+
+
+# entities / show -------------------------------------------------------------------------------
+@app.command()
+@handle_errors
+def entities(
+    entity_type: Annotated[Optional[str], typer.Option("--type", "-t", help="Person, State, MilitaryUnit, Organization or Place.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many (0 = all).")] = 0,
+    store: StoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """List entities with their class, mention and article counts and Wikidata link.
+
+    Examples:
+
+      kg entities --type MilitaryUnit
+
+      kg entities --format json --limit 20
+    """
+    from kg.browse import entities_result, list_entities
+    from kg.queries import format_result
+    from kg.store import open_store
+
+    rows = list_entities(open_store(settings_from(config, store=store)), entity_type)
+    typer.echo(format_result(entities_result(rows[:limit] if limit else rows), fmt), nl=False)
+
+
+@app.command()
+@handle_errors
+def show(
+    name: Annotated[str, typer.Argument(help="An entity's label, alias or IRI.")],
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    store: StoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show one entity: types, labels, Wikidata link, relations and the sentences that mention it.
+
+    Examples:
+
+      kg show Zelensky
+
+      kg show "North Korean troops" --format json
+    """
+    import dataclasses
+
+    from kg.browse import describe_entity
+    from kg.store import open_store
+
+    info = describe_entity(open_store(settings_from(config, store=store)), name)
+    if fmt == "json":
+        emit_json(dataclasses.asdict(info))
+        return
+    out.print(f"{', '.join(info.labels)}  <{info.iri}>", highlight=False)
+    out.print(f"  class: {', '.join(info.classes)}", highlight=False)
+    if info.aliases:
+        out.print(f"  aliases: {', '.join(info.aliases)}", highlight=False)
+    out.print(f"  wikidata: {', '.join(info.wikidata) or '(not linked)'}", highlight=False)
+    for direction, predicate, other in info.facts:
+        arrow = "->" if direction == "out" else "<-"
+        out.print(f"  {arrow} {predicate} {other}", highlight=False)
+    out.print(f"  mentioned in {len(info.sentences)} sentences:", highlight=False)
+    for article_id, sentence in info.sentences:
+        out.print(f"    [{article_id}] {' '.join(sentence.split())}", highlight=False)
 
 
 # export / import --------------------------------------------------------------------------------

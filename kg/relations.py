@@ -369,6 +369,11 @@ class _Extractor:
                     key = self.demonym(child)
                 if key is not None:
                     return self.unit_for(key) if is_troops else key
+        if is_troops and tok.dep_ == "dobj" and tok.head.lemma_.lower() in TRANSFER_VERBS and depth == 0:
+            # "X sent 3,000 troops": unnamed troops are the sender's
+            sender = self.actor(self.subject_of(tok.head), depth + 1)
+            if sender is not None and self.cls(sender) == "State":
+                return self.unit_for(sender)
         if tok.like_num or tok.pos_ == "NUM" or is_troops or low in {"some", "many", "most", "part", "all", "group", "number"}:
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
@@ -1012,6 +1017,15 @@ class _Extractor:
                     key = self.entity(child)
                     if key and self.cls(key) in PLACE_CLASSES:
                         self._relation("located_in", m.entity, key, root, 0.8)
+            # "the Kursk region in western Russia" with "in" attached elsewhere by the parser.
+            k = span.end
+            if k < sent.end and doc[k].lower_ in {"in", "of"}:
+                k += 1
+                while k < sent.end and doc[k].pos_ in {"DET", "ADJ"} and self.entity(doc[k]) is None:
+                    k += 1
+                key = self.entity(doc[k]) if k < sent.end else None
+                if key and key != m.entity and self.cls(key) in PLACE_CLASSES:
+                    self._relation("located_in", m.entity, key, root, 0.7)
             # "Budapest, Hungary": a place, a comma, then a state/place and no conjunction.
             after = span.end
             if after + 1 < sent.end and doc[after].text == ",":
@@ -1069,6 +1083,7 @@ class _Extractor:
             user = self.actor(subj)
             unit = self.actor(obj)
             count_tok = obj
+            where = where or self.place(obj, {"in", "at", "near"})
             trigger_kind = "use"
         elif (lemma in TRANSFER_VERBS | USE_VERBS and passive) or lemma in MOTION_VERBS | PRESENCE_VERBS:
             if subj is None or not self.is_troops(subj):
@@ -1310,6 +1325,9 @@ class _Extractor:
     def _agreement(self, noun: Token, actors: list[str]) -> None:
         acl = next((c for c in noun.children if c.dep_ == "acl"), None)
         date = self.date_for(noun) or (self.date_for(acl) if acl is not None else None)
+        if date is None and noun.dep_ == "dobj" and noun.head.lemma_.lower() in {"sign", "conclude", "seal", "ink", "strike"}:
+            acl = noun.head
+            date = self.date_for(acl)
         place_tok = self.place(acl, {"in", "at", "during", "on"}) if acl is not None else None
         if place_tok is None:
             place_tok = self.place(noun, {"in", "at"}, depth=1)

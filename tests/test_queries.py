@@ -411,3 +411,23 @@ def test_cli_query_json_and_errors(store: LocalStore) -> None:
     assert refused.exit_code == QueryError.exit_code
     listing = runner.invoke(app, ["queries", "--format", "json"])
     assert listing.exit_code == 0 and "troop-numbers" in {q["name"] for q in json.loads(listing.stdout)}
+
+
+def test_every_query_runs_on_the_graph_built_from_data(tmp_path: Path) -> None:
+    """The queries against what the real pipeline writes (skipped when data/ has no articles)."""
+    data = Path(__file__).parent.parent / "data"
+    if not any(data.rglob("*.txt")) and not any(data.rglob("*.jsonl")):
+        pytest.skip("no articles in data/")
+    from kg.build import build_sources
+
+    settings = Settings(store=str(tmp_path / "store"))
+    summary = build_sources([str(data)], settings)
+    assert summary.new > 0
+    built = LocalStore(settings)
+    for info in list_queries():
+        if info.network or any(p.required for p in info.params):
+            continue
+        assert run_query(built, load_query(info.name)).columns, info.name
+    (article_id, *_) = built.article_ids()
+    facts = run_query(built, load_query("article-facts"), {"article": to_term(article_id, "string")})
+    assert facts.rows

@@ -1,0 +1,148 @@
+"""Browsing the stored graph entity by entity: the library behind ``kg entities`` and ``kg show``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode
+
+from kg.errors import QueryError
+from kg.store import KGStore, QueryResult
+from kg.vocab import ENTITY_CLASSES, KG
+
+_LIST = """
+SELECT ?cls ?e (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?m) AS ?mentions)
+       (COUNT(DISTINCT ?article) AS ?articles) (SAMPLE(?q) AS ?wikidata)
+WHERE {
+  ?m itsrdf:taIdentRef ?e ; nif:referenceContext/nif:sourceUrl ?article .
+  ?e a ?cls ; rdfs:label ?l .
+  OPTIONAL { ?e skos:exactMatch ?q }
+}
+GROUP BY ?cls ?e
+ORDER BY DESC(?mentions) ?label
+"""
+
+_FIND = """
+SELECT DISTINCT ?name ?e WHERE {
+  { ?e rdfs:label ?label } UNION { ?e skos:altLabel ?label }
+  ?e a ?cls . FILTER(?cls IN (kg:Person, kg:State, kg:MilitaryUnit, kg:Organization, kg:Place))
+  FILTER(LCASE(STR(?label)) = LCASE(STR(?name)))
+}
+"""
+
+_DESCRIBE = """
+SELECT ?e ?p ?o WHERE { ?e ?p ?o }
+"""
+
+_INCOMING = """
+SELECT ?e ?s ?p WHERE { ?s ?p ?e . FILTER(?p != itsrdf:taIdentRef && ?p != rdf:subject && ?p != rdf:object) }
+"""
+
+_SENTENCES = """
+SELECT DISTINCT ?e ?id ?sentence ?begin WHERE {
+  ?m itsrdf:taIdentRef ?e ; nif:sentence ?s .
+  ?s nif:anchorOf ?sentence ; nif:beginIndex ?begin ; nif:referenceContext/nif:sourceUrl ?a .
+  ?a dcterms:identifier ?id .
+}
+ORDER BY ?id ?begin
+"""
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    iri: str
+    cls: str
+    label: str
+    mentions: int
+    articles: int
+    wikidata: str | None
+
+
+@dataclass(frozen=True)
+class EntityDescription:
+    iri: str
+    classes: tuple[str, ...]
+    labels: tuple[str, ...]
+    aliases: tuple[str, ...]
+    wikidata: tuple[str, ...]
+    facts: tuple[tuple[str, str, str], ...]
+    """``(direction, predicate, other)``: ``out`` facts have the entity as subject."""
+    sentences: tuple[tuple[str, str], ...]
+    """``(article id, sentence)`` for each mention."""
+
+
+def _short(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
+
+
+def list_entities(store: KGStore, entity_class: str | None = None) -> list[EntityRow]:
+    """Entities with their mention and article counts, most mentioned first."""
+    bindings = {}
+    if entity_class is not None:
+        if entity_class not in ENTITY_CLASSES:
+            raise QueryError(f"unknown type {entity_class!r}; choose one of {', '.join(ENTITY_CLASSES)}")
+        bindings["cls"] = KG[entity_class]
+    rows = store.query(_LIST, bindings).rows
+    result = []
+    for cls, entity, label, mentions, articles, wikidata in rows:
+        if cls is None or _short(cls.value) not in ENTITY_CLASSES:
+            continue
+        result.append(EntityRow(
+            iri=entity.value, cls=_short(cls.value), label=label.value, mentions=int(mentions.value),
+            articles=int(articles.value), wikidata=_short(wikidata.value) if wikidata else None,
+        ))
+    return result
+
+
+def find_entity(store: KGStore, name_or_iri: str) -> list[str]:
+    """IRIs of entities whose IRI, label or alias is ``name_or_iri`` (case-insensitive)."""
+    if name_or_iri.startswith(("http://", "https://")):
+        return [name_or_iri]
+    rows = store.query(_FIND, {"name": Literal(name_or_iri)}).rows
+    return sorted({row[1].value for row in rows})
+
+
+def describe_entity(store: KGStore, name_or_iri: str) -> EntityDescription:
+    """Types, labels, Wikidata links, relations and mentioning sentences of one entity."""
+    matches = find_entity(store, name_or_iri)
+    if not matches:
+        raise QueryError(f"no entity named {name_or_iri!r}; try 'kg entities' to list them")
+    if len(matches) > 1:
+        raise QueryError(f"{name_or_iri!r} names several entities: {', '.join(matches)}; pass an IRI")
+    node = NamedNode(matches[0])
+    classes, labels, aliases, wikidata, facts = set(), set(), set(), set(), set()
+    for _, p, o in store.query(_DESCRIBE, {"e": node}).rows:
+        pred = _short(p.value)
+        if pred == "type":
+            classes.add(_short(o.value))
+        elif pred == "label":
+            labels.add(o.value)
+        elif pred == "altLabel":
+            aliases.add(o.value)
+        elif pred == "exactMatch":
+            wikidata.add(o.value)
+        elif pred not in ("mentionedIn", "hasGeometry", "linkConfidence"):
+            facts.add(("out", pred, o.value))
+    for _, s, p in store.query(_INCOMING, {"e": node}).rows:
+        facts.add(("in", _short(p.value), s.value))
+    sentences = tuple((r[1].value, r[2].value) for r in store.query(_SENTENCES, {"e": node}).rows)
+    if not classes and not sentences:
+        raise QueryError(f"no entity {name_or_iri!r} in the store")
+    return EntityDescription(
+        iri=node.value, classes=tuple(sorted(classes)), labels=tuple(sorted(labels)),
+        aliases=tuple(sorted(aliases - labels)), wikidata=tuple(sorted(wikidata)),
+        facts=tuple(sorted(facts)), sentences=sentences,
+    )
+
+
+def entities_result(rows: list[EntityRow]) -> QueryResult:
+    """Entity rows as a query result, so they format like any query answer."""
+    columns = ("label", "class", "mentions", "articles", "wikidata", "entity")
+    return QueryResult(
+        columns=columns,
+        rows=tuple(
+            (Literal(r.label), Literal(r.cls), Literal(r.mentions), Literal(r.articles),
+             Literal(r.wikidata) if r.wikidata else None, NamedNode(r.iri))
+            for r in rows
+        ),
+    )
