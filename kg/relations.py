@@ -1257,7 +1257,6 @@ class _Extractor:
 
     def _alliance(self, tok: Token) -> None:
         lemma = tok.lemma_.lower()
-        doc = self.doc
         if tok.pos_ in {"NOUN", "PROPN"} and (tok.lower_ in ALLIANCE_NOUNS or lemma in ALLIANCE_NOUNS):
             actors: list[str] = []
             for child in tok.children:
@@ -1320,7 +1319,6 @@ class _Extractor:
                     target = self.actor(ally.head)
                 if self._sides(subj_key, target):
                     self._relation("alliance", subj_key, target, tok, 0.65)  # type: ignore[arg-type]
-        del doc
 
     def _agreement(self, noun: Token, actors: list[str]) -> None:
         acl = next((c for c in noun.children if c.dep_ == "acl"), None)
@@ -1360,7 +1358,7 @@ class _Extractor:
             for t in first.subtree:
                 key = self.entity(t) or (self.demonym(t) if t.pos_ in {"ADJ", "PROPN"} else None)
                 if key and self.cls(key) in ACTOR_CLASSES:
-                    actors.append(self.entity(t) and self._unit_mention(t) or key)
+                    actors.append(key)
             actors = list(dict.fromkeys(actors))
             if len(actors) < 2:
                 continue
@@ -1375,9 +1373,6 @@ class _Extractor:
                 self._relation("conflict", a, b, noun, 0.8)
                 if low in CLASH_NOUNS:
                     self._clash(noun, (a, b))
-
-    def _unit_mention(self, tok: Token) -> str | None:
-        return self.entity(tok)
 
     # --- meetings and summits -------------------------------------------------------------------
 

@@ -17,7 +17,12 @@ from kg.settings import Settings
     ("Donetsk region", "Place", "Q2012050"),
     ("Washington", "State", "Q30"),
     ("Washington", "Place", "Q61"),
-    ("Brussels", "Place", "Q239"),
+    ("Brussels", "Place", "Q239"),        # City of Brussels, Belgium's capital (see NOTES.md)
+    ("Brussels region", "Place", "Q240"),  # Brussels-Capital Region only with a region cue
+    ("Brussels-Capital Region", "Place", "Q240"),
+    ("Brussels", "State", "Q31"),
+    ("Europe", "Place", "Q46"),
+    ("European Council", "Organization", "Q8886"),
     ("Budapest", "Place", "Q1781"),
     ("Budapest", "State", "Q28"),
     ("Moscow", "State", "Q159"),
