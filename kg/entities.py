@@ -71,15 +71,19 @@ def _trim(span: Span) -> Span | None:
     return Span(span.doc, start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_)
 
 
-def _in_noise_line(doc: Doc, span: Span) -> bool:
+def _in_noise_line(doc: Doc, span: Span, text: str | None = None) -> bool:
     """Bylines, credits, boilerplate, and lines that hold nothing but the name (a byline
-    such as "Maciej Zubel" or a heading such as "Background:")."""
-    text = doc.text
+    such as "Maciej Zubel" or a heading such as "Background:"). Pass ``text=doc.text`` when
+    calling it for many spans: ``Doc.text`` rebuilds the string from every token each time."""
+    text = doc.text if text is None else text
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
     line = text[line_start: line_end if line_end >= 0 else len(text)]
     if lexicon.NOISE_LINE.search(line):
         return True
+    for credit in lexicon.INLINE_CREDIT.finditer(line):
+        if credit.start() <= span.start_char - line_start < credit.end():
+            return True
     rest = (line[: span.start_char - line_start] + line[span.end_char - line_start:]).strip(" \t:-–—|·")
     return not rest and span.label_ in ("PERSON", "ORG", "Person")
 
@@ -176,8 +180,9 @@ def _type_span(span: Span) -> Span | None:
 def kg_entities(doc: Doc) -> Doc:
     """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
     kept = []
+    text = doc.text  # once per doc, not once per entity
     for span in doc.ents:
-        if _in_noise_line(doc, span):
+        if _in_noise_line(doc, span, text):
             continue
         typed = _type_span(span)
         if typed is not None:

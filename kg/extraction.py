@@ -89,7 +89,8 @@ def extract_from_docs(
     if extract_facts is not None:
         by_key = {e.key: e for e in entities}
         for doc, offset in docs:
-            local = [m for m in mentions if offset <= m.start < offset + len(doc.text)]
+            end = offset + len(doc.text)  # Doc.text is rebuilt from the tokens at each call
+            local = [m for m in mentions if offset <= m.start < end]
             facts = extract_facts(doc, local, by_key, article, offset=offset)
             relations.extend(facts.relations)
             base = len(events)

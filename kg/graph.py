@@ -145,14 +145,16 @@ class GraphBuilder:
 
         for rel in ex.relations:
             yield from self._relation(rel, art.id, entity_nodes, q, provenance)
+        places = {e.key for e in ex.entities if e.cls == "Place"}
+        units = {e.key for e in ex.entities if e.cls == "MilitaryUnit"}
         event_nodes: list[NamedNode] = []
         for index, event in enumerate(ex.events):
             node = iris.fact(art.id, event.kind.lower(), event.sentence.start, index, event.agent,
                              event.place, event.trigger)
             event_nodes.append(node)
-            yield from self._event(event, node, entity_nodes, q, provenance)
+            yield from self._event(event, node, entity_nodes, places, q, provenance)
         for claim in ex.claims:
-            yield from self._claim(claim, art, entity_nodes, event_nodes, q, provenance)
+            yield from self._claim(claim, art, entity_nodes, event_nodes, ex, units, q, provenance)
 
         for span, node in sentences.items():
             yield from (q(node, RDF.type, NIF.Sentence), q(node, RDF.type, NIF.OffsetBasedString))
@@ -166,7 +168,7 @@ class GraphBuilder:
         if subject is None or obj is None:
             return
         if rel.kind == "role":
-            node = self.iris.fact(article_id, "role", rel.subject, rel.object, rel.title or "")
+            node = self.iris.fact(article_id, "role", rel.subject, rel.object, rel.title or "", rel.sentence.start)
             yield q(node, RDF.type, KG.Role)
             yield q(subject, KG.holdsRole, node)
             yield q(node, KG.roleHolder, subject)
@@ -194,16 +196,21 @@ class GraphBuilder:
         if of is not None:
             yield q(node, KG.quantityOf, of)
 
-    def _event(self, event: Event, node: NamedNode, nodes, q, provenance) -> Iterator[Quad]:
+    def _event(self, event: Event, node: NamedNode, nodes, places, q, provenance) -> Iterator[Quad]:
         yield q(node, RDF.type, KG[event.kind])
         agent = nodes.get(event.agent) if event.agent else None
         if agent is not None:
             yield q(node, KG.agent, agent)
+        place = event.place if event.place in nodes else None
         for key in event.participants:
-            if key in nodes:
+            if key not in nodes:
+                continue
+            if key in places:
+                place = place or key  # a place taking part is where it happened
+            else:
                 yield q(node, KG.participant, nodes[key])
-        if event.place and event.place in nodes:
-            yield q(node, KG.place, nodes[event.place])
+        if place is not None:
+            yield q(node, KG.place, nodes[place])
         if event.date is not None:
             yield q(node, KG.date, date_literal(event.date))
             yield q(node, KG.dateText, Literal(event.date.text))
@@ -216,7 +223,7 @@ class GraphBuilder:
             yield q(node, RDFS.label, Literal(f"{event.kind}: {event.trigger}"))
         yield from provenance(node, event.sentence, event.confidence)
 
-    def _claim(self, claim: Claim, art, nodes, event_nodes, q, provenance) -> Iterator[Quad]:
+    def _claim(self, claim: Claim, art, nodes, event_nodes, ex, units, q, provenance) -> Iterator[Quad]:
         node = self.iris.span(art.id, "claim", claim.content.start, claim.content.end)
         yield q(node, RDF.type, KG.Claim)
         speaker = nodes.get(claim.speaker) if claim.speaker else None
@@ -237,8 +244,14 @@ class GraphBuilder:
         for index in claim.about:
             if 0 <= index < len(event_nodes):
                 yield q(node, KG.about, event_nodes[index])
+        # a figure the claim states counts the forces of the events it reports, if any
+        # (else the first armed forces named in the claim: "about 11,000 North Korean infantrymen")
+        owners = [e.agent for i, e in enumerate(ex.events) if i in claim.about and e.agent]
+        owners += [m.entity for m in ex.mentions
+                   if m.entity in units and claim.content.start <= m.start < claim.content.end]
+        owner = nodes.get(owners[0]) if owners else None
         for i, count in enumerate(claim.counts):
             count_node = NamedNode(f"{node.value}-count{i}")
             yield q(node, KG.troopCount, count_node)
-            yield from self._quantity(count_node, count, None, q)
+            yield from self._quantity(count_node, count, owner, q)
         yield from provenance(node, claim.sentence, claim.confidence)

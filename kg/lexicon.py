@@ -140,15 +140,15 @@ LOCATIVE_PREPOSITIONS = frozenset(
 NOISE_LINE = re.compile(
     r"(©|\bcopyright\b|all rights reserved|\bimages? source\b|\bphoto(?:graph)?s?\s*(?:by|:|credit)"
     r"|\bcredit:|\bread more\b|\bsubscribe\b|\bfollow us\b|\bpublished by\b|\bwritten by\b"
-    r"|^\s*by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$|\(MENAFN-|^\s*Source:|provided by"
+    r"|^\s*by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$|^\s*Source:|provided by"
     r"|\breproduction\b|\bprior (?:and explicit )?(?:written )?consent\b|\bthis (?:web)?site\b"
     r"|\bterms of (?:use|service)\b|\bcookies\b|\bnewsletter\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 """Lines that are bylines, credits or publisher boilerplate: their names are not entities."""
 
-PUBLISHER_MARKERS = re.compile(r"\(MENAFN-\s*([^)]+)\)|\b(?:reports|according to)\s+([A-Z][\w.]+)")
-"""Where a publisher is named in boilerplate: ``(MENAFN- UkrinForm)``."""
+INLINE_CREDIT = re.compile(r"\((?:MENAFN|AFP|AP|Reuters|UNN|Ukrinform)\s*[-–—:]\s*[^)]*\)")
+"""An inline syndication credit such as ``(MENAFN- UkrinForm)``: its names are the publisher."""
 
 TITLE_WORDS = frozenset(
     "president minister spokesman spokeswoman spokesperson secretary general chancellor "

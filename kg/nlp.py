@@ -71,6 +71,16 @@ def gazetteer_patterns() -> list[dict]:
     return patterns
 
 
+@Language.component("kg_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so headlines, bylines and headings such as
+    "Background:" never merge into the next sentence's parse."""
+    for index, token in enumerate(doc[:-1]):
+        if token.is_space and "\n" in token.text:
+            doc[index + 1].is_sent_start = True
+    return doc
+
+
 @functools.lru_cache(maxsize=4)
 def load_pipeline(model: str, *, with_rules: bool = True) -> Language:
     """Load ``model`` (an installed package name or a path) once, with kg's components.
@@ -91,6 +101,8 @@ def load_pipeline(model: str, *, with_rules: bool = True) -> Language:
     if with_rules:
         import kg.entities  # noqa: F401  registers the kg_entities factory
 
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("kg_line_breaks", before="parser")
         ruler_position = {"before": "ner"} if "ner" in nlp.pipe_names else {}
         ruler = nlp.add_pipe(
             "entity_ruler", name="kg_entity_ruler", config={"overwrite_ents": True, "validate": False},

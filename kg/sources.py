@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
+from kg.lexicon import INLINE_CREDIT
 from kg.model import Article, SourceFailure
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -158,6 +159,10 @@ def article_from_text(
     if date is None:
         found = find_date(text[body_start:])
         date = found.isoformat() if found else None
+    if source is None:
+        credit = INLINE_CREDIT.search(text[body_start: body_start + 400])
+        if credit:
+            source = credit.group(0).strip("()").split("-", 1)[-1].strip(" -–—:") or None
     digest = content_hash(text)
     return Article(
         id=article_id or digest.split(":")[1][:16],
