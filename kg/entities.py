@@ -113,10 +113,9 @@ def _city_state_place(span: Span) -> bool:
     """A country name that is also its capital's name, used as a location ("in Luxembourg")."""
     if not _is_locative(span):
         return False
-    gazetteer = _gazetteer()
-    if gazetteer is None:
-        return False
-    return any(e.cls == "Place" and e.kind in ("capital", "city") for e in gazetteer.lookup(span.text))
+    from kg.linking import is_city_state_name
+
+    return is_city_state_name(span.text)
 
 
 def _demonym_of_title(span: Span) -> str | None:
@@ -362,7 +361,11 @@ def collect_entities(
     # states first: the places and people linked next use them as context
     links: dict[int, object] = {}
     country_qids: set[str] = set()
-    for c in sorted(order, key=lambda c: c.cls != "State"):
+    def link_order(c: _Cluster) -> tuple[bool, bool]:
+        region = any(w in a.lower() for a in c.anchors for w in ("region", "oblast", "province"))
+        return c.cls != "State", not region
+
+    for c in sorted(order, key=link_order):
         if c.cls == "MilitaryUnit":
             continue
         context = LinkContext.of(
