@@ -245,15 +245,21 @@ class LocalStore(KGStore):
                 self._held = None
 
     def replace_articles(self, graphs: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
+        if not graphs:
+            return
         with self._db(create=True) as db:
-            for article_id, quads in graphs:
-                graph = self.iris.graph(article_id)
-                try:
+            try:
+                for article_id, _ in graphs:
+                    graph = self.iris.graph(article_id)
                     if db.contains_named_graph(graph):
                         db.remove_graph(graph)
-                    db.extend(quads)
-                except OSError as exc:
-                    raise StoreError(f"cannot write article {article_id!r}: {exc}") from None
+                # one transaction for the whole batch: each article is still all-or-nothing, and
+                # one large insert is ~1.3x faster than one per article (bench/README.md)
+                db.extend([quad for _, quads in graphs for quad in quads])
+            except OSError as exc:
+                names = ", ".join(repr(article_id) for article_id, _ in graphs[:3])
+                more = f" and {len(graphs) - 3} more" if len(graphs) > 3 else ""
+                raise StoreError(f"cannot write articles {names}{more}: {exc}") from None
 
     def remove_article(self, article_id: str) -> bool:
         graph = self.iris.graph(article_id)
