@@ -186,8 +186,29 @@ def kg_entities(doc: Doc) -> Doc:
         typed = _type_span(span)
         if typed is not None:
             kept.append(typed)
+    taken = {i for span in kept for i in range(span.start, span.end)}
+    kept.extend(_organization_anaphors(doc, taken))
     doc.ents = filter_spans(kept)
     return doc
+
+
+ANAPHOR = "@anaphor"
+
+
+def _organization_anaphors(doc: Doc, taken: set[int]) -> list[Span]:
+    """Definite descriptions such as "the agency" or "the alliance", to be resolved to the
+    organization named just before (in :func:`collect_entities`)."""
+    found = []
+    for token in doc[1:]:
+        if token.lower_ not in lexicon.ORGANIZATION_ANAPHORS or token.i in taken:
+            continue
+        if doc[token.i - 1].lower_ != "the" or token.tag_ not in ("NN", "NNP"):
+            continue
+        following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if following is not None and (following.lower_ in lexicon.ANAPHOR_BLOCKERS or following.pos_ in ("NOUN", "PROPN")):
+            continue
+        found.append(Span(doc, token.i, token.i + 1, label="Organization", span_id=f"Organization:{ANAPHOR}"))
+    return found
 
 
 # ----------------------------------------------------------------------------------------------
@@ -322,10 +343,13 @@ def collect_entities(
 
     records = [
         SpanRecord(r.start, r.end, r.anchor, r.cls,
-                   r.canonical if r.cls == "MilitaryUnit" else canonical_name(r.cls, r.canonical, r.anchor),
+                   r.canonical if r.cls == "MilitaryUnit" or r.canonical == ANAPHOR
+                   else canonical_name(r.cls, r.canonical, r.anchor),
                    r.sentence, r.label)
         for r in records
     ]
+    anaphors = [r for r in records if r.canonical == ANAPHOR]
+    records = [r for r in records if r.canonical != ANAPHOR]
     # full person names first, so surnames can attach to them wherever they occur
     people = [r for r in records if r.cls == "Person" and not r.canonical]
     full_names = [r.anchor for r in people if len(r.anchor.split()) > 1]
@@ -352,6 +376,19 @@ def collect_entities(
             c = cluster_for(r.cls, slug(r.anchor), "")
         c.anchors.append(r.anchor)
         c.spans.append((r.start, r.end, r.anchor, r.sentence, r.label))
+
+    # "the agency": the organization named last before it, if close enough
+    organizations = [(r.start, r) for r in records if r.cls == "Organization"]
+    for anaphor in anaphors:
+        before = [r for start, r in organizations if start < anaphor.start
+                  and anaphor.start - start <= lexicon.ANAPHOR_REACH]
+        if not before:
+            continue
+        antecedent = before[-1]
+        for c in order:
+            if any(s[0] == antecedent.start for s in c.spans) and c.cls == "Organization":
+                c.spans.append((anaphor.start, anaphor.end, anaphor.anchor, anaphor.sentence, anaphor.label))
+                break
 
     # states of military units exist as entities even when not named themselves
     for c in list(order):

@@ -250,7 +250,16 @@ class GraphBuilder:
         owners += [m.entity for m in ex.mentions
                    if m.entity in units and claim.content.start <= m.start < claim.content.end]
         owner = nodes.get(owners[0]) if owners else None
+        reported = {
+            (e.count.value, e.count.text): event_nodes[i]
+            for i, e in enumerate(ex.events)
+            if i in claim.about and e.count is not None and i < len(event_nodes)
+        }
         for i, count in enumerate(claim.counts):
+            event_node = reported.get((count.value, count.text))
+            if event_node is not None:  # the figure of an event the claim reports: one quantity
+                yield q(node, KG.troopCount, NamedNode(event_node.value + "-count"))
+                continue
             count_node = NamedNode(f"{node.value}-count{i}")
             yield q(node, KG.troopCount, count_node)
             yield from self._quantity(count_node, count, owner, q)

@@ -174,3 +174,12 @@ NOT_A_NAME = frozenset(
     "health ministry department office council".split()
 )
 """Single words NER takes for organizations in titles ("Defense Secretary", "State Department")."""
+
+ORGANIZATION_ANAPHORS = frozenset("agency alliance bloc ministry department service organisation organization".split())
+"""Nouns that, as "the agency", refer back to the organization named just before."""
+
+ANAPHOR_BLOCKERS = frozenset("of between with for 's ’s and".split())
+"""Words after the noun that make it a new description ("the alliance between …")."""
+
+ANAPHOR_REACH = 1200
+"""How far back (characters) a definite description looks for its organization."""

@@ -138,3 +138,17 @@ def test_kursk_is_never_a_product(seed_store):
              FILTER(STRSTARTS(?a, "Kursk")) }"""
     ).rows
     assert rows and {r[0].value.split("#")[1] for r in rows} == {"Place"}
+
+
+def test_the_agency_refers_back_to_the_organization(nlp):
+    extraction = extract(
+        nlp,
+        "The National Intelligence Service briefed lawmakers on Friday. "
+        "According to the agency, about 1,500 soldiers were moved by sea.",
+    )
+    assert entity_of(extraction, "agency") == entity_of(extraction, "National Intelligence Service")
+
+
+def test_the_alliance_between_is_not_an_anaphor(nlp):
+    extraction = extract(nlp, "NATO met on Monday. The alliance between Russia and Iran is growing.")
+    assert "alliance" not in {m.anchor for m in extraction.mentions}
