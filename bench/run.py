@@ -180,51 +180,71 @@ def stage_store(args) -> dict:
 
 
 # stage: bundled queries ---------------------------------------------------------------------------
-def stage_queries(args) -> dict:
+def _catalogue() -> list[tuple[str, bool]]:
+    try:
+        from kg.queries import list_queries
+    except ImportError:  # kg.queries not there yet: the files as they are
+        return [(p.stem, "# network: required" in p.read_text()) for p in sorted((ROOT / "queries").glob("*.rq"))]
+    return [(info.name, info.network) for info in list_queries()]
+
+
+def _time_query(store_path: str, name: str, runs_wanted: int, budget: float) -> dict:
+    """Median latency of one bundled query (run in a child process that can be killed)."""
     from kg.settings import Settings
     from kg.store import LocalStore
 
-    store = LocalStore(Settings(store=args.store))
+    store = LocalStore(Settings(store=store_path))
+    params: dict = {}
     try:
-        from kg.queries import list_queries, load_query, parse_params, run_query
-    except ImportError:  # kg.queries not there yet: run the files as they are
-        list_queries = None
-    timings: dict[str, dict] = {}
-    first_article = store.article_ids()[0]
+        from kg.queries import load_query, parse_params, run_query
+    except ImportError:
+        text = (ROOT / "queries" / f"{name}.rq").read_text()
+        run = lambda: store.query(text)  # noqa: E731
+    else:
+        query = load_query(name)
+        # a required parameter gets the header's example, an ``article`` one of the store's ids
+        required = {p.name: (store.article_ids()[0] if p.name == "article" else p.example)
+                    for p in query.info.params if p.required}
+        params = parse_params(required, query) if required else {}
+        run = lambda: run_query(store, query, params)  # noqa: E731
+    runs: list[float] = []
+    rows = 0
     with store.session():  # one open database, as a long-running reader would hold
-        if list_queries is not None:
-            catalogue = [(info.name, info.network, info) for info in list_queries()]
-        else:
-            catalogue = [(p.stem, "# network: required" in p.read_text(), None)
-                         for p in sorted((ROOT / "queries").glob("*.rq"))]
-        for name, network, info in catalogue:
+        deadline = time.perf_counter() + budget
+        while len(runs) < runs_wanted and (not runs or time.perf_counter() < deadline):
+            started = time.perf_counter()
+            result = run()
+            runs.append((time.perf_counter() - started) * 1000)
+            rows = len(result.rows)
+    return {"median_ms": statistics.median(runs), "runs": len(runs), "rows": rows, "params": sorted(params),
+            "rss": peak_rss_mb()}
+
+
+def stage_queries(args) -> dict:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    context = mp.get_context("spawn")
+    timings: dict[str, dict] = {}
+    pool = ProcessPoolExecutor(1, mp_context=context)
+    try:
+        for name, network in _catalogue():
             if network:
                 timings[name] = {"skipped": "network: required"}
                 continue
-            params: dict = {}
-            if info is not None:
-                query = load_query(name)
-                # a required parameter gets the header's example, an article id one of the store's
-                required = {p.name: (first_article if p.name == "article" else p.example)
-                            for p in info.params if p.required}
-                params = parse_params(required, query) if required else {}
-                run = lambda: run_query(store, query, params)  # noqa: E731
-            else:
-                text = (ROOT / "queries" / f"{name}.rq").read_text()
-                run = lambda: store.query(text)  # noqa: E731
-            runs, rows = [], 0
+            future = pool.submit(_time_query, args.store, name, args.query_runs, args.query_budget)
             try:
-                deadline = time.perf_counter() + args.query_budget
-                while len(runs) < args.query_runs and (not runs or time.perf_counter() < deadline):
-                    started = time.perf_counter()
-                    result = run()
-                    runs.append((time.perf_counter() - started) * 1000)
-                    rows = len(result.rows)
+                timings[name] = future.result(timeout=args.query_timeout)
+            except FutureTimeout:
+                timings[name] = {"error": f"timed out after {args.query_timeout:g} s (killed)"}
+                for process in list(pool._processes.values()):  # a running query cannot be cancelled
+                    process.kill()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = ProcessPoolExecutor(1, mp_context=context)
             except Exception as exc:  # report and go on with the other queries
                 timings[name] = {"error": f"{type(exc).__name__}: {exc}"}
-                continue
-            timings[name] = {"median_ms": statistics.median(runs), "runs": len(runs), "rows": rows,
-                             "params": sorted(params)}
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return {"queries": timings, "rss": peak_rss_mb()}
 
 
@@ -265,7 +285,8 @@ def main_driver(args) -> dict:
                           **common)
         store = run_stage("store", tmp / "store.json", dump=tmp / "dump.nq", store=tmp / "replay")
         queries = run_stage("queries", tmp / "queries.json", store=tmp / "store",
-                            query_runs=args.query_runs, query_budget=args.query_budget)
+                            query_runs=args.query_runs, query_budget=args.query_budget,
+                            query_timeout=args.query_timeout)
         memory = None
         if not args.skip_memory:
             memory = run_stage("build", tmp / "half-build.json", input=half, store=tmp / "half-store", **common)
@@ -366,6 +387,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: kg's)")
     parser.add_argument("--query-runs", type=int, default=5, help="runs per query (median reported)")
     parser.add_argument("--query-budget", type=float, default=20.0, help="seconds per query before stopping early")
+    parser.add_argument("--query-timeout", type=float, default=120.0, help="seconds before one query run is killed")
     parser.add_argument("--skip-memory", action="store_true", help="skip the N/2-article build for the memory check")
     parser.add_argument("--profile", action="store_true", help="also cProfile a one-process build (bench/results/profile-build.txt)")
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))

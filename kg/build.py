@@ -35,7 +35,8 @@ SELECT ?id ?hash ?version ?model WHERE {
 
 @dataclass
 class BuildSummary:
-    """What a build did; ``failures`` lists each input that could not be built."""
+    """What a build did; ``failures`` lists each input that could not be built, ``warnings``
+    the problems of inputs that were built anyway (e.g. an invalid date marker)."""
 
     new: int = 0
     updated: int = 0
@@ -45,6 +46,7 @@ class BuildSummary:
     quads: int = 0
     seconds: float = 0.0
     failures: list[SourceFailure] = field(default_factory=list)
+    warnings: list[SourceFailure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
 
     @property
@@ -165,6 +167,7 @@ def build_sources(
                     summary.failures.append(item)
                     notify("failed", item.path)
                     continue
+                summary.warnings.extend(SourceFailure(item.path or item.id, w) for w in item.warnings)
                 state = states.get(item.id)
                 if (
                     not force

@@ -136,9 +136,12 @@ def build(
         finish()
     for failure in summary.failures:
         err.print(f"kg: failed: {failure.path}: {failure.reason}", markup=False, highlight=False)
+    for warning in summary.warnings:
+        err.print(f"kg: warning: {warning.path}: {warning.reason}", markup=False, highlight=False)
     result = {
         "new": summary.new, "updated": summary.updated, "skipped": summary.skipped,
-        "failed": summary.failed, "entities": summary.entities, "quads": summary.quads,
+        "failed": summary.failed, "warnings": len(summary.warnings),
+        "entities": summary.entities, "quads": summary.quads,
         "seconds": round(summary.seconds, 2), "store": settings.store,
     }
     if fmt == "json":

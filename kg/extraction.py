@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.entities import Linker, SpanRecord, collect_entities, doc_spans, sentence_span
-from kg.model import Article, Extraction, Span
+from kg.model import Article, Claim, Extraction, Span
 
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
 
@@ -99,6 +99,13 @@ def extract_from_docs(
                 if base and claim.about:
                     claim = type(claim)(**{**claim.__dict__, "about": tuple(i + base for i in claim.about)})
                 claims.append(claim)
+    # one claim per content span (its IRI): keep the most confident reading
+    best: dict[tuple[int, int], Claim] = {}
+    for claim in claims:
+        key = (claim.content.start, claim.content.end)
+        if key not in best or claim.confidence > best[key].confidence:
+            best[key] = claim
+    claims = [c for c in claims if best[(c.content.start, c.content.end)] is c]
     return Extraction(
         article=article,
         entities=entities,

@@ -32,6 +32,8 @@ class Article:
     """Where it was read from (file path, ``path:line`` for JSONL, ``-`` for stdin)."""
     body_start: int = 0
     """Offset where the prose starts (after a leading date marker, if any)."""
+    warnings: tuple[str, ...] = ()
+    """Problems found while reading that did not stop the article being built."""
 
 
 @dataclass(frozen=True)

@@ -797,7 +797,8 @@ class _Extractor:
         if key is None and tok.pos_ == "PROPN":
             key = self._person_by_name(tok.text)
         if key is not None:
-            return key
+            # places do not speak: a "place" saying something is a mistyped name, not a speaker
+            return None if self.cls(key) == "Place" else key
         low = tok.lower_
         titled = tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() in ROLE_HEADS and any(
             c.lower_ in {"the", "this"} for c in tok.children

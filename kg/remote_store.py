@@ -218,10 +218,7 @@ class RemoteStore(KGStore):
     @contextlib.contextmanager
     def writer(self) -> Iterator["RemoteStore"]:
         """No lock: the server serialises writes and every article is replaced atomically."""
-        try:
-            yield self
-        finally:
-            pass
+        yield self
 
     def replace_articles(self, graphs: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
         for article_id, quads in graphs:

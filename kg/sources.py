@@ -26,7 +26,9 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HEAD_LINES = 15
 """How many leading lines are searched for a publication date."""
 
-_MARKER = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*")
+_MARKER = re.compile(r"\A\s*date[ \t]+(\d\S*)[ \t]*")
+"""A leading ``date 2024-10-27`` line; only a value starting with a digit makes it a marker,
+so prose that starts with the word "date" ("date palms grow…") is left alone."""
 _MONTHS = {
     m.lower(): i
     for i, m in enumerate(
@@ -149,13 +151,18 @@ def article_from_text(
     """Build an article from raw text, reading a leading date marker and guessing the rest."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     body_start = 0
+    warnings: list[str] = []
     marker = _MARKER.match(text)
     if marker:
         body_start = marker.end()
-        if date is None:
-            parsed = _ISO.fullmatch(marker[1])
-            if parsed and _valid(int(parsed[1]), int(parsed[2]), int(parsed[3])):
-                date = marker[1]
+        parsed = _ISO.fullmatch(marker[1])
+        if not (parsed and _valid(int(parsed[1]), int(parsed[2]), int(parsed[3]))):
+            warnings.append(
+                f"invalid date marker 'date {marker[1]}' (write 'date YYYY-MM-DD'); "
+                "the date is taken from the text if it gives one"
+            )
+        elif date is None:
+            date = marker[1]
     if date is None:
         found = find_date(text[body_start:])
         date = found.isoformat() if found else None
@@ -174,6 +181,7 @@ def article_from_text(
         source=source,
         path=path,
         body_start=body_start,
+        warnings=tuple(warnings),
     )
 
 
