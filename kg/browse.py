@@ -26,7 +26,8 @@ _FIND = """
 SELECT DISTINCT ?name ?e WHERE {
   { ?e rdfs:label ?label } UNION { ?e skos:altLabel ?label }
   ?e a ?cls . FILTER(?cls IN (kg:Person, kg:State, kg:MilitaryUnit, kg:Organization, kg:Place))
-  FILTER(LCASE(STR(?label)) = LCASE(STR(?name)))
+  FILTER(LCASE(STR(?label)) = LCASE(STR(?name))
+         || STRENDS(LCASE(STR(?label)), CONCAT(" ", LCASE(STR(?name)))))
 }
 """
 
@@ -95,7 +96,8 @@ def list_entities(store: KGStore, entity_class: str | None = None) -> list[Entit
 
 
 def find_entity(store: KGStore, name_or_iri: str) -> list[str]:
-    """IRIs of entities whose IRI, label or alias is ``name_or_iri`` (case-insensitive)."""
+    """IRIs of entities whose IRI, label or alias is ``name_or_iri`` (case-insensitive), or
+    whose label ends with it as a word ("Rutte" finds "Mark Rutte")."""
     if name_or_iri.startswith(("http://", "https://")):
         return [name_or_iri]
     rows = store.query(_FIND, {"name": Literal(name_or_iri)}).rows
@@ -146,3 +148,42 @@ def entities_result(rows: list[EntityRow]) -> QueryResult:
             for r in rows
         ),
     )
+
+
+_LINKABLE = """
+SELECT ?e ?label ?cls ?article ?qid WHERE {
+  ?m itsrdf:taIdentRef ?e ; nif:referenceContext/nif:sourceUrl ?article .
+  ?e a ?cls ; rdfs:label ?label .
+  FILTER(?cls IN (kg:Person, kg:State, kg:Organization, kg:Place))
+  OPTIONAL { ?e skos:exactMatch ?qid }
+}
+"""
+
+
+def link_store_entities(store: KGStore, settings, *, client=None):
+    """Link every stored entity again (gazetteer, and Wikidata when ``settings.online``),
+    with the other linked entities of its articles as context: the report of ``kg link``."""
+    from kg.linking import LinkContext, link_report
+
+    entities: dict[str, tuple[str, str]] = {}
+    articles_of: dict[str, set[str]] = {}
+    qids_in: dict[str, set[str]] = {}
+    states_in: dict[str, set[str]] = {}
+    for entity, label, cls, article, qid in store.query(_LINKABLE).rows:
+        entities.setdefault(entity.value, (label.value, _short(cls.value)))
+        articles_of.setdefault(entity.value, set()).add(article.value)
+        if qid is not None:
+            q = _short(qid.value)
+            qids_in.setdefault(article.value, set()).add(q)
+            if _short(cls.value) == "State":
+                states_in.setdefault(article.value, set()).add(q)
+    items = []
+    for iri in sorted(entities):
+        label, cls = entities[iri]
+        articles = articles_of[iri]
+        context = LinkContext.of(
+            entity_qids=set().union(*(qids_in.get(a, set()) for a in articles)),
+            country_qids=set().union(*(states_in.get(a, set()) for a in articles)),
+        )
+        items.append((label, cls, context))
+    return link_report(items, settings=settings, client=client)

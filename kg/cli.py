@@ -103,6 +103,7 @@ def build(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Extraction processes.")] = None,
     model: Annotated[Optional[str], typer.Option("--model", help="Installed spaCy pipeline [env: KG_MODEL].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-extract unchanged articles too.")] = False,
+    online: Annotated[bool, typer.Option("--online", help="Also link through the Wikidata API (needs network).")] = False,
     executor: Annotated[str, typer.Option(
         "--executor", help="Where extraction runs: local, dask-local (--jobs workers) or dask://HOST:PORT.",
     )] = "local",
@@ -127,7 +128,7 @@ def build(
     from kg.build import build_sources
     from kg.executors import executor_for
 
-    settings = settings_from(config, store=store, jobs=jobs, model=model)
+    settings = settings_from(config, store=store, jobs=jobs, model=model, online=online or None)
     progress_cb, finish = _progress(quiet or fmt == "json")
     try:
         summary = build_sources(sources, settings, force=force, progress=progress_cb,
@@ -298,6 +299,50 @@ def show(
     out.print(f"  mentioned in {len(info.sentences)} sentences:", highlight=False)
     for article_id, sentence in info.sentences:
         out.print(f"    [{article_id}] {' '.join(sentence.split())}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def link(
+    online: Annotated[bool, typer.Option("--online", help="Ask Wikidata for entities the gazetteer lacks (needs network).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text or json (with every entity's outcome).")] = "text",
+    store: StoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Link the stored entities to Wikidata and report linked / ambiguous / unlinked counts.
+
+    Offline by default (the bundled gazetteer); with --online, entities the gazetteer lacks
+    are looked up through the Wikidata API (cached on disk, rate-limited). Links are written
+    by 'kg build' (use 'kg build --online --force' to store online links).
+
+    Examples:
+
+      kg link
+
+      kg link --online --format json
+    """
+    from kg.browse import link_store_entities
+    from kg.store import open_store
+
+    settings = settings_from(config, store=store, online=online or None)
+    report = link_store_entities(open_store(settings), settings)
+    if fmt == "json":
+        emit_json({
+            **report.as_dict(),
+            "entities": [
+                {"name": o.name, "class": o.cls, "status": o.status,
+                 "wikidata": o.result.qid if o.result else None,
+                 "confidence": o.result.confidence if o.result else None}
+                for o in report.outcomes
+            ],
+        })
+        return
+    counts = report.as_dict()
+    out.print(f"linked: {counts['linked']}, ambiguous: {counts['ambiguous']}, unlinked: {counts['unlinked']} "
+              f"(of {counts['total']} entities; units are never linked)", highlight=False)
+    for outcome in report.outcomes:
+        if outcome.status == "ambiguous":
+            out.print(f"  ambiguous: {outcome.name} ({outcome.cls})", highlight=False)
 
 
 # export / import --------------------------------------------------------------------------------

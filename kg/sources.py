@@ -13,6 +13,7 @@ import datetime as dt
 import glob
 import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -195,6 +196,31 @@ def _iso_or_none(value: object) -> str | None:
     return None
 
 
+def _lone_surrogate(record: dict) -> str | None:
+    """Why a record's strings cannot be stored: JSON escapes such as ``\\ud800`` decode to
+    lone surrogates, which are not Unicode text (they cannot be written as UTF-8)."""
+    for key in ("id", "text", "title", "url", "source"):
+        value = record.get(key)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return f"field {key!r} holds a lone surrogate escape at character {exc.start}, not text"
+    return None
+
+
+def _jsonl_lines(text: str) -> list[str]:
+    """Records split at ``\\n`` only: ``str.splitlines`` would also split inside JSON strings
+    at U+2028, U+2029 and U+0085, which JSON allows unescaped."""
+    return text.split("\n")
+
+
+def _utf8_name(name: str) -> str:
+    """A file name whose bytes are not UTF-8 (kept by Python as surrogate escapes) made into
+    text, each undecodable byte shown as U+FFFD, so ids, IRIs and messages can use it."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
 def read_jsonl(lines: Iterable[str], where: str) -> Iterator[Article | SourceFailure]:
     """One article per JSON line: ``text`` required; ``id date title url source`` optional."""
     for number, line in enumerate(lines, start=1):
@@ -213,6 +239,10 @@ def read_jsonl(lines: Iterable[str], where: str) -> Iterator[Article | SourceFai
         if not isinstance(text, str) or not text.strip():
             yield SourceFailure(place, "record has no non-empty 'text' string")
             continue
+        invalid = _lone_surrogate(record)
+        if invalid:
+            yield SourceFailure(place, invalid)
+            continue
         record_id = record.get("id")
         date = _iso_or_none(record.get("date"))
         yield article_from_text(
@@ -228,19 +258,20 @@ def read_jsonl(lines: Iterable[str], where: str) -> Iterator[Article | SourceFai
 
 def read_file(path: Path) -> Iterator[Article | SourceFailure]:
     """Articles of one file: a JSONL file yields many, any other file one."""
+    where = _utf8_name(str(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield SourceFailure(str(path), f"cannot read file ({exc.strerror})")
+        yield SourceFailure(where, f"cannot read file ({exc.strerror})")
         return
-    text, reason = decode(data, str(path))
+    text, reason = decode(data, where)
     if text is None:
-        yield SourceFailure(str(path), reason or "unreadable")
+        yield SourceFailure(where, reason or "unreadable")
         return
     if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from read_jsonl(text.splitlines(), str(path))
+        yield from read_jsonl(_jsonl_lines(text), where)
         return
-    yield article_from_text(text, article_id=path.stem, path=str(path))
+    yield article_from_text(text, article_id=_utf8_name(path.stem), path=where)
 
 
 def expand(spec: str) -> tuple[list[Path], str | None]:
@@ -276,7 +307,7 @@ def read_sources(
             stream = stdin if stdin is not None else sys.stdin
             data = stream.read()
             if data.lstrip().startswith("{"):
-                items: Iterable[Article | SourceFailure] = read_jsonl(data.splitlines(), "<stdin>")
+                items: Iterable[Article | SourceFailure] = read_jsonl(_jsonl_lines(data), "<stdin>")
             elif data.strip():
                 items = [article_from_text(data, path="-")]
             else:

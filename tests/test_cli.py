@@ -1,0 +1,50 @@
+"""The command line: every command documented with examples; errors are one line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+runner = CliRunner()
+COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_all_expected_commands_exist():
+    assert {"build", "query", "queries", "export", "import", "remove", "stats", "entities", "show",
+            "validate", "ontology", "eval", "link"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_examples(name):
+    result = runner.invoke(app, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output
+
+
+def test_build_stats_and_entities_as_json(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(" date 2024-10-28 NATO Secretary General Mark Rutte spoke in Brussels.", encoding="utf-8")
+    store = str(tmp_path / "store")
+    built = runner.invoke(app, ["build", str(source), "--store", store, "--format", "json"])
+    assert built.exit_code == 0, built.output
+    assert json.loads(built.stdout)["new"] == 1
+    stats = json.loads(runner.invoke(app, ["stats", "--store", store, "--format", "json"]).stdout)
+    assert stats["articles"] == 1 and stats["entities"]["Person"] == 1
+    listed = runner.invoke(app, ["entities", "--store", store, "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    shown = runner.invoke(app, ["show", "Rutte", "--store", store, "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    assert "Mark Rutte" in json.loads(shown.stdout)["labels"]
+
+
+def test_errors_are_one_line_with_a_nonzero_exit(tmp_path):
+    result = runner.invoke(app, ["stats", "--store", str(tmp_path / "nothing")])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("kg: error:")
+    assert "Traceback" not in result.output
