@@ -35,8 +35,42 @@ _DESCRIBE = """
 SELECT ?e ?p ?o WHERE { ?e ?p ?o }
 """
 
-_INCOMING = """
-SELECT ?e ?s ?p WHERE { ?s ?p ?e . FILTER(?p != itsrdf:taIdentRef && ?p != rdf:subject && ?p != rdf:object) }
+_FACTS = """
+SELECT DISTINCT ?e ?kind ?text ?id WHERE {
+  {
+    ?r kg:roleHolder ?e ; kg:roleTitle ?title ; prov:wasDerivedFrom/dcterms:identifier ?id .
+    OPTIONAL { ?r kg:roleIn/rdfs:label ?in }
+    BIND("role" AS ?kind)
+    BIND(IF(BOUND(?in), CONCAT(?title, " of ", ?in), ?title) AS ?text)
+  } UNION {
+    ?a a kg:RelationAssertion ; rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ;
+       prov:wasDerivedFrom/dcterms:identifier ?id .
+    ?o rdfs:label ?ol .
+    BIND(STRAFTER(STR(?p), "#") AS ?kind)
+    BIND(STR(?ol) AS ?text)
+  } UNION {
+    ?a a kg:RelationAssertion ; rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?s ;
+       prov:wasDerivedFrom/dcterms:identifier ?id .
+    ?s rdfs:label ?sl .
+    BIND(CONCAT("(inverse) ", STRAFTER(STR(?p), "#")) AS ?kind)
+    BIND(STR(?sl) AS ?text)
+  } UNION {
+    ?c a kg:Claim ; kg:speaker ?e ; kg:content ?content ; prov:wasDerivedFrom/dcterms:identifier ?id .
+    OPTIONAL { ?c kg:date ?date }
+    OPTIONAL { ?c kg:cue ?cue }
+    BIND("claim" AS ?kind)
+    BIND(CONCAT(COALESCE(STR(?date), "undated"), " ", COALESCE(?cue, "said"), ": ", ?content) AS ?text)
+  } UNION {
+    ?ev kg:agent|kg:participant|kg:place ?e ; a ?class ; prov:wasDerivedFrom/dcterms:identifier ?id .
+    FILTER(?class IN (kg:Deployment, kg:TroopTransfer, kg:Clash, kg:Meeting, kg:Summit, kg:Agreement))
+    OPTIONAL { ?ev kg:date ?date }
+    OPTIONAL { ?ev kg:place/rdfs:label ?where }
+    BIND("event" AS ?kind)
+    BIND(CONCAT(STRAFTER(STR(?class), "#"), IF(BOUND(?where), CONCAT(" in ", ?where), ""),
+                IF(BOUND(?date), CONCAT(" on ", STR(?date)), "")) AS ?text)
+  }
+}
+ORDER BY ?kind ?id ?text
 """
 
 _SENTENCES = """
@@ -67,7 +101,7 @@ class EntityDescription:
     aliases: tuple[str, ...]
     wikidata: tuple[str, ...]
     facts: tuple[tuple[str, str, str], ...]
-    """``(direction, predicate, other)``: ``out`` facts have the entity as subject."""
+    """``(kind, description, article id)``: roles, relations, claims made, events taken part in."""
     sentences: tuple[tuple[str, str], ...]
     """``(article id, sentence)`` for each mention."""
 
@@ -112,7 +146,7 @@ def describe_entity(store: KGStore, name_or_iri: str) -> EntityDescription:
     if len(matches) > 1:
         raise QueryError(f"{name_or_iri!r} names several entities: {', '.join(matches)}; pass an IRI")
     node = NamedNode(matches[0])
-    classes, labels, aliases, wikidata, facts = set(), set(), set(), set(), set()
+    classes, labels, aliases, wikidata = set(), set(), set(), set()
     for _, p, o in store.query(_DESCRIBE, {"e": node}).rows:
         pred = _short(p.value)
         if pred == "type":
@@ -123,17 +157,15 @@ def describe_entity(store: KGStore, name_or_iri: str) -> EntityDescription:
             aliases.add(o.value)
         elif pred == "exactMatch":
             wikidata.add(o.value)
-        elif pred not in ("mentionedIn", "hasGeometry", "linkConfidence"):
-            facts.add(("out", pred, o.value))
-    for _, s, p in store.query(_INCOMING, {"e": node}).rows:
-        facts.add(("in", _short(p.value), s.value))
+    facts = [(kind.value, text.value, article.value)
+             for _, kind, text, article in store.query(_FACTS, {"e": node}).rows]
     sentences = tuple((r[1].value, r[2].value) for r in store.query(_SENTENCES, {"e": node}).rows)
     if not classes and not sentences:
         raise QueryError(f"no entity {name_or_iri!r} in the store")
     return EntityDescription(
         iri=node.value, classes=tuple(sorted(classes)), labels=tuple(sorted(labels)),
         aliases=tuple(sorted(aliases - labels)), wikidata=tuple(sorted(wikidata)),
-        facts=tuple(sorted(facts)), sentences=sentences,
+        facts=tuple(facts), sentences=sentences,
     )
 
 

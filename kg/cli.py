@@ -36,8 +36,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+out = Console(soft_wrap=True, markup=False, highlight=False)
 _state: dict[str, Any] = {"debug": False}
 
 StoreOption = Annotated[
@@ -293,9 +293,8 @@ def show(
     if info.aliases:
         out.print(f"  aliases: {', '.join(info.aliases)}", highlight=False)
     out.print(f"  wikidata: {', '.join(info.wikidata) or '(not linked)'}", highlight=False)
-    for direction, predicate, other in info.facts:
-        arrow = "->" if direction == "out" else "<-"
-        out.print(f"  {arrow} {predicate} {other}", highlight=False)
+    for kind, text, article_id in info.facts:
+        out.print(f"  {kind}: {' '.join(text.split())}  [{article_id}]", highlight=False)
     out.print(f"  mentioned in {len(info.sentences)} sentences:", highlight=False)
     for article_id, sentence in info.sentences:
         out.print(f"    [{article_id}] {' '.join(sentence.split())}", highlight=False)
