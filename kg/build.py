@@ -9,6 +9,7 @@ graph replacement per article.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
@@ -122,18 +123,27 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 def extract_stream(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction | SourceFailure]:
-    """Extraction of a stream of articles, in this process or in ``settings.jobs`` workers."""
+    """Extraction of a stream of articles, in this process or in ``settings.jobs`` workers.
+
+    Nothing is loaded (model, worker processes) until the first article needs extracting, so
+    a re-run over unchanged articles costs only the reading.
+    """
+    batches = _batches(articles, settings.batch_size)
+    first = next(batches, None)
+    if first is None:
+        return
+    batches = itertools.chain([first], batches)
     if settings.jobs <= 1:
         from kg.nlp import load_pipeline, model_description
 
         nlp = load_pipeline(settings.model)
         model = model_description(nlp)
-        for batch in _batches(articles, settings.batch_size):
+        for batch in batches:
             yield from _extract_safely(nlp, batch, settings, model)
         return
     context = mp.get_context("spawn")
     with context.Pool(settings.jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-        for results in pool.imap(_extract_batch, _batches(articles, settings.batch_size)):
+        for results in pool.imap(_extract_batch, batches):
             yield from results
 
 
