@@ -122,6 +122,8 @@ SUPPORT_VERBS = frozenset("support help assist back aid".split())
 ALLY_NOUNS = frozenset("ally allies partner partners".split())
 SUMMIT_NOUNS = frozenset("summit summits conference forum".split())
 MEETING_NOUNS = frozenset("meeting meetings talks session negotiations".split())
+MEETING_VERBS = frozenset("meet gather convene".split())
+"""Verbs of meeting; "gather" and "convene" count only with a place ("gathered in Budapest")."""
 
 POSSIBLE_WORDS = frozenset("may might could can possibly probably perhaps maybe".split())
 EXPECTED_WORDS = frozenset(
@@ -1405,7 +1407,7 @@ class _Extractor:
                 place=self.entity(place_tok) if place_tok is not None else None, date=date,
                 modality=self.modality(gov) if gov is not None else "asserted",
             )  # fmt: skip
-        elif tok.pos_ == "VERB" and tok.lemma_.lower() == "meet":
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in MEETING_VERBS:
             participants = []
             subj = self.subject_of(tok)
             if subj is not None:
@@ -1423,7 +1425,10 @@ class _Extractor:
                         if key and self.cls(key) in ACTOR_CLASSES | {"Person"}:
                             participants.append(key)
             place_tok = self.place(tok, {"in", "at"}, depth=1)
-            kind = "Summit" if any(t.lower_ in SUMMIT_NOUNS for t in tok.subtree) else "Meeting"
+            if place_tok is None and tok.lemma_.lower() != "meet":
+                return
+            leaders = subj is not None and subj.lemma_.lower() in {"leader", "head"}
+            kind = "Summit" if leaders or any(t.lower_ in SUMMIT_NOUNS for t in tok.subtree) else "Meeting"
             self._event(
                 kind, tok, 0.7 if place_tok is not None else 0.55,
                 participants=tuple(dict.fromkeys(participants)),

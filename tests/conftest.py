@@ -53,3 +53,95 @@ def data_store(tmp_path_factory):
     settings = Settings(store=str(tmp_path_factory.mktemp("data") / "store"))
     summary = build_sources([str(DATA)], settings)
     return settings, summary
+
+
+# --- real `kg` processes on real on-disk stores (bad input, atomicity, concurrency) ------------
+ENDED_AT = "http://www.w3.org/ns/prov#endedAtTime"
+
+
+def kg_command(*args: str) -> list[str]:
+    """The argv of a ``kg`` subprocess run with this interpreter (kg need not be installed)."""
+    import sys
+
+    return [sys.executable, "-m", "kg", *args]
+
+
+def kg_env() -> dict[str, str]:
+    """The environment of a ``kg`` subprocess: this checkout first on ``PYTHONPATH``, no ``KG_*``."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_kg(*args: str, input: str | None = None, timeout: float = 180):
+    """Run ``kg ARGS`` to completion; the CompletedProcess with text stdout/stderr."""
+    import subprocess
+
+    return subprocess.run(kg_command(*args), input=input, capture_output=True, text=True,
+                          cwd=ROOT, env=kg_env(), timeout=timeout)
+
+
+def write_corpus(folder: Path, count: int = 200) -> list[str]:
+    """``count`` short, distinct generated articles as ``folder/aNNN.txt``; their ids."""
+    people = ["Mark Rutte", "Volodymyr Zelensky", "Antony Blinken", "Kim Jong-un", "Lloyd Austin"]
+    places = ["Kursk", "Kyiv", "Moscow", "Pyongyang", "Seoul", "Brussels"]
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = []
+    for i in range(count):
+        person, place = people[i % len(people)], places[i % len(places)]
+        text = (
+            f"date 2024-{1 + i % 12:02d}-{1 + i % 28:02d}\n"
+            f"{person} said North Korea sent {1000 + i * 10} troops to {place}.\n\n"
+            f"NATO Secretary General Mark Rutte confirmed the deployment on Monday. "
+            f"Ukrainian forces clashed with North Korean troops near {places[(i + 1) % len(places)]}. "
+            f"South Korea's spy agency said {i + 2},000 soldiers had arrived in Russia.\n"
+        )
+        (folder / f"a{i:03d}.txt").write_text(text, encoding="utf-8")
+        ids.append(f"a{i:03d}")
+    return ids
+
+
+def store_graphs(path: str | Path, *, wait: float = 30.0) -> dict[str, frozenset[str]]:
+    """``{article_id: its quads}`` read from an on-disk store in one snapshot, as N-Quads lines
+    with the one time-dependent object (``prov:endedAtTime``) blanked, so two builds compare.
+
+    Quads outside an article graph are returned under the key ``""``.
+    """
+    import pyoxigraph as ox
+
+    from kg.iri import IRIMinter
+    from kg.store import LocalStore
+
+    settings = Settings(store=str(path))
+    minter = IRIMinter(settings.base_iri)
+    graphs: dict[str, set[str]] = {}
+    store = LocalStore(settings)
+    with store._db(wait=wait) as db:  # one handle: one snapshot for the whole read
+        for quad in db:
+            graph = quad.graph_name
+            key = minter.article_id_from_graph(graph) if isinstance(graph, ox.NamedNode) else None
+            obj = quad.object
+            if quad.predicate.value == ENDED_AT:
+                obj = ox.Literal("T")
+            line = f"{quad.subject} {quad.predicate} {obj} ."
+            graphs.setdefault(key or "", set()).add(line)
+    return {k: frozenset(v) for k, v in graphs.items()}
+
+
+@pytest.fixture(scope="session")
+def reference_corpus(tmp_path_factory):
+    """200 generated articles and what a clean build makes of each:
+    ``(folder, {article_id: quads})`` (see :func:`store_graphs`)."""
+    from kg.build import build_sources
+
+    base = tmp_path_factory.mktemp("corpus")
+    folder = base / "articles"
+    ids = write_corpus(folder)
+    settings = Settings(store=str(base / "store"))
+    summary = build_sources([str(folder)], settings)
+    assert summary.ok and summary.new == len(ids), summary.failures
+    graphs = store_graphs(settings.store)
+    assert sorted(graphs) == ids
+    return folder, graphs

@@ -390,3 +390,4 @@ def test_merge_shifts_claim_event_indexes(nlp) -> None:
     merged = a.merge(b)
     assert len(merged.events) == len(a.events) + len(b.events)
     assert merged.events[merged.claims[1].about[0]].count.value == 12000
+

@@ -1,0 +1,27 @@
+"""Extraction end to end through kg's full pipeline (entity layer + relations)."""
+
+from __future__ import annotations
+
+from kg.entities import default_linker
+from kg.extraction import chunk_offsets, extract_articles
+from kg.sources import article_from_text
+
+
+def test_chunks_cover_the_text_and_respect_the_limit():
+    text = ("One sentence here. " * 50 + "\n\n") * 20
+    pieces = chunk_offsets(text, 0, 500)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(b == a2 for (_, b), (a2, _) in zip(pieces, pieces[1:]))
+    assert all(end - start <= 500 for start, end in pieces)
+
+
+def test_leaders_gathering_in_a_city_is_a_summit_with_place_and_date(nlp):
+    article = article_from_text(
+        " date 2024-11-07 Leaders of the European Political Community gathered in Budapest on Thursday.",
+        article_id="g",
+    )
+    (ex,) = extract_articles(nlp, [article], model="t", linker=default_linker())
+    summits = [e for e in ex.events if e.kind == "Summit"]
+    labels = {e.key: e.label for e in ex.entities}
+    assert summits and labels[summits[0].place] == "Budapest"
+    assert summits[0].date is not None and summits[0].date.iso == "2024-11-07"
