@@ -55,8 +55,8 @@ class GraphBuilder:
         return self.iris.entity(entity.cls, entity.label, entity.wikidata)
 
     def quads(self, extraction: Extraction, generated_at: dt.datetime | None = None) -> list[Quad]:
-        """All quads of one article, in its named graph."""
-        return list(self._quads(extraction, generated_at or dt.datetime.now(dt.timezone.utc)))
+        """All quads of one article, in its named graph, each once."""
+        return list(dict.fromkeys(self._quads(extraction, generated_at or dt.datetime.now(dt.timezone.utc))))
 
     def _quads(self, ex: Extraction, generated_at: dt.datetime) -> Iterator[Quad]:
         art = ex.article
