@@ -45,6 +45,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg.dates import date_spans, parse_anchor, resolve_date
+from kg.entities import sentence_span
 from kg.lexicon import CAPITALS, DEMONYMS, LEADERS, PLURAL_DEMONYMS, UNIT_NOUNS
 from kg.model import Article, Claim, DateValue, Entity, Event, Mention, Quantity, Relation, Span
 from kg.quantities import parse_quantity
@@ -260,6 +261,13 @@ class _Extractor:
             self.mentions.append((span, m))
             for tok in span:
                 self.tok_mention.setdefault(tok.i, m)
+        # mentions per sentence, and each mention's token bounds, computed once: ``Span.sent``
+        # walks the doc, so asking it per sentence and mention made long texts quadratic
+        self.by_sentence: dict[int, list[tuple[SpacySpan, Mention]]] = {}
+        self.bounds: dict[int, tuple[int, int]] = {}
+        for span, m in self.mentions:
+            self.by_sentence.setdefault(span.sent.start, []).append((span, m))
+            self.bounds.setdefault(id(m), (span.start, span.end))
         self.state_names: dict[str, str] = {}
         for ent in entities.values():
             if ent.cls == "State":
@@ -305,8 +313,9 @@ class _Extractor:
         return Span(self.offset + self.doc[start].idx, self.offset + self.doc[end - 1].idx + len(self.doc[end - 1]))
 
     def sentence(self, tok: Token) -> Span:
+        """The article span of ``tok``'s sentence, trimmed like the entity layer's sentences."""
         sent = tok.sent
-        return Span(self.offset + sent.start_char, self.offset + sent.end_char)
+        return sentence_span(sent, self.offset) or Span(self.offset + sent.start_char, self.offset + sent.end_char)
 
     def entity(self, tok: Token | None) -> str | None:
         if tok is None:
@@ -341,9 +350,8 @@ class _Extractor:
         m = self.tok_mention.get(tok.i)
         if m is None:
             return None
-        for span, mm in self.mentions:
-            if mm is m:
-                return span.start, span.end
+        if id(m) in self.bounds:
+            return self.bounds[id(m)]
         return None
 
     # --- noun phrases as actors and places --------------------------------------------------
@@ -938,8 +946,8 @@ class _Extractor:
 
     def _roles(self, sent: SpacySpan) -> None:
         doc = self.doc
-        for span, m in self.mentions:
-            if span.sent.start != sent.start or self.cls(m.entity) != "Person":
+        for span, m in self.by_sentence.get(sent.start, ()):
+            if self.cls(m.entity) != "Person":
                 continue
             person = m.entity
             # Titles before the name: "[Org] [title words] Name", "[title] of [Org] Name".
@@ -1006,8 +1014,8 @@ class _Extractor:
 
     def _located_in(self, sent: SpacySpan) -> None:
         doc = self.doc
-        for span, m in self.mentions:
-            if span.sent.start != sent.start or self.cls(m.entity) != "Place":
+        for span, m in self.by_sentence.get(sent.start, ()):
+            if self.cls(m.entity) != "Place":
                 continue
             root = span.root
             for child in root.children:
@@ -1040,8 +1048,8 @@ class _Extractor:
                     if not listy:
                         self._relation("located_in", m.entity, nxt, root, 0.7)
         # "Russia's Far East" may come as one Place mention containing the state.
-        for span, m in self.mentions:
-            if span.sent.start != sent.start or self.cls(m.entity) != "Place":
+        for span, m in self.by_sentence.get(sent.start, ()):
+            if self.cls(m.entity) != "Place":
                 continue
             for tok in span:
                 if tok.dep_ == "poss" and tok.head.i >= span.start:

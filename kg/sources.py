@@ -123,9 +123,10 @@ def decode(data: bytes, where: str) -> tuple[str | None, str | None]:
     ):
         if data.startswith(bom):
             try:
-                return data.decode(codec), None
+                text = data.decode(codec)
             except UnicodeDecodeError as exc:
                 return None, f"invalid {codec} text ({exc.reason} at byte {exc.start})"
+            return (text, None) if text.strip() else (None, "empty file (only a byte order mark)")
     if b"\x00" in data[:8192]:
         return None, "binary file (contains NUL bytes), not text"
     try:
@@ -269,7 +270,12 @@ def read_file(path: Path) -> Iterator[Article | SourceFailure]:
         yield SourceFailure(where, reason or "unreadable")
         return
     if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from read_jsonl(_jsonl_lines(text), where)
+        records = 0
+        for item in read_jsonl(_jsonl_lines(text), where):
+            records += 1
+            yield item
+        if not records:
+            yield SourceFailure(where, "empty file (no JSONL records)")
         return
     yield article_from_text(text, article_id=_utf8_name(path.stem), path=where)
 
@@ -319,6 +325,8 @@ def read_sources(
                 continue
             items = (item for file in files for item in read_file(file))
         for item in items:
+            if isinstance(item, Article) and not item.text[item.body_start:].strip():
+                item = SourceFailure(item.path or item.id, "no text after the date marker")
             if isinstance(item, Article):
                 if item.id in seen:
                     item = Article(**{**item.__dict__, "id": f"{item.id}-{item.content_hash[7:15]}"})

@@ -43,6 +43,8 @@ def write_mixed_folder(folder: Path) -> None:
         encoding="utf-8",
     )
     (folder / "notes.md").write_text("not an article, ignored", encoding="utf-8")
+    (folder / "bomonly.txt").write_bytes(codecs.BOM_UTF8)
+    (folder / "markeronly.txt").write_text("date 2024-10-27\n", encoding="utf-8")
 
 
 FAILURES = {  # path (relative) -> a word the reason must contain
@@ -53,6 +55,8 @@ FAILURES = {  # path (relative) -> a word the reason must contain
     "feed.jsonl:3": "object",
     "feed.jsonl:4": "text",
     "feed.jsonl:6": "surrogate",
+    "bomonly.txt": "empty",
+    "markeronly.txt": "no text after the date marker",
 }
 BUILT = {"good", "nested", "latin1", "utf16", "baddate", "j1", "j5"}
 
