@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import io
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -296,7 +297,8 @@ class LocalStore(KGStore):
         timeout: float | None = None,
     ) -> QueryResult:
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        with self._db() as db:
+
+        def evaluate(db: ox.Store) -> QueryResult:
             try:
                 answer = db.query(
                     sparql,
@@ -304,11 +306,17 @@ class LocalStore(KGStore):
                     use_default_graph_as_union=True,
                     substitutions=substitutions or None,
                 )
+                return _materialise(answer, timeout)
             except SyntaxError as exc:
                 raise QueryError(f"SPARQL syntax error: {exc}") from None
-            except OSError as exc:
+            except (OSError, RuntimeError, ValueError, TypeError) as exc:
+                # translated here so no traceback keeps the database handle (and its lock) alive
                 raise QueryError(f"query failed: {exc}") from None
-            return _materialise(answer, timeout)
+
+        with self._db() as db:
+            if timeout is None:
+                return evaluate(db)
+            return _with_deadline(evaluate, db, timeout)
 
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         with self._db() as db:
@@ -321,6 +329,30 @@ class LocalStore(KGStore):
             return []
         with self._db() as db:
             return [g for g in db.named_graphs() if isinstance(g, ox.NamedNode)]
+
+
+def _with_deadline(evaluate, db: ox.Store, timeout: float) -> QueryResult:
+    """Evaluate in a helper thread (Oxigraph releases the GIL) and give up after ``timeout``.
+
+    pyoxigraph cannot cancel a running query: on timeout the thread finishes in the
+    background, holding the database until it does, which for the CLI ends with the process.
+    """
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = evaluate(db)
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="kg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryError(f"query timed out after {timeout:g} s (raise --timeout or narrow the query)")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]  # type: ignore[return-value]
 
 
 def _materialise(answer: object, timeout: float | None) -> QueryResult:
