@@ -23,10 +23,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from kg.resources import resource_dir
 from kg.errors import LinkingError
 from kg.iri import slug
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+DATA_DIR = resource_dir("data", "gazetteer")
 PLACE_KINDS = {"region", "city", "capital", "continent"}
 STATE_KINDS = {"country", "dependency"}
 _CLASSES = {"Person", "State", "MilitaryUnit", "Organization", "Place"}

@@ -48,12 +48,13 @@ from typing import IO, Iterable, Mapping, Sequence
 import pyoxigraph as ox
 
 import kg
+from kg.resources import resource_dir
 from kg.errors import QueryError
 from kg.settings import DEFAULT_BASE_IRI
 from kg.store import KGStore, QueryResult, Term
 from kg.vocab import KG, PREFIXES, XSD
 
-QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = resource_dir("queries")
 """Where the bundled ``.rq`` files are (``queries/`` at the project root)."""
 
 PARAM_KINDS = ("any", "iri", "class", "entity", "string", "number", "boolean")
