@@ -171,6 +171,10 @@ def _type_span(span: Span) -> Span | None:
         turned = _metonymy(trimmed)
         if turned:
             return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{turned[1]}")
+    doc = span.doc
+    if (trimmed.start >= 2 and doc[trimmed.start - 1].lower_ == "of"
+            and doc[trimmed.start - 2].lower_ in lexicon.SETTLEMENT_NOUNS and label in _NER_CLASS):
+        return Span(doc, trimmed.start, trimmed.end, label="Place", span_id="Place:")
     known = _gazetteer_class(text)
     if known:
         cls, canonical = known
@@ -301,6 +305,16 @@ def _surname_match(short: str, full: str) -> bool:
 Linker = Callable[[str, str, "LinkContext"], "LinkResult | None"]
 
 
+def _state_in_name(name: str) -> str | None:
+    """The state an organization's name starts with: "Russian Defence Ministry" -> Russia."""
+    words = name.split()
+    for size in (2, 1):
+        state = lexicon.DEMONYMS.get(" ".join(words[:size])) if len(words) > size else None
+        if state:
+            return state
+    return None
+
+
 def default_linker(settings=None) -> Linker:
     """:func:`kg.linking.link` with the given settings (threshold, online mode)."""
     from kg.linking import link
@@ -400,9 +414,12 @@ def collect_entities(
                 c.spans.append((anaphor.start, anaphor.end, anaphor.anchor, anaphor.sentence, anaphor.label))
                 break
 
-    # states of military units exist as entities even when not named themselves
+    # states of military units (and of bodies named after them: "Russian Defence Ministry")
+    # exist as entities even when not named themselves
     for c in list(order):
-        if c.cls == "MilitaryUnit" and c.state and c.state != "unknown":
+        if c.cls == "Organization" and not c.state:
+            c.state = _state_in_name(c.label)
+        if c.cls in ("MilitaryUnit", "Organization") and c.state and c.state != "unknown":
             cluster_for("State", slug(c.state), c.state)
 
     # states first: the places and people linked next use them as context
@@ -432,7 +449,7 @@ def collect_entities(
 
     resolved: dict[int, Entity] = {}
     by_key: dict[str, Entity] = {}
-    for c in sorted(order, key=lambda c: c.cls == "MilitaryUnit"):
+    for c in sorted(order, key=lambda c: c.state is not None):  # states before their units
         label = c.label
         link = links.get(id(c))
         qid = link.qid if link is not None else None

@@ -183,3 +183,8 @@ ANAPHOR_BLOCKERS = frozenset("of between with for 's ’s and".split())
 
 ANAPHOR_REACH = 1200
 """How far back (characters) a definite description looks for its organization."""
+
+SETTLEMENT_NOUNS = frozenset(
+    "village town city settlement hamlet region province oblast district port island".split()
+)
+""""the village of X": X is a place whatever NER thought it was."""

@@ -152,3 +152,15 @@ def test_the_agency_refers_back_to_the_organization(nlp):
 def test_the_alliance_between_is_not_an_anaphor(nlp):
     extraction = extract(nlp, "NATO met on Monday. The alliance between Russia and Iran is growing.")
     assert "alliance" not in {m.anchor for m in extraction.mentions}
+
+
+def test_the_village_of_x_is_a_place(nlp):
+    extraction = extract(nlp, "Russian forces said they had captured the village of Novoselivka on Monday.")
+    assert entity_of(extraction, "Novoselivka").cls == "Place"
+
+
+def test_a_body_named_with_a_demonym_belongs_to_its_state(nlp):
+    extraction = extract(nlp, "The Russian Defence Ministry said the strikes had hit their targets.")
+    body = entity_of(extraction, "Russian Defence Ministry")
+    assert body.cls == "Organization" and body.state == "Q159"
+    assert any(r.kind == "part_of" and r.subject == body.key and r.object == "Q159" for r in extraction.relations)
