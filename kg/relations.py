@@ -1317,6 +1317,14 @@ class _Extractor:
                 other = self.actor(next((p for p in of.children if p.dep_ == "pobj"), None)) if of else None
             if self._sides(subj_key, other):
                 self._relation("alliance", subj_key, other, tok, 0.7)  # type: ignore[arg-type]
+            if child.lower_ == "alongside" and other and lemma in {"fight", "battle", "serve", "wage"}:
+                # "to fight alongside Russian troops in Ukraine": both fight the state they are in
+                theatre = next((self.actor(p) for c in (*tok.children, *pobj.children)
+                                if c.dep_ == "prep" and c.lower_ == "in"
+                                for p in c.children if p.dep_ == "pobj" and self.cls(self.actor(p)) == "State"), None)
+                for side in (other, subj_key):
+                    if theatre and side and self._sides(side, theatre):
+                        self._relation("conflict", side, theatre, tok, 0.6)
         if lemma in SUPPORT_VERBS:
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
             other = self.actor(obj)

@@ -25,3 +25,12 @@ def test_leaders_gathering_in_a_city_is_a_summit_with_place_and_date(nlp):
     labels = {e.key: e.label for e in ex.entities}
     assert summits and labels[summits[0].place] == "Budapest"
     assert summits[0].date is not None and summits[0].date.iso == "2024-11-07"
+
+
+def test_fighting_alongside_an_ally_in_a_state_is_a_conflict_with_that_state(nlp):
+    article = article_from_text("Iran is sending its own men to fight alongside Russian troops in Ukraine.", article_id="f")
+    (ex,) = extract_articles(nlp, [article], model="t", linker=default_linker())
+    conflicts = {frozenset((r.subject, r.object)) for r in ex.relations if r.kind == "conflict"}
+    assert frozenset(("MilitaryUnit/russian-troops", "Q212")) in conflicts
+    alliances = {frozenset((r.subject, r.object)) for r in ex.relations if r.kind == "alliance"}
+    assert any("MilitaryUnit/russian-troops" in pair for pair in alliances)
