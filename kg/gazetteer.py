@@ -179,7 +179,8 @@ class Gazetteer:
                 return False
             if len(form) <= 2 and not form.isupper():
                 return False
-            if entry.kind == "region" and entry.country_qid not in RULER_DOMAIN_COUNTRIES:
+            if (entry.kind == "region" and entry.country_qid not in RULER_DOMAIN_COUNTRIES
+                    and "actors.tsv" not in entry.source):  # curated names always count
                 return False  # bare "Luxembourg" (Belgian province), "Washington" (US state)
         return True
 

@@ -188,6 +188,11 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
     """
     if len(options) == 1:
         return options[0], options[0][1]
+    if not cue and name:
+        # a curated entry (actors.tsv) named exactly so beats the derived ones: "Brussels"
+        curated = [o for o in options if "actors.tsv" in o[0].source and normalize(o[0].name) == normalize(name)]
+        if len(curated) == 1:
+            return curated[0], min(curated[0][1], 0.9)
     in_article = [o for o in options if o[0].qid and o[0].qid in context.entity_qids]
     if len(in_article) == 1:
         return in_article[0], 0.95

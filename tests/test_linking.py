@@ -17,7 +17,8 @@ from kg.settings import Settings
     ("Donetsk region", "Place", "Q2012050"),
     ("Washington", "State", "Q30"),
     ("Washington", "Place", "Q61"),
-    ("Brussels", "Place", "Q239"),        # City of Brussels, Belgium's capital (see NOTES.md)
+    ("Brussels", "Place", "Q240"),        # the curated referent of bare "Brussels" (see NOTES.md)
+    ("City of Brussels", "Place", "Q239"),
     ("Brussels region", "Place", "Q240"),  # Brussels-Capital Region only with a region cue
     ("Brussels-Capital Region", "Place", "Q240"),
     ("Brussels", "State", "Q31"),
