@@ -116,6 +116,14 @@ class DocumentEval:
     spurious: tuple[str, ...] = ()
     """Labels of predicted entities that matched no gold entity."""
 
+    @property
+    def all_relations(self) -> Score:
+        """Every relation family pooled (micro-average): the overall relation score."""
+        total = Score()
+        for family in FAMILIES:
+            total = total + self.relations[family]
+        return total
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "document": self.document,
@@ -123,6 +131,7 @@ class DocumentEval:
             "types": self.types.to_dict(),
             "links": self.links.to_dict(),
             "relations": {f: self.relations[f].to_dict() for f in FAMILIES},
+            "relations_all": self.all_relations.to_dict(),
             "missed": list(self.missed),
             "spurious": list(self.spurious),
         }
@@ -545,6 +554,7 @@ def format_report(report: EvalReport, fmt: str = "table", *, width: int | None =
     for doc in (*report.documents, report.total):
         rows: list[tuple[str, Score | Accuracy]] = [("entities", doc.entities), ("types", doc.types),
                                                      ("links", doc.links)]
+        rows += [("relations (all)", doc.all_relations)]
         rows += [(f"  {family}", doc.relations[family]) for family in FAMILIES]
         for i, (measure, score) in enumerate(rows):
             name = doc.document if i == 0 else ""
