@@ -294,10 +294,15 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
 
 
 def _surname_match(short: str, full: str) -> bool:
-    """"Zelensky" ~ "Volodymyr Zelenskyy"; "Umierov" ~ "Rustem Umerov"."""
-    last = full.split()[-1].lower()
+    """"Zelensky" ~ "Volodymyr Zelenskyy"; "Umierov" ~ "Rustem Umerov"; and a family name
+    written first, as in Korean names: "Kim" ~ "Kim Jong Un", "Kim Yong-hyun"."""
+    words = full.split()
+    last = words[-1].lower()
     short = short.lower()
     if short == last:
+        return True
+    family_first = len(words) >= 3 or (len(words) == 2 and "-" in words[1])
+    if family_first and short == words[0].lower():
         return True
     return short[:4] == last[:4] and difflib.SequenceMatcher(None, short, last).ratio() >= 0.8
 
@@ -377,6 +382,16 @@ def collect_entities(
     # full person names first, so surnames can attach to them wherever they occur
     people = [r for r in records if r.cls == "Person" and not r.canonical]
     full_names = [r.anchor for r in people if len(r.anchor.split()) > 1]
+    full_at = [(r.start, r.canonical or r.anchor, r.canonical) for r in records
+               if r.cls == "Person" and len((r.canonical or r.anchor).split()) > 1]
+
+    def full_name_for(short: str, position: int) -> tuple[str, str]:
+        """``(full name, canonical name or "")`` a bare name stands for: the nearest matching
+        full name mentioned before it, else the first one after it."""
+        matches = [m for m in full_at if _surname_match(short, m[1])]
+        before = [m for m in matches if m[0] < position]
+        chosen = before[-1] if before else (matches[0] if matches else None)
+        return (chosen[1], chosen[2]) if chosen else (short, "")
     for r in records:
         if r.cls == "MilitaryUnit":
             state = r.canonical or "unknown"
@@ -385,10 +400,13 @@ def collect_entities(
             c.state = state
         elif r.canonical:
             c = cluster_for(r.cls, slug(r.canonical), r.canonical)
+        elif r.cls == "Person" and len(r.anchor.split()) == 1 and full_name_for(r.anchor, r.start)[1]:
+            canonical = full_name_for(r.anchor, r.start)[1]  # a known person's surname
+            c = cluster_for("Person", slug(canonical), canonical)
         elif r.cls == "Person":
             head = r.anchor
             if len(r.anchor.split()) == 1:
-                head = next((f for f in full_names if _surname_match(r.anchor, f)), r.anchor)
+                head = full_name_for(r.anchor, r.start)[0]
             else:
                 head = next(
                     (f for f in full_names if len(f.split()) > 1 and f != r.anchor

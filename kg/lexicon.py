@@ -142,7 +142,9 @@ NOISE_LINE = re.compile(
     r"|\bcredit:|\bread more\b|\bsubscribe\b|\bfollow us\b|\bpublished by\b|\bwritten by\b"
     r"|^\s*by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$|^\s*Source:|provided by"
     r"|\breproduction\b|\bprior (?:and explicit )?(?:written )?consent\b|\bthis (?:web)?site\b"
-    r"|\bterms of (?:use|service)\b|\bcookies\b|\bnewsletter\b)",
+    r"|\bterms of (?:use|service)\b|\bcookies\b|\bnewsletter\b"
+    r"|^\s*(?:read also|see also|related|also read|watch)\s*:|pic\.twitter\.com|\(@\w+\)"
+    r"|\bgetty images\b|\bshutterstock\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 """Lines that are bylines, credits or publisher boilerplate: their names are not entities."""

@@ -164,3 +164,13 @@ def test_a_body_named_with_a_demonym_belongs_to_its_state(nlp):
     body = entity_of(extraction, "Russian Defence Ministry")
     assert body.cls == "Organization" and body.state == "Q159"
     assert any(r.kind == "part_of" and r.subject == body.key and r.object == "Q159" for r in extraction.relations)
+
+
+def test_a_bare_family_name_goes_to_the_nearest_matching_full_name(nlp):
+    extraction = extract(
+        nlp,
+        "Kim Jong Un inspected the troops. Later, South Korean Defence Minister Kim Yong-hyun spoke. "
+        "Kim said the soldiers would be sent soon.",
+    )
+    kims = [m for m in extraction.mentions if m.anchor == "Kim"]
+    assert kims and kims[0].entity == entity_of(extraction, "Kim Yong-hyun").key
