@@ -7,14 +7,18 @@ chunks of all articles stream through one ``nlp.pipe`` call in batches.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from dataclasses import dataclass
+
 from typing import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.entities import Linker, SpanRecord, collect_entities, doc_spans, sentence_span
-from kg.model import Article, Claim, Extraction, Span
+from kg.model import Article, Claim, Entity, Event, Extraction, Mention, Relation, Span
+from kg.relations import extract_facts
 
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
 
@@ -47,7 +51,7 @@ def extract_articles(
     *,
     model: str,
     batch_size: int = 16,
-    max_chunk_chars: int = 100_000,
+    max_chunk_chars: int = 20_000,
     linker: Linker | None = None,
 ) -> Iterator[Extraction]:
     """Stream extractions in input order; the model runs over all chunks in batches."""
@@ -60,59 +64,104 @@ def extract_articles(
             for index, (begin, end) in enumerate(pieces):
                 yield article.text[begin:end], (article, begin, index, len(pieces))
 
-    pending: list[tuple[Doc, int]] = []
+    pending: list[_Chunk] = []
     for doc, (article, offset, index, total) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size):
-        pending.append((doc, offset))
+        # each chunk is reduced to its spans and facts at once, so a huge article never holds
+        # more than one parsed chunk in memory
+        pending.append(_process_chunk(article, doc, offset, linker))
         if index == total - 1:
-            yield extract_from_docs(article, pending, model=model, linker=linker)
+            yield assemble(article, pending, model=model, linker=linker)
             pending = []
 
 
-def extract_from_docs(
-    article: Article, docs: list[tuple[Doc, int]], *, model: str, linker: Linker | None = None
-) -> Extraction:
-    """Entities, mentions, sentences and facts of one article from its processed chunks."""
-    records: list[SpanRecord] = []
-    sentences: list[Span] = []
-    for doc, offset in docs:
-        records.extend(doc_spans(doc, offset))
-        for sent in doc.sents:
-            span = sentence_span(sent, offset)
-            if span is not None:
-                sentences.append(span)
+@dataclass(frozen=True)
+class _Chunk:
+    """What extraction keeps of one processed chunk once its Doc is gone."""
+
+    records: tuple[SpanRecord, ...]
+    sentences: tuple[Span, ...]
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+    relations: tuple[Relation, ...]
+    events: tuple[Event, ...]
+    claims: tuple[Claim, ...]
+
+
+def _process_chunk(article: Article, doc: Doc, offset: int, linker: Linker | None) -> _Chunk:
+    """Entities of the chunk alone, and the facts its parse states between them."""
+    records = tuple(doc_spans(doc, offset))
+    sentences = tuple(span for span in (sentence_span(sent, offset) for sent in doc.sents) if span)
     entities, mentions = collect_entities(article, records, linker=linker)
-    relations, events, claims = [], [], []
-    try:
-        from kg.relations import extract_facts
-    except ImportError:
-        extract_facts = None
-    if extract_facts is not None:
-        by_key = {e.key: e for e in entities}
-        for doc, offset in docs:
-            end = offset + len(doc.text)  # Doc.text is rebuilt from the tokens at each call
-            local = [m for m in mentions if offset <= m.start < end]
-            facts = extract_facts(doc, local, by_key, article, offset=offset)
-            relations.extend(facts.relations)
-            base = len(events)
-            events.extend(facts.events)
-            for claim in facts.claims:
-                if base and claim.about:
-                    claim = type(claim)(**{**claim.__dict__, "about": tuple(i + base for i in claim.about)})
-                claims.append(claim)
+    facts = extract_facts(doc, mentions, {e.key: e for e in entities}, article, offset=offset)
+    return _Chunk(records, sentences, entities, mentions, facts.relations, facts.events, facts.claims)
+
+
+def _remap(value: str | None, keys: dict[str, str]) -> str | None:
+    return keys.get(value, value) if value is not None else None
+
+
+def assemble(article: Article, chunks: list[_Chunk], *, model: str, linker: Linker | None = None) -> Extraction:
+    """One article's extraction from its chunks: with several chunks, entities are resolved
+    again over the whole article (a surname in chunk 3 finds the full name in chunk 1) and
+    the facts' entity keys are mapped onto the article-level entities."""
+    if len(chunks) == 1:
+        entities, mentions = chunks[0].entities, chunks[0].mentions
+        key_maps: list[dict[str, str]] = [{}]
+    else:
+        entities, mentions = collect_entities(
+            article, [r for chunk in chunks for r in chunk.records], linker=linker
+        )
+        article_key = {(m.start, m.end): m.entity for m in mentions}
+        known = {e.key for e in entities}
+        extra: dict[str, Entity] = {}
+        key_maps = []
+        for chunk in chunks:
+            keys = {}
+            for m in chunk.mentions:
+                keys.setdefault(m.entity, article_key.get((m.start, m.end), m.entity))
+            key_maps.append(keys)
+            for entity in chunk.entities:  # e.g. a unit's state that no mention names
+                mapped = keys.get(entity.key, entity.key)
+                if mapped not in known and mapped not in extra:
+                    extra[mapped] = dataclasses.replace(entity, key=mapped)
+        entities = tuple(sorted((*entities, *extra.values()), key=lambda e: e.key))
+    relations: list[Relation] = []
+    events: list[Event] = []
+    claims: list[Claim] = []
+    for chunk, keys in zip(chunks, key_maps):
+        relations.extend(
+            dataclasses.replace(r, subject=_remap(r.subject, keys), object=_remap(r.object, keys))
+            for r in chunk.relations
+        )
+        base = len(events)
+        events.extend(
+            dataclasses.replace(
+                e, agent=_remap(e.agent, keys), place=_remap(e.place, keys),
+                participants=tuple(_remap(p, keys) for p in e.participants),
+            )
+            for e in chunk.events
+        )
+        claims.extend(
+            dataclasses.replace(
+                c, speaker=_remap(c.speaker, keys), source=_remap(c.source, keys),
+                about=tuple(i + base for i in c.about),
+            )
+            for c in chunk.claims
+        )
     # one claim per content span (its IRI): keep the most confident reading
     best: dict[tuple[int, int], Claim] = {}
     for claim in claims:
         key = (claim.content.start, claim.content.end)
         if key not in best or claim.confidence > best[key].confidence:
             best[key] = claim
-    claims = [c for c in claims if best[(c.content.start, c.content.end)] is c]
     return Extraction(
         article=article,
-        entities=entities,
-        mentions=mentions,
-        sentences=tuple(sentences),
+        entities=tuple(entities),
+        mentions=tuple(mentions),
+        sentences=tuple(span for chunk in chunks for span in chunk.sentences),
         relations=tuple(relations),
         events=tuple(events),
-        claims=tuple(claims),
+        claims=tuple(c for c in claims if best[(c.content.start, c.content.end)] is c),
         model=model,
     )
+

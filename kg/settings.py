@@ -34,8 +34,9 @@ class Settings:
     """Number of texts handed to ``nlp.pipe`` at once."""
     jobs: int = 1
     """Number of extraction processes."""
-    max_chunk_chars: int = 100_000
-    """Longer texts are split at paragraph boundaries into chunks of at most this size."""
+    max_chunk_chars: int = 20_000
+    """Longer texts are split at paragraph boundaries into chunks of at most this size; with
+    ``batch_size`` it bounds what the model holds at once (about 16 × 20k characters)."""
     online: bool = False
     """Allow network look-ups of Wikidata (off by default)."""
     wikidata_api: str = "https://www.wikidata.org/w/api.php"
