@@ -34,3 +34,32 @@ def test_fighting_alongside_an_ally_in_a_state_is_a_conflict_with_that_state(nlp
     assert frozenset(("MilitaryUnit/russian-troops", "Q212")) in conflicts
     alliances = {frozenset((r.subject, r.object)) for r in ex.relations if r.kind == "alliance"}
     assert any("MilitaryUnit/russian-troops" in pair for pair in alliances)
+
+
+def test_memory_of_a_huge_article_does_not_grow_with_its_length(tmp_path):
+    """Peak memory of one 60k- and one 240k-character article, chunked at 4,000 characters:
+    chunks are reduced to spans and facts as they come, so 4x the text is far from 4x the memory."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    paragraph = ("North Korean troops arrived in the Kursk region on Monday, officials in Kyiv said. "
+                 "NATO Secretary General Mark Rutte said the deployment was a dangerous escalation. ") * 4
+    script = (
+        "import resource, sys\n"
+        "from kg.build import build_sources\n"
+        "from kg.settings import Settings\n"
+        "s = Settings(store=sys.argv[2], max_chunk_chars=4000)\n"
+        "assert build_sources([sys.argv[1]], s).new == 1\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    peaks = []
+    for size in (60_000, 240_000):
+        text = (paragraph + "\n\n") * (size // (len(paragraph) + 2))
+        source = tmp_path / f"a{size}.txt"
+        source.write_text(text, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-c", script, str(source), str(tmp_path / f"s{size}")],
+                              capture_output=True, text=True, cwd=Path(__file__).parent.parent, timeout=600)
+        assert done.returncode == 0, done.stderr
+        peaks.append(int(done.stdout.split()[-1]))
+    assert peaks[1] < 1.5 * peaks[0], peaks
