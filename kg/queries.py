@@ -35,6 +35,7 @@ or JSON (the SPARQL 1.1 query results JSON format), so other SPARQL tools can re
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -73,6 +74,13 @@ _DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
 _PNAME = re.compile(r"(?P<prefix>[A-Za-z][A-Za-z0-9_.-]*)?:(?P<local>[^\s<>\"{}|^`\\]*)")
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.MULTILINE)
+# every SPARQL 1.1 update operation starts with one of these keywords (grammar rule Update1)
+_UPDATE_KEYWORD = re.compile(
+    r"\b(?:LOAD|CLEAR|DROP|ADD|MOVE|COPY|CREATE|INSERT|DELETE|WITH)\b", re.IGNORECASE
+)
+# a comment as the update check strips it: ``#`` at a line start or after white space, to the
+# end of the line (SPARQL ends a line at CR or LF)
+_LINE_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\r\n]*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -347,22 +355,52 @@ def parse_params(
             )
         kind = declared[name].kind if name in declared else "any"
         bindings[name] = to_term(value, kind, base_iri=base_iri)
+    _check_required(query, bindings)
+    return bindings
+
+
+def _check_required(query: Query, bindings: Mapping[str, Term]) -> None:
     missing = [p.name for p in query.info.params if p.required and p.name not in bindings]
     if missing:
+        example = query.info.param(missing[0]).example or "…"  # type: ignore[union-attr]
         raise QueryError(
             f"query {query.name!r} needs the parameter(s) {', '.join(missing)}; "
-            f"pass --param {missing[0]}=…"
+            f"pass --param {missing[0]}={example}"
         )
-    return bindings
 
 
 # ----------------------------------------------------------------------------------------------
 # running
+def may_be_update(text: str) -> bool:
+    """False only when ``text`` certainly is not a SPARQL update, decided without parsing.
+
+    An update is a prologue (``PREFIX``/``BASE`` declarations and comments) followed by an
+    operation that starts with one of the update keywords (``INSERT``, ``DELETE``, ``WITH``,
+    ``LOAD``, ``CLEAR``, ``DROP``, ``CREATE``, ``ADD``, ``MOVE``, ``COPY``). A ``#`` after white
+    space cannot occur inside a prologue's IRIs, so stripping such comments never hides the first
+    keyword. Text with a backslash (``\\u`` escapes are decoded before parsing) or any non-ASCII
+    character (keywords are matched case-insensitively, and some letters upper-case to ASCII
+    ones) is never cleared here, nor is text in which a keyword appears anywhere: those are
+    parsed by :func:`classify`.
+
+    >>> may_be_update("SELECT * WHERE { ?s ?p ?o }  # insert a comment")
+    False
+    >>> may_be_update("PREFIX ex: <urn:x> # a comment\\nDROP ALL")
+    True
+    """
+    if not text.isascii() or "\\" in text:
+        return True
+    return _UPDATE_KEYWORD.search(_LINE_COMMENT.sub(" ", text)) is not None
+
+
+@functools.lru_cache(maxsize=256)
 def classify(text: str) -> str:
     """``query``, ``update`` or ``unknown`` (neither parses), by really parsing the text.
 
     rdflib's SPARQL 1.1 grammar decides; text it cannot parse is left to Oxigraph, whose query
-    parser rejects any update, so an update can never run through the query path.
+    parser rejects any update, so an update can never run through the query path. The answer
+    depends on the text only, so it is cached (a parse costs milliseconds); :func:`run_query`
+    calls this only for text :func:`may_be_update` cannot clear.
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -423,7 +461,8 @@ def run_query(
     if isinstance(query, str):
         query = load_query(query)
     params = dict(params or {})
-    kind = classify(query.text)
+    # most text is cleared by a keyword scan, which spares the rdflib import and parse
+    kind = classify(query.text) if may_be_update(query.text) else "query"
     if kind == "update":
         if not allow_update:
             raise QueryError(
@@ -434,6 +473,7 @@ def run_query(
             raise QueryError("parameters cannot be bound in an UPDATE")
         store.update(query.text)
         return QueryResult()
+    _check_required(query, params)
     runs: list[dict[str, Term]] = [params]
     for name, value in params.items():
         spec = query.info.param(name)
