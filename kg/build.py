@@ -111,7 +111,8 @@ def _extract_safely(nlp, articles: Sequence[Article], settings: Settings, model:
             yield SourceFailure(article.path or article.id, f"extraction failed: {type(exc).__name__}: {exc}")
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Lists of up to ``size`` articles from a stream (the unit handed to a worker)."""
     batch: list[Article] = []
     for item in items:
         batch.append(item)
@@ -128,22 +129,22 @@ def extract_stream(articles: Iterable[Article], settings: Settings) -> Iterator[
     Nothing is loaded (model, worker processes) until the first article needs extracting, so
     a re-run over unchanged articles costs only the reading.
     """
-    batches = _batches(articles, settings.batch_size)
-    first = next(batches, None)
+    groups = batches(articles, settings.batch_size)
+    first = next(groups, None)
     if first is None:
         return
-    batches = itertools.chain([first], batches)
+    groups = itertools.chain([first], groups)
     if settings.jobs <= 1:
         from kg.nlp import load_pipeline, model_description
 
         nlp = load_pipeline(settings.model)
         model = model_description(nlp)
-        for batch in batches:
+        for batch in groups:
             yield from _extract_safely(nlp, batch, settings, model)
         return
     context = mp.get_context("spawn")
     with context.Pool(settings.jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-        for results in pool.imap(_extract_batch, batches):
+        for results in pool.imap(_extract_batch, groups):
             yield from results
 
 

@@ -57,17 +57,6 @@ def extract_batch(articles: list[Article], settings: Settings) -> list[Extractio
 
 
 # client side ------------------------------------------------------------------------------------
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _scheduler_address(address: str) -> str:
     if address.startswith("dask://"):
         address = "tcp://" + address[len("dask://"):]
@@ -119,11 +108,13 @@ def dask_executor(address: str = "dask-local", *, in_flight: int | None = None) 
             if cluster is not None:
                 cluster.close()
             raise SettingsError(f"cannot connect to the Dask scheduler {address}: {exc}") from None
+        from kg.build import batches
+
         pending: collections.deque = collections.deque()
         try:
             threads = sum(client.nthreads().values()) or 1
             limit = in_flight or IN_FLIGHT_PER_THREAD * threads
-            for batch in _batches(articles, settings.batch_size):
+            for batch in batches(articles, settings.batch_size):
                 pending.append(client.submit(extract_batch, batch, settings, pure=False, retries=1))
                 while len(pending) >= limit:
                     yield from pending.popleft().result()

@@ -202,7 +202,17 @@ def test_mentions_by_name_or_iri(store: LocalStore) -> None:
         ("Kursk lies in Russia.",),
     }
     assert rows(store, "mentions", "article", entity="Nobody At All") == set()
-    assert len(rows(store, "mentions", "entity", "begin", "article")) == 17
+    # every mention of every entity of the fixture, one entity at a time: 17 in all
+    entities = {e for (e,) in rows(store, "entities-by-type", "entity")}
+    assert sum(len(rows(store, "mentions", "begin", "article", entity=e)) for e in entities) == 17
+
+
+def test_mentions_needs_its_entity(store: LocalStore) -> None:
+    """A listing of every mention of every entity is a dump, not a question: it needs an entity."""
+    with pytest.raises(QueryError, match="entity"):
+        parse_params([], load_query("mentions"))
+    with pytest.raises(QueryError, match="needs the parameter"):
+        run_query(store, load_query("mentions"))
 
 
 def test_co_mentions(store: LocalStore) -> None:
