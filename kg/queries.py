@@ -34,6 +34,7 @@ or JSON (the SPARQL 1.1 query results JSON format), so other SPARQL tools can re
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -419,25 +420,62 @@ def classify(text: str) -> str:
         return "unknown"
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _normalise_name(name: str) -> str:
+    if name.isascii():  # the same answer, without the Unicode steps (a name lookup does ~15k)
+        return " ".join(_WORD.findall(name.lower()))
     folded = unicodedata.normalize("NFKD", name)
     folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     return " ".join(re.findall(r"\w+", folded))
 
 
+_ALL_NAMES = """
+SELECT DISTINCT ?entity ?name WHERE { { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name } }
+"""
+# The names that may normalise to a name whose longest word is ?token: an ASCII name does only if
+# its lower case contains the word; any other name (or one with tabs or control characters) is
+# kept and checked in Python.
+_CANDIDATE_NAMES = """
+SELECT DISTINCT ?entity ?name ?token WHERE {
+  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
+  FILTER(CONTAINS(LCASE(STR(?name)), ?token) || REGEX(STR(?name), "[^ -~]"))
+}
+"""
+
+
 def resolve_entity(store: KGStore, name: str, *, timeout: float | None = None) -> list[ox.NamedNode]:
-    """The entities whose label or alias is ``name`` (case- and punctuation-insensitive)."""
+    """The entities whose label or alias is ``name`` (case- and punctuation-insensitive).
+
+    The entities are those the ``entity-names`` query lists (mentioned entities of a kg class).
+    The names are matched over the labels and aliases that contain the longest word of ``name``
+    first (or are not plain ASCII), and only the entities whose name matches are then looked up
+    with ``entity-names``: the whole ``entity-names`` table costs ten times as much on a large
+    store.
+    """
     wanted = _normalise_name(name)
-    result = store.query(load_query(ENTITY_NAMES_QUERY).text, timeout=timeout)
-    entity_col = result.columns.index("entity")
-    name_col = result.columns.index("name")
-    found: dict[str, ox.NamedNode] = {}
-    for row in result.rows:
-        entity, label = row[entity_col], row[name_col]
-        if isinstance(entity, ox.NamedNode) and label is not None:
-            if _normalise_name(label.value) == wanted:
-                found.setdefault(entity.value, entity)
-    return [found[k] for k in sorted(found)]
+    if wanted:
+        token = ox.Literal(max(wanted.split(), key=len))
+        result = store.query(_CANDIDATE_NAMES, {"token": token}, timeout=timeout)
+    else:
+        result = store.query(_ALL_NAMES, timeout=timeout)
+    candidates: dict[str, ox.NamedNode] = {}
+    for entity, label, *_ in result.rows:
+        if isinstance(entity, ox.NamedNode) and isinstance(label, ox.Literal):
+            if entity.value not in candidates and _normalise_name(label.value) == wanted:
+                candidates[entity.value] = entity
+    if not candidates:
+        return []
+    names = load_query(ENTITY_NAMES_QUERY)
+    found = []
+    for key in sorted(candidates):
+        listed = store.query(names.text, {"entity": candidates[key]}, timeout=timeout)
+        name_col = listed.columns.index("name")
+        if any(row[name_col] is not None and _normalise_name(row[name_col].value) == wanted
+               for row in listed.rows):
+            found.append(candidates[key])
+    return found
 
 
 def run_query(
@@ -474,13 +512,19 @@ def run_query(
         store.update(query.text)
         return QueryResult()
     _check_required(query, params)
-    runs: list[dict[str, Term]] = [params]
-    for name, value in params.items():
-        spec = query.info.param(name)
-        if spec is not None and spec.kind == "entity" and isinstance(value, ox.Literal):
+    names = {
+        name: value for name, value in params.items()
+        if isinstance(value, ox.Literal) and getattr(query.info.param(name), "kind", "") == "entity"
+    }
+    # resolving a name takes a few queries of its own: a local store opens its database once
+    session = getattr(store, "session", None)
+    hold = session(create=False) if names and session is not None else contextlib.nullcontext()
+    with hold:
+        runs: list[dict[str, Term]] = [params]
+        for name, value in names.items():
             matches = resolve_entity(store, value.value, timeout=timeout) or [_NO_MATCH]
             runs = [{**run, name: match} for run in runs for match in matches]
-    results = [_execute(store, query, run, timeout) for run in runs]
+        results = [_execute(store, query, run, timeout) for run in runs]
     if len(results) == 1:
         return results[0]
     seen: dict[tuple, None] = {}

@@ -236,9 +236,16 @@ class LocalStore(KGStore):
             self._lock_file = None
 
     @contextlib.contextmanager
-    def session(self) -> Iterator["LocalStore"]:
-        """Keep the database open across several calls (one process, no concurrent readers)."""
-        with self._db(create=True) as db:
+    def session(self, *, create: bool = True) -> Iterator["LocalStore"]:
+        """Keep the database open across several calls (one process, no concurrent readers).
+
+        Re-entrant: inside a session, a nested one keeps the same handle. ``create=False`` (for
+        readers) fails like a query when there is no store instead of creating an empty one.
+        """
+        if self._held is not None:
+            yield self
+            return
+        with self._db(create=create) as db:
             self._held = db
             try:
                 yield self
@@ -369,7 +376,7 @@ def _materialise(answer: object, timeout: float | None) -> QueryResult:
         columns = tuple(v.value for v in answer.variables)
         rows = []
         for solution in answer:
-            rows.append(tuple(solution[c] for c in columns))
+            rows.append(tuple(solution))  # values in the order of the variables, None if unbound
             if len(rows) % 1000 == 0:
                 check()
         check()

@@ -216,11 +216,25 @@ def test_mentions_needs_its_entity(store: LocalStore) -> None:
 
 
 def test_co_mentions(store: LocalStore) -> None:
-    pairs = rows(store, "co-mentions", "label1", "label2", "sentences", "articles")
-    assert ("North Korean troops", "Kursk Oblast", "2", "2") in pairs
-    assert ("Mark Rutte", "NATO", "1", "1") in pairs
+    columns = ("label1", "label2", "sentences", "articles")
+    troops = rows(store, "co-mentions", *columns, entity1=NK_TROOPS)
+    assert ("North Korean troops", "Kursk Oblast", "2", "2") in troops
+    assert ("Kursk Oblast", "North Korean troops", "2", "2") in rows(store, "co-mentions", *columns, entity1="Kursk")
+    assert ("Mark Rutte", "NATO", "1", "1") in rows(store, "co-mentions", *columns, entity1="Mark Rutte")
+    # the neighbourhoods of all entities hold each of the fixture's 17 pairs once from either end
+    entities = {e for (e,) in rows(store, "entities-by-type", "entity")}
+    pairs = [row for e in sorted(entities)
+             for row in rows(store, "co-mentions", "entity1", "entity2", "sentences", "articles", entity1=e)]
     assert not any(a == b for a, b, *_ in pairs)
-    assert len(pairs) == 17
+    assert len(pairs) == 34
+    assert {(b, a, *n) for a, b, *n in pairs} == set(pairs)
+    strongest = ordered(store, "co-mentions", "label2", "sentences", entity1=NK_TROOPS)
+    assert strongest[0] == ("Kursk Oblast", "2")
+
+
+def test_co_mentions_needs_its_entity() -> None:
+    with pytest.raises(QueryError, match="entity1"):
+        parse_params([], load_query("co-mentions"))
 
 
 def test_alliances_and_hostilities(store: LocalStore) -> None:
