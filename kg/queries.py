@@ -107,6 +107,9 @@ class QueryInfo:
     """Whether the query calls a remote endpoint (``SERVICE``) and so needs the network."""
     example: str = ""
     path: Path | None = None
+    scope: str = ""
+    """``article``: the query reads only the graph of the article its ``article`` parameter
+    names (``# scope: article``), instead of the union of all article graphs."""
 
     def param(self, name: str) -> QueryParam | None:
         return next((p for p in self.params if p.name == name), None)
@@ -132,7 +135,7 @@ def parse_header(text: str, name: str = "", path: Path | None = None) -> QueryIn
     Raises:
         QueryError: a ``param:`` line is malformed or names an unknown kind.
     """
-    fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "network": []}
+    fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "network": [], "scope": []}
     example: list[str] = []
     key: str | None = None
     for line in text.splitlines():
@@ -184,6 +187,7 @@ def parse_header(text: str, name: str = "", path: Path | None = None) -> QueryIn
         network=network,
         example="\n".join(example),
         path=path,
+        scope=" ".join(fields["scope"]).strip().lower(),
     )
 
 
@@ -539,8 +543,14 @@ def run_query(
 def _execute(
     store: KGStore, query: Query, bindings: Mapping[str, Term], timeout: float | None
 ) -> QueryResult:
+    graphs = None
+    if query.info.scope == "article":
+        article = bindings.get("article")
+        if not isinstance(article, ox.Literal):
+            raise QueryError(f"query {query.name!r} reads one article: pass --param article=ID")
+        graphs = [store.iris.graph(article.value)]
     try:
-        return store.query(query.text, bindings or None, timeout=timeout)
+        return store.query(query.text, bindings or None, timeout=timeout, graphs=graphs)
     except (RuntimeError, ValueError) as exc:  # pyoxigraph: a bound variable it cannot use
         message = str(exc)
         if "projection" in message:

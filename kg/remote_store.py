@@ -269,10 +269,13 @@ class RemoteStore(KGStore):
             send()
 
     # reading --------------------------------------------------------------------------------------
-    def _post_query(self, sparql: str, accept: str, *, union: str, timeout: float | None) -> httpx.Response:
+    def _post_query(self, sparql: str, accept: str, *, union: str, timeout: float | None,
+                    graphs: Sequence[ox.NamedNode] | None = None) -> httpx.Response:
         form: list[tuple[str, str]] = [("query", _prologue(sparql))]
         params: dict[str, str] = {}
-        if union == "parameter":
+        if graphs:  # just these graphs as the default graph (SPARQL 1.1 Protocol)
+            form += [("default-graph-uri", graph.value) for graph in graphs]
+        elif union == "parameter":
             params["union-default-graph"] = ""
         elif union == "dataset":
             for graph in self.graph_names():
@@ -293,10 +296,12 @@ class RemoteStore(KGStore):
         bindings: Mapping[str, Term] | None = None,
         *,
         timeout: float | None = None,
+        graphs: Sequence[ox.NamedNode] | None = None,
     ) -> QueryResult:
         text = bind_values(sparql, bindings)
         started = time.monotonic()
-        response = self._post_query(text, f"{SPARQL_JSON}, {N_TRIPLES};q=0.9", union=self.union, timeout=timeout)
+        response = self._post_query(text, f"{SPARQL_JSON}, {N_TRIPLES};q=0.9", union=self.union,
+                                    timeout=timeout, graphs=graphs)
         remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         try:

@@ -111,8 +111,10 @@ class KGStore(abc.ABC):
         bindings: Mapping[str, Term] | None = None,
         *,
         timeout: float | None = None,
+        graphs: Sequence[ox.NamedNode] | None = None,
     ) -> QueryResult:
-        """Run a read-only SPARQL query over the union of the article graphs."""
+        """Run a read-only SPARQL query over the union of the article graphs, or, with
+        ``graphs``, over just those graphs (one article's graph is read by its own index)."""
 
     @abc.abstractmethod
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
@@ -302,16 +304,18 @@ class LocalStore(KGStore):
         bindings: Mapping[str, Term] | None = None,
         *,
         timeout: float | None = None,
+        graphs: Sequence[ox.NamedNode] | None = None,
     ) -> QueryResult:
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        dataset: dict = {"default_graph": list(graphs)} if graphs else {"use_default_graph_as_union": True}
 
         def evaluate(db: ox.Store) -> QueryResult:
             try:
                 answer = db.query(
                     sparql,
                     prefixes=PREFIXES,
-                    use_default_graph_as_union=True,
                     substitutions=substitutions or None,
+                    **dataset,
                 )
                 return _materialise(answer, timeout)
             except SyntaxError as exc:
