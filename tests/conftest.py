@@ -145,3 +145,25 @@ def reference_corpus(tmp_path_factory):
     graphs = store_graphs(settings.store)
     assert sorted(graphs) == ids
     return folder, graphs
+
+
+def dataset_lines(quads) -> set[str]:
+    """N-Quads lines of a dataset with the build time blanked (the only thing two builds of
+    the same input may differ in)."""
+    import pyoxigraph as ox
+
+    from kg.vocab import PROV
+
+    lines = set()
+    for q in quads:
+        if q.predicate == PROV.endedAtTime:
+            q = ox.Quad(q.subject, q.predicate, ox.Literal("T"), q.graph_name)
+        lines.add(str(q))
+    return lines
+
+
+def assert_same_dataset(actual: set[str], expected: set[str]) -> None:
+    """No blank nodes in kg's graphs, so isomorphic datasets are equal quad sets."""
+    missing, extra = sorted(expected - actual), sorted(actual - expected)
+    assert not missing and not extra, "\n".join(
+        ["missing:"] + missing[:20] + ["unexpected:"] + extra[:20])

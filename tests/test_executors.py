@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from kg.build import build_sources
@@ -12,7 +11,8 @@ from kg.errors import SettingsError
 from kg.executors import executor_for
 from kg.settings import Settings
 from kg.store import LocalStore
-from kg.vocab import PROV
+
+from conftest import assert_same_dataset, dataset_lines
 
 ARTICLES = {
     "e1.txt": "North Korea has sent about 10,000 troops to Russia's Kursk region, "
@@ -32,20 +32,7 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def _dataset(settings: Settings) -> set[str]:
-    """The store's N-Quads lines with the build time blanked."""
-    lines = set()
-    for q in LocalStore(settings).quads():
-        if q.predicate == PROV.endedAtTime:
-            q = ox.Quad(q.subject, q.predicate, ox.Literal("T"), q.graph_name)
-        lines.add(str(q))
-    return lines
-
-
-def assert_same_dataset(actual: set[str], expected: set[str]) -> None:
-    """No blank nodes in kg's graphs, so isomorphic datasets are equal quad sets."""
-    missing, extra = sorted(expected - actual), sorted(actual - expected)
-    assert not missing and not extra, "\n".join(
-        ["missing:"] + missing[:20] + ["unexpected:"] + extra[:20])
+    return dataset_lines(LocalStore(settings).quads())
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,8 @@ from kg.errors import QueryError, StoreError
 from kg.remote_store import RemoteStore, bind_values
 from kg.settings import Settings
 from kg.store import LocalStore
-from kg.vocab import PROV
+
+from conftest import assert_same_dataset, dataset_lines
 
 ARTICLES = {
     "r1.txt": "North Korea has sent about 10,000 troops to Russia's Kursk region, "
@@ -79,23 +80,6 @@ def corpus(tmp_path_factory) -> Path:
     return folder
 
 
-def _dataset(quads) -> set[str]:
-    """N-Quads lines with the build time blanked (the only thing two builds may differ in)."""
-    lines = set()
-    for q in quads:
-        if q.predicate == PROV.endedAtTime:
-            q = ox.Quad(q.subject, q.predicate, ox.Literal("T"), q.graph_name)
-        lines.add(str(q))
-    return lines
-
-
-def assert_same_dataset(actual: set[str], expected: set[str]) -> None:
-    """No blank nodes in kg's graphs, so isomorphic datasets are equal quad sets."""
-    missing, extra = sorted(expected - actual), sorted(actual - expected)
-    assert not missing and not extra, "\n".join(
-        ["missing:"] + missing[:20] + ["unexpected:"] + extra[:20])
-
-
 @pytest.fixture(scope="module")
 def builds(server, corpus, tmp_path_factory):
     local = Settings(store=str(tmp_path_factory.mktemp("local") / "store"))
@@ -111,7 +95,7 @@ def test_remote_build_is_isomorphic_to_local(builds):
     assert remote_summary.quads == local_summary.quads
     store = RemoteStore(remote)
     assert sorted(g.value for g in store.graph_names()) == sorted(g.value for g in LocalStore(local).graph_names())
-    assert_same_dataset(_dataset(store.quads()), _dataset(LocalStore(local).quads()))
+    assert_same_dataset(dataset_lines(store.quads()), dataset_lines(LocalStore(local).quads()))
 
 
 def test_rebuild_skips_unchanged_articles(builds, corpus):

@@ -12,7 +12,8 @@ from kg.settings import Settings
 from kg.store import LocalStore
 
 from conftest import SEEDS, needs_seeds
-from test_remote_store import _dataset, assert_same_dataset, server  # noqa: F401  (fixture)
+from conftest import assert_same_dataset, dataset_lines
+from test_remote_store import server  # noqa: F401  (fixture)
 
 pytestmark = [needs_seeds, pytest.mark.slow]
 
@@ -21,13 +22,13 @@ pytestmark = [needs_seeds, pytest.mark.slow]
 def reference(tmp_path_factory) -> set[str]:
     settings = Settings(store=str(tmp_path_factory.mktemp("one") / "store"))
     assert build_sources([str(SEEDS)], settings).new == 5
-    return _dataset(LocalStore(settings).quads())
+    return dataset_lines(LocalStore(settings).quads())
 
 
 def test_two_processes(reference, tmp_path):
     settings = Settings(store=str(tmp_path / "store"), jobs=2)
     assert build_sources([str(SEEDS)], settings).new == 5
-    assert_same_dataset(_dataset(LocalStore(settings).quads()), reference)
+    assert_same_dataset(dataset_lines(LocalStore(settings).quads()), reference)
 
 
 def test_dask_local_cluster(reference, tmp_path):
@@ -35,11 +36,11 @@ def test_dask_local_cluster(reference, tmp_path):
     settings = Settings(store=str(tmp_path / "store"), jobs=2)
     summary = build_sources([str(SEEDS)], settings, executor=executor_for("dask-local"))
     assert summary.new == 5 and summary.failed == 0
-    assert_same_dataset(_dataset(LocalStore(settings).quads()), reference)
+    assert_same_dataset(dataset_lines(LocalStore(settings).quads()), reference)
 
 
 def test_remote_store(reference, server):  # noqa: F811
     settings = Settings(store=server)
     summary = build_sources([str(SEEDS)], settings)
     assert summary.failed == 0
-    assert_same_dataset(_dataset(RemoteStore(settings).quads()), reference)
+    assert_same_dataset(dataset_lines(RemoteStore(settings).quads()), reference)
