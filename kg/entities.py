@@ -61,11 +61,13 @@ def _trim(span: Span) -> Span | None:
     """Drop leading determiners and a trailing possessive: "the NATO's" -> "NATO"."""
     start, end = span.start, span.end
     while start < end and (
-        span.doc[start].lower_ in _DROP_LEADING
+        span.doc[start].is_space
+        or span.doc[start].lower_ in _DROP_LEADING
         or (span.label_ == "PERSON" and span.doc[start].lower_ in lexicon.TITLE_WORDS)
     ):
         start += 1
-    while end > start and (span.doc[end - 1].lower_ in {"'s", "’s", "'", "’"} or span.doc[end - 1].is_punct):
+    while end > start and (span.doc[end - 1].lower_ in {"'s", "’s", "'", "’"} or span.doc[end - 1].is_punct
+                           or span.doc[end - 1].is_space):
         end -= 1
     if start >= end:
         return None
@@ -275,14 +277,24 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
             continue
         sentence = sentence_span(ent.sent, offset) or TextSpan(ent.start_char + offset, ent.end_char + offset)
         anchor = ent.text
+        start_char = ent.start_char
+        if anchor != anchor.strip():  # never let a mention begin or end in whitespace
+            start_char += len(anchor) - len(anchor.lstrip())
+            anchor = anchor.strip()
+            if not anchor:
+                continue
         for suffix in ("'s", "’s", "'", "’"):  # possessive glued to the last token
             if anchor.endswith(suffix) and len(anchor) > len(suffix) + 1:
                 anchor = anchor[: -len(suffix)]
                 break
+        if start_char + offset + len(anchor) > sentence.end:  # NER ignores sentence starts
+            anchor = anchor[: max(0, sentence.end - start_char - offset)].rstrip()
+            if not anchor:
+                continue
         records.append(
             SpanRecord(
-                start=ent.start_char + offset,
-                end=ent.start_char + offset + len(anchor),
+                start=start_char + offset,
+                end=start_char + offset + len(anchor),
                 anchor=anchor,
                 cls=cls,
                 canonical=canonical,
