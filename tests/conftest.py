@@ -167,3 +167,14 @@ def assert_same_dataset(actual: set[str], expected: set[str]) -> None:
     missing, extra = sorted(expected - actual), sorted(actual - expected)
     assert not missing and not extra, "\n".join(
         ["missing:"] + missing[:20] + ["unexpected:"] + extra[:20])
+
+
+try:  # property tests: reproducible by default (CI must not fail on a new random draw);
+    # `pytest --hypothesis-profile=explore` searches with fresh randomness
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("repeatable", derandomize=True)
+    _hypothesis_settings.register_profile("explore", derandomize=False)
+    _hypothesis_settings.load_profile("repeatable")
+except ImportError:  # hypothesis is a dev dependency
+    pass
