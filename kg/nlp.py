@@ -8,6 +8,7 @@ and the ``kg_entities`` component after it, which types, trims and filters entit
 from __future__ import annotations
 
 import functools
+import re
 from typing import Iterable, Iterator
 
 import spacy
@@ -71,13 +72,18 @@ def gazetteer_patterns() -> list[dict]:
     return patterns
 
 
+_LINE_BREAK = re.compile(r"\n\s*")
+
+
 @Language.component("kg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headlines, bylines and headings such as
     "Background:" never merge into the next sentence's parse."""
-    for index, token in enumerate(doc[:-1]):
-        if token.is_space and "\n" in token.text:
-            doc[index + 1].is_sent_start = True
+    text = doc.text
+    for newline in _LINE_BREAK.finditer(text):
+        span = doc.char_span(newline.start(), newline.end(), alignment_mode="expand")
+        if span is not None and span[-1].is_space and span[-1].i + 1 < len(doc):
+            doc[span[-1].i + 1].is_sent_start = True
     return doc
 
 

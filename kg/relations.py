@@ -36,6 +36,7 @@ All spans in the output are *article* offsets: ``doc`` holds
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -123,6 +124,8 @@ SUPPORT_VERBS = frozenset("support help assist back aid".split())
 ALLY_NOUNS = frozenset("ally allies partner partners".split())
 SUMMIT_NOUNS = frozenset("summit summits conference forum".split())
 MEETING_NOUNS = frozenset("meeting meetings talks session negotiations".split())
+_QUOTE_MARKS = re.compile("[\"'\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb\u201f`]")
+"""Characters that may open or close a quotation (spaCy's ``is_quote`` tokens start with one)."""
 MEETING_VERBS = frozenset("meet gather convene".split())
 """Verbs of meeting; "gather" and "convene" count only with a place ("gathered in Budapest")."""
 
@@ -251,7 +254,8 @@ class _Extractor:
         self.anchor = parse_anchor(article.date)
         self.mentions: list[tuple[SpacySpan, Mention]] = []
         self.tok_mention: dict[int, Mention] = {}
-        end = offset + len(doc.text)
+        self.text = doc.text  # rebuilt from the tokens at each access: read once
+        end = offset + len(self.text)
         for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
             if m.start < offset or m.end > end or m.entity not in entities:
                 continue
@@ -563,7 +567,14 @@ class _Extractor:
         regions: list[tuple[int, int]] = []
         depth, start = 0, 0
         doc = self.doc
-        for tok in doc:
+        # only the tokens at quotation marks are looked at: found in the text, not token by token
+        marks = sorted({
+            span[0].i for span in (
+                doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                for m in _QUOTE_MARKS.finditer(self.text)
+            ) if span is not None and len(span)
+        })
+        for tok in (doc[i] for i in marks):
             if not tok.is_quote or tok.text in {"'", "\u2018", "\u2019"}:
                 continue
             before = doc[tok.i - 1] if tok.i > 0 else None
