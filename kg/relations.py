@@ -184,6 +184,8 @@ def extract_facts(
 
 
 _MATCHERS: dict[int, DependencyMatcher] = {}
+_MATCHER_TRIGGERS = re.compile(r"\b(?:according|words|view|opinion|quote|quoting|between)\b", re.IGNORECASE)
+"""The words every dependency pattern below is anchored on; a text without them has no match."""
 
 
 def _dependency_matcher(doc: Doc) -> DependencyMatcher:
@@ -288,8 +290,9 @@ class _Extractor:
         self.quotes = self._quote_regions()
         self.dates = date_spans(doc)
         self.matches: dict[str, list[list[int]]] = {}
-        for match_id, tokens in _dependency_matcher(doc)(doc):
-            self.matches.setdefault(doc.vocab.strings[match_id], []).append(tokens)
+        if _MATCHER_TRIGGERS.search(self.text):  # most texts have none: skip the matcher
+            for match_id, tokens in _dependency_matcher(doc)(doc):
+                self.matches.setdefault(doc.vocab.strings[match_id], []).append(tokens)
 
     # --- entry point -----------------------------------------------------------------------
 
