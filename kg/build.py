@@ -60,10 +60,9 @@ ProgressCallback = Callable[[str, str], None]
 
 
 def _stored_states(store: KGStore) -> dict[str, tuple[str, str, str]]:
-    try:
-        result = store.query(_STATE_QUERY)
-    except Exception:  # an empty or new store has nothing to skip
+    if not store.exists():  # a new store has nothing to skip
         return {}
+    result = store.query(_STATE_QUERY)
     return {
         row[0].value: tuple(t.value if t is not None else "" for t in row[1:])  # type: ignore[misc]
         for row in result.rows

@@ -7,7 +7,6 @@ code; ``--debug`` shows the traceback instead.
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json
@@ -20,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg import __version__
-from kg.errors import KGError, QueryError, StoreError
+from kg.errors import KGError, StoreError
 from kg.settings import Settings, load_settings
 
 app = typer.Typer(

@@ -18,16 +18,20 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg import lexicon
+from kg.gazetteer import load_gazetteer
 from kg.iri import slug
 from kg.model import Article, Entity, Mention
 from kg.model import Span as TextSpan
+
+if TYPE_CHECKING:
+    from kg.linking import LinkContext, LinkResult
 
 CLASSES = ("Person", "State", "MilitaryUnit", "Organization", "Place")
 _NER_CLASS = {"PERSON": "Person", "GPE": "Place", "LOC": "Place", "FAC": "Place", "ORG": "Organization"}
@@ -36,20 +40,9 @@ _NAME_OK = re.compile(r"[A-Za-z]")
 _QID = re.compile(r"Q[1-9][0-9]*")
 
 
-def _gazetteer():
-    try:
-        from kg.gazetteer import load_gazetteer
-    except ImportError:
-        return None
-    return load_gazetteer()
-
-
 def _gazetteer_class(text: str) -> tuple[str, str] | None:
     """``(class, canonical name)`` the gazetteer gives ``text``, if unambiguous enough."""
-    gazetteer = _gazetteer()
-    if gazetteer is None:
-        return None
-    entries = gazetteer.lookup(text)
+    entries = load_gazetteer().lookup(text)
     if not entries:
         return None
     states = [e for e in entries if e.cls == "State"]
@@ -237,6 +230,11 @@ class _Cluster:
     state: str | None = None
 
     @property
+    def region_cue(self) -> bool:
+        """Whether it was ever named as a region ("Kursk region", "Donetsk Oblast")."""
+        return any(w in a.lower() for a in self.anchors for w in ("region", "oblast", "province"))
+
+    @property
     def label(self) -> str:
         if self.canonical:
             return self.canonical
@@ -368,12 +366,10 @@ def collect_entities(
             order.append(found)
         return found
 
-    gazetteer = _gazetteer()
+    gazetteer = load_gazetteer()
 
     def canonical_name(cls: str, ref: str, anchor: str) -> str:
         """A ruler/lexicon reference (QID, ``Class/slug`` key or a name) as a canonical name."""
-        if gazetteer is None:
-            return "" if (not ref or "/" in ref or _QID.fullmatch(ref)) else ref
         if _QID.fullmatch(ref):
             entry = gazetteer.get(ref)
             return entry.name if entry else ""
@@ -397,6 +393,8 @@ def collect_entities(
     full_at = [(r.start, r.canonical or r.anchor, r.canonical) for r in records
                if r.cls == "Person" and len((r.canonical or r.anchor).split()) > 1]
 
+    cluster_at: dict[int, _Cluster] = {}
+
     def full_name_for(short: str, position: int) -> tuple[str, str]:
         """``(full name, canonical name or "")`` a bare name stands for: the nearest matching
         full name mentioned before it, else the first one after it."""
@@ -412,24 +410,23 @@ def collect_entities(
             c.state = state
         elif r.canonical:
             c = cluster_for(r.cls, slug(r.canonical), r.canonical)
-        elif r.cls == "Person" and len(r.anchor.split()) == 1 and full_name_for(r.anchor, r.start)[1]:
-            canonical = full_name_for(r.anchor, r.start)[1]  # a known person's surname
-            c = cluster_for("Person", slug(canonical), canonical)
         elif r.cls == "Person":
-            head = r.anchor
-            if len(r.anchor.split()) == 1:
-                head = full_name_for(r.anchor, r.start)[0]
-            else:
-                head = next(
-                    (f for f in full_names if len(f.split()) > 1 and f != r.anchor
-                     and f.split()[0] == r.anchor.split()[0] and _surname_match(r.anchor.split()[-1], f)),
+            words = r.anchor.split()
+            if len(words) == 1:
+                head, known = full_name_for(r.anchor, r.start)
+            else:  # "Volodymyr Zelensky" joins "Volodymyr Zelenskyy"
+                head, known = next(
+                    (f for f in full_names if f != r.anchor and f.split()[0] == words[0]
+                     and _surname_match(words[-1], f)),
                     r.anchor,
-                )
-            c = cluster_for("Person", slug(head.split()[-1] if len(head.split()) > 1 else head), "")
+                ), ""
+            # a known person's surname joins that person; otherwise people group by surname
+            c = cluster_for("Person", slug(known), known) if known else cluster_for("Person", slug(head.split()[-1]), "")
         else:
             c = cluster_for(r.cls, slug(r.anchor), "")
         c.anchors.append(r.anchor)
         c.spans.append((r.start, r.end, r.anchor, r.sentence, r.label))
+        cluster_at[r.start] = c
 
     # "the agency": the organization named last before it, if close enough
     organizations = [(r.start, r) for r in records if r.cls == "Organization"]
@@ -438,11 +435,8 @@ def collect_entities(
                   and anaphor.start - start <= lexicon.ANAPHOR_REACH]
         if not before:
             continue
-        antecedent = before[-1]
-        for c in order:
-            if any(s[0] == antecedent.start for s in c.spans) and c.cls == "Organization":
-                c.spans.append((anaphor.start, anaphor.end, anaphor.anchor, anaphor.sentence, anaphor.label))
-                break
+        antecedent = cluster_at[before[-1].start]
+        antecedent.spans.append((anaphor.start, anaphor.end, anaphor.anchor, anaphor.sentence, anaphor.label))
 
     # states of military units (and of bodies named after them: "Russian Defence Ministry")
     # exist as entities even when not named themselves
@@ -453,19 +447,15 @@ def collect_entities(
             cluster_for("State", slug(c.state), c.state)
 
     # states first: the places and people linked next use them as context
-    links: dict[int, object] = {}
+    links: dict[int, LinkResult | None] = {}
     country_qids: set[str] = set()
-    def link_order(c: _Cluster) -> tuple[bool, bool]:
-        region = any(w in a.lower() for a in c.anchors for w in ("region", "oblast", "province"))
-        return c.cls != "State", not region
-
-    for c in sorted(order, key=link_order):
+    for c in sorted(order, key=lambda c: (c.cls != "State", not c.region_cue)):
         if c.cls == "MilitaryUnit":
             continue
         context = LinkContext.of(
-            entity_qids=(getattr(v, "qid", "") for v in links.values() if v is not None),
+            entity_qids=(link.qid for link in links.values() if link is not None),
             country_qids=country_qids,
-            region_cue=any(w in a.lower() for a in c.anchors for w in ("region", "oblast", "province")),
+            region_cue=c.region_cue,
         )
         link = linker(c.label, c.cls, context)
         if link is None and c.cls == "Person":

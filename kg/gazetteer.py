@@ -28,7 +28,6 @@ from kg.errors import LinkingError
 from kg.iri import slug
 
 DATA_DIR = resource_dir("data", "gazetteer")
-PLACE_KINDS = {"region", "city", "capital", "continent"}
 STATE_KINDS = {"country", "dependency"}
 _CLASSES = {"Person", "State", "MilitaryUnit", "Organization", "Place"}
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable, Iterator
-
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -62,10 +60,8 @@ def lexicon_patterns() -> list[dict]:
 
 def gazetteer_patterns() -> list[dict]:
     """EntityRuler phrase patterns for the gazetteer's names that are safe in running text."""
-    try:
-        from kg.gazetteer import load_gazetteer
-    except ImportError:  # the gazetteer is optional for a bare pipeline
-        return []
+    from kg.gazetteer import load_gazetteer
+
     patterns = []
     for name, cls, canonical in load_gazetteer().names_for_ruler():
         patterns.append({"label": cls, "id": f"{cls}:{canonical}", "pattern": name})
@@ -124,8 +120,3 @@ def model_description(nlp: Language) -> str:
     """``name version`` of a loaded pipeline, recorded in each article's provenance."""
     meta = nlp.meta
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')} {meta.get('version', '?')}"
-
-
-def pipe(nlp: Language, texts: Iterable[tuple[str, object]], batch_size: int) -> Iterator[tuple[Doc, object]]:
-    """``nlp.pipe`` over ``(text, context)`` pairs, keeping the contexts attached."""
-    yield from nlp.pipe(texts, as_tuples=True, batch_size=batch_size)

@@ -49,7 +49,6 @@ from typing import IO, Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
-import kg
 from kg.resources import resource_dir
 from kg.errors import QueryError
 from kg.settings import DEFAULT_BASE_IRI

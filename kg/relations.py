@@ -135,7 +135,6 @@ EXPECTED_WORDS = frozenset(
     "going set poised ready prepare preparing".split()
 )
 FUTURE_AUX = frozenset("will shall 'll wo".split())
-NEGATION_WORDS = frozenset("not n't never no".split())
 
 ROLE_WORDS = frozenset(
     "president minister spokesman spokeswoman spokesperson secretary general chancellor "
@@ -155,7 +154,6 @@ ACTOR_CLASSES = frozenset({"State", "MilitaryUnit", "Organization"})
 PLACE_CLASSES = frozenset({"Place", "State"})
 PRONOUNS = frozenset("he she him his her".split())
 PLURAL_PRONOUNS = frozenset("they them their".split())
-CLAUSE_DEPS = frozenset("ccomp advcl relcl conj parataxis csubj acl".split())
 
 
 # --- the extractor --------------------------------------------------------------------------

@@ -124,6 +124,10 @@ class KGStore(abc.ABC):
     def graph_names(self) -> list[ox.NamedNode]:
         ...
 
+    def exists(self) -> bool:
+        """Whether the store has been created (a remote endpoint always exists)."""
+        return True
+
     def article_hashes(self) -> dict[str, str]:
         """``{article_id: content_hash}`` of every article in the store."""
         result = self.query(_ARTICLE_HASHES)
@@ -186,7 +190,6 @@ class LocalStore(KGStore):
     def __init__(self, settings: Settings, path: str | os.PathLike[str] | None = None) -> None:
         super().__init__(settings)
         self.path = Path(path if path is not None else settings.store)
-        self._lock_file: IO[str] | None = None
         self._held: ox.Store | None = None
 
     # a handle on the database, open only as long as needed --------------------------------------
@@ -195,7 +198,7 @@ class LocalStore(KGStore):
         if self._held is not None:
             yield self._held
             return
-        if not create and not (self.path / "CURRENT").exists():
+        if not create and not self.exists():
             raise StoreError(f"no store at {self.path}; run 'kg build' first or pass --store")
         deadline = time.monotonic() + wait
         delay = 0.02
@@ -218,6 +221,9 @@ class LocalStore(KGStore):
             db.flush()
             del db
 
+    def exists(self) -> bool:
+        return (self.path / "CURRENT").exists()
+
     @contextlib.contextmanager
     def writer(self) -> Iterator["LocalStore"]:
         self.path.mkdir(parents=True, exist_ok=True)
@@ -229,13 +235,11 @@ class LocalStore(KGStore):
             raise StoreLockedError(
                 f"store {self.path} is in use by another process (a build is running)"
             ) from None
-        self._lock_file = lock
         try:
             yield self
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
             lock.close()
-            self._lock_file = None
 
     @contextlib.contextmanager
     def session(self, *, create: bool = True) -> Iterator["LocalStore"]:
@@ -290,14 +294,6 @@ class LocalStore(KGStore):
         with self._db(create=True) as db:
             db.extend(quads)
 
-    def load_file(self, path: str | os.PathLike[str], fmt: ox.RdfFormat) -> None:
-        """Bulk-load an RDF file (import), bypassing the per-article path."""
-        with self._db(create=True) as db:
-            try:
-                db.bulk_load(path=str(path), format=fmt)
-            except (SyntaxError, ValueError) as exc:
-                raise StoreError(f"cannot import {path}: {exc}") from None
-
     def query(
         self,
         sparql: str,
@@ -336,7 +332,7 @@ class LocalStore(KGStore):
             return list(db.quads_for_pattern(None, None, None, graph))
 
     def graph_names(self) -> list[ox.NamedNode]:
-        if not (self.path / "CURRENT").exists():
+        if not self.exists():
             return []
         with self._db() as db:
             return [g for g in db.named_graphs() if isinstance(g, ox.NamedNode)]

@@ -3,8 +3,14 @@ and the third-party seed articles in ``../shared`` (tests using them skip when a
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kg.settings import Settings
@@ -178,3 +184,57 @@ try:  # property tests: reproducible by default (CI must not fail on a new rando
     _hypothesis_settings.load_profile("repeatable")
 except ImportError:  # hypothesis is a dev dependency
     pass
+
+
+CORPUS_FIXTURE = ROOT / "tests" / "fixtures" / "corpus.trig"
+
+
+def corpus_fixture_store(path: Path):
+    """A real on-disk store at ``path`` holding the hand-written corpus fixture
+    (``tests/fixtures/corpus.trig``, three tiny articles in the shape of docs/graph.md)."""
+    import pyoxigraph as ox
+
+    from kg.store import LocalStore
+
+    store = LocalStore(Settings(store=str(path)))
+    store.load_quads(ox.parse(path=str(CORPUS_FIXTURE), format=ox.RdfFormat.TRIG))
+    return store
+
+
+def oxigraph_binary() -> str | None:
+    beside = Path(sys.executable).with_name("oxigraph")
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """URL of a fresh Oxigraph server, stopped after the module."""
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            httpx.post(f"{url}/query", data={"query": "ASK {}"}, timeout=1.0)
+            break
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()[-500:]}")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)

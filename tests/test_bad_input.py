@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.extraction import chunk_offsets, extract_articles
-from kg.model import Article, SourceFailure
+from kg.model import Article
 from kg.settings import Settings
 from kg.sources import article_from_text, read_sources
 from kg.store import LocalStore

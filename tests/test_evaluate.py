@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 
 from kg.errors import EvaluationError
@@ -19,10 +18,10 @@ from kg.evaluate import (
     normalise_name,
     read_gold,
 )
-from kg.settings import Settings
 from kg.store import LocalStore
 
-FIXTURE = Path(__file__).parent / "fixtures" / "corpus.trig"
+from conftest import corpus_fixture_store
+
 
 
 def entity(id_: str, name: str, type_: str, qid: str | None = None, aliases: tuple[str, ...] = (),
@@ -72,10 +71,7 @@ T3 = {
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
-    path = tmp_path_factory.mktemp("store")
-    kg_store = LocalStore(Settings(store=str(path)))
-    kg_store.load_quads(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG))
-    return kg_store
+    return corpus_fixture_store(tmp_path_factory.mktemp("store"))
 
 
 def score(store: LocalStore, tmp_path: Path, *golds: dict[str, Any]) -> EvalReport:

@@ -25,7 +25,8 @@ from kg.queries import (
 from kg.settings import Settings
 from kg.store import LocalStore, QueryResult
 
-FIXTURE = Path(__file__).parent / "fixtures" / "corpus.trig"
+from conftest import corpus_fixture_store
+
 E = "https://w3id.org/kg-news/entity/"
 NK_TROOPS = "entity:MilitaryUnit/north-korean-troops"
 UA_FORCES = "entity:MilitaryUnit/armed-forces-of-ukraine"
@@ -34,10 +35,7 @@ NIS = "entity:Organization/national-intelligence-service"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
-    path = tmp_path_factory.mktemp("store")
-    kg_store = LocalStore(Settings(store=str(path)))
-    kg_store.load_quads(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG))
-    return kg_store
+    return corpus_fixture_store(tmp_path_factory.mktemp("store"))
 
 
 def rows(store: LocalStore, name: str, *columns: str, **params: str) -> set[tuple[str, ...]]:
@@ -348,8 +346,7 @@ def test_update_is_refused_on_the_query_path(store: LocalStore, text: str) -> No
 
 
 def test_update_runs_when_allowed(tmp_path: Path) -> None:
-    kg_store = LocalStore(Settings(store=str(tmp_path)))
-    kg_store.load_quads(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG))
+    kg_store = corpus_fixture_store(tmp_path)
     before = len(kg_store.quads())
     query = load_query("DELETE WHERE { GRAPH ?g { ?s a kg:Quantity } }")
     run_query(kg_store, query, allow_update=True)

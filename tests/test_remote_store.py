@@ -6,14 +6,8 @@ the interpreter, or on ``PATH``) on a free localhost port; skips when it is not 
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -23,7 +17,7 @@ from kg.remote_store import RemoteStore, bind_values
 from kg.settings import Settings
 from kg.store import LocalStore
 
-from conftest import assert_same_dataset, dataset_lines
+from conftest import assert_same_dataset, dataset_lines, free_port
 
 ARTICLES = {
     "r1.txt": "North Korea has sent about 10,000 troops to Russia's Kursk region, "
@@ -31,45 +25,6 @@ ARTICLES = {
     "r2.txt": "NATO Secretary General Mark Rutte met officials in Brussels. "
               "Russia and North Korea signed a defence pact in June.\n",
 }
-
-
-def _oxigraph_binary() -> str | None:
-    beside = Path(sys.executable).with_name("oxigraph")
-    return str(beside) if beside.exists() else shutil.which("oxigraph")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """URL of a fresh Oxigraph server, stopped after the module."""
-    binary = _oxigraph_binary()
-    if binary is None:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            httpx.post(f"{url}/query", data={"query": "ASK {}"}, timeout=1.0)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()[-500:]}")
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +95,6 @@ def test_remove(builds, corpus):
 
 
 def test_unreachable_endpoint_is_a_store_error():
-    store = RemoteStore(Settings(store=f"http://127.0.0.1:{_free_port()}"))
+    store = RemoteStore(Settings(store=f"http://127.0.0.1:{free_port()}"))
     with pytest.raises(StoreError, match="cannot reach"):
         store.query("ASK {}")

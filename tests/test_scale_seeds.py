@@ -13,7 +13,6 @@ from kg.store import LocalStore
 
 from conftest import SEEDS, needs_seeds
 from conftest import assert_same_dataset, dataset_lines
-from test_remote_store import server  # noqa: F401  (fixture)
 
 pytestmark = [needs_seeds, pytest.mark.slow]
 
@@ -39,7 +38,7 @@ def test_dask_local_cluster(reference, tmp_path):
     assert_same_dataset(dataset_lines(LocalStore(settings).quads()), reference)
 
 
-def test_remote_store(reference, server):  # noqa: F811
+def test_remote_store(reference, server):
     settings = Settings(store=server)
     summary = build_sources([str(SEEDS)], settings)
     assert summary.failed == 0
