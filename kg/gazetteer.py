@@ -136,7 +136,7 @@ class Gazetteer:
     def names_for_ruler(self) -> list[tuple[str, str, str]]:
         """``(surface form, class, key)`` triples safe to match in running text.
 
-        Meant for case-sensitive (``ORTH``) phrase patterns of a spaCy EntityRuler. Skipped:
+        Meant for case-sensitive (``ORTH``) phrase patterns of :mod:`kg.ruler`. Skipped:
         small places, bare admin-1 names outside the domain countries, single words of the
         stoplist, lower-case words, and two-letter forms except upper-case acronyms.
         A form that names several entries gets the class of the most prominent one and the key

@@ -20,52 +20,25 @@ NEEDED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatiz
 """Everything extraction reads: POS and lemmas (patterns), the parse (relations), NER."""
 
 
-def lexicon_patterns() -> list[dict]:
-    """EntityRuler patterns from :mod:`kg.lexicon`: a state's forces ("North Korean special
-    forces", "Kim's troops", "Kyiv forces", "soldiers from North Korea", "Armed Forces of
-    Ukraine"), news outlets, and people of a state as an actor ("the Russians")."""
-    unit = {"LOWER": {"IN": lexicon.UNIT_NOUNS}}
-    modifier = {"LOWER": {"IN": ["special", "army", "military", "elite", "regular", "combat", "ground"]}, "OP": "*"}
-    patterns: list[dict] = []
-
-    def tokens(name: str) -> list[dict]:
-        return [{"TEXT": part} for part in name.replace("-", " - ").split()]
-
-    for adjective, state in lexicon.DEMONYMS.items():
-        if adjective == "Korean":
-            continue
-        patterns.append({"label": "MilitaryUnit", "id": f"MilitaryUnit:{state}",
-                         "pattern": tokens(adjective) + [modifier, unit]})
-    for leader, state in lexicon.LEADERS.items():
-        patterns.append({"label": "MilitaryUnit", "id": f"MilitaryUnit:{state}",
-                         "pattern": tokens(leader) + [{"ORTH": {"IN": ["'s", "’s"]}}, modifier, unit]})
-    for capital, state in lexicon.CAPITALS.items():
-        patterns.append({"label": "MilitaryUnit", "id": f"MilitaryUnit:{state}",
-                         "pattern": tokens(capital) + [{"ORTH": {"IN": ["'s", "’s"]}, "OP": "?"},
-                                                       {"LOWER": {"IN": ["forces", "troops", "army"]}}]})
-    states = sorted(set(lexicon.DEMONYMS.values()) | {"DPRK"})
-    for state in states:
-        target = "North Korea" if state == "DPRK" else state
-        patterns.append({"label": "MilitaryUnit", "id": f"MilitaryUnit:{target}",
-                         "pattern": [unit, {"LOWER": "from"}, {"LOWER": "the", "OP": "?"}] + tokens(state)})
-    for name, state in lexicon.ARMED_FORCES_NAMES.items():
-        patterns.append({"label": "MilitaryUnit", "id": f"MilitaryUnit:{state}",
-                         "pattern": [{"LOWER": t["TEXT"].lower()} for t in tokens(name)]})
-    for outlet in lexicon.NEWS_OUTLETS:
-        patterns.append({"label": "Organization", "id": f"Organization:{outlet}", "pattern": outlet})
-    for plural, state in lexicon.PLURAL_DEMONYMS.items():
-        patterns.append({"label": "State", "id": f"State:{state}", "pattern": plural})
-    return patterns
+def lexicon_phrases() -> list[tuple[str, str, str]]:
+    """``(text, label, span id)`` verbatim phrases from :mod:`kg.lexicon`: news outlets and
+    people of a state as an actor ("the Russians"). A state's forces are found around unit
+    nouns by :class:`kg.ruler.KGEntityRuler`."""
+    phrases = [(outlet, "Organization", f"Organization:{outlet}") for outlet in lexicon.NEWS_OUTLETS]
+    phrases += [(plural, "State", f"State:{state}") for plural, state in lexicon.PLURAL_DEMONYMS.items()]
+    return phrases
 
 
-def gazetteer_patterns() -> list[dict]:
-    """EntityRuler phrase patterns for the gazetteer's names that are safe in running text."""
+def armed_forces_phrases() -> list[tuple[str, str, str]]:
+    """A state's armed forces by name ("Armed Forces of Ukraine"), matched ignoring case."""
+    return [(name, "MilitaryUnit", f"MilitaryUnit:{state}") for name, state in lexicon.ARMED_FORCES_NAMES.items()]
+
+
+def gazetteer_phrases() -> list[tuple[str, str, str]]:
+    """The gazetteer's names that are safe in running text, as verbatim phrases."""
     from kg.gazetteer import load_gazetteer
 
-    patterns = []
-    for name, cls, canonical in load_gazetteer().names_for_ruler():
-        patterns.append({"label": cls, "id": f"{cls}:{canonical}", "pattern": name})
-    return patterns
+    return [(name, cls, f"{cls}:{canonical}") for name, cls, canonical in load_gazetteer().names_for_ruler()]
 
 
 _LINE_BREAK = re.compile(r"\n\s*")
@@ -102,16 +75,14 @@ def load_pipeline(model: str, *, with_rules: bool = True) -> Language:
         nlp.disable_pipe(name)
     if with_rules:
         import kg.entities  # noqa: F401  registers the kg_entities factory
+        import kg.ruler  # noqa: F401  registers the kg_entity_ruler factory
 
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("kg_line_breaks", before="parser")
         ruler_position = {"before": "ner"} if "ner" in nlp.pipe_names else {}
-        ruler = nlp.add_pipe(
-            "entity_ruler", name="kg_entity_ruler", config={"overwrite_ents": True, "validate": False},
-            **ruler_position,
-        )
-        with nlp.select_pipes(enable=[]):
-            ruler.add_patterns(lexicon_patterns() + gazetteer_patterns())
+        ruler = nlp.add_pipe("kg_entity_ruler", **ruler_position)
+        ruler.add_phrases(lexicon_phrases() + gazetteer_phrases())
+        ruler.add_phrases(armed_forces_phrases(), ignore_case=True)
         nlp.add_pipe("kg_entities", last=True)
     return nlp
 

@@ -1,0 +1,149 @@
+"""kg's entity ruler: gazetteer and lexicon names marked before the statistical NER runs.
+
+spaCy's ``EntityRuler`` tries every token pattern at every token, so ~120 patterns for a
+state's forces ("North Korean special forces", "Kim's troops", "soldiers from the DPRK")
+cost as much as a fifth of the model's own time. Every one of those patterns contains a
+unit noun ("troops", "forces", ...), so this ruler looks only at the few tokens that are
+unit nouns and reads the names around them from dictionaries; names without a unit noun
+(gazetteer places and states, outlets, armed forces' names) go through spaCy's
+:class:`~spacy.matcher.PhraseMatcher`. Overlaps are settled as the ``EntityRuler`` settles
+them: longest match first, then the earliest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy
+from spacy.attrs import LOWER
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg import lexicon
+
+MODIFIERS = frozenset({"special", "army", "military", "elite", "regular", "combat", "ground"})
+"""Words allowed between a demonym or a leader's name and the unit noun ("North Korean elite troops")."""
+CAPITAL_UNITS = frozenset({"forces", "troops", "army"})
+"""Unit nouns after a capital used for its state ("Kyiv forces", "Moscow's troops")."""
+POSSESSIVES = frozenset({"'s", "’s"})
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """A name as spaCy's tokenizer splits it in running text ("Kim Jong-un" -> Kim, Jong, -, un)."""
+    return tuple(name.replace("-", " - ").split())
+
+
+@dataclass(frozen=True)
+class UnitRules:
+    """Names that make a unit noun a state's forces, keyed by their tokens, valued by the state."""
+
+    demonyms: dict[tuple[str, ...], str]  # "North Korean" (+ modifiers) + unit noun
+    leaders: dict[tuple[str, ...], str]  # "Kim" + 's (+ modifiers) + unit noun
+    capitals: dict[tuple[str, ...], str]  # "Kyiv" (+ 's) + forces/troops/army
+    states: dict[tuple[str, ...], str]  # unit noun + "from" (+ "the") + "North Korea"
+    unit_nouns: frozenset[str]
+
+    @classmethod
+    def from_lexicon(cls) -> "UnitRules":
+        states = {name_tokens(s): s for s in lexicon.DEMONYMS.values()}
+        states[("DPRK",)] = "North Korea"
+        return cls(
+            # a bare "Korean" is too often South Korea's neighbour to name a state's forces
+            demonyms={name_tokens(a): s for a, s in lexicon.DEMONYMS.items() if a != "Korean"},
+            leaders={name_tokens(n): s for n, s in lexicon.LEADERS.items()},
+            capitals={name_tokens(n): s for n, s in lexicon.CAPITALS.items()},
+            states=states,
+            unit_nouns=frozenset(lexicon.UNIT_NOUNS),
+        )
+
+    @property
+    def longest(self) -> int:
+        return max(len(k) for table in (self.demonyms, self.leaders, self.capitals, self.states) for k in table)
+
+
+class KGEntityRuler:
+    """The ``kg_entity_ruler`` component: phrase names plus the forces of a state (see module)."""
+
+    def __init__(self, nlp: Language, name: str = "kg_entity_ruler") -> None:
+        self.nlp = nlp
+        self.name = name
+        self.phrases = PhraseMatcher(nlp.vocab)  # verbatim: gazetteer names, outlets, "the Russians"
+        self.lower_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")  # "Armed Forces of Ukraine"
+        self.labels: dict[int, tuple[str, str]] = {}  # match key -> (label, span id)
+        self.rules = UnitRules.from_lexicon()
+        self._longest = self.rules.longest
+        self._unit_hashes = numpy.array([nlp.vocab.strings.add(w) for w in self.rules.unit_nouns], dtype="uint64")
+
+    # patterns ---------------------------------------------------------------------------------
+    def add_phrases(self, phrases: Iterable[tuple[str, str, str]], *, ignore_case: bool = False) -> None:
+        """Add ``(text, label, span id)`` phrase patterns, matched verbatim or ignoring case."""
+        by_key: dict[str, list[str]] = {}
+        for text, label, span_id in phrases:
+            key = f"{label}|{span_id}"
+            self.labels[self.nlp.vocab.strings.add(key)] = (label, span_id)
+            by_key.setdefault(key, []).append(text)
+        matcher = self.lower_phrases if ignore_case else self.phrases
+        for key, texts in by_key.items():
+            matcher.add(key, list(self.nlp.tokenizer.pipe(texts)))
+
+    # matching ---------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [
+            Span(doc, start, end, label=self.labels[key][0], span_id=self.labels[key][1])
+            for matcher in (self.phrases, self.lower_phrases)
+            for key, start, end in matcher(doc)
+        ]
+        spans.extend(self.unit_spans(doc))
+        # the EntityRuler's order: longest first, then earliest; an exact duplicate keeps one label
+        doc.ents = filter_spans(sorted(set(spans), key=lambda s: (s.label_, s.id_)))
+        return doc
+
+    def unit_spans(self, doc: Doc) -> list[Span]:
+        """Spans naming a state's forces, found around the doc's unit nouns."""
+        if not len(doc):
+            return []
+        units = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._unit_hashes))
+        found: list[tuple[int, int, str]] = []
+        for u in units.tolist():
+            found.extend(self._around(doc, u))
+        return [Span(doc, start, end, label="MilitaryUnit", span_id=f"MilitaryUnit:{state}")
+                for start, end, state in found]
+
+    def _around(self, doc: Doc, u: int) -> Iterable[tuple[int, int, str]]:
+        rules = self.rules
+        # a demonym or a leader's possessive, then any modifiers, then the unit noun
+        first = u
+        while first > 0 and doc[first - 1].lower_ in MODIFIERS:
+            first -= 1
+        for end in range(first, u + 1):  # the name ends where the (possibly empty) modifier run begins
+            yield from ((start, u + 1, state) for start, state in self._names_ending(doc, end, rules.demonyms))
+            if end >= 1 and doc[end - 1].text in POSSESSIVES:
+                yield from ((start, u + 1, state) for start, state in self._names_ending(doc, end - 1, rules.leaders))
+        # a capital, an optional possessive, then forces/troops/army
+        if doc[u].lower_ in CAPITAL_UNITS:
+            yield from ((start, u + 1, state) for start, state in self._names_ending(doc, u, rules.capitals))
+            if u >= 1 and doc[u - 1].text in POSSESSIVES:
+                yield from ((start, u + 1, state) for start, state in self._names_ending(doc, u - 1, rules.capitals))
+        # the unit noun, "from", an optional "the", then a state's name
+        if u + 1 < len(doc) and doc[u + 1].lower_ == "from":
+            begins = [u + 2] + ([u + 3] if u + 2 < len(doc) and doc[u + 2].lower_ == "the" else [])
+            for begin in begins:
+                for size in range(1, self._longest + 1):
+                    state = rules.states.get(tuple(t.text for t in doc[begin:begin + size]))
+                    if state is not None and begin + size <= len(doc):
+                        yield u, begin + size, state
+
+    def _names_ending(self, doc: Doc, end: int, table: dict[tuple[str, ...], str]) -> Iterable[tuple[int, str]]:
+        for size in range(1, min(self._longest, end) + 1):
+            state = table.get(tuple(t.text for t in doc[end - size:end]))
+            if state is not None:
+                yield end - size, state
+
+
+@Language.factory("kg_entity_ruler")
+def make_entity_ruler(nlp: Language, name: str) -> KGEntityRuler:
+    """An empty ruler; :func:`kg.nlp.load_pipeline` adds the lexicon's and gazetteer's names."""
+    return KGEntityRuler(nlp, name)
