@@ -18,7 +18,6 @@ class Namespace:
     def __init__(self, prefix: str, terms: str) -> None:
         self.prefix = prefix
         self._terms = frozenset(terms.split())
-        self._cache: dict[str, NamedNode] = {}
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
@@ -26,13 +25,12 @@ class Namespace:
         term = name.rstrip("_")  # allow Python keywords such as ``type_``
         if term not in self._terms:
             raise AttributeError(f"{term!r} is not a term of <{self.prefix}>")
-        node = self._cache.get(term)
-        if node is None:
-            node = self._cache[term] = NamedNode(self.prefix + term)
+        node = NamedNode(self.prefix + term)
+        object.__setattr__(self, name, node)  # made once: later lookups never reach __getattr__
         return node
 
     def __getitem__(self, name: str) -> NamedNode:
-        return self.__getattr__(name)
+        return getattr(self, name)
 
     def __contains__(self, name: str) -> bool:
         return name in self._terms
