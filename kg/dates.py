@@ -236,8 +236,19 @@ _DAY_SHAPES = ["d", "dd", "dxx", "ddxx", "dd–dd", "d–d", "dd-dd", "d-d", "d�
 _MONTH_NAMES = [m for m in MONTHS if m != "may"]
 _MONTH_TOKEN = {"LOWER": {"IN": [*_MONTH_NAMES, *(m + "." for m in _MONTH_NAMES if len(m) <= 4)]}}
 _YEAR_TOKEN = {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}
+_ISO_TOKEN = {"TEXT": {"REGEX": r"^(19|20)\d\d-\d\d-\d\d$"}}
 _DAY_TOKEN = {"SHAPE": {"IN": _DAY_SHAPES}}
 _MAY = {"ORTH": "May"}
+_WEEKDAY_TOKEN = {"LOWER": {"IN": list(WEEKDAYS)}}
+_UNIT_TOKEN = {"LOWER": {"IN": ["week", "month", "year"]}}
+_DEICTIC_TOKEN = {"LOWER": {"IN": ["today", "yesterday", "tomorrow", "tonight"]}}
+_YEAR_WORD = {"LOWER": "year"}
+_AGO_TOKEN = {"LOWER": "ago"}
+_ANCHORS = (
+    _MONTH_TOKEN, _MAY, _WEEKDAY_TOKEN, _UNIT_TOKEN, _DEICTIC_TOKEN, _YEAR_WORD, _AGO_TOKEN, _YEAR_TOKEN, _ISO_TOKEN,
+)  # fmt: skip
+"""Token specs of which every date pattern holds one, not optional (checked when the matcher
+is built): the matcher only needs to look at tokens near them."""
 
 
 def _date_patterns() -> list[tuple[str, list[dict]]]:
@@ -256,39 +267,119 @@ def _date_patterns() -> list[tuple[str, list[dict]]]:
         ("DATE", [{"LOWER": {"IN": ["in", "since", "until", "by", "during", "from", "of", "last", "next", "this"]}}, _MONTH_TOKEN]),
         ("DATE", [{"LOWER": {"IN": ["in", "since", "until", "by", "during", "early", "late", "mid"]}}, _MAY]),
         ("DATE", [_MONTH_TOKEN, {"LOWER": {"IN": ["summit", "meeting", "talks", "visit", "attack", "agreement", "treaty"]}}]),
-        ("DATE", [{**rel, "OP": "?"}, {"LOWER": {"IN": list(WEEKDAYS)}}]),
-        ("DATE", [{"LOWER": {"IN": ["earlier", "later", "late", "early"]}, "OP": "?"}, rel, {"LOWER": {"IN": ["week", "month", "year"]}}]),
-        ("DATE", [{"LOWER": {"IN": ["today", "yesterday", "tomorrow", "tonight"]}}]),
-        ("DATE", [{"LOWER": {"IN": ["end", "course", "rest"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["the", "this"]}}, {"LOWER": "year"}]),
-        ("DATE", [{"LIKE_NUM": True}, {"LOWER": {"IN": ["day", "days", "week", "weeks", "month", "months", "year", "years"]}}, {"LOWER": "ago"}]),
+        ("DATE", [{**rel, "OP": "?"}, _WEEKDAY_TOKEN]),
+        ("DATE", [{"LOWER": {"IN": ["earlier", "later", "late", "early"]}, "OP": "?"}, rel, _UNIT_TOKEN]),
+        ("DATE", [_DEICTIC_TOKEN]),
+        ("DATE", [{"LOWER": {"IN": ["end", "course", "rest"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["the", "this"]}}, _YEAR_WORD]),
+        ("DATE", [{"LIKE_NUM": True}, {"LOWER": {"IN": ["day", "days", "week", "weeks", "month", "months", "year", "years"]}}, _AGO_TOKEN]),
         ("DATE", [{"LOWER": {"IN": ["in", "since", "until", "by", "during"]}}, _YEAR_TOKEN]),
-        ("DATE", [{"TEXT": {"REGEX": r"^(19|20)\d\d-\d\d-\d\d$"}}]),
+        ("DATE", [_ISO_TOKEN]),
     ]
     return patterns
 
 
-_DATE_MATCHERS: dict[int, object] = {}
+class _DateMatcher:
+    """The date patterns' :class:`~spacy.matcher.Matcher` for one vocabulary, run only on
+    token windows around anchor tokens (:data:`_ANCHORS`).
+
+    Most tokens of an article cannot be part of a date, and matching them all made the date
+    search the costliest step after the parse. Every match holds the first anchor of its
+    pattern and, as ``?`` is the patterns' only operator, no more tokens before and after it
+    than the pattern has there; each token spec looks at its token alone. So windows that far
+    around each anchor token give exactly the matches of the whole doc.
+    """
+
+    def __init__(self, vocab) -> None:  # type: ignore[no-untyped-def]
+        from spacy.matcher import Matcher
+        from spacy.strings import hash_string
+
+        self.matcher = Matcher(vocab)
+        reach: dict[int, tuple[int, int]] = {}  # anchor spec -> tokens a match holds (before, after) it
+        for name, pattern in _date_patterns():
+            self.matcher.add(name, [pattern])
+            k = next((i for i, spec in enumerate(pattern) if spec in _ANCHORS), None)  # its first anchor
+            if k is None or any(spec.get("OP", "?") != "?" for spec in pattern):
+                raise ValueError(f"a date pattern without an anchor or of unbounded length: {pattern}")
+            anchor = _ANCHORS.index(pattern[k])
+            before, after = reach.get(anchor, (0, 0))
+            reach[anchor] = (max(before, k), max(after, len(pattern) - k - 1))
+
+        def words_reach(attr: str) -> dict[int, tuple[int, int]]:
+            """Word hash -> reach, for the anchor specs on ``attr`` (``LOWER`` or ``ORTH``)."""
+            out: dict[int, tuple[int, int]] = {}
+            for anchor, (before, after) in reach.items():
+                value = _ANCHORS[anchor].get(attr)
+                if value is None:
+                    continue
+                for word in [value] if isinstance(value, str) else value["IN"]:
+                    b, a = out.get(hash_string(word), (0, 0))
+                    out[hash_string(word)] = (max(b, before), max(a, after))
+            return out
+
+        self.lower_reach, self.orth_reach = words_reach("LOWER"), words_reach("ORTH")
+        # a token matches "^R$" only where the text matches R: search the text, not each token
+        regex_anchors = [a for a in reach if "TEXT" in _ANCHORS[a]]
+        self.text_anchor = re.compile("|".join(
+            f"(?:{_ANCHORS[a]['TEXT']['REGEX'].removeprefix('^').removesuffix('$')})" for a in regex_anchors
+        ))
+        self.text_reach = (max(reach[a][0] for a in regex_anchors), max(reach[a][1] for a in regex_anchors))
+
+    def windows(self, doc, text: str) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+        """Token ranges ``(start, end)`` around the anchors, merged where they overlap."""
+        import numpy
+        from spacy.attrs import IDX, LOWER, ORTH
+
+        columns = doc.to_array([LOWER, ORTH, IDX])
+        around: list[tuple[int, int, int]] = []  # (anchor token, tokens before, tokens after)
+        for i, (lower, orth) in enumerate(zip(columns[:, 0].tolist(), columns[:, 1].tolist())):
+            if lower in self.lower_reach or orth in self.orth_reach:
+                (b1, a1), (b2, a2) = self.lower_reach.get(lower, (0, 0)), self.orth_reach.get(orth, (0, 0))
+                around.append((i, max(b1, b2), max(a1, a2)))
+        offsets = []
+        found_text = self.text_anchor.search(text)
+        while found_text:  # every start, overlapping ones too (``finditer`` would skip them)
+            offsets.append(found_text.start())
+            found_text = self.text_anchor.search(text, found_text.start() + 1)
+        if offsets:  # the token each offset falls in
+            tokens = numpy.searchsorted(columns[:, 2], offsets, side="right") - 1
+            around.extend((i, *self.text_reach) for i in tokens.tolist())
+        windows: list[tuple[int, int]] = []
+        for start, end in sorted((max(0, i - before), min(len(doc), i + after + 1)) for i, before, after in around):
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            else:
+                windows.append((start, end))
+        return windows
+
+    def __call__(self, doc, text: str) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+        """``(start, end)`` of every match in ``doc`` whose text is ``text``."""
+        # on a Span, the Matcher gives token offsets within the span
+        return [
+            (start + s, start + e)
+            for start, end in self.windows(doc, text)
+            for _, s, e in self.matcher(doc[start:end])  # type: ignore[operator]
+        ]
 
 
-def date_spans(doc):  # type: ignore[no-untyped-def]
+_DATE_MATCHERS: dict[int, _DateMatcher] = {}
+
+
+def date_spans(doc, text: str | None = None):  # type: ignore[no-untyped-def]
     """Date phrases in a parsed ``Doc`` as spaCy spans, longest first-come, in text order.
 
     Found with a token :class:`spacy.matcher.Matcher` (months, weekdays, day-month forms,
     ``earlier this month``, ``yesterday``…), so they do not depend on the NER keeping
     ``DATE`` entities. Prepositions the patterns use as context (``in June``) are trimmed off;
-    ``Sunday, the 13th of October`` comes back as one span.
+    ``Sunday, the 13th of October`` comes back as one span. Pass ``text=doc.text`` if you
+    have it: ``Doc.text`` rebuilds the string from every token each time.
     """
-    from spacy.matcher import Matcher
     from spacy.util import filter_spans
 
     matcher = _DATE_MATCHERS.get(id(doc.vocab))
     if matcher is None:
-        matcher = Matcher(doc.vocab)
-        for name, pattern in _date_patterns():
-            matcher.add(name, [pattern])
-        _DATE_MATCHERS[id(doc.vocab)] = matcher
+        matcher = _DATE_MATCHERS[id(doc.vocab)] = _DateMatcher(doc.vocab)
     spans = []
-    for _, start, end in matcher(doc):  # type: ignore[operator]
+    for start, end in matcher(doc, doc.text if text is None else text):
         while start < end - 1 and doc[start].lower_ in {"in", "since", "until", "by", "during", "from", "of", "the"}:
             start += 1
         while end > start + 1 and doc[end - 1].text in {",", "-", "–", "—", "to", "and"}:
@@ -301,7 +392,8 @@ def date_spans(doc):  # type: ignore[no-untyped-def]
     for span in spans:
         if joined:
             prev = joined[-1]
-            gap = [t.lower_ for t in doc[prev.end : span.start]]
+            # only a gap of one or two tokens can join: the others are not read
+            gap = [t.lower_ for t in doc[prev.end : span.start]] if span.start - prev.end <= 2 else None
             weekday_then_date = any(t.lower_ in WEEKDAYS for t in prev) and any(
                 t.lower_.rstrip(".") in MONTHS for t in span
             )

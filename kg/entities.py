@@ -240,7 +240,8 @@ class _Cluster:
             return self.canonical
         if self.cls == "Person":
             return max(self.anchors, key=lambda a: (len(a.split()), len(a)))
-        return max(set(self.anchors), key=lambda a: (self.anchors.count(a), len(a)))
+        # ties go to the form named first: never to set order, which varies with the hash seed
+        return max(dict.fromkeys(self.anchors), key=lambda a: (self.anchors.count(a), len(a)))
 
 
 @dataclass(frozen=True)
@@ -256,9 +257,11 @@ class SpanRecord:
     label: str
 
 
-def sentence_span(sent: Span, offset: int = 0) -> TextSpan | None:
-    """A sentence's article offsets without surrounding whitespace (None if blank)."""
-    text = sent.text
+def sentence_span(sent: Span, offset: int = 0, doc_text: str | None = None) -> TextSpan | None:
+    """A sentence's article offsets without surrounding whitespace (None if blank). Pass
+    ``doc_text=doc.text`` when calling it for many sentences: ``Span.text`` is rebuilt from
+    the sentence's tokens, a slice of the doc's text is not."""
+    text = sent.text if doc_text is None else doc_text[sent.start_char : sent.end_char]
     stripped = text.strip()
     if not stripped:
         return None
@@ -266,14 +269,16 @@ def sentence_span(sent: Span, offset: int = 0) -> TextSpan | None:
     return TextSpan(begin, begin + len(stripped))
 
 
-def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
-    """The typed entity spans of a processed doc, shifted to article offsets."""
+def doc_spans(doc: Doc, offset: int = 0, text: str | None = None) -> list[SpanRecord]:
+    """The typed entity spans of a processed doc, shifted to article offsets. Pass
+    ``text=doc.text`` if you have it: ``Doc.text`` rebuilds the string from every token."""
+    text = doc.text if text is None else text
     records = []
     for ent in doc.ents:
         cls, _, canonical = (ent.id_ or f"{ent.label_}:").partition(":")
         if cls not in CLASSES:
             continue
-        sentence = sentence_span(ent.sent, offset) or TextSpan(ent.start_char + offset, ent.end_char + offset)
+        sentence = sentence_span(ent.sent, offset, text) or TextSpan(ent.start_char + offset, ent.end_char + offset)
         anchor = ent.text
         start_char = ent.start_char
         if anchor != anchor.strip():  # never let a mention begin or end in whitespace

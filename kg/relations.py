@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from spacy.matcher import DependencyMatcher
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -128,6 +128,10 @@ _QUOTE_MARKS = re.compile("[\"'\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb\u201f`
 """Characters that may open or close a quotation (spaCy's ``is_quote`` tokens start with one)."""
 MEETING_VERBS = frozenset("meet gather convene".split())
 """Verbs of meeting; "gather" and "convene" count only with a place ("gathered in Budapest")."""
+REGARD_VERBS = frozenset("consider call regard see view name".split())
+"""Verbs that may call someone an ally ("considers Pyongyang an ally")."""
+NEGATION_NOUNS = frozenset("evidence sign proof indication confirmation".split())
+"""Nouns whose negation (``no evidence that …``) negates what hangs off them."""
 
 POSSIBLE_WORDS = frozenset("may might could can possibly probably perhaps maybe".split())
 EXPECTED_WORDS = frozenset(
@@ -150,6 +154,17 @@ ROLE_HEADS = frozenset(
 )
 """The word a title must contain to be one (``Defence`` alone != a title)."""
 
+TRIGGER_LEMMAS = (
+    TRANSFER_VERBS | MOTION_VERBS | PRESENCE_VERBS | USE_VERBS | CONFLICT_VERBS | ALLIANCE_NOUNS | ALLY_VERBS
+    | SUPPORT_VERBS | REGARD_VERBS | MEETING_VERBS
+)
+TRIGGER_WORDS = CONFLICT_NOUNS | ALLIANCE_NOUNS | SUMMIT_NOUNS | MEETING_NOUNS
+TRIGGER_PREPOSITIONS = frozenset({"alongside", "on"})
+"""A token is looked at as an event or relation trigger (``_deployment``, ``_conflict``,
+``_alliance``, ``_gathering``) only with its lemma in ``TRIGGER_LEMMAS``, its word in
+``TRIGGER_WORDS`` or a ``TRIGGER_PREPOSITIONS`` child (``fight alongside X``, ``on the side
+of X``): those methods do nothing for any other token. Keep these lists in step with them."""
+
 ACTOR_CLASSES = frozenset({"State", "MilitaryUnit", "Organization"})
 PLACE_CLASSES = frozenset({"Place", "State"})
 PRONOUNS = frozenset("he she him his her".split())
@@ -165,6 +180,7 @@ def extract_facts(
     entities: Mapping[str, Entity],
     article: Article,
     offset: int = 0,
+    text: str | None = None,
 ) -> Facts:
     """Find relations, events and claims in ``doc``.
 
@@ -174,69 +190,28 @@ def extract_facts(
         entities: entity key -> :class:`Entity` for every key the mentions use.
         article: the article, for its date (the anchor of relative dates).
         offset: where ``doc`` starts in ``article.text``.
+        text: ``doc.text``, if the caller has it (``Doc.text`` rebuilds it from the tokens).
 
     Returns:
         :class:`Facts` whose spans are article offsets; ``Claim.about`` indexes ``events``.
     """
-    return _Extractor(doc, tuple(mentions), entities, article, offset).run()
+    return _Extractor(doc, tuple(mentions), entities, article, offset, text).run()
 
 
-_MATCHERS: dict[int, DependencyMatcher] = {}
-_MATCHER_TRIGGERS = re.compile(r"\b(?:according|words|view|opinion|quote|quoting|between)\b", re.IGNORECASE)
-"""The words every dependency pattern below is anchored on; a text without them has no match."""
-
-
-def _dependency_matcher(doc: Doc) -> DependencyMatcher:
-    """The shared DependencyMatcher for ``doc``'s vocabulary, built once per vocabulary."""
-    key = id(doc.vocab)
-    if key not in _MATCHERS:
-        matcher = DependencyMatcher(doc.vocab)
-        # "according to X": the source hangs off "to" under "according".
-        matcher.add(
-            "ACCORDING_TO",
-            [[
-                {"RIGHT_ID": "according", "RIGHT_ATTRS": {"LOWER": "according"}},
-                {"LEFT_ID": "according", "REL_OP": ">", "RIGHT_ID": "to",
-                 "RIGHT_ATTRS": {"LOWER": "to"}},
-                {"LEFT_ID": "to", "REL_OP": ">", "RIGHT_ID": "source",
-                 "RIGHT_ATTRS": {"DEP": "pobj"}},
-            ]],
-        )  # fmt: skip
-        # "in his words", "in the words of X"
-        matcher.add(
-            "IN_WORDS",
-            [[
-                {"RIGHT_ID": "in", "RIGHT_ATTRS": {"LOWER": "in"}},
-                {"LEFT_ID": "in", "REL_OP": ">", "RIGHT_ID": "words",
-                 "RIGHT_ATTRS": {"LOWER": {"IN": ["words", "view", "opinion"]}}},
-                {"LEFT_ID": "words", "REL_OP": ">", "RIGHT_ID": "source",
-                 "RIGHT_ATTRS": {"DEP": "poss"}},
-            ]],
-        )  # fmt: skip
-        # "Quote from X:" — a lead that attributes the quotation after it.
-        matcher.add(
-            "QUOTE_FROM",
-            [[
-                {"RIGHT_ID": "quote", "RIGHT_ATTRS": {"LOWER": {"IN": ["quote", "quoting"]}}},
-                {"LEFT_ID": "quote", "REL_OP": ">", "RIGHT_ID": "from",
-                 "RIGHT_ATTRS": {"LOWER": {"IN": ["from", "of"]}}},
-                {"LEFT_ID": "from", "REL_OP": ">", "RIGHT_ID": "source",
-                 "RIGHT_ATTRS": {"DEP": "pobj"}},
-            ]],
-        )  # fmt: skip
-        # "between A and B" under a noun: alliance, clash, cooperation…
-        matcher.add(
-            "BETWEEN",
-            [[
-                {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"POS": {"IN": ["NOUN", "PROPN"]}}},
-                {"LEFT_ID": "noun", "REL_OP": ">", "RIGHT_ID": "between",
-                 "RIGHT_ATTRS": {"LOWER": "between"}},
-                {"LEFT_ID": "between", "REL_OP": ">", "RIGHT_ID": "first",
-                 "RIGHT_ATTRS": {"DEP": "pobj"}},
-            ]],
-        )  # fmt: skip
-        _MATCHERS[key] = matcher
-    return _MATCHERS[key]
+_CHAINS: dict[str, tuple[tuple[str, set[str]], set[str], tuple[str, set[str]]]] = {
+    # "according to X": the source hangs off "to" under "according".
+    "ACCORDING_TO": (("lower_", {"according"}), {"to"}, ("dep_", {"pobj"})),
+    # "in his words", "in the words of X"
+    "IN_WORDS": (("lower_", {"in"}), {"words", "view", "opinion"}, ("dep_", {"poss"})),
+    # "Quote from X:" — a lead that attributes the quotation after it.
+    "QUOTE_FROM": (("lower_", {"quote", "quoting"}), {"from", "of"}, ("dep_", {"pobj"})),
+    # "between A and B" under a noun: alliance, clash, cooperation…
+    "BETWEEN": (("pos_", {"NOUN", "PROPN"}), {"between"}, ("dep_", {"pobj"})),
+}
+"""Dependency chains ``head > word > child``: a word (lower-cased) with its head and one of its
+children, the head and the child given as ``(token attribute, values)``."""
+_CHAIN_TRIGGERS = re.compile(r"\b(?:according|words|view|opinion|quote|quoting|between)\b", re.IGNORECASE)
+"""The words every chain above is anchored on; a text without them has no match."""
 
 
 class _Extractor:
@@ -247,6 +222,7 @@ class _Extractor:
         entities: Mapping[str, Entity],
         article: Article,
         offset: int,
+        text: str | None = None,
     ) -> None:
         self.doc = doc
         self.entities = entities
@@ -254,7 +230,10 @@ class _Extractor:
         self.anchor = parse_anchor(article.date)
         self.mentions: list[tuple[SpacySpan, Mention]] = []
         self.tok_mention: dict[int, Mention] = {}
-        self.text = doc.text  # rebuilt from the tokens at each access: read once
+        self.text = doc.text if text is None else text  # ``Doc.text`` is rebuilt at each access
+        # each token's lower-cased lemma and form: the word-list gates below need no Token objects
+        self.lemmas = [lemma.lower() for lemma in _token_strings(doc, LEMMA)]
+        self.lowers = _token_strings(doc, LOWER)
         end = offset + len(self.text)
         for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
             if m.start < offset or m.end > end or m.entity not in entities:
@@ -286,11 +265,8 @@ class _Extractor:
         self.claims: list[tuple[Claim, Token, int, int]] = []
         self.negated: list[tuple[int, int]] = []
         self.quotes = self._quote_regions()
-        self.dates = date_spans(doc)
-        self.matches: dict[str, list[list[int]]] = {}
-        if _MATCHER_TRIGGERS.search(self.text):  # most texts have none: skip the matcher
-            for match_id, tokens in _dependency_matcher(doc)(doc):
-                self.matches.setdefault(doc.vocab.strings[match_id], []).append(tokens)
+        self.dates = date_spans(doc, self.text)
+        self.matches = self._chain_matches()
 
     # --- entry point -----------------------------------------------------------------------
 
@@ -301,7 +277,7 @@ class _Extractor:
         for sent in self.doc.sents:
             self._roles(sent)
             self._located_in(sent)
-        for tok in self.doc:
+        for tok in self._trigger_candidates():
             if self._is_negated(tok):
                 continue
             self._deployment(tok)
@@ -310,6 +286,39 @@ class _Extractor:
             self._gathering(tok)
         self._between()
         return self._assemble()
+
+    def _trigger_candidates(self) -> list[Token]:
+        """The tokens that may trigger an event or relation (see ``TRIGGER_LEMMAS``), in text order."""
+        doc = self.doc
+        found = {
+            i for i, (lemma, low) in enumerate(zip(self.lemmas, self.lowers))
+            if lemma in TRIGGER_LEMMAS or low in TRIGGER_WORDS
+        }
+        found.update(doc[i].head.i for i, low in enumerate(self.lowers) if low in TRIGGER_PREPOSITIONS)
+        return [doc[i] for i in sorted(found)]
+
+    def _chain_matches(self) -> dict[str, list[list[int]]]:
+        """Token indices ``[head, word, child]`` of the ``_CHAINS`` found, per chain, in text
+        order: what spaCy's DependencyMatcher gives for such patterns, at a fraction of the
+        cost (it looks up the tree root of every token that fits any node of any pattern)."""
+        matches: dict[str, list[list[int]]] = {}
+        if not _CHAIN_TRIGGERS.search(self.text):  # most texts have none
+            return matches
+        for name, ((head_attr, heads), words, (child_attr, children)) in _CHAINS.items():
+            found: list[list[int]] = []
+            for i, low in enumerate(self.lowers):
+                if low in words:
+                    tok = self.doc[i]
+                    head = tok.head
+                    if head.i != i and getattr(head, head_attr) in heads:
+                        found.extend([head.i, i, c.i] for c in tok.children if getattr(c, child_attr) in children)
+            if found:
+                matches[name] = sorted(found)
+        return matches
+
+    def _with_lemma(self, lemmas: frozenset[str]) -> list[Token]:
+        """The tokens whose lower-cased lemma is in ``lemmas``, in text order."""
+        return [self.doc[i] for i, lemma in enumerate(self.lemmas) if lemma in lemmas]
 
     # --- basic lookups ---------------------------------------------------------------------
 
@@ -320,7 +329,8 @@ class _Extractor:
     def sentence(self, tok: Token) -> Span:
         """The article span of ``tok``'s sentence, trimmed like the entity layer's sentences."""
         sent = tok.sent
-        return sentence_span(sent, self.offset) or Span(self.offset + sent.start_char, self.offset + sent.end_char)
+        trimmed = sentence_span(sent, self.offset, self.text)
+        return trimmed or Span(self.offset + sent.start_char, self.offset + sent.end_char)
 
     def entity(self, tok: Token | None) -> str | None:
         if tok is None:
@@ -614,12 +624,11 @@ class _Extractor:
         for claim, _, start, end in self.claims:
             if claim.negated:
                 self.negated.append((start, end))
-        for tok in self.doc:
-            if tok.lemma_.lower() in {"evidence", "sign", "proof", "indication", "confirmation"}:
-                if any(c.lower_ == "no" for c in tok.children) or self.clause_negated(tok.head):
-                    for child in tok.children:
-                        if child.dep_ in {"acl", "ccomp", "relcl"} or child.dep_ == "prep":
-                            self.negated.append((child.left_edge.i, child.right_edge.i + 1))
+        for tok in self._with_lemma(NEGATION_NOUNS):
+            if any(c.lower_ == "no" for c in tok.children) or self.clause_negated(tok.head):
+                for child in tok.children:
+                    if child.dep_ in {"acl", "ccomp", "relcl"} or child.dep_ == "prep":
+                        self.negated.append((child.left_edge.i, child.right_edge.i + 1))
 
     def _is_negated(self, tok: Token) -> bool:
         return any(start <= tok.i < end for start, end in self.negated) or self.clause_negated(tok)
@@ -631,8 +640,8 @@ class _Extractor:
         doc = self.doc
         sources: dict[int, str] = {}  # sentence start -> source organisation
         # "…, reports Politico": an outlet named after the statement is its source.
-        for tok in doc:
-            if tok.lemma_.lower() in SOURCE_VERBS and tok.pos_ == "VERB":
+        for tok in self._with_lemma(SOURCE_VERBS):
+            if tok.pos_ == "VERB":
                 subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 key = self.entity(subj)
                 if subj is not None and subj.i > tok.i and key and self.cls(key) == "Organization":
@@ -644,8 +653,8 @@ class _Extractor:
         items: list[tuple[int, int, tuple]] = []
         taken: set[tuple[int, int]] = set()
         verb_contents: list[tuple[int, int]] = []
-        for tok in doc:
-            if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_.lower() not in REPORT_VERBS:
+        for tok in self._with_lemma(REPORT_VERBS):
+            if tok.pos_ not in {"VERB", "AUX"}:
                 continue
             if self._in_quote(tok.i) is not None:
                 continue  # the speaker's own words, not an attribution
@@ -1342,7 +1351,7 @@ class _Extractor:
             other = self.actor(obj)
             if self._sides(subj_key, other):
                 self._relation("alliance", subj_key, other, tok, 0.5)  # type: ignore[arg-type]
-        if lemma in {"consider", "call", "regard", "see", "view", "name"}:
+        if lemma in REGARD_VERBS:
             ally = next((t for t in tok.subtree if t.lower_ in ALLY_NOUNS and t.i > tok.i), None)
             if ally is not None:
                 target = next((self.actor(c) for c in tok.children if c.dep_ in {"dobj", "dative", "oprd"} and self.actor(c)), None)
@@ -1511,6 +1520,14 @@ class _Extractor:
 
 
 # --- tree helpers -------------------------------------------------------------------------------
+
+
+def _token_strings(doc: Doc, attr: int) -> list[str]:
+    """Each token's ``attr`` (``LEMMA``, ``LOWER``…) as a string, without building the tokens:
+    each distinct value is looked up once."""
+    ids = doc.to_array(attr).tolist()
+    strings = {h: doc.vocab.strings[h] for h in set(ids)}
+    return [strings[h] for h in ids]
 
 
 def _governor(tok: Token) -> Token | None:

@@ -75,3 +75,27 @@ def test_parse_anchor() -> None:
     assert parse_anchor("2024-10-26") == date(2024, 10, 26)
     assert parse_anchor(None) is None
     assert parse_anchor("not a date") is None
+
+
+def test_date_search_near_anchors_finds_what_the_whole_doc_gives() -> None:
+    # the matcher runs only on windows around anchor tokens (months, weekdays, years…):
+    # it must find exactly the matches of a run over the whole text
+    import spacy
+    from spacy.matcher import Matcher
+
+    from kg.dates import _date_patterns, _DateMatcher
+
+    phrases = [
+        "On Sunday, the 13th of October 2024", "27-28 October", "in early-November", "on May 5, 2023",
+        "since 2019", "Two weeks ago", "earlier this month", "by the end of the year", "2024-10-03",
+        "The July summit", "in May", "he may not", "Yesterday", "Tuesday", "Sept. 5", "Jan. 2025",
+        "5 jan.", "last week", "next Friday", "tonight",
+    ]
+    text = " Then a few words that keep the phrases apart, ".join(phrases)
+    doc = spacy.blank("en")(text)
+    whole = Matcher(doc.vocab)
+    for name, pattern in _date_patterns():
+        whole.add(name, [pattern])
+    expected = sorted((start, end) for _, start, end in whole(doc))
+    assert len(expected) > 20
+    assert sorted(_DateMatcher(doc.vocab)(doc, doc.text)) == expected

@@ -391,3 +391,55 @@ def test_merge_shifts_claim_event_indexes(nlp) -> None:
     assert len(merged.events) == len(a.events) + len(b.events)
     assert merged.events[merged.claims[1].about[0]].count.value == 12000
 
+
+
+# --- shortcuts that must not change the outcome -------------------------------------------------
+
+GATE_TEXTS = [  # each needs another part of the trigger gate (kg.relations.TRIGGER_LEMMAS)
+    "North Korea sent 3,000 troops to Russia to fight against Ukraine.",  # lemmas
+    "North Korean troops stood alongside Russian troops.",  # a preposition child
+    "North Korea stood on the side of Russia.",
+    "North Korea supports Russia.",
+    "Moscow calls Pyongyang its ally.",
+    "EU ministers will meet in Luxembourg next week.",
+    "Leaders spoke at the summit of the European Political Community in Budapest on 7 November.",  # words
+    "Russia's war against Ukraine entered a new phase.",
+    "Jan Novak said there was no evidence that North Korean troops were in the Kursk region.",
+]
+
+
+def test_trigger_gate_skips_only_tokens_that_trigger_nothing(nlp, monkeypatch) -> None:
+    from kg.relations import _Extractor
+
+    gated = [facts(nlp, text) for text in GATE_TEXTS]
+    monkeypatch.setattr(_Extractor, "_trigger_candidates", lambda self: list(self.doc))
+    assert [facts(nlp, text) for text in GATE_TEXTS] == gated
+    assert all(f.relations or f.events for f in gated)
+
+
+def test_chains_match_like_spacys_dependency_matcher(nlp) -> None:
+    from spacy.matcher import DependencyMatcher
+
+    from kg.relations import _CHAINS, _Extractor
+
+    matcher = DependencyMatcher(nlp.vocab)
+    for name, ((head_attr, heads), words, (child_attr, children)) in _CHAINS.items():
+        matcher.add(name, [[
+            {"RIGHT_ID": "head", "RIGHT_ATTRS": {head_attr.rstrip("_").upper(): {"IN": sorted(heads)}}},
+            {"LEFT_ID": "head", "REL_OP": ">", "RIGHT_ID": "word", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(words)}}},
+            {"LEFT_ID": "word", "REL_OP": ">", "RIGHT_ID": "child",
+             "RIGHT_ATTRS": {child_attr.rstrip("_").upper(): {"IN": sorted(children)}}},
+        ]])  # fmt: skip
+    text = (
+        "According to the Morning Herald and according to Kyiv, talks between Russia and North Korea "
+        "and clashes between Ukrainian forces and Russian troops go on. In his words, the pact "
+        "between Moscow and Pyongyang holds. Quote from Petrov: \"We stay.\" In the view of NATO, "
+        "cooperation between the two is growing."
+    )
+    doc = nlp(text)
+    expected: dict[str, list[list[int]]] = {}
+    for match_id, tokens in matcher(doc):
+        expected.setdefault(nlp.vocab.strings[match_id], []).append(tokens)
+    article = Article(id="t", text=text, content_hash="", date=None)
+    assert len(expected) == len(_CHAINS)
+    assert _Extractor(doc, [], {}, article, 0).matches == expected
