@@ -95,6 +95,11 @@ class GazetteerEntry:
         return (self.name, *self.aliases)
 
     @property
+    def curated(self) -> bool:
+        """Whether ``actors.tsv`` (hand-checked) names or completes this entry."""
+        return "actors.tsv" in self.source
+
+    @property
     def prominence(self) -> float:
         """A prior in [0, 1] from population and kind (capitals and countries rank high)."""
         if self.kind in STATE_KINDS or self.kind == "continent":
@@ -179,7 +184,7 @@ class Gazetteer:
             if len(form) <= 2 and not form.isupper():
                 return False
             if (entry.kind == "region" and entry.country_qid not in RULER_DOMAIN_COUNTRIES
-                    and "actors.tsv" not in entry.source):  # curated names always count
+                    and not entry.curated):  # curated names always count
                 return False  # bare "Luxembourg" (Belgian province), "Washington" (US state)
         return True
 

@@ -190,7 +190,7 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
         return options[0], options[0][1]
     if not cue and name:
         # a curated entry (actors.tsv) named exactly so beats the derived ones: "Brussels"
-        curated = [o for o in options if "actors.tsv" in o[0].source and normalize(o[0].name) == normalize(name)]
+        curated = [o for o in options if o[0].curated and normalize(o[0].name) == normalize(name)]
         if len(curated) == 1:
             return curated[0], min(curated[0][1], 0.9)
     in_article = [o for o in options if o[0].qid and o[0].qid in context.entity_qids]

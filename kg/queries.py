@@ -73,14 +73,13 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
 _PNAME = re.compile(r"(?P<prefix>[A-Za-z][A-Za-z0-9_.-]*)?:(?P<local>[^\s<>\"{}|^`\\]*)")
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.MULTILINE)
 # every SPARQL 1.1 update operation starts with one of these keywords (grammar rule Update1)
 _UPDATE_KEYWORD = re.compile(
     r"\b(?:LOAD|CLEAR|DROP|ADD|MOVE|COPY|CREATE|INSERT|DELETE|WITH)\b", re.IGNORECASE
 )
-# a comment as the update check strips it: ``#`` at a line start or after white space, to the
-# end of the line (SPARQL ends a line at CR or LF)
-_LINE_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\r\n]*", re.MULTILINE)
+# a comment: ``#`` at a line start or after white space, to the end of the line (SPARQL ends a
+# line at CR or LF)
+_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\r\n]*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -394,7 +393,7 @@ def may_be_update(text: str) -> bool:
     """
     if not text.isascii() or "\\" in text:
         return True
-    return _UPDATE_KEYWORD.search(_LINE_COMMENT.sub(" ", text)) is not None
+    return _UPDATE_KEYWORD.search(_COMMENT.sub(" ", text)) is not None
 
 
 @functools.lru_cache(maxsize=256)

@@ -365,9 +365,7 @@ class _Extractor:
         m = self.tok_mention.get(tok.i)
         if m is None:
             return None
-        if id(m) in self.bounds:
-            return self.bounds[id(m)]
-        return None
+        return self.bounds.get(id(m))
 
     # --- noun phrases as actors and places --------------------------------------------------
 

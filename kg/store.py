@@ -14,6 +14,7 @@ import abc
 import contextlib
 import fcntl
 import io
+import itertools
 import os
 import threading
 import time
@@ -313,7 +314,7 @@ class LocalStore(KGStore):
                     substitutions=substitutions or None,
                     **dataset,
                 )
-                return _read_answer(answer, timeout)
+                return _materialise(answer, timeout)
             except SyntaxError as exc:
                 raise QueryError(f"SPARQL syntax error: {exc}") from None
             except (OSError, RuntimeError, ValueError, TypeError) as exc:
@@ -363,7 +364,14 @@ def _with_deadline(evaluate, db: ox.Store, timeout: float) -> QueryResult:
 
 
 def _materialise(answer: object, timeout: float | None) -> QueryResult:
-    """Read a whole pyoxigraph answer while the store is open, honouring ``timeout``."""
+    """Read a whole pyoxigraph answer while the store is open, honouring ``timeout``.
+
+    Reading the rows is most of the Python side of a query: a ~10,000-row answer makes some
+    100,000 term objects, and Python's cyclic garbage collector would traverse them again and
+    again as they accumulate, though tuples of terms cannot form reference cycles (7-10% of the
+    time of such a query). It is paused while the rows are read; the evaluation of a sorted or
+    grouped answer, which the first row waits for, runs before the pause.
+    """
     deadline = None if timeout is None else time.monotonic() + timeout
 
     def check() -> None:
@@ -372,50 +380,19 @@ def _materialise(answer: object, timeout: float | None) -> QueryResult:
 
     if isinstance(answer, (bool, ox.QueryBoolean)):  # pyoxigraph 0.5 answers ASK with QueryBoolean
         return QueryResult(boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        columns = tuple(v.value for v in answer.variables)
-        rows = []
-        for solution in answer:
-            rows.append(tuple(solution))  # values in the order of the variables, None if unbound
-            if len(rows) % 1000 == 0:
-                check()
-        check()
-        return QueryResult(columns=columns, rows=tuple(rows))
-    triples = []
-    for triple in answer:  # type: ignore[attr-defined]
-        triples.append(triple)
-        if len(triples) % 1000 == 0:
-            check()
-    return QueryResult(triples=tuple(triples))
-
-
-def _read_answer(answer: object, timeout: float | None) -> QueryResult:
-    """:func:`_materialise` for the local store, with the rows of a SELECT read in chunks.
-
-    Reading the answer is most of the Python side of a query: a ~10,000-row answer makes some
-    100,000 term objects, and Python's cyclic garbage collector would traverse them again and
-    again as they accumulate, though tuples of terms cannot form reference cycles (7-10% of the
-    time of such a query). It is paused while the rows are read; the evaluation of a sorted or
-    grouped answer, which the first row waits for, runs before the pause.
-    """
-    if not isinstance(answer, ox.QuerySolutions):
-        return _materialise(answer, timeout)
-    import itertools
-
-    deadline = None if timeout is None else time.monotonic() + timeout
-    columns = tuple(v.value for v in answer.variables)
-    solutions = iter(answer)
-    first = next(solutions, None)  # a sorted or grouped answer is computed here
-    rows = [] if first is None else [tuple(first)]  # values in the order of the variables
+    rows = iter(answer)  # type: ignore[call-overload]
+    first = next(rows, None)  # a sorted or grouped answer is computed here
+    items = [] if first is None else [first]
     with _collector_paused():
         while True:
-            chunk = list(map(tuple, itertools.islice(solutions, 1000)))
-            rows.extend(chunk)
-            if deadline is not None and time.monotonic() > deadline:
-                raise QueryError(f"query timed out after {timeout:g} s")
+            chunk = list(itertools.islice(rows, 1000))
+            items.extend(chunk)
+            check()
             if len(chunk) < 1000:
                 break
-    return QueryResult(columns=columns, rows=tuple(rows))
+    if isinstance(answer, ox.QuerySolutions):  # values in the order of the variables, None if unbound
+        return QueryResult(columns=tuple(v.value for v in answer.variables), rows=tuple(map(tuple, items)))
+    return QueryResult(triples=tuple(items))
 
 
 _collector_lock = threading.Lock()
