@@ -39,6 +39,14 @@ def peak_rss_mb() -> dict[str, float]:
     return {"self_mb": round(own, 1), "largest_child_mb": round(children, 1)}
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) of this process and of its finished children, in seconds."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"self": round(own.ru_utime + own.ru_stime, 2),
+            "children": round(children.ru_utime + children.ru_stime, 2)}
+
+
 def subset(corpus: Path, limit: int | None, target: Path) -> Path:
     """The first ``limit`` lines of the corpus as a JSONL file."""
     with corpus.open(encoding="utf-8") as src, target.open("w", encoding="utf-8") as dst:
@@ -99,7 +107,7 @@ def stage_floor(args) -> dict:
         load_seconds = None
     seconds = time.perf_counter() - started
     return {"articles": count, "words": words(articles), "seconds": seconds, "load_seconds": load_seconds,
-            "rss": peak_rss_mb()}
+            "cpu": cpu_seconds(), "rss": peak_rss_mb()}
 
 
 # stage: kg build end to end ------------------------------------------------------------------------------
@@ -119,7 +127,7 @@ def stage_build(args) -> dict:
     seconds = time.perf_counter() - started
     rss = peak_rss_mb()  # before anything else is loaded
     result = {"articles": summary.new, "failed": summary.failed, "quads": summary.quads,
-              "entities": summary.entities, "seconds": seconds, "rss": rss}
+              "entities": summary.entities, "seconds": seconds, "cpu": cpu_seconds(), "rss": rss}
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)

@@ -22,8 +22,12 @@ from kg.settings import Settings
 from kg.sources import read_sources
 from kg.store import KGStore, open_store
 
-WRITE_BATCH_ARTICLES = 32
+WRITE_BATCH_ARTICLES = 128
 WRITE_BATCH_QUADS = 200_000
+WRITE_BATCH_SECONDS = 10.0
+"""A batch is written when it has this many articles or quads, or is this old: each write is
+one atomic ingestion into the store, and fewer, larger ones cost the store less (bench/README.md),
+while the age bound keeps a slow build's articles showing up in queries as it goes."""
 
 _STATE_QUERY = """
 SELECT ?id ?hash ?version ?model WHERE {
@@ -194,6 +198,7 @@ def build_sources(
 
         pending: list[tuple[str, list]] = []
         pending_quads = 0
+        pending_since = 0.0  # when the oldest pending article arrived
         now = dt.datetime.now(dt.timezone.utc)
 
         def flush() -> None:
@@ -215,9 +220,15 @@ def build_sources(
             summary.quads += len(quads)
             summary.article_ids.append(article_id)
             entity_keys.update(e.key for e in result.entities)
+            if not pending:
+                pending_since = time.monotonic()
             pending.append((article_id, quads))
             pending_quads += len(quads)
-            if len(pending) >= WRITE_BATCH_ARTICLES or pending_quads >= WRITE_BATCH_QUADS:
+            if (
+                len(pending) >= WRITE_BATCH_ARTICLES
+                or pending_quads >= WRITE_BATCH_QUADS
+                or time.monotonic() - pending_since >= WRITE_BATCH_SECONDS
+            ):
                 flush()
             notify(event, article_id)
         flush()

@@ -29,6 +29,7 @@ from kg.gazetteer import load_gazetteer
 from kg.iri import slug
 from kg.model import Article, Entity, Mention
 from kg.model import Span as TextSpan
+from kg.nlp import doc_text
 
 if TYPE_CHECKING:
     from kg.linking import LinkContext, LinkResult
@@ -188,7 +189,7 @@ def _type_span(span: Span) -> Span | None:
 def kg_entities(doc: Doc) -> Doc:
     """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
     kept = []
-    text = doc.text  # once per doc, not once per entity
+    text = doc_text(doc)  # once per doc, not once per entity
     for span in doc.ents:
         if _in_noise_line(doc, span, text):
             continue

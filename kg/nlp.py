@@ -42,13 +42,24 @@ def gazetteer_phrases() -> list[tuple[str, str, str]]:
 
 
 _LINE_BREAK = re.compile(r"\n\s*")
+_TEXT_KEY = "kg:text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, rebuilt from the tokens once per doc and kept in ``doc.user_data``: kg's
+    components all read it, and ``Doc.text`` joins every token's text at each call (a doc's
+    text never changes; retokenizing moves token boundaries only)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 @Language.component("kg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headlines, bylines and headings such as
     "Background:" never merge into the next sentence's parse."""
-    text = doc.text
+    text = doc_text(doc)
     for newline in _LINE_BREAK.finditer(text):
         span = doc.char_span(newline.start(), newline.end(), alignment_mode="expand")
         if span is not None and span[-1].is_space and span[-1].i + 1 < len(doc):

@@ -102,3 +102,33 @@ def test_changed_article_is_updated(tmp_path):
     assert (summary.new, summary.updated) == (0, 1)
     texts = open_store(settings).query("SELECT ?t WHERE { ?c nif:isString ?t }").rows
     assert [r[0].value for r in texts] == ["NATO met in Brussels on Tuesday."]
+
+
+def test_bulk_and_transactional_writes_store_the_same_graphs(tmp_path, monkeypatch):
+    """A batch below ``BULK_ATOMIC_QUADS`` goes through Oxigraph's bulk loader, a larger one
+    through a transaction: both replace each article graph, and leave the others alone."""
+    import kg.store
+    from kg.settings import Settings
+    from kg.store import LocalStore
+
+    def articles(version):
+        store = LocalStore(Settings(store=str(tmp_path / "unused")))
+        graphs = []
+        for i in range(3):
+            g = store.iris.graph(f"a{i}")
+            quads = [ox.Quad(ox.NamedNode(f"urn:s{j}"), ox.NamedNode("urn:p"), ox.Literal(f"{version}-{i}-{j}"), g)
+                     for j in range(5)]
+            quads.append(ox.Quad(ox.NamedNode("urn:shared"), ox.NamedNode("urn:p"), ox.Literal("same"), g))
+            graphs.append((f"a{i}", quads))
+        return graphs
+
+    stored = {}
+    for name, limit in (("bulk", kg.store.BULK_ATOMIC_QUADS), ("transaction", 1)):
+        monkeypatch.setattr(kg.store, "BULK_ATOMIC_QUADS", limit)
+        store = LocalStore(Settings(store=str(tmp_path / name)))
+        with store.writer():
+            store.replace_articles(articles(1))
+            store.replace_articles(articles(2)[:2])  # a0, a1 replaced; a2 keeps version 1
+        stored[name] = set(store.quads())
+    expected = {q for _, quads in articles(2)[:2] + articles(1)[2:] for q in quads}
+    assert stored["bulk"] == stored["transaction"] == expected
