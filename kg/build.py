@@ -232,6 +232,8 @@ def build_sources(
                 flush()
             notify(event, article_id)
         flush()
+        if summary.new or summary.updated:
+            store.optimize()
 
     summary.entities = len(entity_keys)
     summary.seconds = time.perf_counter() - started

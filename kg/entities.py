@@ -20,7 +20,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -205,12 +208,20 @@ def kg_entities(doc: Doc) -> Doc:
 ANAPHOR = "@anaphor"
 
 
+@functools.lru_cache(maxsize=1)
+def _anaphor_hashes() -> numpy.ndarray:
+    return numpy.array([get_string_id(w) for w in lexicon.ORGANIZATION_ANAPHORS], dtype="uint64")
+
+
 def _organization_anaphors(doc: Doc, taken: set[int]) -> list[Span]:
     """Definite descriptions such as "the agency" or "the alliance", to be resolved to the
     organization named just before (in :func:`collect_entities`)."""
     found = []
-    for token in doc[1:]:
-        if token.lower_ not in lexicon.ORGANIZATION_ANAPHORS or token.i in taken:
+    # the few tokens that can be an anaphor, found on the doc's LOWER array, not token by token
+    candidates = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER)[1:], _anaphor_hashes())) + 1
+    for i in candidates.tolist():
+        token = doc[i]
+        if token.i in taken:
             continue
         if doc[token.i - 1].lower_ != "the" or token.tag_ not in ("NN", "NNP"):
             continue
