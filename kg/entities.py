@@ -74,9 +74,9 @@ def _trim(span: Span) -> Span | None:
 @functools.lru_cache(maxsize=1024)
 def _line_noise(line: str) -> tuple[bool, tuple[tuple[int, int], ...]]:
     """Whether a line is boilerplate, and where its inline credits are. Cached: the entities
-    of one paragraph share its line, and ``NOISE_LINE`` costs ~0.1 ms per paragraph."""
+    of one paragraph share its line."""
     credits = tuple(m.span() for m in lexicon.INLINE_CREDIT.finditer(line))
-    return bool(lexicon.NOISE_LINE.search(line)), credits
+    return lexicon.is_noise_line(line), credits
 
 
 def _in_noise_line(doc: Doc, span: Span, text: str | None = None) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.entities import default_linker
 from kg.extraction import extract_articles
@@ -191,3 +193,32 @@ def test_an_entitys_label_does_not_depend_on_the_hash_seed():
         for seed in ("0", "1", "2", "3", "4", "5")
     }
     assert labels == {"iPods"}
+
+
+NOISE_FRAGMENTS = [
+    "By", "by ", "Source:", "source", "images source", "Photo by", "photographs:", "credit:", "Read more",
+    "subscribe", "Follow us", "published by", "written by", "provided by", "reproduction", "prior consent",
+    "this website", "terms of use", "cookies", "newsletter", "see also:", "Related :", "watch:",
+    "pic.twitter.com", "(@kg)", "Getty Images", "shutterstock", "©", "COPYRIGHT", "All Rights Reserved",
+    "Kim", "troops", "Kyiv", " ", "  ", "\n", ":", "-", "é", "ſubscribe", "K", "Jane Doe", "said",
+]
+
+
+@given(st.lists(st.sampled_from(NOISE_FRAGMENTS), max_size=8).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_noise_line_prefilter_agrees_with_the_regex(line):
+    from kg import lexicon
+
+    assert lexicon.is_noise_line(line) == bool(lexicon.NOISE_LINE.search(line))
+
+
+def test_noise_line_prefilter_agrees_on_real_lines():
+    from kg import lexicon
+
+    folders = [ROOT / "data", ROOT.parent / "shared" / "seeds"]
+    lines = [line for folder in folders if folder.is_dir() for path in sorted(folder.rglob("*"))
+             if path.is_file() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    assert len(lines) > 50
+    assert any(lexicon.is_noise_line(line) for line in lines)
+    for line in lines:
+        assert lexicon.is_noise_line(line) == bool(lexicon.NOISE_LINE.search(line)), line
