@@ -94,7 +94,7 @@ def _in_noise_line(doc: Doc, span: Span, text: str | None = None) -> bool:
         if credit_start <= span.start_char - line_start < credit_end:
             return True
     rest = (line[: span.start_char - line_start] + line[span.end_char - line_start:]).strip(" \t:-–—|·")
-    return not rest and span.label_ in ("PERSON", "ORG", "Person")
+    return not rest and _label(span) in ("PERSON", "ORG", "Person")
 
 
 def _is_locative(span: Span) -> bool:
@@ -141,9 +141,16 @@ def _demonym_of_title(span: Span) -> str | None:
     return None
 
 
+def _label(span: Span) -> str:
+    """The NER's label of a span, or for a span of kg's ruler the kg class its id carries (the
+    ruler marks its spans with labels the NER knows, see :func:`kg.ruler.ner_labels`)."""
+    cls, sep, _ = span.id_.partition(":")
+    return cls if sep and cls in CLASSES else span.label_
+
+
 def _type_span(span: Span) -> Span | None:
     """Map one entity span to kg's classes, or drop it."""
-    label = span.label_
+    label = _label(span)
     if label in CLASSES:
         hint = span.id_ or f"{label}:"
         cls, _, canonical = hint.partition(":")

@@ -29,6 +29,24 @@ MODIFIERS = frozenset({"special", "army", "military", "elite", "regular", "comba
 CAPITAL_UNITS = frozenset({"forces", "troops", "army"})
 """Unit nouns after a capital used for its state ("Kyiv forces", "Moscow's troops")."""
 POSSESSIVES = frozenset({"'s", "’s"})
+NER_LABELS = {"Person": ("PERSON", "PER"), "Organization": ("ORG",), "MilitaryUnit": ("ORG",),
+              "State": ("GPE", "LOC"), "Place": ("GPE", "LOC")}
+"""For each kg class, labels a statistical NER may know, first choice first (see
+:func:`ner_labels`)."""
+
+
+def ner_labels(nlp: Language) -> dict[str, str]:
+    """The label each kg class is marked with before the pipeline's NER: one the NER knows.
+
+    spaCy's NER adds every label it finds on preset entities to its own actions and grows its
+    output layer to match (``Parser._ensure_labels_are_added``): kg's five class names made
+    en_core_web_sm's NER score 94 actions instead of 74 at every token, ~13% of its time, and
+    gave it untrained actions it could predict. The class itself stays in the span id
+    (``Class:canonical``), which :mod:`kg.entities` reads. Without a NER, or for a class none of
+    whose labels it knows, the class is its own label.
+    """
+    known = set(nlp.get_pipe("ner").labels) if "ner" in nlp.pipe_names else set()
+    return {cls: next((label for label in choices if label in known), cls) for cls, choices in NER_LABELS.items()}
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -76,6 +94,7 @@ class KGEntityRuler:
         self.rules = UnitRules.from_lexicon()
         self._longest = self.rules.longest
         self._unit_hashes = numpy.array([nlp.vocab.strings.add(w) for w in self.rules.unit_nouns], dtype="uint64")
+        self.ner_labels = ner_labels(nlp)
 
     # patterns ---------------------------------------------------------------------------------
     def add_phrases(self, phrases: Iterable[tuple[str, str, str]], *, ignore_case: bool = False) -> None:
@@ -108,7 +127,9 @@ class KGEntityRuler:
         ]
         spans.extend(self.unit_spans(doc))
         # the EntityRuler's order: longest first, then earliest; an exact duplicate keeps one label
-        doc.ents = filter_spans(sorted(set(spans), key=lambda s: (s.label_, s.id_)))
+        kept = filter_spans(sorted(set(spans), key=lambda s: (s.label_, s.id_)))
+        relabel = self.ner_labels
+        doc.ents = [Span(doc, s.start, s.end, label=relabel.get(s.label_, s.label_), span_id=s.id_) for s in kept]
         return doc
 
     def unit_spans(self, doc: Doc) -> list[Span]:
