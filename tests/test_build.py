@@ -132,3 +132,41 @@ def test_bulk_and_transactional_writes_store_the_same_graphs(tmp_path, monkeypat
         stored[name] = set(store.quads())
     expected = {q for _, quads in articles(2)[:2] + articles(1)[2:] for q in quads}
     assert stored["bulk"] == stored["transaction"] == expected
+
+
+def test_writes_are_batched_by_count_and_by_age(tmp_path, monkeypatch):
+    """A build writes a batch when it is full or when its oldest article has waited
+    ``WRITE_BATCH_SECONDS``, and compacts the store once at the end."""
+    import kg.build
+    from kg.settings import Settings
+    from kg.store import LocalStore
+
+    class Recording(LocalStore):
+        def __init__(self, settings):
+            super().__init__(settings)
+            self.batches, self.optimized = [], 0
+
+        def replace_articles(self, graphs):
+            self.batches.append(len(graphs))
+            super().replace_articles(graphs)
+
+        def optimize(self):
+            self.optimized += 1
+            super().optimize()
+
+    from conftest import DATA
+
+    written = {}
+    for name, seconds in (("full", 3600.0), ("aged", 0.0)):
+        monkeypatch.setattr(kg.build, "WRITE_BATCH_SECONDS", seconds)
+        store = Recording(Settings(store=str(tmp_path / name)))
+        summary = build_sources([str(DATA)], store.settings, store=store)
+        assert summary.new == 8 and store.optimized == 1
+        written[name] = (store.batches, set(store.quads()))
+    assert written["full"][0] == [8]  # fewer than WRITE_BATCH_ARTICLES: one batch at the end
+    assert written["aged"][0] == [1] * 8  # each article waited long enough to be written alone
+
+    def timeless(quads):  # the two builds ran at different times
+        return {q for q in quads if not q.predicate.value.endswith("endedAtTime")}
+
+    assert timeless(written["full"][1]) == timeless(written["aged"][1])
