@@ -364,22 +364,23 @@ class _DateMatcher:
 _DATE_MATCHERS: dict[int, _DateMatcher] = {}
 
 
-def date_spans(doc, text: str | None = None):  # type: ignore[no-untyped-def]
+def date_spans(doc):  # type: ignore[no-untyped-def]
     """Date phrases in a parsed ``Doc`` as spaCy spans, longest first-come, in text order.
 
     Found with a token :class:`spacy.matcher.Matcher` (months, weekdays, day-month forms,
     ``earlier this month``, ``yesterday``…), so they do not depend on the NER keeping
     ``DATE`` entities. Prepositions the patterns use as context (``in June``) are trimmed off;
-    ``Sunday, the 13th of October`` comes back as one span. Pass ``text=doc.text`` if you
-    have it: ``Doc.text`` rebuilds the string from every token each time.
+    ``Sunday, the 13th of October`` comes back as one span.
     """
     from spacy.util import filter_spans
+
+    from kg.nlp import doc_text
 
     matcher = _DATE_MATCHERS.get(id(doc.vocab))
     if matcher is None:
         matcher = _DATE_MATCHERS[id(doc.vocab)] = _DateMatcher(doc.vocab)
     spans = []
-    for start, end in matcher(doc, doc.text if text is None else text):
+    for start, end in matcher(doc, doc_text(doc)):
         while start < end - 1 and doc[start].lower_ in {"in", "since", "until", "by", "during", "from", "of", "the"}:
             start += 1
         while end > start + 1 and doc[end - 1].text in {",", "-", "–", "—", "to", "and"}:

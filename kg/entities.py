@@ -79,11 +79,10 @@ def _line_noise(line: str) -> tuple[bool, tuple[tuple[int, int], ...]]:
     return lexicon.is_noise_line(line), credits
 
 
-def _in_noise_line(doc: Doc, span: Span, text: str | None = None) -> bool:
+def _in_noise_line(doc: Doc, span: Span) -> bool:
     """Bylines, credits, boilerplate, and lines that hold nothing but the name (a byline
-    such as "Maciej Zubel" or a heading such as "Background:"). Pass ``text=doc.text`` when
-    calling it for many spans: ``Doc.text`` rebuilds the string from every token each time."""
-    text = doc.text if text is None else text
+    such as "Maciej Zubel" or a heading such as "Background:")."""
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
     line = text[line_start: line_end if line_end >= 0 else len(text)]
@@ -199,9 +198,8 @@ def _type_span(span: Span) -> Span | None:
 def kg_entities(doc: Doc) -> Doc:
     """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
     kept = []
-    text = doc_text(doc)  # once per doc, not once per entity
     for span in doc.ents:
-        if _in_noise_line(doc, span, text):
+        if _in_noise_line(doc, span):
             continue
         typed = _type_span(span)
         if typed is not None:
@@ -276,11 +274,9 @@ class SpanRecord:
     label: str
 
 
-def sentence_span(sent: Span, offset: int = 0, doc_text: str | None = None) -> TextSpan | None:
-    """A sentence's article offsets without surrounding whitespace (None if blank). Pass
-    ``doc_text=doc.text`` when calling it for many sentences: ``Span.text`` is rebuilt from
-    the sentence's tokens, a slice of the doc's text is not."""
-    text = sent.text if doc_text is None else doc_text[sent.start_char : sent.end_char]
+def sentence_span(sent: Span, offset: int = 0) -> TextSpan | None:
+    """A sentence's article offsets without surrounding whitespace (None if blank)."""
+    text = doc_text(sent.doc)[sent.start_char : sent.end_char]  # ``Span.text`` joins its tokens
     stripped = text.strip()
     if not stripped:
         return None
@@ -288,16 +284,14 @@ def sentence_span(sent: Span, offset: int = 0, doc_text: str | None = None) -> T
     return TextSpan(begin, begin + len(stripped))
 
 
-def doc_spans(doc: Doc, offset: int = 0, text: str | None = None) -> list[SpanRecord]:
-    """The typed entity spans of a processed doc, shifted to article offsets. Pass
-    ``text=doc.text`` if you have it: ``Doc.text`` rebuilds the string from every token."""
-    text = doc.text if text is None else text
+def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
+    """The typed entity spans of a processed doc, shifted to article offsets."""
     records = []
     for ent in doc.ents:
         cls, _, canonical = (ent.id_ or f"{ent.label_}:").partition(":")
         if cls not in CLASSES:
             continue
-        sentence = sentence_span(ent.sent, offset, text) or TextSpan(ent.start_char + offset, ent.end_char + offset)
+        sentence = sentence_span(ent.sent, offset) or TextSpan(ent.start_char + offset, ent.end_char + offset)
         anchor = ent.text
         start_char = ent.start_char
         if anchor != anchor.strip():  # never let a mention begin or end in whitespace

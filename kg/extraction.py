@@ -89,12 +89,10 @@ class _Chunk:
 
 def _process_chunk(article: Article, doc: Doc, offset: int, linker: Linker | None) -> _Chunk:
     """Entities of the chunk alone, and the facts its parse states between them."""
-    # the chunk's own text (Doc.text would rebuild it from every token)
-    text = article.text[offset:offset + doc[-1].idx + len(doc[-1].text_with_ws)] if len(doc) else ""
-    records = tuple(doc_spans(doc, offset, text))
-    sentences = tuple(span for span in (sentence_span(sent, offset, text) for sent in doc.sents) if span)
+    records = tuple(doc_spans(doc, offset))
+    sentences = tuple(span for span in (sentence_span(sent, offset) for sent in doc.sents) if span)
     entities, mentions = collect_entities(article, records, linker=linker)
-    facts = extract_facts(doc, mentions, {e.key: e for e in entities}, article, offset=offset, text=text)
+    facts = extract_facts(doc, mentions, {e.key: e for e in entities}, article, offset=offset)
     return _Chunk(records, sentences, entities, mentions, facts.relations, facts.events, facts.claims)
 
 

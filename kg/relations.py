@@ -49,6 +49,7 @@ from kg.dates import date_spans, parse_anchor, resolve_date
 from kg.entities import sentence_span
 from kg.lexicon import CAPITALS, DEMONYMS, LEADERS, PLURAL_DEMONYMS, UNIT_NOUNS
 from kg.model import Article, Claim, DateValue, Entity, Event, Mention, Quantity, Relation, Span
+from kg.nlp import doc_text
 from kg.quantities import parse_quantity
 
 __all__ = ["Facts", "extract_facts"]
@@ -180,7 +181,6 @@ def extract_facts(
     entities: Mapping[str, Entity],
     article: Article,
     offset: int = 0,
-    text: str | None = None,
 ) -> Facts:
     """Find relations, events and claims in ``doc``.
 
@@ -190,12 +190,11 @@ def extract_facts(
         entities: entity key -> :class:`Entity` for every key the mentions use.
         article: the article, for its date (the anchor of relative dates).
         offset: where ``doc`` starts in ``article.text``.
-        text: ``doc.text``, if the caller has it (``Doc.text`` rebuilds it from the tokens).
 
     Returns:
         :class:`Facts` whose spans are article offsets; ``Claim.about`` indexes ``events``.
     """
-    return _Extractor(doc, tuple(mentions), entities, article, offset, text).run()
+    return _Extractor(doc, tuple(mentions), entities, article, offset).run()
 
 
 _CHAINS: dict[str, tuple[tuple[str, set[str]], set[str], tuple[str, set[str]]]] = {
@@ -222,7 +221,6 @@ class _Extractor:
         entities: Mapping[str, Entity],
         article: Article,
         offset: int,
-        text: str | None = None,
     ) -> None:
         self.doc = doc
         self.entities = entities
@@ -230,7 +228,7 @@ class _Extractor:
         self.anchor = parse_anchor(article.date)
         self.mentions: list[tuple[SpacySpan, Mention]] = []
         self.tok_mention: dict[int, Mention] = {}
-        self.text = doc.text if text is None else text  # ``Doc.text`` is rebuilt at each access
+        self.text = doc_text(doc)
         # each token's lower-cased lemma and form: the word-list gates below need no Token objects
         self.lemmas = [lemma.lower() for lemma in _token_strings(doc, LEMMA)]
         self.lowers = _token_strings(doc, LOWER)
@@ -265,7 +263,7 @@ class _Extractor:
         self.claims: list[tuple[Claim, Token, int, int]] = []
         self.negated: list[tuple[int, int]] = []
         self.quotes = self._quote_regions()
-        self.dates = date_spans(doc, self.text)
+        self.dates = date_spans(doc)
         self.matches = self._chain_matches()
 
     # --- entry point -----------------------------------------------------------------------
@@ -329,7 +327,7 @@ class _Extractor:
     def sentence(self, tok: Token) -> Span:
         """The article span of ``tok``'s sentence, trimmed like the entity layer's sentences."""
         sent = tok.sent
-        trimmed = sentence_span(sent, self.offset, self.text)
+        trimmed = sentence_span(sent, self.offset)
         return trimmed or Span(self.offset + sent.start_char, self.offset + sent.end_char)
 
     def entity(self, tok: Token | None) -> str | None:

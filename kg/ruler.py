@@ -90,7 +90,7 @@ class KGEntityRuler:
         self.name = name
         self.phrases = PhraseMatcher(nlp.vocab)  # verbatim: gazetteer names, outlets, "the Russians"
         self.lower_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")  # "Armed Forces of Ukraine"
-        self.labels: dict[int, tuple[str, str]] = {}  # match key -> (label, span id)
+        self.labels: dict[int, tuple[str, str]] = {}  # match key -> (label the NER knows, span id)
         self.rules = UnitRules.from_lexicon()
         self._longest = self.rules.longest
         self._unit_hashes = numpy.array([nlp.vocab.strings.add(w) for w in self.rules.unit_nouns], dtype="uint64")
@@ -98,11 +98,11 @@ class KGEntityRuler:
 
     # patterns ---------------------------------------------------------------------------------
     def add_phrases(self, phrases: Iterable[tuple[str, str, str]], *, ignore_case: bool = False) -> None:
-        """Add ``(text, label, span id)`` phrase patterns, matched verbatim or ignoring case."""
+        """Add ``(text, kg class, span id)`` phrase patterns, matched verbatim or ignoring case."""
         by_key: dict[str, list[str]] = {}
         for text, label, span_id in phrases:
             key = f"{label}|{span_id}"
-            self.labels[self.nlp.vocab.strings.add(key)] = (label, span_id)
+            self.labels[self.nlp.vocab.strings.add(key)] = (self.ner_labels.get(label, label), span_id)
             by_key.setdefault(key, []).append(text)
         matcher = self.lower_phrases if ignore_case else self.phrases
         tokenizer = self.nlp.tokenizer
@@ -126,10 +126,9 @@ class KGEntityRuler:
             for key, start, end in matcher(doc)
         ]
         spans.extend(self.unit_spans(doc))
-        # the EntityRuler's order: longest first, then earliest; an exact duplicate keeps one label
-        kept = filter_spans(sorted(set(spans), key=lambda s: (s.label_, s.id_)))
-        relabel = self.ner_labels
-        doc.ents = [Span(doc, s.start, s.end, label=relabel.get(s.label_, s.label_), span_id=s.id_) for s in kept]
+        # the EntityRuler's order: longest first, then earliest; of exact duplicates the first by
+        # span id (``Class:canonical``, so by class, then name) is kept
+        doc.ents = filter_spans(sorted(set(spans), key=lambda s: s.id_))
         return doc
 
     def unit_spans(self, doc: Doc) -> list[Span]:
@@ -140,8 +139,8 @@ class KGEntityRuler:
         found: list[tuple[int, int, str]] = []
         for u in units.tolist():
             found.extend(self._around(doc, u))
-        return [Span(doc, start, end, label="MilitaryUnit", span_id=f"MilitaryUnit:{state}")
-                for start, end, state in found]
+        label = self.ner_labels["MilitaryUnit"]
+        return [Span(doc, start, end, label=label, span_id=f"MilitaryUnit:{state}") for start, end, state in found]
 
     def _around(self, doc: Doc, u: int) -> Iterable[tuple[int, int, str]]:
         rules = self.rules
