@@ -3,7 +3,8 @@
 Articles are read lazily, unchanged ones (same content hash, same kg version and model) are
 skipped before any NLP, extraction runs in this process or in ``jobs`` worker processes
 (each loading the model once), and quads are written to the store in batches, one atomic
-graph replacement per article.
+graph replacement per article. The entity index (:mod:`kg.entity_index`) is refreshed at the end
+of a build that changed the store, and after articles are removed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable, Iterator, Sequence
 
 from kg import __version__
+from kg.entity_index import entity_index_missing, refresh_entity_index
 from kg.graph import GraphBuilder
 from kg.model import Article, Extraction, SourceFailure
 from kg.settings import Settings
@@ -232,7 +234,9 @@ def build_sources(
                 flush()
             notify(event, article_id)
         flush()
-        if summary.new or summary.updated:
+        # a store built before the entity index gets one on its next build, changed or not
+        if summary.new or summary.updated or (states and entity_index_missing(store)):
+            refresh_entity_index(store, settings)
             store.optimize()
 
     summary.entities = len(entity_keys)
@@ -241,11 +245,14 @@ def build_sources(
 
 
 def remove_articles(article_ids: Sequence[str], settings: Settings, store: KGStore | None = None) -> list[str]:
-    """Drop articles (their graphs and everything only they supported); return those missing."""
+    """Drop articles (their graphs and everything only they supported) and refresh the entity
+    index; return the ids that were not in the store."""
     store = store or open_store(settings)
     missing = []
     with store.writer():
         for article_id in article_ids:
             if not store.remove_article(article_id):
                 missing.append(article_id)
+        if len(missing) < len(article_ids):
+            refresh_entity_index(store, settings)
     return missing

@@ -186,7 +186,7 @@ def remove(
     store: StoreOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Drop articles and everything only they supported.
+    """Drop articles and everything only they supported (the entity index is refreshed).
 
     Example:
 
@@ -388,7 +388,7 @@ def import_(
     store: StoreOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Load an exported dataset into a store (graphs kept as they are).
+    """Load an exported dataset into a store (graphs kept as they are) and index its entities.
 
     Example:
 
@@ -598,7 +598,8 @@ def reason(
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     config: ConfigOption = None,
 ) -> None:
-    """Materialise OWL RL consequences into the graph <{base}graph/_inferred> (replacing it).
+    """Materialise OWL RL consequences into the graph <{base}graph/_inferred> (replacing it),
+    then refresh the entity index, which inferred classes and labels can change.
 
     Example:
 

@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
+from kg.vocab import PREFIXES
+
 _SAFE = "-._~"
 _QID = re.compile(r"Q[1-9][0-9]*")
 
@@ -51,6 +53,16 @@ class IRIMinter:
 
     def __init__(self, base_iri: str) -> None:
         self.base = base_iri
+
+    def prefixes(self) -> dict[str, str]:
+        """kg's vocabulary prefixes plus ``entity:``, ``article:`` and ``graph:`` under the base
+        IRI, so a query names instances and kg's own graphs (``graph:_entities``) whatever the base."""
+        return {
+            **PREFIXES,
+            "entity": f"{self.base}entity/",
+            "article": f"{self.base}article/",
+            "graph": f"{self.base}graph/",
+        }
 
     def article(self, article_id: str) -> NamedNode:
         return NamedNode(f"{self.base}article/{segment(article_id)}")

@@ -49,11 +49,13 @@ from typing import IO, Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from kg.resources import resource_dir
+from kg.entity_index import reads_entity_index, require_entity_index
 from kg.errors import QueryError
+from kg.iri import IRIMinter
+from kg.resources import resource_dir
 from kg.settings import DEFAULT_BASE_IRI
 from kg.store import KGStore, QueryResult, Term
-from kg.vocab import KG, PREFIXES, XSD
+from kg.vocab import KG, XSD
 
 QUERIES_DIR = resource_dir("queries")
 """Where the bundled ``.rq`` files are (``queries/`` at the project root)."""
@@ -242,10 +244,7 @@ def load_query(
 # ----------------------------------------------------------------------------------------------
 # parameters
 def _prefixes(base_iri: str) -> dict[str, str]:
-    prefixes = dict(PREFIXES)
-    prefixes.setdefault("entity", base_iri + "entity/")
-    prefixes.setdefault("article", base_iri + "article/")
-    return prefixes
+    return IRIMinter(base_iri).prefixes()
 
 
 def _iri(value: str, prefixes: Mapping[str, str]) -> ox.NamedNode | None:
@@ -455,6 +454,9 @@ def resolve_entity(store: KGStore, name: str, *, timeout: float | None = None) -
     first (or are not plain ASCII), and only the entities whose name matches are then looked up
     with ``entity-names``: the whole ``entity-names`` table costs ten times as much on a large
     store.
+
+    Raises:
+        QueryError: the store has entities but no entity index (built by an older kg).
     """
     wanted = _normalise_name(name)
     if wanted:
@@ -470,6 +472,8 @@ def resolve_entity(store: KGStore, name: str, *, timeout: float | None = None) -
     if not candidates:
         return []
     names = load_query(ENTITY_NAMES_QUERY)
+    if reads_entity_index(names.text, store):
+        require_entity_index(store)
     found = []
     for key in sorted(candidates):
         listed = store.query(names.text, {"entity": candidates[key]}, timeout=timeout)
@@ -496,7 +500,8 @@ def run_query(
     Raises:
         QueryError: the text is an update and ``allow_update`` is false, a syntax error
             (the message gives line and column), a parameter the query does not project,
-            or a timeout.
+            a timeout, or the query reads the entity index (or an entity name is resolved,
+            which reads it) on a store built before there was one.
     """
     if isinstance(query, str):
         query = load_query(query)
@@ -522,6 +527,9 @@ def run_query(
     session = getattr(store, "session", None)
     hold = session(create=False) if names and session is not None else contextlib.nullcontext()
     with hold:
+        if reads_entity_index(query.text, store):
+            # without the index such a query would answer nothing, and say nothing of why
+            require_entity_index(store)
         runs: list[dict[str, Term]] = [params]
         for name, value in names.items():
             matches = resolve_entity(store, value.value, timeout=timeout) or [_NO_MATCH]

@@ -4,7 +4,8 @@ The union of the article graphs and the ontology is closed under the OWL 2 RL ru
 only triples that are new about the data are kept: not the inputs, not what the ontology
 entails on its own, and not the bookkeeping OWL RL adds (``x owl:sameAs x``, blank-node union
 classes, facts about the RDF/OWL/XSD vocabularies). The result replaces the previous inferred
-graph in one SPARQL update, so readers see the old graph or the new one, never half of it.
+graph in one SPARQL update, so readers see the old graph or the new one, never half of it. The
+entity index is refreshed afterwards, since inferred triples can type or name an entity.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, RDFS
 
+from kg.entity_index import refresh_entity_index
 from kg.errors import OntologyError, StoreError
 from kg.iri import IRIMinter
 from kg.ontology import load_ontology
@@ -178,6 +180,7 @@ def reason(
             for s, p, o in _sorted(inferred)
         ]
         _replace_graph(store, target, staging, quads)
+        refresh_entity_index(store, settings)
     return ReasoningResult(
         articles=len(graphs),
         input_triples=len(data),

@@ -45,10 +45,10 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
+from kg.entity_index import ENTITY_INDEX_GRAPH_ID
 from kg.errors import QueryError, StoreError
 from kg.settings import Settings
 from kg.store import KGStore, QueryResult, Term, _materialise
-from kg.vocab import PREFIXES
 
 UNION_MODES = ("parameter", "dataset", "native")
 SPARQL_JSON = "application/sparql-results+json"
@@ -134,9 +134,10 @@ def bind_values(sparql: str, bindings: Mapping[str, Term] | None) -> str:
     return f"{sparql.rstrip()}\n{block}\n"
 
 
-def _prologue(sparql: str) -> str:
-    """``PREFIX`` lines for kg's prefixes (a query's own declarations come later and win)."""
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()) + sparql
+def _prologue(sparql: str, prefixes: Mapping[str, str]) -> str:
+    """``PREFIX`` lines for ``prefixes``, one a line (a query's own declarations come later and
+    win); the IRIs are serialised by pyoxigraph, so a base IRI from the settings cannot break out."""
+    return "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in prefixes.items()) + sparql
 
 
 class RemoteStore(KGStore):
@@ -203,14 +204,13 @@ class RemoteStore(KGStore):
                 "is the server running? (e.g. 'oxigraph serve --location DIR --bind HOST:PORT')"
             ) from None
 
-    @staticmethod
-    def _fail(response: httpx.Response, what: str, error: type[Exception] = StoreError) -> None:
+    def _fail(self, response: httpx.Response, what: str, error: type[Exception] = StoreError) -> None:
         if response.is_success:
             return
         detail = response.text.strip().splitlines()[0][:300] if response.text.strip() else response.reason_phrase
         if response.status_code == 400 and error is QueryError:
             # positions in the server's message count the PREFIX lines kg put in front
-            detail = re.sub(r"(\d+):(\d+)", lambda m: f"{max(1, int(m[1]) - len(PREFIXES))}:{m[2]}", detail, count=1)
+            detail = re.sub(r"(\d+):(\d+)", lambda m: f"{max(1, int(m[1]) - len(self.prefixes))}:{m[2]}", detail, count=1)
             raise QueryError(f"SPARQL syntax error: {detail}")
         raise error(f"{what}: HTTP {response.status_code} from {response.request.url}: {detail}")
 
@@ -246,7 +246,7 @@ class RemoteStore(KGStore):
 
     def update(self, sparql: str) -> None:
         response = self._request(
-            "POST", self.update_url, what="update failed", content=_prologue(sparql).encode(),
+            "POST", self.update_url, what="update failed", content=_prologue(sparql, self.prefixes).encode(),
             headers={"Content-Type": "application/sparql-update"},
         )
         self._fail(response, "update failed", QueryError)
@@ -271,7 +271,7 @@ class RemoteStore(KGStore):
     # reading --------------------------------------------------------------------------------------
     def _post_query(self, sparql: str, accept: str, *, union: str, timeout: float | None,
                     graphs: Sequence[ox.NamedNode] | None = None) -> httpx.Response:
-        form: list[tuple[str, str]] = [("query", _prologue(sparql))]
+        form: list[tuple[str, str]] = [("query", _prologue(sparql, self.prefixes))]
         params: dict[str, str] = {}
         if graphs:  # just these graphs as the default graph (SPARQL 1.1 Protocol)
             form += [("default-graph-uri", graph.value) for graph in graphs]
@@ -321,8 +321,9 @@ class RemoteStore(KGStore):
             response = self._request("GET", self.store_url, what="cannot read the store",
                                      headers={"Accept": N_QUADS})
             self._fail(response, "cannot read the store")
+            index = self.iris.graph(ENTITY_INDEX_GRAPH_ID)
             return [q for q in ox.parse(response.content, format=ox.RdfFormat.N_QUADS)
-                    if not isinstance(q.graph_name, ox.DefaultGraph)]
+                    if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != index]
         response = self._request("GET", self.store_url, what=f"cannot read graph {graph}",
                                  params={"graph": graph.value}, headers={"Accept": N_TRIPLES})
         if response.status_code == 404:

@@ -32,10 +32,11 @@ from typing import IO, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
+from kg.entity_index import ENTITY_INDEX_GRAPH_ID, refresh_entity_index
 from kg.errors import QueryError, StoreError, StoreLockedError
 from kg.iri import IRIMinter
 from kg.settings import Settings
-from kg.vocab import ENTITY_CLASSES, KG, PREFIXES
+from kg.vocab import ENTITY_CLASSES, KG
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -93,6 +94,9 @@ class KGStore(abc.ABC):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.iris = IRIMinter(settings.base_iri)
+        self.prefixes: Mapping[str, str] = self.iris.prefixes()
+        """Prefixes every query and update may use: kg's vocabularies plus ``entity:``,
+        ``article:`` and ``graph:`` under the base IRI; a query's own declarations win."""
 
     # writing -------------------------------------------------------------------------------
     @abc.abstractmethod
@@ -134,7 +138,8 @@ class KGStore(abc.ABC):
 
     @abc.abstractmethod
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
-        """All quads, or those of one named graph."""
+        """All quads but those of the entity index (derived data, rebuilt from the articles:
+        see :mod:`kg.entity_index`), or those of one named graph."""
 
     @abc.abstractmethod
     def graph_names(self) -> list[ox.NamedNode]:
@@ -153,22 +158,26 @@ class KGStore(abc.ABC):
         return sorted(self.article_hashes())
 
     def stats(self) -> StoreStats:
+        """Articles, entities by class, and the quads and graphs a ``kg export`` would write
+        (the entity index is derived data and counts as neither)."""
         counts = self.query("SELECT ?cls (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?cls } GROUP BY ?cls")
         found = {row[0]: int(row[1].value) for row in counts.rows if row[0] is not None and row[1] is not None}
         by_class = {cls: found.get(KG[cls], 0) for cls in ENTITY_CLASSES}
-        count = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        count = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != graph:_entities) }")
         quads = int(count.rows[0][0].value) if count.rows else 0
+        index = self.iris.graph(ENTITY_INDEX_GRAPH_ID)
         return StoreStats(
             articles=len(self.article_hashes()),
             entities_by_class=by_class,
             quads=quads,
-            graphs=len(self.graph_names()),
+            graphs=len([graph for graph in self.graph_names() if graph != index]),
         )
 
     def export(self, fmt: str, output: IO[bytes], article_id: str | None = None) -> int:
         """Serialise the store (or one article's graph) to ``output``; return the statement count.
 
-        Dataset formats keep one named graph per article; graph formats merge them.
+        Dataset formats keep one named graph per article; graph formats merge them. The entity
+        index is left out: it is derived from the article graphs, and ``kg import`` rebuilds it.
         """
         try:
             rdf_format = EXPORT_FORMATS[fmt]
@@ -179,12 +188,10 @@ class KGStore(abc.ABC):
         graph = None
         if article_id is not None:
             graph = self.iris.graph(article_id)
-            if graph not in self.graph_names():
+            if article_id == ENTITY_INDEX_GRAPH_ID or graph not in self.graph_names():
                 raise StoreError(f"no article {article_id!r} in the store")
         quads = self.quads(graph)
-        prefixes = dict(PREFIXES)
-        prefixes["article"] = self.settings.base_iri + "article/"
-        prefixes["entity"] = self.settings.base_iri + "entity/"
+        prefixes = dict(self.prefixes)
         if fmt in DATASET_FORMATS:
             statements: list = quads
         else:
@@ -304,7 +311,7 @@ class LocalStore(KGStore):
     def update(self, sparql: str) -> None:
         with self._db() as db:
             try:
-                db.update(sparql, prefixes=PREFIXES)
+                db.update(sparql, prefixes=self.prefixes)
             except SyntaxError as exc:
                 raise QueryError(f"SPARQL syntax error: {exc}") from None
 
@@ -338,7 +345,7 @@ class LocalStore(KGStore):
             try:
                 answer = db.query(
                     sparql,
-                    prefixes=PREFIXES,
+                    prefixes=self.prefixes,
                     substitutions=substitutions or None,
                     **dataset,
                 )
@@ -357,7 +364,8 @@ class LocalStore(KGStore):
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         with self._db() as db:
             if graph is None:
-                return [q for q in db if not isinstance(q.graph_name, ox.DefaultGraph)]
+                index = self.iris.graph(ENTITY_INDEX_GRAPH_ID)
+                return [q for q in db if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != index]
             return list(db.quads_for_pattern(None, None, None, graph))
 
     def graph_names(self) -> list[ox.NamedNode]:
@@ -469,7 +477,8 @@ def serialize_quads(quads: Iterable[ox.Quad]) -> bytes:
 
 
 def import_dataset(path: str | os.PathLike[str], settings: Settings) -> int:
-    """Load an N-Quads/TriG (or any RDF) file into the store; return the number of quads."""
+    """Load an N-Quads/TriG (or any RDF) file into the store and refresh its entity index;
+    return the number of quads."""
     source = Path(path)
     if not source.is_file():
         raise StoreError(f"no such file: {source}")
@@ -484,4 +493,5 @@ def import_dataset(path: str | os.PathLike[str], settings: Settings) -> int:
     store = open_store(settings)
     with store.writer():
         store.load_quads(quads)
+        refresh_entity_index(store, settings)
     return len(quads)

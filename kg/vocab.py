@@ -53,7 +53,7 @@ KG = Namespace(
     date dateText datePrecision troopCount
     value approximate vague quantityText quantityOf
     speaker source cue content modality negated about
-    confidence sentence article linkConfidence
+    confidence sentence article linkConfidence mentionCount articleCount
     """,
 )
 """kg's own ontology (``ontology/kg.ttl``)."""

@@ -89,6 +89,13 @@ def run_kg(*args: str, input: str | None = None, timeout: float = 180):
                           cwd=ROOT, env=kg_env(), timeout=timeout)
 
 
+def write_texts(folder: Path, texts: dict[str, str]) -> Path:
+    """Write ``{file name: text}`` into ``folder`` (a module's tiny corpus); return the folder."""
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 def write_corpus(folder: Path, count: int = 200) -> list[str]:
     """``count`` short, distinct generated articles as ``folder/aNNN.txt``; their ids."""
     people = ["Mark Rutte", "Volodymyr Zelensky", "Antony Blinken", "Kim Jong-un", "Lloyd Austin"]
@@ -113,20 +120,25 @@ def store_graphs(path: str | Path, *, wait: float = 30.0) -> dict[str, frozenset
     """``{article_id: its quads}`` read from an on-disk store in one snapshot, as N-Quads lines
     with the one time-dependent object (``prov:endedAtTime``) blanked, so two builds compare.
 
-    Quads outside an article graph are returned under the key ``""``.
+    Quads outside an article graph are returned under the key ``""``; the entity index, derived
+    from the articles at the end of a build (tests/test_entity_index.py), is left out.
     """
     import pyoxigraph as ox
 
+    from kg.entity_index import ENTITY_INDEX_GRAPH_ID
     from kg.iri import IRIMinter
     from kg.store import LocalStore
 
     settings = Settings(store=str(path))
     minter = IRIMinter(settings.base_iri)
+    index = minter.graph(ENTITY_INDEX_GRAPH_ID)
     graphs: dict[str, set[str]] = {}
     store = LocalStore(settings)
     with store._db(wait=wait) as db:  # one handle: one snapshot for the whole read
         for quad in db:
             graph = quad.graph_name
+            if graph == index:
+                continue
             key = minter.article_id_from_graph(graph) if isinstance(graph, ox.NamedNode) else None
             obj = quad.object
             if quad.predicate.value == ENDED_AT:
@@ -189,15 +201,19 @@ except ImportError:  # hypothesis is a dev dependency
 CORPUS_FIXTURE = ROOT / "tests" / "fixtures" / "corpus.trig"
 
 
-def corpus_fixture_store(path: Path):
+def corpus_fixture_store(path: Path, *, index: bool = True):
     """A real on-disk store at ``path`` holding the hand-written corpus fixture
-    (``tests/fixtures/corpus.trig``, three tiny articles in the shape of docs/graph.md)."""
+    (``tests/fixtures/corpus.trig``, three tiny articles in the shape of docs/graph.md), with its
+    entity index as ``kg import`` leaves it (without it, as an older kg left a store)."""
     import pyoxigraph as ox
 
+    from kg.entity_index import refresh_entity_index
     from kg.store import LocalStore
 
     store = LocalStore(Settings(store=str(path)))
     store.load_quads(ox.parse(path=str(CORPUS_FIXTURE), format=ox.RdfFormat.TRIG))
+    if index:
+        refresh_entity_index(store, store.settings)
     return store
 
 

@@ -86,7 +86,8 @@ def test_rebuild_changes_nothing_and_remove_drops_one_graph(tmp_path):
     victim = "003_7c537a3c81279077"
     assert remove_articles([victim], settings) == []
     graphs = {g.value for g in store.graph_names()}
-    assert store.iris.graph(victim).value not in graphs and len(graphs) == 4
+    assert store.iris.graph(victim).value not in graphs
+    assert len(graphs) == 5 and store.iris.graph("_entities").value in graphs  # 4 articles and the entity index
     assert remove_articles([victim], settings) == [victim]
 
 

@@ -12,7 +12,7 @@ from kg.executors import executor_for
 from kg.settings import Settings
 from kg.store import LocalStore
 
-from conftest import assert_same_dataset, dataset_lines
+from conftest import assert_same_dataset, dataset_lines, write_texts
 
 ARTICLES = {
     "e1.txt": "North Korea has sent about 10,000 troops to Russia's Kursk region, "
@@ -25,10 +25,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_texts(tmp_path_factory.mktemp("corpus"), ARTICLES)
 
 
 def _dataset(settings: Settings) -> set[str]:

@@ -12,12 +12,15 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import build_sources, remove_articles
+from kg.entity_index import entity_index_graph
 from kg.errors import QueryError, StoreError
+from kg.queries import run_query
 from kg.remote_store import RemoteStore, bind_values
 from kg.settings import Settings
 from kg.store import LocalStore
+from kg.vocab import ITSRDF
 
-from conftest import assert_same_dataset, dataset_lines, free_port
+from conftest import assert_same_dataset, dataset_lines, free_port, write_texts
 
 ARTICLES = {
     "r1.txt": "North Korea has sent about 10,000 troops to Russia's Kursk region, "
@@ -29,10 +32,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_texts(tmp_path_factory.mktemp("corpus"), ARTICLES)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,17 @@ def test_remote_build_is_isomorphic_to_local(builds):
     store = RemoteStore(remote)
     assert sorted(g.value for g in store.graph_names()) == sorted(g.value for g in LocalStore(local).graph_names())
     assert_same_dataset(dataset_lines(store.quads()), dataset_lines(LocalStore(local).quads()))
+    index = entity_index_graph(remote)
+    remote_index = dataset_lines(store.quads(index))
+    assert remote_index and remote_index == dataset_lines(LocalStore(local).quads(index))
+
+
+@pytest.mark.parametrize("union", ["parameter", "dataset"])
+def test_listing_queries_read_the_remote_index(builds, union):
+    local, remote, _, _ = builds
+    for name in ("entities-by-type", "entity-names", "wikidata-links"):
+        remote_rows = run_query(RemoteStore(remote, union=union), name).rows
+        assert remote_rows and sorted(map(str, remote_rows)) == sorted(map(str, run_query(LocalStore(local), name).rows))
 
 
 def test_rebuild_skips_unchanged_articles(builds, corpus):
@@ -88,8 +99,11 @@ def test_remove(builds, corpus):
     local, remote, _, _ = builds
     assert remove_articles(["r2", "missing"], remote) == ["missing"]
     store = RemoteStore(remote)
-    assert [g.value for g in store.graph_names()] == [store.iris.graph("r1").value]
+    assert sorted(g.value for g in store.graph_names()) == [store.iris.graph(i).value for i in ("_entities", "r1")]
     assert store.article_ids() == ["r1"]
+    indexed = {q.subject for q in store.quads(entity_index_graph(remote))}
+    mentioned = {q.object for q in store.quads(store.iris.graph("r1")) if q.predicate == ITSRDF.taIdentRef}
+    assert indexed and indexed == mentioned  # the entities only r2 mentioned left the index
     build_sources([str(corpus)], remote)  # put it back for any later test
     assert store.article_ids() == ["r1", "r2"]
 
@@ -98,3 +112,19 @@ def test_unreachable_endpoint_is_a_store_error():
     store = RemoteStore(Settings(store=f"http://127.0.0.1:{free_port()}"))
     with pytest.raises(StoreError, match="cannot reach"):
         store.query("ASK {}")
+
+
+def test_prefixes_name_the_store_graphs_and_a_query_declaration_wins(builds):
+    local, remote, _, _ = builds
+    for store in (RemoteStore(remote), LocalStore(local)):
+        assert store.prefixes["graph"] == store.settings.base_iri + "graph/"
+        named = store.query("SELECT (graph:_entities AS ?g) WHERE {}").rows
+        assert named == ((store.iris.graph("_entities"),),)
+        own = store.query("PREFIX graph: <urn:other/>\nSELECT (graph:x AS ?g) WHERE {}").rows
+        assert own == ((ox.NamedNode("urn:other/x"),),)
+
+
+def test_syntax_error_position_counts_the_query_lines_only(builds):
+    _, remote, _, _ = builds
+    with pytest.raises(QueryError, match=r"\b2:\d+"):
+        RemoteStore(remote).query("SELECT *\nWHERE { ?s ?p }")
