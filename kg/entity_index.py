@@ -14,7 +14,8 @@ The index is derived data: ``kg build``, ``kg remove``, ``kg import`` and ``kg r
 it, and ``kg export`` leaves it out. A refresh is one SPARQL update request, which Oxigraph
 applies as one transaction, so readers see the old index or the new one, never half of one.
 It deletes the triples that are no longer true and inserts the missing ones, so an unchanged
-entity costs no write.
+entity costs no write. A store's first index (a new store) is read with a query and written as
+one graph instead, which the store loads atomically too and faster than an update inserts it.
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ _DESCRIPTIONS = """{
 # unbound on the other side, and an update template skips a triple with an unbound variable.
 # On the unchanged BBC store this takes 1.1 s, against 1.25 s for DELETE … MINUS then INSERT …
 # MINUS (the wanted triples computed twice) and over 3 s for DROP then INSERT, which rewrites
-# every triple; creating the index there (~67,000 triples) takes 2.7 s.
+# every triple; creating the index there (~67,000 triples) takes 2.2 s this way, 1.35 s as a
+# query and a bulk load (refresh_entity_index).
 _REFRESH = """
 DELETE { GRAPH graph:_entities { ?stale ?p ?o } }
 INSERT { GRAPH graph:_entities { ?missing ?p ?o } }
@@ -105,6 +107,7 @@ WHERE {
   BIND(IF(?sides = 1, ?entity, ?none) AS ?missing)
 }""".replace("DESCRIPTIONS", _DESCRIPTIONS)
 
+_SELECT_DESCRIPTIONS = "SELECT ?entity ?p ?o WHERE " + _DESCRIPTIONS
 _HAS_INDEX = "ASK { GRAPH graph:_entities { ?entity ?p ?o } }"
 _HAS_ENTITIES = """ASK {
   ?mention itsrdf:taIdentRef ?entity .
@@ -118,7 +121,8 @@ def entity_index_graph(settings: Settings) -> ox.NamedNode:
 
 
 def refresh_entity_index(store: StoreLike, settings: Settings) -> None:
-    """Bring the index graph up to date with the article graphs, in one update request.
+    """Bring the index graph up to date with the article graphs, in one atomic write: the update
+    below, or a first index loaded as one graph.
 
     The update names the index ``graph:_entities``; the prefix comes from the store (a
     :class:`~kg.store.KGStore` declares ``graph:`` under its base IRI), so no IRI is formatted
@@ -137,8 +141,15 @@ def refresh_entity_index(store: StoreLike, settings: Settings) -> None:
     try:
         if isinstance(store, ox.Store):
             store.update(_REFRESH, prefixes=IRIMinter(settings.base_iri).prefixes())
-        else:
+        elif store.query(_HAS_INDEX).boolean:
             store.update(_REFRESH)
+        else:
+            # a first index (a new store): nothing to compare with, so the triples are read and
+            # written as one graph, which a store loads atomically (Oxigraph's bulk loader, a
+            # Graph Store PUT): 1.35 s instead of 2.2 s for the update on the BBC store
+            graph = store.iris.graph(ENTITY_INDEX_GRAPH_ID)
+            rows = store.query(_SELECT_DESCRIPTIONS).rows
+            store.replace_articles([(ENTITY_INDEX_GRAPH_ID, [ox.Quad(s, p, o, graph) for s, p, o in rows])])
     except OSError as exc:
         raise StoreError(f"cannot refresh the entity index: {exc}") from None
 
