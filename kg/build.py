@@ -19,6 +19,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 from kg import __version__
 from kg.entity_index import entity_index_missing, refresh_entity_index
 from kg.graph import GraphBuilder
+from kg.iri import INFERRED_GRAPH_ID
 from kg.model import Article, Extraction, SourceFailure
 from kg.settings import Settings
 from kg.sources import read_sources
@@ -55,6 +56,8 @@ class BuildSummary:
     failures: list[SourceFailure] = field(default_factory=list)
     warnings: list[SourceFailure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    inferred_dropped: bool = False
+    """Whether the reasoner's graph was dropped: it could rest on the replaced articles."""
 
     @property
     def ok(self) -> bool:
@@ -234,6 +237,8 @@ def build_sources(
                 flush()
             notify(event, article_id)
         flush()
+        if summary.updated:
+            summary.inferred_dropped = store.remove_article(INFERRED_GRAPH_ID)
         # a store built before the entity index gets one on its next build, changed or not
         if summary.new or summary.updated or (states and entity_index_missing(store)):
             refresh_entity_index(store, settings)
@@ -246,13 +251,24 @@ def build_sources(
 
 def remove_articles(article_ids: Sequence[str], settings: Settings, store: KGStore | None = None) -> list[str]:
     """Drop articles (their graphs and everything only they supported) and refresh the entity
-    index; return the ids that were not in the store."""
+    index; return the ids that were not in the store.
+
+    The reasoner's graph (``kg reason``) is dropped with them, since its inferences could rest
+    on the removed articles: see :func:`inferred_graph_exists` to tell the user beforehand.
+    """
     store = store or open_store(settings)
     missing = []
     with store.writer():
         for article_id in article_ids:
-            if not store.remove_article(article_id):
+            if article_id.startswith("_") or not store.remove_article(article_id):
                 missing.append(article_id)
         if len(missing) < len(article_ids):
+            store.remove_article(INFERRED_GRAPH_ID)
             refresh_entity_index(store, settings)
     return missing
+
+
+def inferred_graph_exists(store: KGStore) -> bool:
+    """Whether the store holds the reasoner's graph (which a build or removal that changes
+    articles drops, see :func:`build_sources` and :func:`remove_articles`)."""
+    return store.iris.graph(INFERRED_GRAPH_ID) in store.graph_names()

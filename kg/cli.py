@@ -94,6 +94,12 @@ def emit_json(data: Any) -> None:
 
 
 # build ------------------------------------------------------------------------------------------
+INFERRED_DROPPED = (
+    "kg: note: the inferred graph was dropped, as its inferences could rest on the changed "
+    "articles; run 'kg reason' again to restore it"
+)
+
+
 @app.command()
 @handle_errors
 def build(
@@ -143,7 +149,10 @@ def build(
         "failed": summary.failed, "warnings": len(summary.warnings),
         "entities": summary.entities, "quads": summary.quads,
         "seconds": round(summary.seconds, 2), "store": settings.store,
+        "inferred_dropped": summary.inferred_dropped,
     }
+    if summary.inferred_dropped:
+        err.print(INFERRED_DROPPED, markup=False, highlight=False)
     if fmt == "json":
         emit_json(result)
     elif not quiet:
@@ -192,11 +201,17 @@ def remove(
 
       kg remove 003_7c537a3c81279077
     """
-    from kg.build import remove_articles
+    from kg.build import inferred_graph_exists, remove_articles
+    from kg.store import open_store
 
-    missing = remove_articles(article_ids, settings_from(config, store=store))
+    settings = settings_from(config, store=store)
+    kg_store = open_store(settings)
+    had_inferred = kg_store.exists() and inferred_graph_exists(kg_store)
+    missing = remove_articles(article_ids, settings, kg_store)
     for article_id in missing:
         err.print(f"kg: error: no article {article_id!r} in the store", markup=False)
+    if had_inferred and len(missing) < len(article_ids):
+        err.print(INFERRED_DROPPED, markup=False, highlight=False)
     if missing:
         raise typer.Exit(1)
 

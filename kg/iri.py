@@ -17,6 +17,9 @@ from pyoxigraph import NamedNode
 
 from kg.vocab import PREFIXES
 
+INFERRED_GRAPH_ID = "_inferred"
+"""Id of the reasoner's graph (``kg reason``); graphs whose id starts with ``_`` are not article graphs."""
+
 _SAFE = "-._~"
 _QID = re.compile(r"Q[1-9][0-9]*")
 

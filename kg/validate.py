@@ -24,7 +24,7 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import OntologyError, SettingsError, StoreError
-from kg.iri import IRIMinter
+from kg.iri import INFERRED_GRAPH_ID, IRIMinter
 from kg.ontology import compact, load_ontology, load_shapes
 from kg.settings import Settings
 from kg.vocab import DCTERMS, KG, NIF, PREFIXES
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 INFERENCE_OPTIONS = ("none", "rdfs", "owlrl", "both")
 """pySHACL pre-inference modes accepted by :func:`validate_store`."""
-INFERRED_GRAPH_ID = "_inferred"
-"""Graphs whose id starts with ``_`` (the reasoner's output) are not article graphs."""
 
 SHAPES_NS = "https://w3id.org/kg-news/shapes#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

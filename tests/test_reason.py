@@ -10,6 +10,7 @@ import pytest
 from kg.iri import IRIMinter
 from kg.reason import reason
 from kg.settings import Settings
+from kg.store import LocalStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "article_valid.ttl"
 SETTINGS = Settings()
@@ -73,3 +74,49 @@ def test_disjoint_classes_are_reported_as_inconsistencies(store: ox.Store) -> No
     result = reason(store, SETTINGS)
     assert result.inconsistencies
     assert any("Q3881980" in message for message in result.inconsistencies)
+
+
+# a changed article takes the inferred graph with it ---------------------------------------------
+TEXTS = {
+    "r1.txt": "President Vladimir Putin of Russia met Kim Jong Un in Pyongyang on June 19, 2024.\n",
+    "r2.txt": "Ukrainian forces clashed with North Korean troops in Kursk on November 5.\n",
+}
+
+
+def _reasoned_store(folder: Path) -> tuple[Settings, LocalStore]:
+    from kg.build import build_sources
+
+    from conftest import write_texts
+
+    settings = Settings(store=str(folder / "store"))
+    assert build_sources([str(write_texts(folder, TEXTS))], settings).new == 2
+    store = LocalStore(settings)
+    with store.writer():
+        assert reason(store, settings).inferred > 0
+    return settings, store
+
+
+def test_new_articles_keep_the_inferred_graph_changed_or_removed_ones_drop_it(tmp_path: Path) -> None:
+    from kg.build import build_sources, inferred_graph_exists, remove_articles
+
+    settings, store = _reasoned_store(tmp_path)
+    (tmp_path / "r3.txt").write_text("Kim Jong Un visited Moscow.\n", encoding="utf-8")
+    added = build_sources([str(tmp_path)], settings)  # its inferences stay true: kept
+    assert added.new == 1 and not added.inferred_dropped and inferred_graph_exists(store)
+
+    (tmp_path / "r1.txt").write_text(TEXTS["r1.txt"].replace("June 19", "June 20"), encoding="utf-8")
+    changed = build_sources([str(tmp_path)], settings)
+    assert changed.updated == 1 and changed.inferred_dropped and not inferred_graph_exists(store)
+
+    with store.writer():
+        reason(store, settings)
+    assert remove_articles(["r2"], settings) == [] and not inferred_graph_exists(store)
+
+
+def test_kg_graphs_cannot_be_removed_as_articles(tmp_path: Path) -> None:
+    from kg.build import inferred_graph_exists, remove_articles
+    from kg.entity_index import ENTITY_INDEX_GRAPH_ID
+
+    settings, store = _reasoned_store(tmp_path)
+    assert remove_articles([ENTITY_INDEX_GRAPH_ID, "_inferred"], settings) == [ENTITY_INDEX_GRAPH_ID, "_inferred"]
+    assert inferred_graph_exists(store) and store.iris.graph(ENTITY_INDEX_GRAPH_ID) in store.graph_names()
