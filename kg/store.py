@@ -119,10 +119,6 @@ class KGStore(abc.ABC):
     def load_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads as they are (import)."""
 
-    def optimize(self) -> None:
-        """Reorganise the storage for reading after a large write; a no-op where the store
-        looks after itself (a remote endpoint)."""
-
     # reading -------------------------------------------------------------------------------
     @abc.abstractmethod
     def query(
@@ -318,17 +314,6 @@ class LocalStore(KGStore):
     def load_quads(self, quads: Iterable[ox.Quad]) -> None:
         with self._db(create=True) as db:
             db.extend(quads)
-
-    def optimize(self) -> None:
-        """Compact the database (Oxigraph's ``Store.optimize``). Each batch a build writes is
-        ingested as new files that RocksDB would merge only while the store is open, i.e. during
-        the next queries; merged after the build, the BBC store answers its listing queries
-        ~15% faster for ~1 s of compaction (bench/README.md)."""
-        with self._db() as db:
-            try:
-                db.optimize()
-            except OSError as exc:
-                raise StoreError(f"cannot optimize store {self.path}: {exc}") from None
 
     def query(
         self,

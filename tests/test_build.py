@@ -137,7 +137,7 @@ def test_bulk_and_transactional_writes_store_the_same_graphs(tmp_path, monkeypat
 
 def test_writes_are_batched_by_count_and_by_age(tmp_path, monkeypatch):
     """A build writes a batch when it is full or when its oldest article has waited
-    ``WRITE_BATCH_SECONDS``, and compacts the store once at the end."""
+    ``WRITE_BATCH_SECONDS``."""
     import kg.build
     from kg.entity_index import ENTITY_INDEX_GRAPH_ID
     from kg.settings import Settings
@@ -146,16 +146,12 @@ def test_writes_are_batched_by_count_and_by_age(tmp_path, monkeypatch):
     class Recording(LocalStore):
         def __init__(self, settings):
             super().__init__(settings)
-            self.batches, self.optimized = [], 0
+            self.batches = []
 
         def replace_articles(self, graphs):
             if graphs[0][0] != ENTITY_INDEX_GRAPH_ID:  # a new store's first index is written so too
                 self.batches.append(len(graphs))
             super().replace_articles(graphs)
-
-        def optimize(self):
-            self.optimized += 1
-            super().optimize()
 
     from conftest import DATA
 
@@ -164,7 +160,7 @@ def test_writes_are_batched_by_count_and_by_age(tmp_path, monkeypatch):
         monkeypatch.setattr(kg.build, "WRITE_BATCH_SECONDS", seconds)
         store = Recording(Settings(store=str(tmp_path / name)))
         summary = build_sources([str(DATA)], store.settings, store=store)
-        assert summary.new == 8 and store.optimized == 1
+        assert summary.new == 8
         written[name] = (store.batches, set(store.quads()))
     assert written["full"][0] == [8]  # fewer than WRITE_BATCH_ARTICLES: one batch at the end
     assert written["aged"][0] == [1] * 8  # each article waited long enough to be written alone
