@@ -321,6 +321,18 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
     return records
 
 
+def _name_words(name: str) -> list[str]:
+    """The words of a person's name without the honorifics, ranks and titles before it:
+    "Mr Blair", "Gen. Pinochet" -> ["Blair"], ["Pinochet"]; "John Major" stays whole."""
+    words = name.split()
+    start = 0
+    while start < len(words) - 1 and (
+        words[start].lower().rstrip(".") in lexicon.HONORIFICS or words[start].lower() in lexicon.TITLE_WORDS
+    ):
+        start += 1
+    return words[start:]
+
+
 def _surname_match(short: str, full: str) -> bool:
     """"Zelensky" ~ "Volodymyr Zelenskyy"; "Umierov" ~ "Rustem Umerov"; and a family name
     written first, as in Korean names: "Kim" ~ "Kim Jong Un", "Kim Yong-hyun"."""
@@ -407,19 +419,30 @@ def collect_entities(
     records = [r for r in records if r.canonical != ANAPHOR]
     # full person names first, so surnames can attach to them wherever they occur
     people = [r for r in records if r.cls == "Person" and not r.canonical]
-    full_names = [r.anchor for r in people if len(r.anchor.split()) > 1]
+    full_names = [r.anchor for r in people if len(_name_words(r.anchor)) > 1]
     full_at = [(r.start, r.canonical or r.anchor, r.canonical) for r in records
-               if r.cls == "Person" and len((r.canonical or r.anchor).split()) > 1]
+               if r.cls == "Person" and len(_name_words(r.canonical or r.anchor)) > 1]
 
     cluster_at: dict[int, _Cluster] = {}
 
-    def full_name_for(short: str, position: int) -> tuple[str, str]:
-        """``(full name, canonical name or "")`` a bare name stands for: the nearest matching
-        full name mentioned before it, else the first one after it."""
-        matches = [m for m in full_at if _surname_match(short, m[1])]
+    def first_form(name: str) -> str:
+        """The first full name of the text that ``name`` is a spelling variant of (same first
+        word, matching surname), else ``name``: one key for "Volodymyr Zelensky/Zelenskyy"."""
+        words = name.split()
+        if len(words) < 2:
+            return name
+        return next((f for f in full_names if f.split()[0] == words[0] and _surname_match(words[-1], f)), name)
+
+    def nearest(position: int, matches: list[tuple[int, str, str]], default: str) -> tuple[str, str]:
+        """``(full name, canonical name or "")`` of the match mentioned last before
+        ``position``, else of the first one after it; ``(default, "")`` without a match."""
         before = [m for m in matches if m[0] < position]
         chosen = before[-1] if before else (matches[0] if matches else None)
-        return (chosen[1], chosen[2]) if chosen else (short, "")
+        return (chosen[1], chosen[2]) if chosen else (default, "")
+
+    def full_name_for(short: str, position: int) -> tuple[str, str]:
+        """The full name a bare name stands for (see :func:`nearest`)."""
+        return nearest(position, [m for m in full_at if _surname_match(short, m[1])], short)
     for r in records:
         if r.cls == "MilitaryUnit":
             state = r.canonical or "unknown"
@@ -429,17 +452,16 @@ def collect_entities(
         elif r.canonical:
             c = cluster_for(r.cls, slug(r.canonical), r.canonical)
         elif r.cls == "Person":
-            words = r.anchor.split()
+            # "Mr Blair" is a bare surname; "Tony Blair" and "Cherie Blair" are two people
+            words = _name_words(r.anchor)
+            name = " ".join(words)
             if len(words) == 1:
-                head, known = full_name_for(r.anchor, r.start)
-            else:  # "Volodymyr Zelensky" joins "Volodymyr Zelenskyy"
-                head, known = next(
-                    (f for f in full_names if f != r.anchor and f.split()[0] == words[0]
-                     and _surname_match(words[-1], f)),
-                    r.anchor,
-                ), ""
-            # a known person's surname joins that person; otherwise people group by surname
-            c = cluster_for("Person", slug(known), known) if known else cluster_for("Person", slug(head.split()[-1]), "")
+                head, known = full_name_for(name, r.start)
+            else:  # "da Silva" and "Baez Silva" are the end of "Luiz Inacio Lula da Silva"...
+                head, known = nearest(r.start, [m for m in full_at if m[1].endswith(" " + name)], name)
+            # a known person joins that person; others group by their full name, its spelling
+            # variants together ("Volodymyr Zelensky" joins "Volodymyr Zelenskyy")
+            c = cluster_for("Person", slug(known), known) if known else cluster_for("Person", slug(first_form(head)), "")
         else:
             c = cluster_for(r.cls, slug(r.anchor), "")
         c.anchors.append(r.anchor)

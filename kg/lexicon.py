@@ -181,6 +181,14 @@ TITLE_WORDS = frozenset(
 )
 """Words that make a span a title rather than a name ("the president")."""
 
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr prof sir dame lord lady rev fr "
+    "gen col maj lt capt sgt adm cmdr brig gov sen rep pres "
+    "general colonel major lieutenant captain sergeant admiral marshal governor".split()
+)
+"""Honorifics and ranks before a surname, which leave it a bare surname ("Mr Blair",
+"Gen Pinochet", "Dr. Smith")."""
+
 NEWS_OUTLETS = (
     "Reuters", "Associated Press", "AP", "AFP", "Agence France-Presse", "BBC", "CNN", "Politico",
     "The New York Times", "New York Times", "The Washington Post", "Washington Post",
