@@ -243,10 +243,6 @@ def load_query(
 
 # ----------------------------------------------------------------------------------------------
 # parameters
-def _prefixes(base_iri: str) -> dict[str, str]:
-    return IRIMinter(base_iri).prefixes()
-
-
 def _iri(value: str, prefixes: Mapping[str, str]) -> ox.NamedNode | None:
     """``<iri>`` or ``prefix:local`` as a validated NamedNode; None if it is neither."""
     if value.startswith("<") and value.endswith(">"):
@@ -283,7 +279,7 @@ def to_term(value: str, kind: str = "any", *, base_iri: str = DEFAULT_BASE_IRI) 
     Raises:
         QueryError: the value does not fit the kind.
     """
-    prefixes = _prefixes(base_iri)
+    prefixes = IRIMinter(base_iri).prefixes()
     text = value.strip()
     if kind == "string":
         return ox.Literal(_unquote(value))
@@ -580,7 +576,7 @@ def compact(term: Term | None, prefixes: Mapping[str, str] | None = None) -> str
         return ""
     if isinstance(term, ox.NamedNode):
         best = ""
-        for prefix, ns in (prefixes or _prefixes(DEFAULT_BASE_IRI)).items():
+        for prefix, ns in (prefixes or IRIMinter(DEFAULT_BASE_IRI).prefixes()).items():
             if term.value.startswith(ns) and len(ns) > len(best):
                 best, name = ns, prefix
         if best:
@@ -601,7 +597,7 @@ def format_table(result: QueryResult, *, width: int | None = None, base_iri: str
     if result.kind == "ask":
         return "yes\n" if result.boolean else "no\n"
     columns, rows = _as_select(result)
-    prefixes = _prefixes(base_iri)
+    prefixes = IRIMinter(base_iri).prefixes()
     table = Table(show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")

@@ -45,7 +45,6 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from kg.entity_index import ENTITY_INDEX_GRAPH_ID
 from kg.errors import QueryError, StoreError
 from kg.settings import Settings
 from kg.store import KGStore, QueryResult, Term, _materialise
@@ -321,9 +320,8 @@ class RemoteStore(KGStore):
             response = self._request("GET", self.store_url, what="cannot read the store",
                                      headers={"Accept": N_QUADS})
             self._fail(response, "cannot read the store")
-            index = self.iris.graph(ENTITY_INDEX_GRAPH_ID)
             return [q for q in ox.parse(response.content, format=ox.RdfFormat.N_QUADS)
-                    if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != index]
+                    if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != self.index_graph]
         response = self._request("GET", self.store_url, what=f"cannot read graph {graph}",
                                  params={"graph": graph.value}, headers={"Accept": N_TRIPLES})
         if response.status_code == 404:

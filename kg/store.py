@@ -97,6 +97,8 @@ class KGStore(abc.ABC):
         self.prefixes: Mapping[str, str] = self.iris.prefixes()
         """Prefixes every query and update may use: kg's vocabularies plus ``entity:``,
         ``article:`` and ``graph:`` under the base IRI; a query's own declarations win."""
+        self.index_graph = self.iris.graph(ENTITY_INDEX_GRAPH_ID)
+        """The entity index graph (:mod:`kg.entity_index`): derived data, not an article."""
 
     # writing -------------------------------------------------------------------------------
     @abc.abstractmethod
@@ -161,12 +163,11 @@ class KGStore(abc.ABC):
         by_class = {cls: found.get(KG[cls], 0) for cls in ENTITY_CLASSES}
         count = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != graph:_entities) }")
         quads = int(count.rows[0][0].value) if count.rows else 0
-        index = self.iris.graph(ENTITY_INDEX_GRAPH_ID)
         return StoreStats(
             articles=len(self.article_hashes()),
             entities_by_class=by_class,
             quads=quads,
-            graphs=len([graph for graph in self.graph_names() if graph != index]),
+            graphs=len([graph for graph in self.graph_names() if graph != self.index_graph]),
         )
 
     def export(self, fmt: str, output: IO[bytes], article_id: str | None = None) -> int:
@@ -184,7 +185,7 @@ class KGStore(abc.ABC):
         graph = None
         if article_id is not None:
             graph = self.iris.graph(article_id)
-            if article_id == ENTITY_INDEX_GRAPH_ID or graph not in self.graph_names():
+            if graph == self.index_graph or graph not in self.graph_names():
                 raise StoreError(f"no article {article_id!r} in the store")
         quads = self.quads(graph)
         prefixes = dict(self.prefixes)
@@ -349,8 +350,7 @@ class LocalStore(KGStore):
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         with self._db() as db:
             if graph is None:
-                index = self.iris.graph(ENTITY_INDEX_GRAPH_ID)
-                return [q for q in db if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != index]
+                return [q for q in db if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != self.index_graph]
             return list(db.quads_for_pattern(None, None, None, graph))
 
     def graph_names(self) -> list[ox.NamedNode]:
