@@ -228,6 +228,37 @@ def _time_query(store_path: str, name: str, runs_wanted: int, budget: float) -> 
             "rss": peak_rss_mb()}
 
 
+def _time_browse(store_path: str, runs_wanted: int, budget: float) -> dict:
+    """Median latency of what ``kg entities``, ``kg show`` and an entity given by name do, for
+    the store's most mentioned entity (not bundled queries, but read by analysts as often)."""
+    from kg.browse import describe_entity, list_entities
+    from kg.queries import resolve_entity
+    from kg.settings import Settings
+    from kg.store import LocalStore
+
+    store = LocalStore(Settings(store=store_path))
+    timings: dict[str, dict] = {}
+    with store.session():
+        listed = list_entities(store)
+        if not listed:
+            return {}
+        top = listed[0]
+        calls = {
+            "kg entities": lambda: list_entities(store),
+            f"kg show {top.label!r}": lambda: describe_entity(store, top.iri),
+            f"entity named {top.label!r}": lambda: resolve_entity(store, top.label),
+        }
+        for name, call in calls.items():
+            runs: list[float] = []
+            deadline = time.perf_counter() + budget
+            while len(runs) < runs_wanted and (not runs or time.perf_counter() < deadline):
+                started = time.perf_counter()
+                call()
+                runs.append((time.perf_counter() - started) * 1000)
+            timings[name] = {"median_ms": statistics.median(runs), "runs": len(runs)}
+    return timings
+
+
 def stage_queries(args) -> dict:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures import TimeoutError as FutureTimeout
@@ -251,9 +282,16 @@ def stage_queries(args) -> dict:
                 pool = ProcessPoolExecutor(1, mp_context=context)
             except Exception as exc:  # report and go on with the other queries
                 timings[name] = {"error": f"{type(exc).__name__}: {exc}"}
+        browse = pool.submit(_time_browse, args.store, args.query_runs, args.query_budget)
+        try:
+            browsing = browse.result(timeout=args.query_timeout * 3)
+        except Exception as exc:  # a timeout or a failure: reported, the queries stand
+            browsing = {"error": {"error": f"{type(exc).__name__}: {exc}"}}
+            for process in list(pool._processes.values()):
+                process.kill()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    return {"queries": timings, "rss": peak_rss_mb()}
+    return {"queries": timings, "browse": browsing, "rss": peak_rss_mb()}
 
 
 STAGES = {"floor-bare": stage_floor, "floor-rules": stage_floor, "build": stage_build,
@@ -330,6 +368,7 @@ def main_driver(args) -> dict:
                   "kg_rewrite_quads_per_s": rate(store["quads"], store["kg_rewrite_seconds"]),
                   "bulk_quads_per_s": rate(store["quads"], store["bulk_seconds"])},
         "queries": queries["queries"],
+        "browse": queries.get("browse", {}),
     }
     result["ratios"] = {
         "end_to_end_vs_bare": rate(mean_floor["seconds"], build["seconds"]),
@@ -392,6 +431,10 @@ def print_table(result: dict) -> None:
                 + ("  > 200 ms" if q["median_ms"] > GOALS["query_median_ms"] else ""))
         else:
             row(name, "-", q.get("skipped") or q.get("error", ""))
+    if result.get("browse"):
+        print("browsing the store (median; not bundled queries, no goal)")
+        for name, b in result["browse"].items():
+            row(name, f"{b['median_ms']:,.1f} ms" if "median_ms" in b else "-", b.get("error", f"{b.get('runs')} runs"))
     if "memory" in result:
         mem = result["memory"]
         print("peak RSS (largest process)")

@@ -62,7 +62,6 @@ QUERIES_DIR = resource_dir("queries")
 
 PARAM_KINDS = ("any", "iri", "class", "entity", "string", "number", "boolean")
 FORMATS = ("table", "csv", "tsv", "json")
-ENTITY_NAMES_QUERY = "entity-names"
 """The bundled query used to resolve an entity parameter given by name."""
 
 _NO_MATCH = ox.NamedNode("urn:kg:no-such-entity")
@@ -428,28 +427,37 @@ def _normalise_name(name: str) -> str:
     return " ".join(re.findall(r"\w+", folded))
 
 
+# The names of the indexed entities: those the entity-names query lists (mentioned, of a kg class),
+# each label once (the article graphs repeat an entity's labels in every article that mentions it).
 _ALL_NAMES = """
-SELECT DISTINCT ?entity ?name WHERE { { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name } }
+SELECT DISTINCT ?entity ?name WHERE {
+  GRAPH graph:_entities { { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name } }
+}
 """
-# The names that may normalise to a name whose longest word is ?token: an ASCII name does only if
-# its lower case contains the word; any other name (or one with tabs or control characters) is
-# kept and checked in Python.
+# The names that may normalise to a name holding the word ?token: an ASCII name does only if its
+# lower case contains the word; any other name (or one with tabs or control characters) is kept
+# and checked in Python.
 _CANDIDATE_NAMES = """
 SELECT DISTINCT ?entity ?name ?token WHERE {
-  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
+  GRAPH graph:_entities { { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name } }
   FILTER(CONTAINS(LCASE(STR(?name)), ?token) || REGEX(STR(?name), "[^ -~]"))
 }
 """
 
 
-def resolve_entity(store: KGStore, name: str, *, timeout: float | None = None) -> list[ox.NamedNode]:
-    """The entities whose label or alias is ``name`` (case- and punctuation-insensitive).
+def resolve_entity(
+    store: KGStore, name: str, *, timeout: float | None = None, word_suffix: bool = False
+) -> list[ox.NamedNode]:
+    """The entities whose label or alias is ``name`` (case- and punctuation-insensitive),
+    sorted by IRI.
 
-    The entities are those the ``entity-names`` query lists (mentioned entities of a kg class).
-    The names are matched over the labels and aliases that contain the longest word of ``name``
-    first (or are not plain ASCII), and only the entities whose name matches are then looked up
-    with ``entity-names``: the whole ``entity-names`` table costs ten times as much on a large
-    store.
+    The entities are those of the entity index, which are those the ``entity-names`` query
+    lists (mentioned entities of a kg class). Only the names that contain the longest word of
+    ``name`` (or are not plain ASCII) are read from the store and compared in Python.
+
+    Args:
+        word_suffix: also match names that end with ``name`` as whole words ("Rutte" finds
+            "Mark Rutte"), as ``kg show`` does.
 
     Raises:
         QueryError: the store has entities but no entity index (built by an older kg).
@@ -460,24 +468,17 @@ def resolve_entity(store: KGStore, name: str, *, timeout: float | None = None) -
         result = store.query(_CANDIDATE_NAMES, {"token": token}, timeout=timeout)
     else:
         result = store.query(_ALL_NAMES, timeout=timeout)
-    candidates: dict[str, ox.NamedNode] = {}
+    found: dict[str, ox.NamedNode] = {}
     for entity, label, *_ in result.rows:
-        if isinstance(entity, ox.NamedNode) and isinstance(label, ox.Literal):
-            if entity.value not in candidates and _normalise_name(label.value) == wanted:
-                candidates[entity.value] = entity
-    if not candidates:
-        return []
-    names = load_query(ENTITY_NAMES_QUERY)
-    if reads_entity_index(names.text, store):
+        if isinstance(entity, ox.NamedNode) and isinstance(label, ox.Literal) and entity.value not in found:
+            normal = _normalise_name(label.value)
+            if normal == wanted or (word_suffix and wanted and normal.endswith(" " + wanted)):
+                found[entity.value] = entity
+    if not found:
+        # nothing matched: say why if the reason is a store without an index (one ASK on the
+        # path that has no answer anyway)
         require_entity_index(store)
-    found = []
-    for key in sorted(candidates):
-        listed = store.query(names.text, {"entity": candidates[key]}, timeout=timeout)
-        name_col = listed.columns.index("name")
-        if any(row[name_col] is not None and _normalise_name(row[name_col].value) == wanted
-               for row in listed.rows):
-            found.append(candidates[key])
-    return found
+    return [found[key] for key in sorted(found)]
 
 
 def run_query(

@@ -366,7 +366,7 @@ def test_a_store_without_the_index_says_to_build_again(tmp_path: Path) -> None:
     for name in OLD_QUERIES:
         with pytest.raises(QueryError, match="run 'kg build'"):
             run_query(old, name)
-    query = load_query("troop-numbers")  # an entity given by name is resolved with entity-names
+    query = load_query("troop-numbers")  # an entity given by name is looked up in the index
     with pytest.raises(QueryError, match="entity index"):
         run_query(old, query, parse_params(["state=North Korea"], query))
     assert run_query(old, "articles").rows  # queries over the article graphs still work
