@@ -1137,6 +1137,11 @@ class _Extractor:
             trigger_kind = "motion"
         else:
             return
+        # troops, senders and users act, places do not: "England's four representatives have
+        # reached the knockout stages" or "the men from the Emerald Isle have been runners-up"
+        # name a place (typed Place, not State) through a number or a troop-like noun
+        unit, sender, user = (None if key is not None and self.cls(key) == "Place" else key
+                              for key in (unit, sender, user))
         if unit is None and sender is None:
             return
         place_tok = dest or where

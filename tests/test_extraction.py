@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.entities import default_linker
 from kg.extraction import chunk_offsets, extract_articles
 from kg.sources import article_from_text
@@ -34,6 +36,21 @@ def test_fighting_alongside_an_ally_in_a_state_is_a_conflict_with_that_state(nlp
     assert frozenset(("MilitaryUnit/russian-troops", "Q212")) in conflicts
     alliances = {frozenset((r.subject, r.object)) for r in ex.relations if r.kind == "alliance"}
     assert any("MilitaryUnit/russian-troops" in pair for pair in alliances)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All four of England's Champions League representatives have reached the knockout stages.",
+        "The men from the Emerald Isle have been runners-up in each of the last two seasons, to France and England.",
+    ],
+)
+def test_a_place_is_no_force_on_the_move(nlp, text):
+    """A number or a troop-like noun that leads to a place (England, typed Place, not State) made
+    a Deployment whose agent was that place, which the shapes reject (found in BBC sport)."""
+    (ex,) = extract_articles(nlp, [article_from_text(text, article_id="p")], model="t", linker=default_linker())
+    places = {e.key for e in ex.entities if e.cls == "Place"}
+    assert places and not [e for e in ex.events if e.agent in places or set(e.participants) & places - {e.place}]
 
 
 def test_memory_of_a_huge_article_does_not_grow_with_its_length(tmp_path):
