@@ -187,6 +187,25 @@ def _progress(disabled: bool) -> tuple[Callable[[str, str], None] | None, Callab
     return update, progress.stop
 
 
+def _count_progress(verb: str, disabled: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """A progress bar on stderr for a job that knows how many items it has: ``(update, stop)``."""
+    if disabled:
+        return None, lambda: None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    )
+    task = progress.add_task(verb, total=None)
+    progress.start()
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    return update, progress.stop
+
+
 # remove -----------------------------------------------------------------------------------------
 @app.command()
 @handle_errors
@@ -531,21 +550,30 @@ def validate(
     store: StoreOption = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     inference: Annotated[str, typer.Option("--inference", help="SHACL pre-inference: none, rdfs, owlrl or both.")] = "none",
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Validation processes (default: the build's jobs).")] = None,
+    quiet: QuietOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Check the article graphs against the SHACL shapes; exit 1 if any violation is found.
 
-    Example:
+    Examples:
 
       kg validate --format json
+
+      kg validate --jobs 2
     """
     import dataclasses
 
     from kg.store import open_store
     from kg.validate import validate_store
 
-    settings = settings_from(config, store=store)
-    report = validate_store(open_store(settings), settings, article_ids or None, inference=inference)
+    settings = settings_from(config, store=store, jobs=jobs)
+    progress, finish = _count_progress("validating", quiet or fmt == "json")
+    try:
+        report = validate_store(open_store(settings), settings, article_ids or None, inference=inference,
+                                jobs=settings.jobs, progress=progress)
+    finally:
+        finish()
     if fmt == "json":
         emit_json({
             "conforms": report.conforms, "articles": report.articles,

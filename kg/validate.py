@@ -10,11 +10,14 @@ different core classes, which no single graph can show.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, Union
 
 import pyoxigraph as ox
 import pyshacl
@@ -316,12 +319,21 @@ def _class_conflicts(
     return found
 
 
+ValidationProgress = Callable[[int, int], None]
+"""Called with ``(articles checked, articles to check)`` as validation goes."""
+
+GRAPHS_PER_TASK = 8
+"""Article graphs sent to a worker process at a time (``jobs`` > 1)."""
+
+
 def validate_store(
     store: StoreLike,
     settings: Settings,
     article_ids: Sequence[str] | None = None,
     *,
     inference: str = "none",
+    jobs: int = 1,
+    progress: ValidationProgress | None = None,
 ) -> ValidationReport:
     """Validate every article graph (or those of ``article_ids``) against ``shapes.ttl``.
 
@@ -331,32 +343,35 @@ def validate_store(
         article_ids: validate only these articles (all of them when None).
         inference: pySHACL pre-inference (``none``, ``rdfs``, ``owlrl``); ``none`` checks what
             was written and is about twice as fast as ``rdfs``.
+        jobs: worker processes running pySHACL (pure Python, ~0.2 s per article): graphs are
+            read here and sent as N-Quads, a few in flight per worker, and the report is the
+            same as with one process.
+        progress: called after each article.
 
     Raises:
         StoreError: if a requested article is not in the store.
         OntologyError: if the shapes cannot be loaded or run.
-        SettingsError: if ``inference`` is not one of :data:`INFERENCE_OPTIONS`.
+        SettingsError: if ``inference`` is not one of :data:`INFERENCE_OPTIONS`, or ``jobs`` < 1.
     """
     if inference not in INFERENCE_OPTIONS:
         raise SettingsError(
             f"inference must be one of {', '.join(INFERENCE_OPTIONS)}, got {inference!r}"
         )
+    if jobs < 1:
+        raise SettingsError(f"jobs must be at least 1, got {jobs}")
     started = time.perf_counter()
     iris = IRIMinter(settings.base_iri)
-    ontology, shapes = load_ontology(), load_shapes()
     violations: list[Violation] = []
     with store_session(store):
         graphs = article_graphs(store, settings, article_ids)
-        for article_id, graph in graphs:
-            violations.extend(
-                validate_graph(
-                    article_id,
-                    graph_quads(store, graph),
-                    inference=inference,
-                    ontology=ontology,
-                    shapes=shapes,
-                )
-            )
+        if jobs == 1 or len(graphs) <= 1:
+            results = _validate_here(store, graphs, inference)
+        else:
+            results = _validate_in_workers(store, graphs, inference, jobs)
+        for done, found in enumerate(results, 1):
+            violations.extend(found)
+            if progress is not None:
+                progress(done, len(graphs))
         if graphs:
             violations.extend(
                 _class_conflicts(store, iris, {graph: article_id for article_id, graph in graphs})
@@ -368,12 +383,54 @@ def validate_store(
     )
 
 
+def _validate_here(
+    store: StoreLike, graphs: list[tuple[str, ox.NamedNode]], inference: str
+) -> Iterator[tuple[Violation, ...]]:
+    ontology, shapes = load_ontology(), load_shapes()
+    for article_id, graph in graphs:
+        yield validate_graph(article_id, graph_quads(store, graph), inference=inference,
+                             ontology=ontology, shapes=shapes)
+
+
+def _validate_in_workers(
+    store: StoreLike, graphs: list[tuple[str, ox.NamedNode]], inference: str, jobs: int
+) -> Iterator[tuple[Violation, ...]]:
+    """Results in the order of ``graphs``, with at most two tasks per worker in flight, so
+    memory does not grow with the store."""
+    tasks = (
+        [(article_id, ox.serialize(graph_quads(store, graph), format=ox.RdfFormat.N_QUADS), inference)
+         for article_id, graph in graphs[i:i + GRAPHS_PER_TASK]]
+        for i in range(0, len(graphs), GRAPHS_PER_TASK)
+    )
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding the store
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        pending: collections.deque = collections.deque()
+        for task in tasks:
+            pending.append(pool.submit(_validate_task, task))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _validate_task(task: list[tuple[str, bytes, str]]) -> list[tuple[Violation, ...]]:
+    """Validate a few graphs given as N-Quads, in a worker process (its ontology and shapes
+    are loaded once: both loaders are cached)."""
+    ontology, shapes = load_ontology(), load_shapes()
+    return [
+        validate_graph(article_id, ox.parse(text, format=ox.RdfFormat.N_QUADS), inference=inference,
+                       ontology=ontology, shapes=shapes)
+        for article_id, text, inference in task
+    ]
+
+
 __all__ = [
     "INFERRED_GRAPH_ID",
     "graph_names",
     "graph_quads",
     "store_session",
     "to_rdflib",
+    "ValidationProgress",
     "ValidationReport",
     "Violation",
     "article_graphs",

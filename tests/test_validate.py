@@ -182,3 +182,23 @@ def test_cli_validate_exits_1_and_reports_json(tmp_path: Path) -> None:
     data = json.loads(result.output)
     assert data["conforms"] is False
     assert data["violations"][0]["message"].startswith("Entity is typed both kg:Person and kg:Place")
+
+
+def test_worker_processes_give_the_same_report_in_order(store: ox.Store) -> None:
+    """Graphs sent to two worker processes (several tasks of GRAPHS_PER_TASK) come back as the
+    one-process report, article by article in the same order, with progress for each."""
+    iris = IRIMinter(SETTINGS.base_iri)
+    fixture = list(store.quads_for_pattern(None, None, None, GRAPH))
+    for n in range(1, 19):
+        graph = iris.graph(f"copy_{n:02d}")
+        store.extend([ox.Quad(q.subject, q.predicate, q.object, graph) for q in fixture])
+        if n % 5 == 0:  # a different violation in a few of them
+            insert(store, f'<{ENTITY}Q3881980> kg:mentionCount "{n}" .' if n == 5 else
+                   f"<{ENTITY}Q3881980> a kg:Place .", graph)
+    seen: list[tuple[int, int]] = []
+    alone = validate_store(store, SETTINGS)
+    together = validate_store(store, SETTINGS, jobs=2, progress=lambda done, total: seen.append((done, total)))
+    assert together.violations == alone.violations
+    assert len({v.article_id for v in alone.violations}) >= 3
+    assert together.articles == alone.articles == 19
+    assert seen == [(i, 19) for i in range(1, 20)]
