@@ -62,7 +62,6 @@ QUERIES_DIR = resource_dir("queries")
 
 PARAM_KINDS = ("any", "iri", "class", "entity", "string", "number", "boolean")
 FORMATS = ("table", "csv", "tsv", "json")
-"""The bundled query used to resolve an entity parameter given by name."""
 
 _NO_MATCH = ox.NamedNode("urn:kg:no-such-entity")
 _HEADER_LINE = re.compile(r"#\s?(?P<key>[a-z]+):\s*(?P<value>.*)$")
