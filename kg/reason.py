@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import owlrl
 import pyoxigraph as ox
@@ -150,15 +150,24 @@ def _replace_graph(store: StoreLike, graph: ox.NamedNode, staging: ox.NamedNode,
 
 
 def reason(
-    store: StoreLike, settings: Settings, article_ids: Sequence[str] | None = None
+    store: StoreLike,
+    settings: Settings,
+    article_ids: Sequence[str] | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
 ) -> ReasoningResult:
     """Materialise OWL RL consequences of the article graphs into the inferred graph.
+
+    The closure runs over all the selected graphs at once, in memory (inferences can join facts
+    of several articles): ~0.3 s and ~0.7 MB per BBC article on 2 cores, growing with the store.
 
     Args:
         store: a :class:`kg.store.KGStore` or a :class:`pyoxigraph.Store`.
         settings: gives the base IRI the graphs are named under.
         article_ids: reason over these articles only (all of them when None); the inferred
             graph is replaced either way.
+        progress: called with what is being done as each step starts (reading, closing,
+            writing, indexing), for a long run to say where it is.
 
     Raises:
         StoreError: if a requested article is missing or the store cannot be written.
@@ -168,18 +177,23 @@ def reason(
     iris = IRIMinter(settings.base_iri)
     target = iris.graph(INFERRED_GRAPH_ID)
     staging = iris.graph(STAGING_GRAPH_ID)
+    step = progress or (lambda what: None)
     data = rdflib.Graph()
     with store_session(store):
         graphs = article_graphs(store, settings, article_ids)
+        step(f"reading {len(graphs):,} articles")
         for _article_id, graph in graphs:
             for quad in graph_quads(store, graph):
                 data.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        step(f"closing {len(data):,} triples under OWL RL")
         inferred, messages = infer(data)
         quads = [
             ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), staging)
             for s, p, o in _sorted(inferred)
         ]
+        step(f"writing {len(quads):,} inferred triples")
         _replace_graph(store, target, staging, quads)
+        step("refreshing the entity index")
         refresh_entity_index(store, settings)
     return ReasoningResult(
         articles=len(graphs),

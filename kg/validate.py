@@ -346,7 +346,7 @@ def validate_store(
         jobs: worker processes running pySHACL (pure Python, ~0.2 s per article): graphs are
             read here and sent as N-Quads, a few in flight per worker, and the report is the
             same as with one process.
-        progress: called after each article.
+        progress: called with (0, total) first, then after each article.
 
     Raises:
         StoreError: if a requested article is not in the store.
@@ -364,6 +364,8 @@ def validate_store(
     violations: list[Violation] = []
     with store_session(store):
         graphs = article_graphs(store, settings, article_ids)
+        if progress is not None:
+            progress(0, len(graphs))
         if jobs == 1 or len(graphs) <= 1:
             results = _validate_here(store, graphs, inference)
         else:

@@ -50,6 +50,17 @@ def test_reason_writes_only_new_triples_to_the_inferred_graph(store: ox.Store) -
     assert result.inconsistencies == ()
 
 
+def test_reason_says_each_step_as_it_starts(store: ox.Store) -> None:
+    steps: list[str] = []
+    result = reason(store, SETTINGS, progress=steps.append)
+    assert steps == [
+        "reading 1 articles",
+        f"closing {result.input_triples:,} triples under OWL RL",
+        f"writing {result.inferred:,} inferred triples",
+        "refreshing the entity index",
+    ]
+
+
 def test_reason_replaces_the_previous_inferred_graph(store: ox.Store) -> None:
     stale = ox.Quad(ox.NamedNode(ENTITY + "stale"), RDF_TYPE, ox.NamedNode(KG + "Place"), INFERRED)
     store.add(stale)
