@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.browse import describe_entity, find_entity, link_store_entities, list_entities
 from kg.build import build_sources, remove_articles
 from kg.entity_index import entity_index_graph
 from kg.errors import QueryError, StoreError
@@ -18,6 +19,7 @@ from kg.queries import run_query
 from kg.remote_store import RemoteStore, bind_values
 from kg.settings import Settings
 from kg.store import LocalStore
+from kg.validate import validate_store
 from kg.vocab import ITSRDF
 
 from conftest import assert_same_dataset, dataset_lines, free_port, write_texts
@@ -62,6 +64,20 @@ def test_listing_queries_read_the_remote_index(builds, union):
     for name in ("entities-by-type", "entity-names", "wikidata-links"):
         remote_rows = run_query(RemoteStore(remote, union=union), name).rows
         assert remote_rows and sorted(map(str, remote_rows)) == sorted(map(str, run_query(LocalStore(local), name).rows))
+
+
+@pytest.mark.parametrize("union", ["parameter", "dataset"])
+def test_browsing_and_validation_match_local(builds, union):
+    """kg entities, kg show, kg link's listing and kg validate in two processes, on the endpoint."""
+    local, remote, _, _ = builds
+    remote_store, local_store = RemoteStore(remote, union=union), LocalStore(local)
+    assert list_entities(remote_store) == list_entities(local_store) != []
+    rutte = find_entity(local_store, "Rutte")
+    assert len(rutte) == 1 and find_entity(remote_store, "rutte") == rutte
+    assert describe_entity(remote_store, "Rutte") == describe_entity(local_store, "Rutte")
+    assert link_store_entities(remote_store, remote).as_dict() == link_store_entities(local_store, local).as_dict()
+    remote_report = validate_store(remote_store, remote, jobs=2)
+    assert remote_report.articles == 2 and remote_report.violations == validate_store(local_store, local).violations
 
 
 def test_rebuild_skips_unchanged_articles(builds, corpus):
