@@ -19,7 +19,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 from kg import __version__
 from kg.entity_index import entity_index_missing, refresh_entity_index
 from kg.graph import GraphBuilder
-from kg.iri import INFERRED_GRAPH_ID
+from kg.iri import INFERRED_GRAPH_ID, is_article_id
 from kg.model import Article, Extraction, SourceFailure
 from kg.settings import Settings
 from kg.sources import read_sources
@@ -261,7 +261,7 @@ def remove_articles(article_ids: Sequence[str], settings: Settings, store: KGSto
     missing = []
     with store.writer():
         for article_id in article_ids:
-            if article_id.startswith("_") or not store.remove_article(article_id):
+            if not is_article_id(article_id) or not store.remove_article(article_id):
                 missing.append(article_id)
         if len(missing) < len(article_ids):
             store.remove_article(INFERRED_GRAPH_ID)

@@ -20,6 +20,16 @@ from kg.vocab import PREFIXES
 INFERRED_GRAPH_ID = "_inferred"
 """Id of the reasoner's graph (``kg reason``); graphs whose id starts with ``_`` are not article graphs."""
 
+
+def is_article_id(graph_id: str) -> bool:
+    """Whether a graph id names an article's graph: kg's own graphs (the entity index, the
+    inferred graph) have ids starting with ``_``, which no article id does.
+
+    >>> is_article_id("2024-10-25-kursk"), is_article_id("_inferred")
+    (True, False)
+    """
+    return not graph_id.startswith("_")
+
 _SAFE = "-._~"
 _QID = re.compile(r"Q[1-9][0-9]*")
 

@@ -27,7 +27,7 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import OntologyError, SettingsError, StoreError
-from kg.iri import INFERRED_GRAPH_ID, IRIMinter
+from kg.iri import INFERRED_GRAPH_ID, IRIMinter, is_article_id
 from kg.ontology import compact, load_ontology, load_shapes
 from kg.settings import Settings
 from kg.vocab import DCTERMS, KG, NIF, PREFIXES
@@ -137,7 +137,7 @@ def article_graphs(
         found = []
         for graph in present:
             article_id = iris.article_id_from_graph(graph)
-            if article_id is not None and not article_id.startswith("_"):
+            if article_id is not None and is_article_id(article_id):
                 found.append((article_id, graph))
         return sorted(found, key=lambda pair: pair[0])
     wanted = [(article_id, iris.graph(article_id)) for article_id in article_ids]
@@ -297,7 +297,7 @@ def _class_conflicts(
         if graph not in selected:
             continue
         other_id = iris.article_id_from_graph(other_graph) or other_graph.value
-        if other_id.startswith("_"):
+        if not is_article_id(other_id):
             continue
         first_name = "kg:" + first.value.rsplit("#", 1)[-1]
         other_name = "kg:" + other.value.rsplit("#", 1)[-1]
