@@ -168,7 +168,7 @@ def build(
 
 
 def _progress(disabled: bool) -> tuple[Callable[[str, str], None] | None, Callable[[], None]]:
-    if disabled:
+    if disabled or not err.is_terminal:  # a log or a pipe gets the summary only
         return None, lambda: None
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -190,7 +190,7 @@ def _progress(disabled: bool) -> tuple[Callable[[str, str], None] | None, Callab
 
 def _count_progress(verb: str, disabled: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
     """A progress bar on stderr for a job that knows how many items it has: ``(update, stop)``."""
-    if disabled:
+    if disabled or not err.is_terminal:
         return None, lambda: None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -210,7 +210,7 @@ def _count_progress(verb: str, disabled: bool) -> tuple[Callable[[int, int], Non
 @contextlib.contextmanager
 def _status(disabled: bool) -> Iterator[Callable[[str], None] | None]:
     """A spinner on stderr saying which step of a long job runs, and for how long."""
-    if disabled:
+    if disabled or not err.is_terminal:
         yield None
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
