@@ -177,6 +177,9 @@ def _type_span(span: Span) -> Span | None:
         if turned:
             return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{turned[1]}")
     doc = span.doc
+    if (label != "PERSON" and len(trimmed) > 1 and trimmed[0].lower_.rstrip(".") in lexicon.PERSONAL_HONORIFICS
+            and not any(t.tag_ == "POS" for t in trimmed)):  # but "Mr Brown's Finance Facility" is his thing
+        return Span(doc, trimmed.start, trimmed.end, label="Person", span_id="Person:")
     if (trimmed.start >= 2 and doc[trimmed.start - 1].lower_ == "of"
             and doc[trimmed.start - 2].lower_ in lexicon.SETTLEMENT_NOUNS and label in _NER_CLASS):
         return Span(doc, trimmed.start, trimmed.end, label="Place", span_id="Place:")
@@ -255,8 +258,10 @@ class _Cluster:
     def label(self) -> str:
         if self.canonical:
             return self.canonical
-        if self.cls == "Person":
-            return max(self.anchors, key=lambda a: (len(a.split()), len(a)))
+        if self.cls == "Person":  # the fullest name, without an honorific or rank before it:
+            # "Mr Blair" alone is "Blair", the same person as a bare "Blair" in another article
+            names = [" ".join(_name_words(a)) for a in self.anchors]
+            return max(names, key=lambda a: (len(a.split()), len(a)))
         # ties go to the form named first: never to set order, which varies with the hash seed
         return max(dict.fromkeys(self.anchors), key=lambda a: (self.anchors.count(a), len(a)))
 

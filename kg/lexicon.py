@@ -189,6 +189,11 @@ HONORIFICS = frozenset(
 """Honorifics and ranks before a surname, which leave it a bare surname ("Mr Blair",
 "Gen Pinochet", "Dr. Smith")."""
 
+PERSONAL_HONORIFICS = frozenset("mr mrs ms miss mx sir dame".split())
+"""Honorifics that only ever stand before a person's name, so a name they start is a person's
+whatever the NER says ("Mr Blair" tagged ORG); ranks and "Dr" also start names of firms and
+places ("General Motors", "Dr Reddy's")."""
+
 NEWS_OUTLETS = (
     "Reuters", "Associated Press", "AP", "AFP", "Agence France-Presse", "BBC", "CNN", "Politico",
     "The New York Times", "New York Times", "The Washington Post", "Washington Post",

@@ -256,3 +256,24 @@ def test_noise_line_prefilter_agrees_on_real_lines():
     assert any(lexicon.is_noise_line(line) for line in lines)
     for line in lines:
         assert lexicon.is_noise_line(line) == bool(lexicon.NOISE_LINE.search(line)), line
+
+
+@pytest.mark.parametrize(
+    "text, anchor, surname",
+    [
+        # the NER tags these ORG: an honorific only a person's name takes makes them people
+        ("A spokesman for Mr Hague said the party expected the talks to produce a plan.", "Mr Hague", "Hague"),
+        ("Officials close to Ms Blears said the review would be published on Monday.", "Ms Blears", "Blears"),
+    ],
+)
+def test_a_name_after_mr_or_ms_is_a_person_named_without_the_honorific(nlp, text, anchor, surname) -> None:
+    """With no full name in the text, "Mr Hague" is the person "Hague": the same IRI as a bare
+    "Hague" in another article, not a second one for "Mr Hague"."""
+    person = entity_of(extract(nlp, text), anchor)
+    assert (person.cls, person.label, person.key) == ("Person", surname, f"Person/{surname.lower()}")
+    assert anchor in person.aliases
+
+
+def test_a_thing_named_after_mr_someone_is_not_that_person(nlp) -> None:
+    extraction = extract(nlp, "The plan builds on Mr Brown's International Finance Facility, which aims to double aid.")
+    assert "Person" not in {e.cls for e in extraction.entities}
