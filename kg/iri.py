@@ -30,6 +30,7 @@ def is_article_id(graph_id: str) -> bool:
     """
     return not graph_id.startswith("_")
 
+
 _SAFE = "-._~"
 _QID = re.compile(r"Q[1-9][0-9]*")
 
