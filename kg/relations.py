@@ -1463,8 +1463,8 @@ class _Extractor:
                         if key and self.cls(key) in ACTOR_CLASSES | {"Person"}:
                             participants.append(key)
             place_tok = self.place(tok, {"in", "at"}, depth=1)
-            if place_tok is None and tok.lemma_.lower() != "meet":
-                return
+            if place_tok is None and (tok.lemma_.lower() != "meet" or not participants):
+                return  # "meet demand", "the criteria had to be met": no one meets anyone anywhere
             leaders = subj is not None and subj.lemma_.lower() in {"leader", "head"}
             kind = "Summit" if leaders or any(t.lower_ in SUMMIT_NOUNS for t in tok.subtree) else "Meeting"
             self._event(

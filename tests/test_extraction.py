@@ -80,3 +80,24 @@ def test_memory_of_a_huge_article_does_not_grow_with_its_length(tmp_path):
         assert done.returncode == 0, done.stderr
         peaks.append(int(done.stdout.split()[-1]))
     assert peaks[1] < 1.5 * peaks[0], peaks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company expanded its output to meet demand from abroad.",
+        "The spending targets will be met next year, the minister said.",
+    ],
+)
+def test_meeting_a_target_is_no_meeting(nlp, text):
+    """"meet" with no one meeting and no place made a participant-less Meeting (227 of the 334
+    Meetings of the BBC corpus had no participant, most of them targets and demand being met)."""
+    (ex,) = extract_articles(nlp, [article_from_text(text, article_id="m")], model="t", linker=default_linker())
+    assert [e for e in ex.events if e.kind in ("Meeting", "Summit")] == []
+
+
+def test_people_meeting_is_a_meeting(nlp):
+    text = "Mark Rutte met Volodymyr Zelensky on Monday."
+    (ex,) = extract_articles(nlp, [article_from_text(text, article_id="m")], model="t", linker=default_linker())
+    (meeting,) = [e for e in ex.events if e.kind == "Meeting"]
+    assert len(meeting.participants) == 2
