@@ -135,12 +135,9 @@ def build(
     from kg.executors import executor_for
 
     settings = settings_from(config, store=store, jobs=jobs, model=model, online=online or None)
-    progress_cb, finish = _progress(quiet or fmt == "json")
-    try:
-        summary = build_sources(sources, settings, force=force, progress=progress_cb,
+    with _build_progress(quiet or fmt == "json") as progress:
+        summary = build_sources(sources, settings, force=force, progress=progress,
                                 executor=executor_for(executor))
-    finally:
-        finish()
     for failure in summary.failures:
         err.print(f"kg: failed: {failure.path}: {failure.reason}", markup=False, highlight=False)
     for warning in summary.warnings:
@@ -167,58 +164,53 @@ def build(
         raise typer.Exit(1)
 
 
-def _progress(disabled: bool) -> tuple[Callable[[str, str], None] | None, Callable[[], None]]:
-    if disabled or not err.is_terminal:  # a log or a pipe gets the summary only
-        return None, lambda: None
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[counts]}"),
-        TimeElapsedColumn(), console=err, transient=True,
-    )
-    counts = {"new": 0, "updated": 0, "skipped": 0, "failed": 0}
-    task = progress.add_task("building", counts="", total=None)
-    progress.start()
-
-    def update(event: str, name: str) -> None:
-        counts[event] = counts.get(event, 0) + 1
-        text = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
-        progress.update(task, description=f"building {name[:40]}", counts=text)
-
-    return update, progress.stop
-
-
-def _count_progress(verb: str, disabled: bool) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
-    """A progress bar on stderr for a job that knows how many items it has: ``(update, stop)``."""
+@contextlib.contextmanager
+def _live(disabled: bool, *columns: str) -> Iterator[Callable[..., None] | None]:
+    """A transient display on stderr of rich progress ``columns`` ("spinner", "bar" or a text
+    template), as a function updating its one task (rich's ``Progress.update`` keywords); None
+    when disabled or when stderr is not a terminal: a log or a pipe gets the summary only."""
     if disabled or not err.is_terminal:
-        return None, lambda: None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        yield None
+        return
+    from rich import progress as rp
 
-    progress = Progress(
-        TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
-    )
-    task = progress.add_task(verb, total=None)
-    progress.start()
+    kinds = {"spinner": rp.SpinnerColumn, "bar": rp.BarColumn, "count": rp.MofNCompleteColumn,
+             "elapsed": rp.TimeElapsedColumn, "remaining": rp.TimeRemainingColumn}
+    shown = [kinds[c]() if c in kinds else rp.TextColumn(c) for c in columns]
+    with rp.Progress(*shown, console=err, transient=True) as display:
+        task = display.add_task("", total=None, counts="")
+        yield lambda **fields: display.update(task, **fields)
 
-    def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
 
-    return update, progress.stop
+@contextlib.contextmanager
+def _build_progress(disabled: bool) -> Iterator[Callable[[str, str], None] | None]:
+    """The article being built and the counts so far, for :func:`kg.build.build_sources`."""
+    with _live(disabled, "spinner", "{task.description}", "{task.fields[counts]}", "elapsed") as show:
+        if show is None:
+            yield None
+            return
+        counts = {"new": 0, "updated": 0, "skipped": 0, "failed": 0}
+
+        def update(event: str, name: str) -> None:
+            counts[event] = counts.get(event, 0) + 1
+            text = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+            show(description=f"building {name[:40]}", counts=text)
+
+        yield update
+
+
+@contextlib.contextmanager
+def _count_progress(verb: str, disabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar for a job that knows how many items it has: ``update(done, total)``."""
+    with _live(disabled, verb, "bar", "count", "elapsed", "remaining") as show:
+        yield None if show is None else (lambda done, total: show(completed=done, total=total))
 
 
 @contextlib.contextmanager
 def _status(disabled: bool) -> Iterator[Callable[[str], None] | None]:
-    """A spinner on stderr saying which step of a long job runs, and for how long."""
-    if disabled or not err.is_terminal:
-        yield None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
-        task = progress.add_task("starting", total=None)
-        yield lambda what: progress.update(task, description=what)
+    """A spinner saying which step of a long job runs, and for how long: ``step(what)``."""
+    with _live(disabled, "spinner", "{task.description}", "elapsed") as show:
+        yield None if show is None else (lambda what: show(description=what))
 
 
 # remove -----------------------------------------------------------------------------------------
@@ -583,12 +575,9 @@ def validate(
     from kg.validate import validate_store
 
     settings = settings_from(config, store=store, jobs=jobs)
-    progress, finish = _count_progress("validating", quiet or fmt == "json")
-    try:
+    with _count_progress("validating", quiet or fmt == "json") as progress:
         report = validate_store(open_store(settings), settings, article_ids or None, inference=inference,
                                 jobs=settings.jobs, progress=progress)
-    finally:
-        finish()
     if fmt == "json":
         emit_json({
             "conforms": report.conforms, "articles": report.articles,

@@ -21,11 +21,10 @@ from rdflib import OWL, RDF, RDFS
 
 from kg.entity_index import refresh_entity_index
 from kg.errors import OntologyError, StoreError
-from kg.iri import IRIMinter
+from kg.iri import INFERRED_GRAPH_ID, IRIMinter
 from kg.ontology import load_ontology
 from kg.settings import Settings
 from kg.validate import (
-    INFERRED_GRAPH_ID,
     StoreLike,
     article_graphs,
     graph_quads,

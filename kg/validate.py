@@ -27,7 +27,7 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import OntologyError, SettingsError, StoreError
-from kg.iri import INFERRED_GRAPH_ID, IRIMinter, is_article_id
+from kg.iri import IRIMinter, is_article_id
 from kg.ontology import compact, load_ontology, load_shapes
 from kg.settings import Settings
 from kg.vocab import DCTERMS, KG, NIF, PREFIXES
@@ -427,7 +427,6 @@ def _validate_task(task: list[tuple[str, bytes, str]]) -> list[tuple[Violation, 
 
 
 __all__ = [
-    "INFERRED_GRAPH_ID",
     "graph_names",
     "graph_quads",
     "store_session",
