@@ -6,13 +6,22 @@ entails on its own, and not the bookkeeping OWL RL adds (``x owl:sameAs x``, bla
 classes, facts about the RDF/OWL/XSD vocabularies). The result replaces the previous inferred
 graph in one SPARQL update, so readers see the old graph or the new one, never half of it. The
 entity index is refreshed afterwards, since inferred triples can type or name an entity.
+
+owlrl applies every rule to every triple in each round, so its time and memory grow with the
+triples it is given. Most of an article's triples are text anchoring (NIF offsets, strings,
+mention links) and provenance, whose properties and classes no axiom of the ontology names:
+no OWL RL rule but the equality rules (``eq-*``) can read them. Only the triples a rule can read
+are closed (:func:`rule_reads`); the others are read again only if the closure makes two nodes
+``owl:sameAs``, to copy them onto their equals as ``eq-rep-*`` would have, and their literals are
+checked against their datatypes as ``dt-not-type`` would have. The result is the closure of all
+the triples (tests/test_reason.py compares the two).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import owlrl
 import pyoxigraph as ox
@@ -56,6 +65,9 @@ class ReasoningResult:
     graph: str
     """IRI of the inferred graph."""
     seconds: float
+    left_out: int = 0
+    """Triples of the article graphs that no rule but equality reads, left out of the closure
+    (see the module docstring)."""
     inconsistencies: tuple[str, ...] = ()
     """OWL RL clashes found (e.g. a node typed with two disjoint classes)."""
 
@@ -111,22 +123,198 @@ def _to_oxigraph(node: rdflib.term.Node) -> ox.NamedNode | ox.Literal:
     raise OntologyError(f"unexpected node {node!r} in reasoner output")
 
 
-def infer(data: rdflib.Graph, ontology: rdflib.Graph | None = None) -> tuple[rdflib.Graph, list[str]]:
-    """The OWL RL consequences of ``data`` plus the ontology that are new about the data.
+Triple = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]
 
-    Returns the new triples and the inconsistency messages of the reasoner.
+_RDF_TYPE = str(RDF.type)
+_RULE_NAMESPACES = (str(RDF), str(RDFS), str(OWL))
+_AXIOM_NAMESPACES = (str(RDFS), str(OWL))
+_ANNOTATIONS = frozenset(str(term) for term in (RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo))
+_NOT_TYPE = "Lexical value of the literal '%s' does not match its datatype (%s)"
+"""owlrl's message for rule dt-not-type, repeated for the literals it is not given."""
+
+
+def rule_terms(ontology: rdflib.Graph) -> frozenset[str]:
+    """The IRIs of the ontology and of what it entails: besides the RDF, RDFS and OWL
+    vocabulary, the only properties and classes an OWL RL rule other than equality can key on."""
+    closed = _ontology_closure(ontology)
+    return frozenset(str(node) for triple in closed for node in triple if isinstance(node, rdflib.URIRef))
+
+
+def rule_reads(predicate: str, type_object: str | None, terms: frozenset[str]) -> bool:
+    """Whether an OWL RL rule other than ``eq-*`` can read a triple: its predicate, or for
+    ``rdf:type`` the class (``type_object``, None for a blank node or a literal), is in ``terms``
+    (see :func:`rule_terms`) or is RDF, RDFS or OWL vocabulary.
+
+    >>> terms = frozenset({"https://w3id.org/kg-news/ontology#partOf"})
+    >>> rule_reads("https://w3id.org/kg-news/ontology#partOf", None, terms)
+    True
+    >>> rule_reads("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex", None, terms)
+    False
+    >>> rule_reads(str(RDF.type), str(OWL.Class), terms)
+    True
     """
-    ontology = load_ontology() if ontology is None else ontology
+    key = predicate
+    if predicate == _RDF_TYPE:
+        if type_object is None:  # an anonymous class (a restriction) or a malformed type
+            return True
+        key = type_object
+    return key in terms or key.startswith(_RULE_NAMESPACES)
+
+
+def axiom_terms(subject: str | None, predicate: str, obj: str | None) -> tuple[str, ...]:
+    """The IRIs a triple adds to the rule terms when it is an axiom stated in the data
+    ("ex:p a owl:TransitiveProperty", "ex:a rdfs:subClassOf ex:b", "ex:a owl:sameAs ex:b"):
+    rules can key on them as on the ontology's. ``subject`` and ``obj`` are None unless IRIs."""
+    if predicate == _RDF_TYPE:
+        axiom = obj is not None and obj.startswith(_AXIOM_NAMESPACES)
+    else:
+        axiom = predicate.startswith(_AXIOM_NAMESPACES) and predicate not in _ANNOTATIONS
+    return tuple(term for term in (subject, obj) if axiom and term is not None) if axiom else ()
+
+
+def _iri(node: rdflib.term.Node) -> str | None:
+    return str(node) if isinstance(node, rdflib.URIRef) else None
+
+
+def _reads(triple: Triple, terms: frozenset[str]) -> bool:
+    return rule_reads(str(triple[1]), _iri(triple[2]), terms)
+
+
+class _LiteralCheck:
+    """owlrl's dt-not-type for literals left out of the closure: the lexical form must map to
+    the datatype's value space (same converters, same message)."""
+
+    def __init__(self) -> None:
+        from owlrl.DatatypeHandling import AltXSDToPYTHON
+        from owlrl.XsdDatatypes import OWL_RL_Datatypes
+
+        self._converters = {str(dt): AltXSDToPYTHON.get(dt) for dt in OWL_RL_Datatypes}
+        self._seen: set[tuple[str, str]] = set()
+        self._terms_seen: set[tuple[str, str]] = set()
+        self.messages: set[str] = set()
+
+    def check_term(self, literal: ox.Literal) -> None:
+        """:meth:`check` for a literal as the store gives it (converted only when checked)."""
+        datatype = literal.datatype.value
+        if self._converters.get(datatype) is not None and (literal.value, datatype) not in self._terms_seen:
+            self._terms_seen.add((literal.value, datatype))
+            converted = to_rdflib(literal)
+            if isinstance(converted, rdflib.Literal):
+                self.check(converted)
+
+    def check(self, literal: rdflib.Literal) -> None:
+        datatype = str(literal.datatype) if literal.datatype is not None else None
+        converter = self._converters.get(datatype) if datatype else None
+        if converter is None:
+            return
+        key = (str(literal), datatype)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        try:
+            converter(str(literal))
+        except ValueError:
+            self.messages.add(_NOT_TYPE % (literal, literal.datatype))
+
+
+def _equals(closed: rdflib.Graph) -> dict[rdflib.term.Node, set[rdflib.term.Node]]:
+    """Each node the closure makes ``owl:sameAs`` another, with all its equals (itself included)."""
+    equals: dict[rdflib.term.Node, set[rdflib.term.Node]] = {}
+    for a, b in closed.subject_objects(OWL.sameAs):
+        if a != b:
+            equals.setdefault(a, {a}).add(b)
+    return equals
+
+
+def _copies(triples: Iterable[Triple], equals: dict[rdflib.term.Node, set[rdflib.term.Node]]) -> set[Triple]:
+    """eq-rep-s/p/o on ``triples``: every triple with a node replaced by one of its equals."""
+    copies: set[Triple] = set()
+    for s, p, o in triples:
+        for s2 in equals.get(s, (s,)):
+            for p2 in equals.get(p, (p,)):
+                for o2 in equals.get(o, (o,)):
+                    copies.add((s2, p2, o2))
+    return copies
+
+
+def _close(
+    selected: rdflib.Graph,
+    ontology: rdflib.Graph,
+    terms: frozenset[str],
+    mentioning: Callable[[set[rdflib.term.Node]], Iterable[Triple]],
+) -> tuple[rdflib.Graph, list[str]] | None:
+    """The consequences of ``selected`` plus the ontology that are new, with the equality
+    copies of the triples left out (``mentioning(nodes)`` gives those that name any of the
+    nodes). None when such a copy could itself feed a rule: then only a closure over every
+    triple is exact."""
     closed = rdflib.Graph()
-    closed += data
+    closed += selected
     closed += ontology
     messages = _closure(closed)
     known = _ontology_closure(ontology)
+    equals = _equals(closed)
+    left_out: set[Triple] = set()
+    copies: set[Triple] = set()
+    if equals:
+        left_out = set(mentioning(set(equals)))
+        copies = _copies(left_out, equals) - left_out
+        if any(_reads(triple, terms) for triple in copies):
+            return None
     inferred = rdflib.Graph()
     for triple in closed:
-        if triple not in data and triple not in known and _keep(triple):
+        if triple not in selected and triple not in known and triple not in left_out and _keep(triple):
+            inferred.add(triple)
+    for triple in copies:
+        if triple not in known and _keep(triple):
             inferred.add(triple)
     return inferred, messages
+
+
+def _full(data: Iterable[Triple], ontology: rdflib.Graph) -> tuple[rdflib.Graph, list[str]]:
+    """The closure over every triple: what the selection stands in for."""
+    graph = rdflib.Graph()
+    for triple in data:
+        graph.add(triple)
+    result = _close(graph, ontology, frozenset(), lambda nodes: ())  # nothing is left out
+    assert result is not None
+    return result
+
+
+def _data_terms(triples: Iterable[Triple]) -> set[str]:
+    return {
+        term for s, p, o in triples for term in axiom_terms(_iri(s), str(p), _iri(o))
+    }
+
+
+def infer(
+    data: rdflib.Graph, ontology: rdflib.Graph | None = None, *, every_triple: bool = False
+) -> tuple[rdflib.Graph, list[str]]:
+    """The OWL RL consequences of ``data`` plus the ontology that are new about the data.
+
+    Only the triples a rule can read are closed (see the module docstring); ``every_triple``
+    closes them all instead, which gives the same answer slower. Returns the new triples and
+    the inconsistency messages of the reasoner.
+    """
+    ontology = load_ontology() if ontology is None else ontology
+    if every_triple:
+        return _full(data, ontology)
+    terms = rule_terms(ontology) | _data_terms(data)
+    selected = rdflib.Graph()
+    literals = _LiteralCheck()
+    for triple in data:
+        if _reads(triple, terms):
+            selected.add(triple)
+        elif isinstance(triple[2], rdflib.Literal):
+            literals.check(triple[2])
+
+    def mentioning(nodes: set[rdflib.term.Node]) -> Iterator[Triple]:
+        return (t for t in data if not _reads(t, terms) and (t[0] in nodes or t[1] in nodes or t[2] in nodes))
+
+    result = _close(selected, ontology, terms, mentioning)
+    if result is None:
+        return _full(data, ontology)
+    inferred, messages = result
+    return inferred, sorted(set(messages) | literals.messages)
 
 
 def _replace_graph(store: StoreLike, graph: ox.NamedNode, staging: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
@@ -148,6 +336,47 @@ def _replace_graph(store: StoreLike, graph: ox.NamedNode, staging: ox.NamedNode,
         raise StoreError(f"cannot write the inferred graph: {exc}") from None
 
 
+@dataclass
+class _Reading:
+    selected: rdflib.Graph
+    """The triples a rule can read."""
+    left_out: int
+    literals: _LiteralCheck
+    axiom_terms: set[str]
+    """IRIs named by axioms stated in the data (see :func:`axiom_terms`)."""
+
+
+def _quad_read(quad: ox.Quad, terms: frozenset[str]) -> bool:
+    obj = quad.object
+    return rule_reads(quad.predicate.value, obj.value if isinstance(obj, ox.NamedNode) else None, terms)
+
+
+def _read(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]], terms: frozenset[str]) -> _Reading:
+    """One pass over the article graphs: the triples a rule can read, converted for owlrl; of
+    the others only a count and their literals' datatype check."""
+    reading = _Reading(rdflib.Graph(), 0, _LiteralCheck(), set())
+    for _article_id, graph in graphs:
+        for quad in graph_quads(store, graph):
+            subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
+            obj_iri = obj.value if isinstance(obj, ox.NamedNode) else None
+            if rule_reads(predicate, obj_iri, terms):
+                reading.axiom_terms.update(
+                    axiom_terms(subject.value if isinstance(subject, ox.NamedNode) else None, predicate, obj_iri)
+                )
+                reading.selected.add((to_rdflib(subject), to_rdflib(quad.predicate), to_rdflib(obj)))
+            else:
+                reading.left_out += 1
+                if isinstance(obj, ox.Literal):
+                    reading.literals.check_term(obj)
+    return reading
+
+
+def _all_triples(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]]) -> Iterator[Triple]:
+    for _article_id, graph in graphs:
+        for quad in graph_quads(store, graph):
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+
 def reason(
     store: StoreLike,
     settings: Settings,
@@ -158,7 +387,7 @@ def reason(
     """Materialise OWL RL consequences of the article graphs into the inferred graph.
 
     The closure runs over all the selected graphs at once, in memory (inferences can join facts
-    of several articles): ~0.3 s and ~0.7 MB per BBC article on 2 cores, growing with the store.
+    of several articles), over the triples a rule can read (about a third of them).
 
     Args:
         store: a :class:`kg.store.KGStore` or a :class:`pyoxigraph.Store`.
@@ -177,15 +406,32 @@ def reason(
     target = iris.graph(INFERRED_GRAPH_ID)
     staging = iris.graph(STAGING_GRAPH_ID)
     step = progress or (lambda what: None)
-    data = rdflib.Graph()
+    ontology = load_ontology()
     with store_session(store):
         graphs = article_graphs(store, settings, article_ids)
         step(f"reading {len(graphs):,} articles")
-        for _article_id, graph in graphs:
-            for quad in graph_quads(store, graph):
-                data.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-        step(f"closing {len(data):,} triples under OWL RL")
-        inferred, messages = infer(data)
+        terms = rule_terms(ontology)
+        while True:  # again if the data states axioms naming terms of its own (rare)
+            reading = _read(store, graphs, terms)
+            if reading.axiom_terms <= terms:
+                break
+            terms = terms | reading.axiom_terms
+        total = len(reading.selected) + reading.left_out
+        step(f"closing {len(reading.selected):,} of {total:,} triples under OWL RL")
+
+        def mentioning(nodes: set[rdflib.term.Node]) -> Iterator[Triple]:
+            wanted = {_to_oxigraph(node) for node in nodes if not isinstance(node, rdflib.BNode)}
+            for _article_id, graph in graphs:
+                for quad in graph_quads(store, graph):
+                    if (quad.subject in wanted or quad.predicate in wanted or quad.object in wanted) and not _quad_read(quad, terms):
+                        yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+        result = _close(reading.selected, ontology, terms, mentioning)
+        if result is None:
+            inferred, messages = _full(_all_triples(store, graphs), ontology)
+        else:
+            inferred, messages = result
+        messages = sorted(set(messages) | reading.literals.messages)
         quads = [
             ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), staging)
             for s, p, o in _sorted(inferred)
@@ -196,7 +442,8 @@ def reason(
         refresh_entity_index(store, settings)
     return ReasoningResult(
         articles=len(graphs),
-        input_triples=len(data),
+        input_triples=len(reading.selected),
+        left_out=reading.left_out,
         inferred=len(quads),
         graph=target.value,
         seconds=time.perf_counter() - started,
