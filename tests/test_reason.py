@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
+from rdflib.compare import isomorphic
 
 from kg.iri import IRIMinter
-from kg.reason import reason
+from kg.reason import infer, reason
 from kg.settings import Settings
 from kg.store import LocalStore
 
@@ -161,9 +163,7 @@ def _loaded(extra: str) -> ox.Store:
     return db
 
 
-def _as_rdflib(db: ox.Store, graph: ox.NamedNode) -> "rdflib.Graph":
-    import rdflib
-
+def _as_rdflib(db: ox.Store, graph: ox.NamedNode) -> rdflib.Graph:
     from kg.validate import to_rdflib
 
     result = rdflib.Graph()
@@ -174,9 +174,6 @@ def _as_rdflib(db: ox.Store, graph: ox.NamedNode) -> "rdflib.Graph":
 
 @pytest.mark.parametrize("case", ["none", *EXTRA])
 def test_reasoning_over_the_triples_rules_read_gives_the_closure_of_them_all(case: str) -> None:
-    from rdflib.compare import isomorphic
-
-    from kg.reason import infer
 
     db = _loaded(EXTRA.get(case, ""))
     data = _as_rdflib(db, GRAPH)
@@ -191,15 +188,11 @@ def test_reasoning_over_the_triples_rules_read_gives_the_closure_of_them_all(cas
 
 
 def test_what_the_equality_cases_infer() -> None:
-    from kg.reason import infer
-
-    ta_ident = ox.NamedNode("http://www.w3.org/2005/11/its/rdf#taIdentRef")
     same = infer(_as_rdflib(_loaded(EXTRA["equality"]), GRAPH))[0]
     # the mention of "Zelensky" now also links the other holder: a copy of a left-out triple
-    import rdflib
-
     mention = rdflib.URIRef("https://w3id.org/kg-news/article/001_test#char=0,8")
-    assert (mention, rdflib.URIRef(ta_ident.value), rdflib.URIRef(ENTITY + "Q57792")) in same
+    ta_ident = rdflib.URIRef("http://www.w3.org/2005/11/its/rdf#taIdentRef")
+    assert (mention, ta_ident, rdflib.URIRef(ENTITY + "Q57792")) in same
     _, messages = infer(_as_rdflib(_loaded(EXTRA["ill-typed"]), GRAPH))
     assert any("'zero' does not match" in m for m in messages)
     transitive = infer(_as_rdflib(_loaded(EXTRA["data axiom"]), GRAPH))[0]
