@@ -668,8 +668,9 @@ def reason(
         emit_json(dataclasses.asdict(result))
     else:
         out.print(
-            f"{result.inferred} new triples from {result.input_triples} in {result.articles} articles "
-            f"written to <{result.graph}> in {result.seconds:.1f} s",
+            f"{result.inferred} new triples written to <{result.graph}> in {result.seconds:.1f} s "
+            f"({result.articles} articles; {result.input_triples} of {result.input_triples + result.left_out} "
+            "triples closed, the rest no rule reads)",
             highlight=False, markup=False,
         )
     for message in result.inconsistencies:

@@ -16,7 +16,7 @@ COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 
 def test_all_expected_commands_exist():
     assert {"build", "query", "queries", "export", "import", "remove", "stats", "entities", "show",
-            "validate", "ontology", "eval", "link"} <= set(COMMANDS)
+            "validate", "ontology", "eval", "link", "reason"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -40,6 +40,12 @@ def test_build_stats_and_entities_as_json(tmp_path):
     shown = runner.invoke(app, ["show", "Rutte", "--store", store, "--format", "json"])
     assert shown.exit_code == 0, shown.output
     assert "Mark Rutte" in json.loads(shown.stdout)["labels"]
+    reasoned = runner.invoke(app, ["reason", "--store", store, "--format", "json"])
+    assert reasoned.exit_code == 0, reasoned.output
+    result = json.loads(reasoned.stdout)
+    assert result["articles"] == 1 and result["inferred"] > 0 and 0 < result["input_triples"] < result["left_out"]
+    text = runner.invoke(app, ["reason", "--store", store, "--quiet"])
+    assert text.exit_code == 0 and f"{result['inferred']} new triples written to" in text.stdout
 
 
 def test_errors_are_one_line_with_a_nonzero_exit(tmp_path):

@@ -144,3 +144,14 @@ def test_syntax_error_position_counts_the_query_lines_only(builds):
     _, remote, _, _ = builds
     with pytest.raises(QueryError, match=r"\b2:\d+"):
         RemoteStore(remote).query("SELECT *\nWHERE { ?s ?p }")
+
+
+def test_reasoning_on_the_endpoint_matches_local(builds):
+    """kg reason reads the article graphs and writes the inferred graph over the protocol."""
+    from kg.reason import reason
+
+    local, remote, _, _ = builds
+    results = [reason(store, settings) for store, settings in ((LocalStore(local), local), (RemoteStore(remote), remote))]
+    assert results[0].inferred == results[1].inferred > 0 and results[0].left_out == results[1].left_out > 0
+    graph = LocalStore(local).iris.graph("_inferred")
+    assert_same_dataset(dataset_lines(RemoteStore(remote).quads(graph)), dataset_lines(LocalStore(local).quads(graph)))
