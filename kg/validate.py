@@ -2,9 +2,8 @@
 
 Each article's named graph is copied into an in-memory rdflib graph, the ontology's class
 hierarchy is mixed in (so ``sh:class kg:Agent`` accepts a ``kg:Person`` through
-``rdfs:subClassOf``) and pySHACL runs
-the shapes of ``ontology/shapes.ttl`` on it, without inference: what is checked is what kg
-wrote, not what a reasoner could add. Validating per graph keeps memory flat and each run
+``rdfs:subClassOf``) and pySHACL runs the shapes of ``ontology/shapes.ttl`` on it, without
+inference: what is checked is what kg wrote, not what a reasoner could add. Validating per graph keeps memory flat and each run
 small; one SPARQL query over the union then catches an entity that two articles type with
 different core classes, which no single graph can show.
 """
