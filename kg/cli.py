@@ -669,8 +669,8 @@ def reason(
     else:
         out.print(
             f"{result.inferred} new triples written to <{result.graph}> in {result.seconds:.1f} s "
-            f"({result.articles} articles; {result.input_triples} of {result.input_triples + result.left_out} "
-            "triples closed, the rest no rule reads)",
+            f"({result.articles} articles, {result.read_triples} triples read; the {result.input_triples} "
+            "distinct ones a rule can read were closed)",
             highlight=False, markup=False,
         )
     for message in result.inconsistencies:

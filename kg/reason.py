@@ -65,9 +65,9 @@ class ReasoningResult:
     graph: str
     """IRI of the inferred graph."""
     seconds: float
-    left_out: int = 0
-    """Triples of the article graphs that no rule but equality reads, left out of the closure
-    (see the module docstring)."""
+    read_triples: int = 0
+    """Triples read from the article graphs, counted once per graph: ``input_triples`` are the
+    distinct ones among them that a rule can read (see the module docstring)."""
     inconsistencies: tuple[str, ...] = ()
     """OWL RL clashes found (e.g. a node typed with two disjoint classes)."""
 
@@ -348,7 +348,7 @@ def _replace_graph(store: StoreLike, graph: ox.NamedNode, staging: ox.NamedNode,
 class _Reading:
     selected: rdflib.Graph
     """The triples a rule can read."""
-    left_out: int
+    read: int
     literals: _LiteralCheck
     axiom_terms: set[str]
     """IRIs named by axioms stated in the data (see :func:`axiom_terms`)."""
@@ -361,10 +361,11 @@ def _quad_read(quad: ox.Quad, terms: frozenset[str]) -> bool:
 
 def _read(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]], terms: frozenset[str]) -> _Reading:
     """One pass over the article graphs: the triples a rule can read, converted for owlrl; of
-    the others only a count and their literals' datatype check."""
+    the others only their literals' datatype check."""
     reading = _Reading(_triples_graph(), 0, _LiteralCheck(), set())
     for _article_id, graph in graphs:
         for quad in graph_quads(store, graph):
+            reading.read += 1
             subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
             obj_iri = obj.value if isinstance(obj, ox.NamedNode) else None
             if rule_reads(predicate, obj_iri, terms):
@@ -372,10 +373,8 @@ def _read(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]], terms: f
                     axiom_terms(subject.value if isinstance(subject, ox.NamedNode) else None, predicate, obj_iri)
                 )
                 reading.selected.add((to_rdflib(subject), to_rdflib(quad.predicate), to_rdflib(obj)))
-            else:
-                reading.left_out += 1
-                if isinstance(obj, ox.Literal):
-                    reading.literals.check_term(obj)
+            elif isinstance(obj, ox.Literal):
+                reading.literals.check_term(obj)
     return reading
 
 
@@ -436,8 +435,7 @@ def reason(
             if reading.axiom_terms <= terms:
                 break
             terms = terms | reading.axiom_terms
-        total = len(reading.selected) + reading.left_out
-        step(f"closing {len(reading.selected):,} of {total:,} triples under OWL RL")
+        step(f"closing the {len(reading.selected):,} distinct triples a rule can read, of {reading.read:,}, under OWL RL")
 
         result = _close(
             reading.selected, ontology, terms, lambda nodes: _left_out_mentioning(store, graphs, terms, nodes)
@@ -458,7 +456,7 @@ def reason(
     return ReasoningResult(
         articles=len(graphs),
         input_triples=len(reading.selected),
-        left_out=reading.left_out,
+        read_triples=reading.read,
         inferred=len(quads),
         graph=target.value,
         seconds=time.perf_counter() - started,
