@@ -339,13 +339,20 @@ class LocalStore(KGStore):
             except SyntaxError as exc:
                 raise QueryError(f"SPARQL syntax error: {exc}") from None
             except (OSError, RuntimeError, ValueError, TypeError) as exc:
-                # translated here so no traceback keeps the database handle (and its lock) alive
                 raise QueryError(f"query failed: {exc}") from None
 
         with self._db() as db:
-            if timeout is None:
-                return evaluate(db)
-            return _with_deadline(evaluate, db, timeout)
+            try:
+                if timeout is None:
+                    return evaluate(db)
+                return _with_deadline(evaluate, db, timeout)
+            except QueryError as exc:
+                # raised again below, as a new exception: this one's traceback holds the frames
+                # that hold the database handle, and a caller that keeps it (a notebook's last
+                # error, pytest) would keep the store open and locked against other processes
+                error = QueryError(str(exc))
+        del db
+        raise error
 
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         with self._db() as db:

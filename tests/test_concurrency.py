@@ -175,3 +175,16 @@ def test_timeout_stops_an_aggregate_over_a_huge_join(small_store):
     except subprocess.TimeoutExpired:
         pytest.fail("--timeout 1 did not stop the query within 12 s")
     assert result.returncode == 5 and "timed out" in result.stderr
+
+
+def test_a_kept_query_error_leaves_the_store_free_for_others(small_store):
+    """A notebook keeps the last error (pytest too): its traceback must not keep the store open."""
+    from kg.errors import QueryError
+    from kg.store import LocalStore
+
+    store = LocalStore(Settings(), small_store)
+    with pytest.raises(QueryError, match="syntax") as kept:
+        store.query("SELECT * WHERE { ?s ?p }")
+    other = ox.Store(str(small_store))  # RocksDB's lock: fails while any handle is alive
+    del other
+    assert kept.value is not None and store.query("ASK { ?s ?p ?o }").boolean is True
