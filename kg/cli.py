@@ -649,7 +649,7 @@ def reason(
     """Materialise OWL RL consequences into the graph <{base}graph/_inferred> (replacing it),
     then refresh the entity index, which inferred classes and labels can change. The closure is
     computed in memory over all the articles, over the triples an OWL RL rule can read (about a
-    third of them; ~0.12 s per BBC article).
+    third of them; ~0.1 s per BBC article).
 
     Example:
 
