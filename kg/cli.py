@@ -450,16 +450,20 @@ def query(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json (SPARQL 1.1 results formats).")] = "table",
     update: Annotated[bool, typer.Option("--update", help="Allow a SPARQL UPDATE (queries are read-only otherwise).")] = False,
     timeout: Annotated[Optional[float], typer.Option("--timeout", help="Seconds before giving up [default: query_timeout setting].")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Show the first N rows only (0 = all); the rest are not read.", min=0)] = 0,
     store: StoreOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Run a SPARQL query over the union of the article graphs.
 
-    Parameters are bound as RDF terms, never pasted into the query text.
+    Parameters are bound as RDF terms, never pasted into the query text. With --limit, reading
+    stops after N rows, and stderr says when there were more.
 
     Examples:
 
       kg query troop-numbers --param state=entity:Q423
+
+      kg query claims-by-speaker --limit 20
 
       kg query mentions -p entity=Zelensky --format json
 
@@ -472,12 +476,15 @@ def query(
     loaded = load_query(source)
     bindings = parse_params(param or [], loaded, base_iri=settings.base_iri)
     result = run_query(open_store(settings), loaded, bindings,
-                       timeout if timeout is not None else settings.query_timeout, allow_update=update)
+                       timeout if timeout is not None else settings.query_timeout, allow_update=update,
+                       limit=limit or None)
     if update and result.kind == "select" and not result.columns:
         err.print("update applied", highlight=False)
         return
     options = {"base_iri": settings.base_iri} if fmt == "table" else {}
     typer.echo(format_result(result, fmt, **options), nl=False)
+    if result.truncated:
+        err.print(f"kg: the first {limit} rows; there are more (--limit 0 shows all)", highlight=False, markup=False)
 
 
 @app.command()

@@ -487,11 +487,13 @@ def run_query(
     timeout: float | None = None,
     *,
     allow_update: bool = False,
+    limit: int | None = None,
 ) -> QueryResult:
     """Run a read-only query (or, with ``allow_update``, an update) with bound parameters.
 
     Entity parameters given as a name are resolved to the matching entities and the query is
-    run once for each; the rows are concatenated without duplicates.
+    run once for each; the rows are concatenated without duplicates. ``limit`` keeps the first
+    rows only (see :meth:`kg.store.KGStore.query`); the result says whether there were more.
 
     Raises:
         QueryError: the text is an update and ``allow_update`` is false, a syntax error
@@ -530,7 +532,7 @@ def run_query(
         for name, value in names.items():
             matches = resolve_entity(store, value.value, timeout=timeout) or [_NO_MATCH]
             runs = [{**run, name: match} for run in runs for match in matches]
-        results = [_execute(store, query, run, timeout) for run in runs]
+        results = [_execute(store, query, run, timeout, limit) for run in runs]
     if len(results) == 1:
         return results[0]
     seen: dict[tuple, None] = {}
@@ -538,12 +540,16 @@ def run_query(
         for row in result.rows:
             seen.setdefault(row, None)
     first = results[0]
-    return QueryResult(columns=first.columns, rows=tuple(seen), boolean=first.boolean,
-                       triples=tuple(dict.fromkeys(t for r in results for t in r.triples)))
+    rows = tuple(seen)
+    triples = tuple(dict.fromkeys(t for r in results for t in r.triples))
+    truncated = any(r.truncated for r in results)
+    if limit is not None and (len(rows) > limit or len(triples) > limit):
+        rows, triples, truncated = rows[:limit], triples[:limit], True
+    return QueryResult(columns=first.columns, rows=rows, boolean=first.boolean, triples=triples, truncated=truncated)
 
 
 def _execute(
-    store: KGStore, query: Query, bindings: Mapping[str, Term], timeout: float | None
+    store: KGStore, query: Query, bindings: Mapping[str, Term], timeout: float | None, limit: int | None = None
 ) -> QueryResult:
     graphs = None
     if query.info.scope == "article":
@@ -552,7 +558,7 @@ def _execute(
             raise QueryError(f"query {query.name!r} reads one article: pass --param article=ID")
         graphs = [store.iris.graph(article.value)]
     try:
-        return store.query(query.text, bindings or None, timeout=timeout, graphs=graphs)
+        return store.query(query.text, bindings or None, timeout=timeout, graphs=graphs, limit=limit)
     except (RuntimeError, ValueError) as exc:  # pyoxigraph: a bound variable it cannot use
         message = str(exc)
         if "projection" in message:

@@ -296,6 +296,7 @@ class RemoteStore(KGStore):
         *,
         timeout: float | None = None,
         graphs: Sequence[ox.NamedNode] | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         text = bind_values(sparql, bindings)
         started = time.monotonic()
@@ -307,13 +308,15 @@ class RemoteStore(KGStore):
             if content_type in ("application/n-triples", "text/plain", "text/turtle"):
                 fmt = ox.RdfFormat.TURTLE if content_type == "text/turtle" else ox.RdfFormat.N_TRIPLES
                 triples = tuple(q.triple for q in ox.parse(response.content, format=fmt))
+                if limit is not None and len(triples) > limit:
+                    return QueryResult(triples=triples[:limit], truncated=True)
                 return QueryResult(triples=triples)
             answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"cannot read the answer of {self.query_url} ({content_type}): {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(boolean=bool(answer))
-        return _materialise(answer, remaining)
+        return _materialise(answer, remaining, limit)
 
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         if graph is None:

@@ -452,3 +452,32 @@ def test_every_query_runs_on_the_graph_built_from_data(tmp_path: Path) -> None:
     (article_id, *_) = built.article_ids()
     facts = run_query(built, load_query("article-facts"), {"article": to_term(article_id, "string")})
     assert facts.rows
+
+
+@pytest.mark.parametrize("name", ["entities-by-type", "CONSTRUCT { ?e a ?c } WHERE { ?e a ?c }"])
+def test_limit_keeps_the_first_rows_and_says_there_were_more(store: LocalStore, name: str) -> None:
+    query = load_query(name)
+    full = run_query(store, query)
+    answer = (lambda r: r.rows or r.triples)
+    assert len(answer(full)) > 3 and not full.truncated
+    first = run_query(store, query, limit=3)
+    assert answer(first) == answer(full)[:3] and first.truncated
+    exact = run_query(store, query, limit=len(answer(full)))
+    assert answer(exact) == answer(full) and not exact.truncated
+
+
+def test_cli_limit_prints_the_first_rows_and_says_so_on_stderr(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    kg_store = corpus_fixture_store(tmp_path / "store")
+    args = ["query", "entities-by-type", "--store", str(kg_store.path), "--format", "json"]
+    runner = CliRunner()
+    full = json.loads(runner.invoke(app, args).stdout)["results"]["bindings"]
+    shown = runner.invoke(app, [*args, "--limit", "2"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["results"]["bindings"] == full[:2]
+    assert "the first 2 rows; there are more" in shown.stderr
+    every = runner.invoke(app, [*args, "--limit", str(len(full))])
+    assert json.loads(every.stdout)["results"]["bindings"] == full and "there are more" not in every.stderr

@@ -80,6 +80,15 @@ def test_browsing_and_validation_match_local(builds, union):
     assert remote_report.articles == 2 and remote_report.violations == validate_store(local_store, local).violations
 
 
+def test_limit_on_the_endpoint_matches_local(builds):
+    local, remote, _, _ = builds
+    for name in ("entities-by-type", "CONSTRUCT { ?e a ?c } WHERE { GRAPH ?g { ?e a ?c } }"):
+        remote_first, local_first = (run_query(s, name, limit=2) for s in (RemoteStore(remote), LocalStore(local)))
+        assert remote_first.truncated and local_first.truncated
+        assert len(remote_first.rows or remote_first.triples) == 2
+        assert remote_first.rows == local_first.rows  # entities-by-type is ordered; CONSTRUCT has none
+
+
 def test_rebuild_skips_unchanged_articles(builds, corpus):
     _, remote, _, _ = builds
     summary = build_sources([str(corpus)], remote)
