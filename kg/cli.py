@@ -484,7 +484,8 @@ def query(
     options = {"base_iri": settings.base_iri} if fmt == "table" else {}
     typer.echo(format_result(result, fmt, **options), nl=False)
     if result.truncated:
-        err.print(f"kg: the first {limit} rows; there are more (--limit 0 shows all)", highlight=False, markup=False)
+        shown = "the first row" if limit == 1 else f"the first {limit} rows"
+        err.print(f"kg: {shown}; there are more (--limit 0 shows all)", highlight=False, markup=False)
 
 
 @app.command()
