@@ -39,6 +39,7 @@ from kg.validate import (
     graph_quads,
     store_session,
     to_rdflib,
+    to_rdflib_triple,
 )
 
 STAGING_GRAPH_ID = "_inferred-staging"
@@ -198,27 +199,22 @@ class _LiteralCheck:
 
         self._converters = {str(dt): AltXSDToPYTHON.get(dt) for dt in OWL_RL_Datatypes}
         self._seen: set[tuple[str, str]] = set()
-        self._terms_seen: set[tuple[str, str]] = set()
         self.messages: set[str] = set()
 
     def check_term(self, literal: ox.Literal) -> None:
-        """:meth:`check` for a literal as the store gives it (converted only when checked)."""
-        datatype = literal.datatype.value
-        if self._converters.get(datatype) is not None and (literal.value, datatype) not in self._terms_seen:
-            self._terms_seen.add((literal.value, datatype))
+        """:meth:`check` for a literal as the store gives it: converted, and checked, once per
+        lexical form and datatype (offsets repeat)."""
+        key = (literal.value, literal.datatype.value)
+        if self._converters.get(key[1]) is not None and key not in self._seen:
+            self._seen.add(key)
             converted = to_rdflib(literal)
             if isinstance(converted, rdflib.Literal):
                 self.check(converted)
 
     def check(self, literal: rdflib.Literal) -> None:
-        datatype = str(literal.datatype) if literal.datatype is not None else None
-        converter = self._converters.get(datatype) if datatype else None
+        converter = self._converters.get(str(literal.datatype)) if literal.datatype is not None else None
         if converter is None:
             return
-        key = (str(literal), datatype)
-        if key in self._seen:
-            return
-        self._seen.add(key)
         try:
             converter(str(literal))
         except ValueError:
@@ -288,6 +284,21 @@ def _full(data: Iterable[Triple], ontology: rdflib.Graph) -> tuple[rdflib.Graph,
     return result
 
 
+def _infer_selected(
+    selected: rdflib.Graph,
+    ontology: rdflib.Graph,
+    terms: frozenset[str],
+    mentioning: Callable[[set[rdflib.term.Node]], Iterable[Triple]],
+    every_triple: Callable[[], Iterable[Triple]],
+    literals: _LiteralCheck,
+) -> tuple[rdflib.Graph, list[str]]:
+    """:func:`_close` over the selected triples, or :func:`_full` over ``every_triple()`` when
+    only that is exact; with the datatype messages of the left-out literals."""
+    result = _close(selected, ontology, terms, mentioning)
+    inferred, messages = result if result is not None else _full(every_triple(), ontology)
+    return inferred, sorted(set(messages) | literals.messages)
+
+
 def _data_terms(triples: Iterable[Triple]) -> set[str]:
     return {
         term for s, p, o in triples for term in axiom_terms(_iri(s), str(p), _iri(o))
@@ -318,11 +329,7 @@ def infer(
     def mentioning(nodes: set[rdflib.term.Node]) -> Iterator[Triple]:
         return (t for t in data if not _reads(t, terms) and (t[0] in nodes or t[1] in nodes or t[2] in nodes))
 
-    result = _close(selected, ontology, terms, mentioning)
-    if result is None:
-        return _full(data, ontology)
-    inferred, messages = result
-    return inferred, sorted(set(messages) | literals.messages)
+    return _infer_selected(selected, ontology, terms, mentioning, lambda: data, literals)
 
 
 def _replace_graph(store: StoreLike, graph: ox.NamedNode, staging: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
@@ -354,9 +361,12 @@ class _Reading:
     """IRIs named by axioms stated in the data (see :func:`axiom_terms`)."""
 
 
+def _ox_iri(term: object) -> str | None:
+    return term.value if isinstance(term, ox.NamedNode) else None
+
+
 def _quad_read(quad: ox.Quad, terms: frozenset[str]) -> bool:
-    obj = quad.object
-    return rule_reads(quad.predicate.value, obj.value if isinstance(obj, ox.NamedNode) else None, terms)
+    return rule_reads(quad.predicate.value, _ox_iri(quad.object), terms)
 
 
 def _read(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]], terms: frozenset[str]) -> _Reading:
@@ -366,15 +376,11 @@ def _read(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]], terms: f
     for _article_id, graph in graphs:
         for quad in graph_quads(store, graph):
             reading.read += 1
-            subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
-            obj_iri = obj.value if isinstance(obj, ox.NamedNode) else None
-            if rule_reads(predicate, obj_iri, terms):
-                reading.axiom_terms.update(
-                    axiom_terms(subject.value if isinstance(subject, ox.NamedNode) else None, predicate, obj_iri)
-                )
-                reading.selected.add((to_rdflib(subject), to_rdflib(quad.predicate), to_rdflib(obj)))
-            elif isinstance(obj, ox.Literal):
-                reading.literals.check_term(obj)
+            if _quad_read(quad, terms):
+                reading.axiom_terms.update(axiom_terms(_ox_iri(quad.subject), quad.predicate.value, _ox_iri(quad.object)))
+                reading.selected.add(to_rdflib_triple(quad))
+            elif isinstance(quad.object, ox.Literal):
+                reading.literals.check_term(quad.object)
     return reading
 
 
@@ -387,13 +393,12 @@ def _left_out_mentioning(
         for quad in graph_quads(store, graph):
             named = quad.subject in wanted or quad.predicate in wanted or quad.object in wanted
             if named and not _quad_read(quad, terms):
-                yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+                yield to_rdflib_triple(quad)
 
 
 def _all_triples(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]]) -> Iterator[Triple]:
     for _article_id, graph in graphs:
-        for quad in graph_quads(store, graph):
-            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+        yield from map(to_rdflib_triple, graph_quads(store, graph))
 
 
 def reason(
@@ -437,14 +442,12 @@ def reason(
             terms = terms | reading.axiom_terms
         step(f"closing the {len(reading.selected):,} distinct triples a rule can read, of {reading.read:,}, under OWL RL")
 
-        result = _close(
-            reading.selected, ontology, terms, lambda nodes: _left_out_mentioning(store, graphs, terms, nodes)
+        inferred, messages = _infer_selected(
+            reading.selected, ontology, terms,
+            lambda nodes: _left_out_mentioning(store, graphs, terms, nodes),
+            lambda: _all_triples(store, graphs),
+            reading.literals,
         )
-        if result is None:
-            inferred, messages = _full(_all_triples(store, graphs), ontology)
-        else:
-            inferred, messages = result
-        messages = sorted(set(messages) | reading.literals.messages)
         quads = [
             ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), staging)
             for s, p, o in _sorted(inferred)

@@ -307,11 +307,9 @@ class RemoteStore(KGStore):
         try:
             if content_type in ("application/n-triples", "text/plain", "text/turtle"):
                 fmt = ox.RdfFormat.TURTLE if content_type == "text/turtle" else ox.RdfFormat.N_TRIPLES
-                triples = tuple(q.triple for q in ox.parse(response.content, format=fmt))
-                if limit is not None and len(triples) > limit:
-                    return QueryResult(triples=triples[:limit], truncated=True)
-                return QueryResult(triples=triples)
-            answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+                answer = tuple(q.triple for q in ox.parse(response.content, format=fmt))
+            else:
+                answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"cannot read the answer of {self.query_url} ({content_type}): {exc}") from None
         if isinstance(answer, ox.QueryBoolean):

@@ -161,6 +161,11 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Nod
     raise StoreError(f"cannot validate RDF-star term {term}")
 
 
+def to_rdflib_triple(quad: ox.Quad) -> tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]:
+    """A quad's triple as rdflib terms (see :func:`to_rdflib`)."""
+    return to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+
 # -- pySHACL with prepared SPARQL ----------------------------------------------------------------
 @functools.lru_cache(maxsize=64)
 def _prepared(text: str) -> object:
@@ -199,7 +204,7 @@ def class_hierarchy(ontology: rdflib.Graph) -> rdflib.Graph:
 def _data_graph(quads: Iterable[ox.Quad], ontology: rdflib.Graph) -> _DataGraph:
     graph = _DataGraph()
     for quad in quads:
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        graph.add(to_rdflib_triple(quad))
     graph += class_hierarchy(ontology)
     return graph
 
@@ -447,6 +452,7 @@ __all__ = [
     "graph_quads",
     "store_session",
     "to_rdflib",
+    "to_rdflib_triple",
     "ValidationProgress",
     "ValidationReport",
     "Violation",

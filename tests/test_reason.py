@@ -164,11 +164,11 @@ def _loaded(extra: str) -> ox.Store:
 
 
 def _as_rdflib(db: ox.Store, graph: ox.NamedNode) -> rdflib.Graph:
-    from kg.validate import to_rdflib
+    from kg.validate import to_rdflib_triple
 
     result = rdflib.Graph()
     for q in db.quads_for_pattern(None, None, None, graph):
-        result.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        result.add(to_rdflib_triple(q))
     return result
 
 
