@@ -185,20 +185,15 @@ class _DataGraph(rdflib.Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-_HIERARCHIES: dict[int, tuple[rdflib.Graph, rdflib.Graph]] = {}
-
-
+@functools.lru_cache(maxsize=8)  # an rdflib graph hashes and compares by its own identifier
 def class_hierarchy(ontology: rdflib.Graph) -> rdflib.Graph:
     """The ontology's ``rdfs:subClassOf`` triples, the only part of it SHACL reads (a value is
     an instance of a class through ``rdf:type/rdfs:subClassOf*``): each article's graph copies
     these (31 of the ontology's 488 triples) rather than the whole ontology."""
-    cached = _HIERARCHIES.get(id(ontology))
-    if cached is None or cached[0] is not ontology:
-        hierarchy = rdflib.Graph()
-        for triple in ontology.triples((None, RDFS.subClassOf, None)):
-            hierarchy.add(triple)
-        cached = _HIERARCHIES[id(ontology)] = (ontology, hierarchy)
-    return cached[1]
+    hierarchy = rdflib.Graph()
+    for triple in ontology.triples((None, RDFS.subClassOf, None)):
+        hierarchy.add(triple)
+    return hierarchy
 
 
 def _data_graph(quads: Iterable[ox.Quad], ontology: rdflib.Graph) -> _DataGraph:
