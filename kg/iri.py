@@ -11,11 +11,14 @@ import functools
 import hashlib
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pyoxigraph import NamedNode
 
+from kg.text import slug
 from kg.vocab import PREFIXES
+
+__all__ = ["IRIMinter", "INFERRED_GRAPH_ID", "is_article_id", "segment", "slug"]
 
 INFERRED_GRAPH_ID = "_inferred"
 """Id of the reasoner's graph (``kg reason``); graphs whose id starts with ``_`` are not article graphs."""
@@ -33,26 +36,6 @@ def is_article_id(graph_id: str) -> bool:
 
 _SAFE = "-._~"
 _QID = re.compile(r"Q[1-9][0-9]*")
-
-
-def slug(text: str) -> str:
-    """A normalised, lower-case key for ``text``: accents folded, words joined by ``-``.
-
-    Characters outside ASCII that have no ASCII decomposition are kept and percent-encoded by
-    :func:`segment`, so every Unicode name yields a valid key.
-
-    >>> slug("  Volodymyr Zelenskyy ")
-    'volodymyr-zelenskyy'
-    >>> slug("Kim Jong-un’s")
-    'kim-jong-un-s'
-    """
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-    words = re.findall(r"\w+", folded)
-    key = "-".join(words)
-    if not key:
-        key = "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-    return key
 
 
 @functools.lru_cache(maxsize=4096)
@@ -117,6 +100,4 @@ class IRIMinter:
         prefix = f"{self.base}graph/"
         if not graph.value.startswith(prefix):
             return None
-        from urllib.parse import unquote
-
         return unquote(graph.value[len(prefix):])

@@ -8,9 +8,49 @@ as an ``Extraction``: typed entities, mentions with exact offsets, sentences, an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
-EntityClass = Literal["Person", "State", "MilitaryUnit", "Organization", "Place"]
+
+class EntityClass(StrEnum):
+    """The five classes every entity has exactly one of (``kg:Person`` …).
+
+    Members are strings (``EntityClass.PERSON == "Person"``), so code and data may use either.
+    """
+
+    PERSON = "Person"
+    STATE = "State"
+    MILITARY_UNIT = "MilitaryUnit"
+    ORGANIZATION = "Organization"
+    PLACE = "Place"
+
+
+class RelationKind(StrEnum):
+    """Binary facts between two entities (:class:`Relation`)."""
+
+    ROLE = "role"
+    PART_OF = "part_of"
+    LOCATED_IN = "located_in"
+    ALLIANCE = "alliance"
+    CONFLICT = "conflict"
+
+
+class EventKind(StrEnum):
+    """The classes of n-ary events (:class:`Event`), each a subclass of ``kg:Event``."""
+
+    DEPLOYMENT = "Deployment"
+    TROOP_TRANSFER = "TroopTransfer"
+    CLASH = "Clash"
+    MEETING = "Meeting"
+    SUMMIT = "Summit"
+    AGREEMENT = "Agreement"
+
+
+ENTITY_CLASSES: tuple[str, ...] = tuple(c.value for c in EntityClass)
+"""The entity class names in their canonical order (Person, State, MilitaryUnit, Organization, Place)."""
+EVENT_KINDS: tuple[str, ...] = tuple(k.value for k in EventKind)
+"""The event class names in their canonical order."""
+
 Precision = Literal["day", "month", "year"]
 Modality = Literal["asserted", "possible", "expected"]
 
@@ -56,7 +96,7 @@ class Entity:
 
     key: str
     """Deterministic identity key: ``Q…`` when linked, else ``Class/slug``."""
-    cls: EntityClass
+    cls: EntityClass | str
     label: str
     aliases: tuple[str, ...] = ()
     wikidata: str | None = None
@@ -104,7 +144,7 @@ class Quantity:
 class Relation:
     """A binary fact between two entities: role, part_of, located_in, alliance, conflict."""
 
-    kind: Literal["role", "part_of", "located_in", "alliance", "conflict"]
+    kind: RelationKind | str
     subject: str
     object: str
     sentence: Span
@@ -117,7 +157,7 @@ class Relation:
 class Event:
     """An n-ary happening: deployment, troop transfer, clash, meeting/summit, agreement."""
 
-    kind: Literal["Deployment", "TroopTransfer", "Clash", "Meeting", "Summit", "Agreement"]
+    kind: EventKind | str
     sentence: Span
     confidence: float
     participants: tuple[str, ...] = ()

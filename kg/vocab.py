@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode
 
+from kg.model import ENTITY_CLASSES as _ENTITY_CLASSES
+from kg.model import EVENT_KINDS as _EVENT_KINDS
+
 ONTOLOGY_IRI = "https://w3id.org/kg-news/ontology"
 KG_NS = ONTOLOGY_IRI + "#"
 
@@ -106,8 +109,19 @@ PREFIXES: dict[str, str] = {
 }
 """Prefixes declared in exports and available to every bundled query."""
 
-ENTITY_CLASSES = ("Person", "State", "MilitaryUnit", "Organization", "Place")
-"""The five core entity classes; every entity has exactly one of them."""
+ENTITY_CLASSES = _ENTITY_CLASSES
+"""The five core entity classes (:class:`kg.model.EntityClass`); every entity has exactly one."""
+EVENT_KINDS = _EVENT_KINDS
+"""The event classes (:class:`kg.model.EventKind`)."""
+
+
+def values_block(variable: str, names: tuple[str, ...], prefix: str = "kg") -> str:
+    """A SPARQL ``VALUES`` block of kg terms, as the bundled queries write it.
+
+    >>> values_block("class", ENTITY_CLASSES)
+    'VALUES ?class { kg:Person kg:State kg:MilitaryUnit kg:Organization kg:Place }'
+    """
+    return f"VALUES ?{variable} {{ {' '.join(f'{prefix}:{name}' for name in names)} }}"
 
 
 def wikidata_item(qid: str) -> NamedNode:
