@@ -1,8 +1,8 @@
 """The whole pipeline: sources -> NLP -> extraction -> RDF -> store, streaming.
 
 Articles are read lazily, unchanged ones (same content hash, same kg version and model) are
-skipped before any NLP, extraction runs in this process or in ``jobs`` worker processes
-(each loading the model once), and quads are written to the store in batches, one atomic
+skipped before any NLP, extraction runs where the executor says (:mod:`kg.executors`: this
+process, ``jobs`` worker processes each loading the model once, or a Dask cluster), and quads are written to the store in batches, one atomic
 graph replacement per article. The entity index (:mod:`kg.entity_index`) is refreshed at the end
 of a build that changed the store, and after articles are removed.
 """
@@ -10,17 +10,16 @@ of a build that changed the store, and after articles are removed.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
-from typing import IO, Callable, Iterable, Iterator, Sequence
+from typing import IO, Callable, Iterator, Sequence
 
 from kg import __version__
 from kg.entity_index import entity_index_missing, refresh_entity_index
 from kg.graph import GraphBuilder
 from kg.iri import INFERRED_GRAPH_ID, is_article_id
-from kg.model import Article, Extraction, SourceFailure
+from kg.model import Article, SourceFailure
+from kg.executors import Executor, local_executor
 from kg.settings import Settings
 from kg.sources import read_sources
 from kg.store import KGStore, open_store
@@ -79,83 +78,6 @@ def _stored_states(store: KGStore) -> dict[str, tuple[str, str, str]]:
     }
 
 
-# worker side ------------------------------------------------------------------------------------
-_worker_nlp = None
-_worker_settings: Settings | None = None
-
-
-def _init_worker(settings: Settings) -> None:
-    global _worker_nlp, _worker_settings
-    from kg.nlp import load_pipeline
-
-    _worker_settings = settings
-    _worker_nlp = load_pipeline(settings.model)
-
-
-def _extract_batch(articles: list[Article]) -> list[Extraction | SourceFailure]:
-    from kg.nlp import model_description
-
-    assert _worker_nlp is not None and _worker_settings is not None
-    return list(_extract_safely(_worker_nlp, articles, _worker_settings, model_description(_worker_nlp)))
-
-
-def _extract_safely(nlp, articles: Sequence[Article], settings: Settings, model: str) -> Iterator[Extraction | SourceFailure]:
-    """Extract a batch; if the batch fails, retry one by one so one bad article fails alone."""
-    from kg.entities import default_linker
-    from kg.extraction import extract_articles
-
-    options = dict(model=model, batch_size=settings.batch_size, max_chunk_chars=settings.max_chunk_chars,
-                   linker=default_linker(settings))
-    try:
-        yield from list(extract_articles(nlp, articles, **options))
-        return
-    except Exception:
-        if len(articles) == 1:
-            raise
-    for article in articles:
-        try:
-            yield from extract_articles(nlp, [article], **options)
-        except Exception as exc:  # report and go on: one article must not stop the build
-            yield SourceFailure(article.path or article.id, f"extraction failed: {type(exc).__name__}: {exc}")
-
-
-def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    """Lists of up to ``size`` articles from a stream (the unit handed to a worker)."""
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def extract_stream(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction | SourceFailure]:
-    """Extraction of a stream of articles, in this process or in ``settings.jobs`` workers.
-
-    Nothing is loaded (model, worker processes) until the first article needs extracting, so
-    a re-run over unchanged articles costs only the reading.
-    """
-    groups = batches(articles, settings.batch_size)
-    first = next(groups, None)
-    if first is None:
-        return
-    groups = itertools.chain([first], groups)
-    if settings.jobs <= 1:
-        from kg.nlp import load_pipeline, model_description
-
-        nlp = load_pipeline(settings.model)
-        model = model_description(nlp)
-        for batch in groups:
-            yield from _extract_safely(nlp, batch, settings, model)
-        return
-    context = mp.get_context("spawn")
-    with context.Pool(settings.jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-        for results in pool.imap(_extract_batch, groups):
-            yield from results
-
-
 def build_sources(
     sources: Sequence[str],
     settings: Settings,
@@ -164,7 +86,7 @@ def build_sources(
     force: bool = False,
     progress: ProgressCallback | None = None,
     stdin: IO[str] | None = None,
-    executor: Callable[[Iterable[Article], Settings], Iterator[Extraction | SourceFailure]] | None = None,
+    executor: Executor | None = None,
 ) -> BuildSummary:
     """Build (or update) the graph of every article in ``sources`` into the store."""
     started = time.perf_counter()
@@ -173,7 +95,7 @@ def build_sources(
     builder = GraphBuilder(settings.base_iri)
     notify = progress or (lambda event, name: None)
     entity_keys: set[str] = set()
-    run = executor or extract_stream
+    run = executor or local_executor
 
     with store.writer():
         states = _stored_states(store)

@@ -61,3 +61,7 @@ class LinkingError(KGError):
 
 class EvaluationError(KGError):
     """Raised when gold annotations cannot be read or matched to texts."""
+
+
+class LexiconError(KGError):
+    """Raised when a data file of the lexicon or of the rules is missing, malformed or lacks an entry."""

@@ -7,14 +7,14 @@ so only extraction is distributed. IRIs are deterministic, so every executor bui
 graph as a local build.
 
 ``local``
-    :func:`kg.build.extract_stream`: this process, or ``settings.jobs`` spawned processes.
+    :func:`local_executor`: this process, or ``settings.jobs`` spawned processes.
 ``dask-local``
     a :class:`distributed.LocalCluster` of ``settings.jobs`` single-threaded worker processes,
     started for the build and closed after it.
 ``dask://HOST:PORT`` (or ``tcp://HOST:PORT``)
     an existing Dask scheduler. Its workers need kg and the spaCy model installed.
 
-Each Dask worker loads the model once (a per-process cache, :func:`_worker_pipeline`);
+Each worker process loads the model once (a per-process cache, :func:`_worker_pipeline`);
 batches of ``settings.batch_size`` articles are submitted with a bounded number in flight
 (two per worker thread), so memory stays flat however long the input is, and results are
 yielded in order as the oldest batch completes.
@@ -23,37 +23,57 @@ yielded in order as the oldest batch completes.
 from __future__ import annotations
 
 import collections
+import functools
+import itertools
 import logging
+import multiprocessing as mp
 from typing import Callable, Iterable, Iterator
 
+from spacy.language import Language
+
 from kg.errors import SettingsError
+from kg.extract import batches, extract_batch
 from kg.model import Article, Extraction, SourceFailure
+from kg.pipeline import load_pipeline, model_description
 from kg.settings import Settings
 
 Executor = Callable[[Iterable[Article], Settings], Iterator[Extraction | SourceFailure]]
 IN_FLIGHT_PER_THREAD = 2
 
 # worker side ------------------------------------------------------------------------------------
-_PIPELINES: dict[str, tuple[object, str]] = {}
+def _worker_pipeline(settings: Settings) -> tuple[Language, str]:
+    """The pipeline and its description, loaded at the first task of this worker process
+    (:func:`kg.pipeline.load_pipeline` keeps it)."""
+    nlp = load_pipeline(settings.model, settings=settings)
+    return nlp, model_description(nlp)
 
 
-def _worker_pipeline(model: str) -> tuple[object, str]:
-    """The pipeline and its description, loaded at the first task of this worker process."""
-    cached = _PIPELINES.get(model)
-    if cached is None:
-        from kg.nlp import load_pipeline, model_description
-
-        nlp = load_pipeline(model)
-        cached = _PIPELINES[model] = (nlp, model_description(nlp))
-    return cached
+def extract_on_worker(articles: list[Article], settings: Settings) -> list[Extraction | SourceFailure]:
+    """Extract one batch on a worker (a top-level function so a pool or Dask can ship it by name)."""
+    nlp, description = _worker_pipeline(settings)
+    return list(extract_batch(nlp, articles, model=description, batch_size=settings.batch_size,
+                              max_chunk_chars=settings.max_chunk_chars))
 
 
-def extract_batch(articles: list[Article], settings: Settings) -> list[Extraction | SourceFailure]:
-    """Extract one batch on a worker (a top-level function so Dask can ship it by name)."""
-    from kg.build import _extract_safely
+def local_executor(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction | SourceFailure]:
+    """Extraction of a stream of articles, in this process or in ``settings.jobs`` spawned
+    processes, in input order.
 
-    nlp, description = _worker_pipeline(settings.model)
-    return list(_extract_safely(nlp, articles, settings, description))
+    Nothing is loaded (model, worker processes) until the first article needs extracting, so
+    a re-run over unchanged articles costs only the reading.
+    """
+    groups = batches(articles, settings.batch_size)
+    first = next(groups, None)
+    if first is None:
+        return
+    groups = itertools.chain([first], groups)
+    if settings.jobs <= 1:
+        for batch in groups:
+            yield from extract_on_worker(batch, settings)
+        return
+    with mp.get_context("spawn").Pool(settings.jobs) as pool:
+        for results in pool.imap(functools.partial(extract_on_worker, settings=settings), groups):
+            yield from results
 
 
 # client side ------------------------------------------------------------------------------------
@@ -108,14 +128,12 @@ def dask_executor(address: str = "dask-local", *, in_flight: int | None = None) 
             if cluster is not None:
                 cluster.close()
             raise SettingsError(f"cannot connect to the Dask scheduler {address}: {exc}") from None
-        from kg.build import batches
-
         pending: collections.deque = collections.deque()
         try:
             threads = sum(client.nthreads().values()) or 1
             limit = in_flight or IN_FLIGHT_PER_THREAD * threads
             for batch in batches(articles, settings.batch_size):
-                pending.append(client.submit(extract_batch, batch, settings, pure=False, retries=1))
+                pending.append(client.submit(extract_on_worker, batch, settings, pure=False, retries=1))
                 while len(pending) >= limit:
                     yield from pending.popleft().result()
             while pending:
@@ -130,14 +148,14 @@ def dask_executor(address: str = "dask-local", *, in_flight: int | None = None) 
     return run
 
 
-def executor_for(name: str | None) -> Executor | None:
-    """The executor an ``--executor`` value names (``None`` for the local default).
+def executor_for(name: str | None) -> Executor:
+    """The executor an ``--executor`` value names.
 
-    >>> executor_for("local") is None
+    >>> executor_for("local") is local_executor
     True
     """
     if name in (None, "", "local"):
-        return None
+        return local_executor
     if name == "dask-local" or name.startswith(("dask://", "tcp://", "tls://")):
         return dask_executor(name)
     raise SettingsError(f"unknown executor {name!r}; use local, dask-local or dask://HOST:PORT")

@@ -1,162 +1,180 @@
-"""Domain word lists the entity layer needs beyond the gazetteer: demonyms, unit nouns,
-leaders and capitals used for their states, and the shapes of boilerplate lines.
+"""The domain knowledge kg's rules read, loaded from data files.
 
-Kept as plain data so a reviewer can read and extend them without touching the logic.
-Names of states are the canonical names the gazetteer knows them by.
+Word lists, name tables, regular expressions and confidence values live in TOML files under
+``data/lexicon/`` (words: what counts as a demonym, a unit noun, a reporting verb …) and
+``data/rules/`` (how rules weigh and combine them: patterns, confidence values), each entry or
+block with a comment saying why it is there. This module reads them once and hands them out as
+typed values; the code that uses them names what it needs at import time, so a missing or
+misspelt entry fails at once with the file and key (:class:`LexiconError`).
+
+>>> states = section("lexicon/states")
+>>> states.mapping("demonyms")["North Korean"]
+'North Korea'
+>>> "troops" in section("lexicon/military").words("unit_nouns")
+True
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-DEMONYMS: dict[str, str] = {
-    "North Korean": "North Korea",
-    "DPRK": "North Korea",
-    "South Korean": "South Korea",
-    "Korean": "South Korea",
-    "Russian": "Russia",
-    "Ukrainian": "Ukraine",
-    "American": "United States",
-    "US": "United States",
-    "U.S.": "United States",
-    "British": "United Kingdom",
-    "UK": "United Kingdom",
-    "French": "France",
-    "German": "Germany",
-    "Polish": "Poland",
-    "Hungarian": "Hungary",
-    "Chinese": "China",
-    "Iranian": "Iran",
-    "Belarusian": "Belarus",
-    "Japanese": "Japan",
-    "Turkish": "Turkey",
-    "Israeli": "Israel",
-    "Georgian": "Georgia",
-    "Moldovan": "Moldova",
-    "Lithuanian": "Lithuania",
-    "Latvian": "Latvia",
-    "Estonian": "Estonia",
-    "Finnish": "Finland",
-    "Swedish": "Sweden",
-    "Norwegian": "Norway",
-    "Danish": "Denmark",
-    "Dutch": "Netherlands",
-    "Belgian": "Belgium",
-    "Italian": "Italy",
-    "Spanish": "Spain",
-    "Romanian": "Romania",
-    "Slovak": "Slovakia",
-    "Czech": "Czech Republic",
-    "Canadian": "Canada",
-    "Indian": "India",
-    "Syrian": "Syria",
-    "Cuban": "Cuba",
-    "Serbian": "Serbia",
-    "Bulgarian": "Bulgaria",
-    "Kazakh": "Kazakhstan",
-    "Chechen": "Russia",
-}
-"""Adjectival demonym (as written) -> state. "Korean" alone is ambiguous and only used with
-"South"/"North" in practice; it is kept for "Korean People's Army"-like names via patterns."""
+from kg.errors import LexiconError
+from kg.resources import resource_dir
 
-PLURAL_DEMONYMS: dict[str, str] = {
-    "North Koreans": "North Korea",
-    "South Koreans": "South Korea",
-    "Russians": "Russia",
-    "Ukrainians": "Ukraine",
-    "Americans": "United States",
-    "Chinese": "China",
-    "Iranians": "Iran",
-    "Belarusians": "Belarus",
-}
-"""People of a state spoken of as an actor ("the Russians use …") -> that state."""
+__all__ = [
+    "LexiconError", "Section", "section",
+    "DEMONYMS", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "LEADERS", "CAPITALS", "UNIT_LABEL",
+    "CANONICAL_DEMONYM", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
+    "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
+    "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
+    "is_noise_line",
+]
 
-UNIT_NOUNS = (
-    "troops soldiers units unit forces force military army armies infantrymen infantry "
-    "servicemen personnel fighters contingent contingents battalion battalions brigade "
-    "brigades regiment regiments division divisions special-forces servicemembers "
-    "conscripts recruits mercenaries officers marines paratroopers navy fleet"
-).split()
-"""Nouns that, after a demonym ("North Korean soldiers"), denote a state's armed forces."""
 
-ARMED_FORCES_NAMES: dict[str, str] = {
-    "Defense Forces of Ukraine": "Ukraine",
-    "Ukrainian Defense Forces": "Ukraine",
-    "Ukrainian Defence Forces": "Ukraine",
-    "Armed Forces of Ukraine": "Ukraine",
-    "Ukrainian Armed Forces": "Ukraine",
-    "Russian Armed Forces": "Russia",
-    "Armed Forces of the Russian Federation": "Russia",
-    "Korean People's Army": "North Korea",
-    "North Korean People's Army": "North Korea",
-}
+@dataclass(frozen=True)
+class Section:
+    """The entries of one data file (or of one table in it), read by key with their type checked."""
+
+    name: str
+    entries: Mapping[str, Any]
+
+    def _get(self, key: str, kind: type | tuple[type, ...]) -> Any:
+        try:
+            value = self.entries[key]
+        except KeyError:
+            raise LexiconError(f"{self.name}: no entry {key!r}") from None
+        if not isinstance(value, kind):
+            raise LexiconError(f"{self.name}: {key!r} must be a {getattr(kind, '__name__', kind)}")
+        return value
+
+    def words(self, key: str) -> frozenset[str]:
+        """A list of words as a set (membership tests)."""
+        return frozenset(self.sequence(key))
+
+    def sequence(self, key: str) -> tuple[str, ...]:
+        """A list of strings in file order."""
+        value = self._get(key, list)
+        if not all(isinstance(v, str) for v in value):
+            raise LexiconError(f"{self.name}: {key!r} must list strings")
+        return tuple(value)
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        """A table, in file order."""
+        return dict(self._get(key, dict))
+
+    def number(self, key: str) -> float:
+        value = self._get(key, (int, float))
+        return value
+
+    def integer(self, key: str) -> int:
+        return int(self._get(key, int))
+
+    def text(self, key: str) -> str:
+        return self._get(key, str)
+
+    def regex(self, key: str, flags: int = 0) -> re.Pattern[str]:
+        """A regular expression, or a list of them joined as alternatives."""
+        value = self._get(key, (str, list))
+        pattern = value if isinstance(value, str) else "(" + "|".join(value) + ")"
+        try:
+            return re.compile(pattern, flags)
+        except re.error as exc:
+            raise LexiconError(f"{self.name}: {key!r} is not a valid regular expression: {exc}") from None
+
+    def table(self, key: str) -> "Section":
+        """A nested table as a section of its own (``[confidence.role]`` -> ``table("confidence").table("role")``)."""
+        return Section(f"{self.name}.{key}", self._get(key, dict))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
+
+
+@functools.lru_cache(maxsize=64)
+def section(name: str) -> Section:
+    """The data file ``data/<name>.toml`` (``lexicon/states``, ``rules/relations``), read once.
+
+    Raises:
+        LexiconError: the file is missing or is not valid TOML.
+    """
+    folder, _, stem = name.rpartition("/")
+    path = resource_dir("data", *filter(None, folder.split("/"))) / f"{stem}.toml"
+    try:
+        with path.open("rb") as handle:
+            return Section(name, tomllib.load(handle))
+    except OSError as exc:
+        raise LexiconError(f"cannot read {path}: {exc.strerror or exc}; check the installation") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{path} is not valid TOML: {exc}") from None
+
+
+# --- states and the words that stand for them ------------------------------------------------
+_STATES = section("lexicon/states")
+DEMONYMS: dict[str, str] = _STATES.mapping("demonyms")
+"""Adjectival demonym (as written) -> state: "North Korean" -> "North Korea"."""
+PLURAL_DEMONYMS: dict[str, str] = _STATES.mapping("plural_demonyms")
+"""People of a state spoken of as an actor ("the Russians") -> that state."""
+ARMED_FORCES_NAMES: dict[str, str] = _STATES.mapping("armed_forces_names")
 """Proper names of armed forces -> state."""
-
-LEADERS: dict[str, str] = {
-    "Kim": "North Korea",
-    "Kim Jong Un": "North Korea",
-    "Kim Jong-un": "North Korea",
-    "Putin": "Russia",
-    "Zelensky": "Ukraine",
-    "Zelenskyy": "Ukraine",
-}
-"""Leaders whose possessive names a state's forces ("Kim's troops", "Putin's army")."""
-
-CAPITALS: dict[str, str] = {
-    "Moscow": "Russia",
-    "Kremlin": "Russia",
-    "Pyongyang": "North Korea",
-    "Kyiv": "Ukraine",
-    "Kiev": "Ukraine",
-    "Seoul": "South Korea",
-    "Washington": "United States",
-    "Beijing": "China",
-    "Budapest": "Hungary",
-    "Tehran": "Iran",
-    "Minsk": "Belarus",
-    "London": "United Kingdom",
-    "Paris": "France",
-    "Berlin": "Germany",
-    "Warsaw": "Poland",
-    "Tokyo": "Japan",
-    "Ankara": "Turkey",
-}
+LEADERS: dict[str, str] = _STATES.mapping("leaders")
+"""Leaders whose possessive names a state's forces ("Kim's troops")."""
+CAPITALS: dict[str, str] = _STATES.mapping("capitals")
 """Seats of government that stand for their state when used as an actor (metonymy)."""
-
-UNIT_LABEL = "{demonym} troops"
+UNIT_LABEL: str = _STATES.table("forces").text("unit_label")
 """Canonical label of a state's armed forces entity, e.g. "North Korean troops"."""
 
+_FORCES = _STATES.table("forces")
+AMBIGUOUS_DEMONYMS = _FORCES.words("ambiguous_demonyms")
+"""Demonyms too ambiguous to name or label a state's forces (a bare "Korean")."""
+STATE_NAMES: dict[str, str] = {state: state for state in DEMONYMS.values()} | _FORCES.mapping("state_names")
+"""Names of states as written ("North Korea", "DPRK") -> the canonical name."""
 CANONICAL_DEMONYM: dict[str, str] = {}
-for _adj, _state in DEMONYMS.items():
-    if _adj[0].isupper() and not _adj.isupper() and "." not in _adj and _adj != "Korean":
-        CANONICAL_DEMONYM.setdefault(_state, _adj)
+"""State -> the demonym its forces are labelled with: the first capitalised, not all-caps,
+unabbreviated demonym of :data:`DEMONYMS` ("North Korean", not "DPRK")."""
+for _adjective, _state in DEMONYMS.items():
+    if (_adjective[0].isupper() and not _adjective.isupper() and "." not in _adjective
+            and _adjective not in AMBIGUOUS_DEMONYMS):
+        CANONICAL_DEMONYM.setdefault(_state, _adjective)
 
-LOCATIVE_PREPOSITIONS = frozenset(
-    "in at to from near into inside outside around towards toward across via through "
-    "within".split()
-)
+# --- armed forces -----------------------------------------------------------------------------
+UNIT_NOUNS: tuple[str, ...] = section("lexicon/military").sequence("unit_nouns")
+"""Nouns that, after a demonym ("North Korean soldiers"), denote a state's armed forces."""
+
+# --- names ------------------------------------------------------------------------------------
+_NAMES = section("lexicon/names")
+TITLE_WORDS = _NAMES.words("title_words")
+"""Words that make a span a title rather than a name ("the president")."""
+HONORIFICS = _NAMES.words("honorifics")
+"""Honorifics and ranks before a surname ("Mr Blair", "Gen Pinochet")."""
+PERSONAL_HONORIFICS = _NAMES.words("personal_honorifics")
+"""Honorifics that only ever stand before a person's name."""
+NEWS_OUTLETS: tuple[str, ...] = _NAMES.sequence("news_outlets")
+"""News outlets: organizations, often misread by NER as people."""
+NOT_A_NAME = _NAMES.words("not_a_name")
+"""Single words NER takes for organizations in titles ("Defense Secretary")."""
+ORGANIZATION_ANAPHORS = _NAMES.words("organization_anaphors")
+"""Nouns that, as "the agency", refer back to the organization named just before."""
+ANAPHOR_BLOCKERS = _NAMES.words("anaphor_blockers")
+"""Words after the noun that make it a new description ("the alliance between …")."""
+ANAPHOR_REACH: int = _NAMES.integer("anaphor_reach")
+"""How far back (characters) a definite description looks for its organization."""
+SETTLEMENT_NOUNS = _NAMES.words("settlement_nouns")
+""""the village of X": X is a place whatever NER thought it was."""
+LOCATIVE_PREPOSITIONS = _NAMES.words("locative_prepositions")
 """A capital governed by one of these is a place ("a summit in Budapest"), not an actor."""
 
-NOISE_LINE = re.compile(
-    r"(©|\bcopyright\b|all rights reserved|\bimages? source\b|\bphoto(?:graph)?s?\s*(?:by|:|credit)"
-    r"|\bcredit:|\bread more\b|\bsubscribe\b|\bfollow us\b|\bpublished by\b|\bwritten by\b"
-    r"|^\s*by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$|^\s*Source:|provided by"
-    r"|\breproduction\b|\bprior (?:and explicit )?(?:written )?consent\b|\bthis (?:web)?site\b"
-    r"|\bterms of (?:use|service)\b|\bcookies\b|\bnewsletter\b"
-    r"|^\s*(?:read also|see also|related|also read|watch)\s*:|pic\.twitter\.com|\(@\w+\)"
-    r"|\bgetty images\b|\bshutterstock\b)",
-    re.IGNORECASE | re.MULTILINE,
-)
+# --- boilerplate ------------------------------------------------------------------------------
+_BOILERPLATE = section("lexicon/boilerplate")
+NOISE_LINE = _BOILERPLATE.regex("noise_line", re.IGNORECASE | re.MULTILINE)
 """Lines that are bylines, credits or publisher boilerplate: their names are not entities."""
-
-NOISE_LINE_KEYS = (
-    "©", "copyright", "all rights reserved", "source", "photo", "credit:", "read more", "subscribe",
-    "follow us", "published by", "written by", "provided by", "reproduction", "consent", "site",
-    "terms of", "cookies", "newsletter", "read also", "see also", "related", "also read", "watch",
-    "pic.twitter.com", "(@", "getty images", "shutterstock",
-)
-"""Lower-case text that every match of :data:`NOISE_LINE` but the "By <Name>" byline contains:
-a line with none of them is not boilerplate (tests/test_entities.py checks the two agree)."""
+NOISE_LINE_KEYS: tuple[str, ...] = _BOILERPLATE.sequence("noise_line_keys")
+"""Lower-case text that every match of :data:`NOISE_LINE` but the "By <Name>" byline contains."""
+INLINE_CREDIT = _BOILERPLATE.regex("inline_credit")
+"""An inline syndication credit such as ``(MENAFN- UkrinForm)``: its names are the publisher."""
 
 
 def is_noise_line(line: str) -> bool:
@@ -170,58 +188,3 @@ def is_noise_line(line: str) -> bool:
         if not lower.lstrip().startswith("by") and not any(key in lower for key in NOISE_LINE_KEYS):
             return False
     return NOISE_LINE.search(line) is not None
-
-INLINE_CREDIT = re.compile(r"\((?:MENAFN|AFP|AP|Reuters|UNN|Ukrinform)\s*[-–—:]\s*[^)]*\)")
-"""An inline syndication credit such as ``(MENAFN- UkrinForm)``: its names are the publisher."""
-
-TITLE_WORDS = frozenset(
-    "president minister spokesman spokeswoman spokesperson secretary general chancellor "
-    "premier prime leader chief commander director head ambassador envoy king queen "
-    "senator chairman adviser advisor official officials representative".split()
-)
-"""Words that make a span a title rather than a name ("the president")."""
-
-HONORIFICS = frozenset(
-    "mr mrs ms miss mx dr prof sir dame lord lady rev fr "
-    "gen col maj lt capt sgt adm cmdr brig gov sen rep pres "
-    "general colonel major lieutenant captain sergeant admiral marshal governor".split()
-)
-"""Honorifics and ranks before a surname, which leave it a bare surname ("Mr Blair",
-"Gen Pinochet", "Dr. Smith")."""
-
-PERSONAL_HONORIFICS = frozenset("mr mrs ms miss mx sir dame".split())
-"""Honorifics that only ever stand before a person's name, so a name they start is a person's
-whatever the NER says ("Mr Blair" tagged ORG); ranks and "Dr" also start names of firms and
-places ("General Motors", "Dr Reddy's")."""
-
-NEWS_OUTLETS = (
-    "Reuters", "Associated Press", "AP", "AFP", "Agence France-Presse", "BBC", "CNN", "Politico",
-    "The New York Times", "New York Times", "The Washington Post", "Washington Post",
-    "The Guardian", "Bloomberg", "Yonhap", "Ukrinform", "UkrinForm", "Ukrainska Pravda",
-    "Ukrainian Pravda", "Kyiv Independent", "The Kyiv Independent", "Censor.NET", "Interfax",
-    "TASS", "RIA Novosti", "KCNA", "Korean Central News Agency", "Al Jazeera", "Euronews",
-    "Deutsche Welle", "DW", "PAP", "MENAFN", "Radio Free Europe", "RFE/RL", "Financial Times",
-    "The Wall Street Journal", "Wall Street Journal", "NBC News", "CBS News", "ABC News", "Fox News",
-    "Sky News", "The Economist", "Le Monde", "Der Spiegel", "Axios", "NHK", "Kyodo",
-)
-"""News outlets: organizations, often misread by NER as people ("reports Politico")."""
-
-NOT_A_NAME = frozenset(
-    "defense defence state foreign interior security intelligence navy army justice finance "
-    "health ministry department office council".split()
-)
-"""Single words NER takes for organizations in titles ("Defense Secretary", "State Department")."""
-
-ORGANIZATION_ANAPHORS = frozenset("agency alliance bloc ministry department service organisation organization".split())
-"""Nouns that, as "the agency", refer back to the organization named just before."""
-
-ANAPHOR_BLOCKERS = frozenset("of between with for 's ’s and".split())
-"""Words after the noun that make it a new description ("the alliance between …")."""
-
-ANAPHOR_REACH = 1200
-"""How far back (characters) a definite description looks for its organization."""
-
-SETTLEMENT_NOUNS = frozenset(
-    "village town city settlement hamlet region province oblast district port island".split()
-)
-""""the village of X": X is a place whatever NER thought it was."""

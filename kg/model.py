@@ -7,6 +7,7 @@ as an ``Extraction``: typed entities, mentions with exact offsets, sentences, an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -88,6 +89,27 @@ class SourceFailure:
 class Span:
     start: int
     end: int
+
+
+ANAPHOR = "@anaphor"
+"""The canonical name of a :class:`SpanRecord` that is a definite description ("the agency"),
+to be resolved to the organization named before it."""
+
+
+@dataclass(frozen=True)
+class SpanRecord:
+    """A typed entity span found in a text, before spans are grouped into entities."""
+
+    start: int
+    end: int
+    anchor: str
+    cls: str
+    canonical: str
+    """The name a rule or the gazetteer gave it (``North Korea``, a QID), or empty; for a
+    definite description, :data:`ANAPHOR`."""
+    sentence: Span
+    label: str
+    """The NER/ruler label that produced it (for diagnostics)."""
 
 
 @dataclass(frozen=True)
@@ -204,3 +226,38 @@ class Extraction:
     model: str = ""
     """``name version`` of the spaCy pipeline that produced it."""
     warnings: tuple[str, ...] = field(default=())
+
+
+# --- linking ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LinkContext:
+    """What the rest of the article says, to choose between candidates."""
+
+    entity_qids: frozenset[str] = frozenset()
+    """QIDs of entities already linked in the same article."""
+    country_qids: frozenset[str] = frozenset()
+    """QIDs of the states the article mentions."""
+    region_cue: bool = False
+    """The mention looked like a region (``the Kursk region``) even if ``name`` is bare."""
+    city_cue: bool = False
+    """The mention looked like a city (``the city of Kursk``)."""
+
+    @classmethod
+    def of(cls, entity_qids: Iterable[str] = (), country_qids: Iterable[str] = (),
+           **cues: bool) -> "LinkContext":
+        return cls(frozenset(entity_qids), frozenset(country_qids), **cues)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """A link of one name to one Wikidata item."""
+
+    qid: str
+    label: str
+    confidence: float
+    cls: str
+    kind: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    source: str = "gazetteer"
+    """``gazetteer`` or ``wikidata``."""

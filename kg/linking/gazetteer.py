@@ -17,62 +17,30 @@ from __future__ import annotations
 
 import csv
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from kg.resources import resource_dir
 from kg.errors import LinkingError
-from kg.iri import slug
+from kg.lexicon import section
+from kg.model import ENTITY_CLASSES
+from kg.resources import resource_dir
+from kg.text import name_key, slug
 
 DATA_DIR = resource_dir("data", "gazetteer")
-STATE_KINDS = {"country", "dependency"}
-_CLASSES = {"Person", "State", "MilitaryUnit", "Organization", "Place"}
-
-RULER_MIN_CITY_POPULATION = 100_000
-RULER_DOMAIN_COUNTRIES = frozenset({"Q212", "Q159", "Q423", "Q884"})
-"""Ukraine, Russia, North Korea, South Korea: smaller towns and bare region names are kept."""
-RULER_DOMAIN_MIN_POPULATION = 20_000
-RULER_STOPLIST = frozenset(
-    """
-    of the a an and or in on at to by for as is it mobile bar victoria nice reading bath split
-    most male police guide march union independence liberty concord eagle temple orange paradise
-    lincoln hope enterprise commerce progress justice mercedes florida bay bath cork wa dc
-    georgia jordan chad niger guinea kim austin yoon
-    """.split()
-)
+_RULES = section("rules/linking")
+STATE_KINDS = _RULES.table("gazetteer").words("state_kinds")
+"""Natural Earth kinds that are states; every other kind is a place."""
+CITY_KINDS = _RULES.table("gazetteer").words("city_kinds")
+REGION_KIND = "region"
+_RULER = _RULES.table("ruler")
+RULER_MIN_CITY_POPULATION = _RULER.integer("min_city_population")
+RULER_DOMAIN_COUNTRIES = _RULER.words("domain_countries")
+"""Countries in which smaller towns and bare region names are kept (data/rules/linking.toml)."""
+RULER_DOMAIN_MIN_POPULATION = _RULER.integer("domain_min_population")
+RULER_STOPLIST = _RULER.words("stoplist")
 """Lower-cased single words never emitted as ruler patterns (common words, given names, states
 that are also people's names or US states)."""
-
-
-_POSSESSIVE = re.compile(r"'s\b")
-_WORD = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=65536)
-def normalize(name: str) -> str:
-    """Fold case, accents, punctuation and a leading ``the`` away: the lookup key of a name.
-
-    Cached: the gazetteer normalises each of its ~28,000 names when it is built and again when
-    it lists names for the ruler, and extraction looks up the same names article after article.
-
-    >>> normalize("  The Kyiv’s ")
-    'kyiv'
-    >>> normalize("Donets'k Oblast")
-    'donetsk oblast'
-    >>> normalize("Orbán")
-    'orban'
-    """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = text.replace("\u2019", "'").replace("\u02bc", "'")
-    text = _POSSESSIVE.sub("", text).replace("'", "")
-    words = _WORD.findall(text)
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
 
 
 @dataclass(frozen=True)
@@ -130,7 +98,7 @@ class Gazetteer:
         for entry in self.entries:
             if entry.qid:
                 self._by_qid[entry.qid] = entry
-            for name in {normalize(n) for n in entry.names}:
+            for name in {name_key(n) for n in entry.names}:
                 if name:
                     self._by_name.setdefault(name, []).append(entry)
         for candidates in self._by_name.values():
@@ -141,7 +109,7 @@ class Gazetteer:
 
     def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
         """Every entry one of whose names normalises like ``name``, most prominent first."""
-        return tuple(self._by_name.get(normalize(name), ()))
+        return tuple(self._by_name.get(name_key(name), ()))
 
     def get(self, qid: str) -> GazetteerEntry | None:
         return self._by_qid.get(qid)
@@ -173,7 +141,7 @@ class Gazetteer:
 
     @staticmethod
     def _ruler_worthy(entry: GazetteerEntry) -> bool:
-        if entry.kind in {"city", "capital"}:
+        if entry.kind in CITY_KINDS:
             if entry.kind == "capital":
                 return True
             minimum = (RULER_DOMAIN_MIN_POPULATION if entry.country_qid in RULER_DOMAIN_COUNTRIES
@@ -191,7 +159,7 @@ class Gazetteer:
                 return False
             if len(form) <= 2 and not form.isupper():
                 return False
-            if (entry.kind == "region" and entry.country_qid not in RULER_DOMAIN_COUNTRIES
+            if (entry.kind == REGION_KIND and entry.country_qid not in RULER_DOMAIN_COUNTRIES
                     and not entry.curated):  # curated names always count
                 return False  # bare "Luxembourg" (Belgian province), "Washington" (US state)
         return True
@@ -237,9 +205,9 @@ def read_places(path: Path) -> list[GazetteerEntry]:
 def read_actors(path: Path) -> list[GazetteerEntry]:
     entries = []
     for number, row in enumerate(_read_tsv(path), start=2):
-        if row["type"] not in _CLASSES:
+        if row["type"] not in ENTITY_CLASSES:
             raise LinkingError(f"{path}:{number}: unknown type {row['type']!r}; "
-                               f"use one of {sorted(_CLASSES)}")
+                               f"use one of {sorted(ENTITY_CLASSES)}")
         entries.append(GazetteerEntry(
             qid=row["qid"] or None, name=row["name"], cls=row["type"],
             kind=row.get("kind") or row["type"].lower(),

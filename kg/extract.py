@@ -2,7 +2,10 @@
 
 Texts are cut into chunks of bounded size (at paragraph, line or sentence boundaries) so a
 huge article is processed in bounded memory and never hits spaCy's ``max_length``; all
-chunks of all articles stream through one ``nlp.pipe`` call in batches.
+chunks of all articles stream through one ``nlp.pipe`` call in batches. The pipeline
+(:func:`kg.pipeline.load_pipeline`) finds each chunk's entities and facts (``kg_facts``); this
+stage moves them to article offsets and, for an article of several chunks, resolves its
+entities again over the whole article.
 """
 
 from __future__ import annotations
@@ -11,14 +14,20 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.entities import Linker, SpanRecord, collect_entities, doc_spans, sentence_span
-from kg.model import Article, Claim, Entity, Event, Extraction, Mention, Relation, Span
-from kg.relations import extract_facts
+from kg.entities import collect_entities
+from kg.linking import Linker
+from kg.model import (
+    Article, Claim, Entity, Event, Extraction, Mention, Relation, SourceFailure, Span, SpanRecord,
+)
+from kg.pipeline import doc_spans
+from kg.pipeline.doc import sentence_span
+
+__all__ = ["assemble", "batches", "chunk_offsets", "extract_articles", "extract_batch"]
 
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
 
@@ -52,23 +61,30 @@ def extract_articles(
     model: str,
     batch_size: int = 16,
     max_chunk_chars: int = 20_000,
-    linker: Linker | None = None,
 ) -> Iterator[Extraction]:
-    """Stream extractions in input order; the model runs over all chunks in batches."""
+    """Stream extractions in input order; the model runs over all chunks in batches.
 
-    def chunks() -> Iterator[tuple[str, tuple[Article, int, int, int]]]:
+    ``nlp`` is kg's pipeline (:func:`kg.pipeline.load_pipeline`): its ``kg_facts`` component
+    finds each chunk's entities and facts, and its linker resolves the entities of an article
+    of several chunks again over the whole article.
+    """
+    linker: Linker = nlp.get_pipe("kg_facts").linker
+
+    def chunks() -> Iterator[tuple[Doc, tuple[Article, int, int, int]]]:
         for article in articles:
             pieces = chunk_offsets(article.text, article.body_start, max_chunk_chars) or [
                 (article.body_start, article.body_start)
             ]
             for index, (begin, end) in enumerate(pieces):
-                yield article.text[begin:end], (article, begin, index, len(pieces))
+                doc = nlp.make_doc(article.text[begin:end])
+                doc._.kg_date = article.date  # the anchor of relative dates
+                yield doc, (article, begin, index, len(pieces))
 
     pending: list[_Chunk] = []
     for doc, (article, offset, index, total) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size):
         # each chunk is reduced to its spans and facts at once, so a huge article never holds
         # more than one parsed chunk in memory
-        pending.append(_process_chunk(article, doc, offset, linker))
+        pending.append(_Chunk.from_doc(doc, offset))
         if index == total - 1:
             yield assemble(article, pending, model=model, linker=linker)
             pending = []
@@ -86,14 +102,18 @@ class _Chunk:
     events: tuple[Event, ...]
     claims: tuple[Claim, ...]
 
-
-def _process_chunk(article: Article, doc: Doc, offset: int, linker: Linker | None) -> _Chunk:
-    """Entities of the chunk alone, and the facts its parse states between them."""
-    records = tuple(doc_spans(doc, offset))
-    sentences = tuple(span for span in (sentence_span(sent, offset) for sent in doc.sents) if span)
-    entities, mentions = collect_entities(article, records, linker=linker)
-    facts = extract_facts(doc, mentions, {e.key: e for e in entities}, article, offset=offset)
-    return _Chunk(records, sentences, entities, mentions, facts.relations, facts.events, facts.claims)
+    @classmethod
+    def from_doc(cls, doc: Doc, offset: int) -> "_Chunk":
+        """The entities and facts ``kg_facts`` found in the chunk, moved to article offsets."""
+        records = tuple(doc_spans(doc, offset))
+        sentences = tuple(span for span in (sentence_span(sent, offset) for sent in doc.sents) if span)
+        mentions = tuple(
+            dataclasses.replace(m, start=m.start + offset, end=m.end + offset,
+                                sentence=Span(m.sentence.start + offset, m.sentence.end + offset))
+            for m in doc._.kg_mentions
+        )
+        facts = doc._.kg_facts.shifted(offset)
+        return cls(records, sentences, doc._.kg_entities, mentions, facts.relations, facts.events, facts.claims)
 
 
 def _remap(value: str | None, keys: dict[str, str]) -> str | None:
@@ -108,9 +128,7 @@ def assemble(article: Article, chunks: list[_Chunk], *, model: str, linker: Link
         entities, mentions = chunks[0].entities, chunks[0].mentions
         key_maps: list[dict[str, str]] = [{}]
     else:
-        entities, mentions = collect_entities(
-            article, [r for chunk in chunks for r in chunk.records], linker=linker
-        )
+        entities, mentions = collect_entities([r for chunk in chunks for r in chunk.records], linker=linker)
         article_key = {(m.start, m.end): m.entity for m in mentions}
         known = {e.key for e in entities}
         extra: dict[str, Entity] = {}
@@ -165,3 +183,33 @@ def assemble(article: Article, chunks: list[_Chunk], *, model: str, linker: Link
         model=model,
     )
 
+
+def extract_batch(
+    nlp: Language, articles: Sequence[Article], *, model: str, batch_size: int = 16, max_chunk_chars: int = 20_000,
+) -> Iterator[Extraction | SourceFailure]:
+    """Extract a batch; if the batch fails, retry one by one so one bad article fails alone
+    (as a :class:`SourceFailure` with the reason) and the others are still extracted."""
+    options = dict(model=model, batch_size=batch_size, max_chunk_chars=max_chunk_chars)
+    try:
+        yield from list(extract_articles(nlp, articles, **options))
+        return
+    except Exception:
+        if len(articles) == 1:
+            raise
+    for article in articles:
+        try:
+            yield from extract_articles(nlp, [article], **options)
+        except Exception as exc:  # report and go on: one article must not stop the build
+            yield SourceFailure(article.path or article.id, f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Lists of up to ``size`` articles from a stream (the unit handed to a worker)."""
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

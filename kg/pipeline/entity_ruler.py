@@ -1,4 +1,4 @@
-"""kg's entity ruler: gazetteer and lexicon names marked before the statistical NER runs.
+"""The ``kg_entity_ruler`` component: gazetteer and lexicon names marked before the statistical NER.
 
 spaCy's ``EntityRuler`` tries every token pattern at every token, so ~120 patterns for a
 state's forces ("North Korean special forces", "Kim's troops", "soldiers from the DPRK")
@@ -23,16 +23,39 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg import lexicon
+from kg.linking.gazetteer import load_gazetteer
 
-MODIFIERS = frozenset({"special", "army", "military", "elite", "regular", "combat", "ground"})
+_MILITARY = lexicon.section("lexicon/military")
+MODIFIERS = _MILITARY.words("modifiers")
 """Words allowed between a demonym or a leader's name and the unit noun ("North Korean elite troops")."""
-CAPITAL_UNITS = frozenset({"forces", "troops", "army"})
+CAPITAL_UNITS = _MILITARY.words("capital_units")
 """Unit nouns after a capital used for its state ("Kyiv forces", "Moscow's troops")."""
-POSSESSIVES = frozenset({"'s", "’s"})
-NER_LABELS = {"Person": ("PERSON", "PER"), "Organization": ("ORG",), "MilitaryUnit": ("ORG",),
-              "State": ("GPE", "LOC"), "Place": ("GPE", "LOC")}
+POSSESSIVES = _MILITARY.words("possessives")
+NER_LABELS: dict[str, tuple[str, ...]] = {
+    cls: tuple(labels)
+    for cls, labels in lexicon.section("rules/entities").mapping("ner_labels_for_class").items()
+}
 """For each kg class, labels a statistical NER may know, first choice first (see
 :func:`ner_labels`)."""
+
+
+def lexicon_phrases() -> list[tuple[str, str, str]]:
+    """``(text, label, span id)`` verbatim phrases from the lexicon: news outlets and people of a
+    state as an actor ("the Russians"). A state's forces are found around unit nouns by
+    :class:`KGEntityRuler` itself."""
+    phrases = [(outlet, "Organization", f"Organization:{outlet}") for outlet in lexicon.NEWS_OUTLETS]
+    phrases += [(plural, "State", f"State:{state}") for plural, state in lexicon.PLURAL_DEMONYMS.items()]
+    return phrases
+
+
+def armed_forces_phrases() -> list[tuple[str, str, str]]:
+    """A state's armed forces by name ("Armed Forces of Ukraine"), matched ignoring case."""
+    return [(name, "MilitaryUnit", f"MilitaryUnit:{state}") for name, state in lexicon.ARMED_FORCES_NAMES.items()]
+
+
+def gazetteer_phrases() -> list[tuple[str, str, str]]:
+    """The gazetteer's names that are safe in running text, as verbatim phrases."""
+    return [(name, cls, f"{cls}:{canonical}") for name, cls, canonical in load_gazetteer().names_for_ruler()]
 
 
 def ner_labels(nlp: Language) -> dict[str, str]:
@@ -66,14 +89,11 @@ class UnitRules:
 
     @classmethod
     def from_lexicon(cls) -> "UnitRules":
-        states = {name_tokens(s): s for s in lexicon.DEMONYMS.values()}
-        states[("DPRK",)] = "North Korea"
         return cls(
-            # a bare "Korean" is too often South Korea's neighbour to name a state's forces
-            demonyms={name_tokens(a): s for a, s in lexicon.DEMONYMS.items() if a != "Korean"},
+            demonyms={name_tokens(a): s for a, s in lexicon.DEMONYMS.items() if a not in lexicon.AMBIGUOUS_DEMONYMS},
             leaders={name_tokens(n): s for n, s in lexicon.LEADERS.items()},
             capitals={name_tokens(n): s for n, s in lexicon.CAPITALS.items()},
-            states=states,
+            states={name_tokens(name): state for name, state in lexicon.STATE_NAMES.items()},
             unit_nouns=frozenset(lexicon.UNIT_NOUNS),
         )
 
@@ -85,7 +105,7 @@ class UnitRules:
 class KGEntityRuler:
     """The ``kg_entity_ruler`` component: phrase names plus the forces of a state (see module)."""
 
-    def __init__(self, nlp: Language, name: str = "kg_entity_ruler") -> None:
+    def __init__(self, nlp: Language, name: str = "kg_entity_ruler", *, kg_names: bool = False) -> None:
         self.nlp = nlp
         self.name = name
         self.phrases = PhraseMatcher(nlp.vocab)  # verbatim: gazetteer names, outlets, "the Russians"
@@ -95,6 +115,9 @@ class KGEntityRuler:
         self._longest = self.rules.longest
         self._unit_hashes = numpy.array([nlp.vocab.strings.add(w) for w in self.rules.unit_nouns], dtype="uint64")
         self.ner_labels = ner_labels(nlp)
+        if kg_names:
+            self.add_phrases(lexicon_phrases() + gazetteer_phrases())
+            self.add_phrases(armed_forces_phrases(), ignore_case=True)
 
     # patterns ---------------------------------------------------------------------------------
     def add_phrases(self, phrases: Iterable[tuple[str, str, str]], *, ignore_case: bool = False) -> None:
@@ -173,7 +196,8 @@ class KGEntityRuler:
                 yield end - size, state
 
 
-@Language.factory("kg_entity_ruler")
-def make_entity_ruler(nlp: Language, name: str) -> KGEntityRuler:
-    """An empty ruler; :func:`kg.nlp.load_pipeline` adds the lexicon's and gazetteer's names."""
-    return KGEntityRuler(nlp, name)
+@Language.factory("kg_entity_ruler", default_config={"kg_names": True})
+def make_entity_ruler(nlp: Language, name: str, kg_names: bool) -> KGEntityRuler:
+    """The ruler with the lexicon's and the gazetteer's names (``kg_names``), or an empty one to
+    which :meth:`KGEntityRuler.add_phrases` adds others. Add it before the NER."""
+    return KGEntityRuler(nlp, name, kg_names=kg_names)

@@ -29,56 +29,28 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kg.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer, normalize
+from kg.lexicon import section
+from kg.linking.gazetteer import CITY_KINDS, REGION_KIND, Gazetteer, GazetteerEntry, load_gazetteer
+from kg.linking.wikidata import WikidataClient
+from kg.model import LinkContext, LinkResult
 from kg.settings import Settings
+from kg.text import name_key
 
-REGION_CUES = frozenset({"region", "oblast", "province", "krai", "kray", "territory", "district",
-                         "governorate", "republic", "state"})
-CITY_CUES = frozenset({"city", "town"})
-CITY_KINDS = frozenset({"city", "capital"})
-PRIMARY_NAME_CONFIDENCE = 0.85
+_RULES = section("rules/linking")
+REGION_CUES = _RULES.table("cues").words("region")
+CITY_CUES = _RULES.table("cues").words("city")
+CONFIDENCE = _RULES.table("confidence")
+"""How sure each linking decision is (``data/rules/linking.toml``)."""
+FAR_LARGER_RATIO = _RULES.table("decisions").number("far_larger_ratio")
+PRIMARY_NAME_CONFIDENCE = CONFIDENCE.number("primary_name")
 """A bare name that is the primary name of exactly one candidate (``Donetsk`` the city, not
 ``Donetsk Oblast``): above the default ``link_threshold`` of 0.8."""
 
 Status = Literal["linked", "ambiguous", "unlinked"]
-
-
-@dataclass(frozen=True)
-class LinkContext:
-    """What the rest of the article says, to choose between candidates."""
-
-    entity_qids: frozenset[str] = frozenset()
-    """QIDs of entities already linked in the same article."""
-    country_qids: frozenset[str] = frozenset()
-    """QIDs of the states the article mentions."""
-    region_cue: bool = False
-    """The mention looked like a region (``the Kursk region``) even if ``name`` is bare."""
-    city_cue: bool = False
-    """The mention looked like a city (``the city of Kursk``)."""
-
-    @classmethod
-    def of(cls, entity_qids: Iterable[str] = (), country_qids: Iterable[str] = (),
-           **cues: bool) -> "LinkContext":
-        return cls(frozenset(entity_qids), frozenset(country_qids), **cues)
-
-
-@dataclass(frozen=True)
-class LinkResult:
-    """A link of one name to one Wikidata item."""
-
-    qid: str
-    label: str
-    confidence: float
-    cls: str
-    kind: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    source: str = "gazetteer"
-    """``gazetteer`` or ``wikidata``."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +90,7 @@ def _result(entry: GazetteerEntry, confidence: float, cls: str) -> LinkResult:
 
 def _cues(name: str) -> tuple[str, bool, bool]:
     """The name without cue words, and whether it carried a region / a city cue."""
-    words = normalize(name).split()
+    words = name_key(name).split()
     region = bool(words) and words[-1] in REGION_CUES
     city = bool(words) and (words[-1] in CITY_CUES or words[:2] == ["city", "of"])
     if region or (city and words[-1] in CITY_CUES):
@@ -141,7 +113,7 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     region_cue = region_cue or context.region_cue
     city_cue = city_cue or context.city_cue
     candidates = list(gaz.lookup(name))
-    if not candidates and base and base != normalize(name):
+    if not candidates and base and base != name_key(name):
         candidates = list(gaz.lookup(base))
     if not candidates:
         return LinkOutcome(name, cls, "unlinked")
@@ -149,18 +121,18 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     # (target entry, base confidence, reading) for every class-compatible candidate
     eligible: list[tuple[GazetteerEntry, float, GazetteerEntry]] = []
     for entry in candidates:
-        exact = normalize(entry.name) == normalize(name)
+        exact = name_key(entry.name) == name_key(name)
         if entry.cls == cls:
-            eligible.append((entry, 0.95 if exact else 0.9, entry))
+            eligible.append((entry, CONFIDENCE.number("exact_name") if exact else CONFIDENCE.number("alias"), entry))
         elif cls == "State" and entry.kind == "capital" and entry.country_qid:
             country = gaz.get(entry.country_qid)
             if country is not None and country.cls == "State":
-                eligible.append((country, 0.85, entry))
+                eligible.append((country, CONFIDENCE.number("capital_for_state"), entry))
     if not eligible:
         return LinkOutcome(name, cls, "unlinked")
 
-    if region_cue and any(r.kind == "region" for _, _, r in eligible):
-        eligible = [e for e in eligible if e[2].kind == "region"]
+    if region_cue and any(r.kind == REGION_KIND for _, _, r in eligible):
+        eligible = [e for e in eligible if e[2].kind == REGION_KIND]
     elif city_cue and any(r.kind in CITY_KINDS for _, _, r in eligible):
         eligible = [e for e in eligible if e[2].kind in CITY_KINDS]
 
@@ -190,34 +162,34 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
         return options[0], options[0][1]
     if not cue and name:
         # a curated entry (actors.tsv) named exactly so beats the derived ones: "Brussels"
-        curated = [o for o in options if o[0].curated and normalize(o[0].name) == normalize(name)]
+        curated = [o for o in options if o[0].curated and name_key(o[0].name) == name_key(name)]
         if len(curated) == 1:
-            return curated[0], min(curated[0][1], 0.9)
+            return curated[0], min(curated[0][1], CONFIDENCE.number("curated_name"))
     in_article = [o for o in options if o[0].qid and o[0].qid in context.entity_qids]
     if len(in_article) == 1:
-        return in_article[0], 0.95
+        return in_article[0], CONFIDENCE.number("in_article")
     capitals = [o for o in options if o[2].kind == "capital"]
     if len(capitals) == 1:
-        return capitals[0], min(capitals[0][1], 0.85)
+        return capitals[0], min(capitals[0][1], CONFIDENCE.number("only_capital"))
     in_country = [o for o in options if o[0].country_qid in context.country_qids]
     if context.country_qids and len(in_country) == 1:
-        return in_country[0], min(in_country[0][1], 0.85)
+        return in_country[0], min(in_country[0][1], CONFIDENCE.number("in_article_country"))
     if not cue and name:
         # Donetsk: the city's own name, only an alias of Donetsk Oblast
-        key = normalize(name)
-        primary = [o for o in options if normalize(o[2].name) == key]
+        key = name_key(name)
+        primary = [o for o in options if name_key(o[2].name) == key]
         if len(primary) == 1:
             return primary[0], min(primary[0][1], PRIMARY_NAME_CONFIDENCE)
     kinds = {o[2].kind for o in options}
     cities = [o for o in options if o[2].kind in CITY_KINDS]
     if "region" in kinds and len(cities) == 1:
         # a city and the region named after it, neither of them by its primary name
-        return cities[0], 0.75
+        return cities[0], CONFIDENCE.number("city_over_region")
     first, second = options[0], options[1]
     if first[2].population and second[2].population and (
-            first[2].population >= 10 * second[2].population):
-        return first, 0.8
-    return first, 0.6
+            first[2].population >= FAR_LARGER_RATIO * second[2].population):
+        return first, CONFIDENCE.number("far_larger")
+    return first, CONFIDENCE.number("guess")
 
 
 def _unrelated_competitors(target: GazetteerEntry, candidates, cls: str) -> float:
@@ -231,8 +203,8 @@ def _unrelated_competitors(target: GazetteerEntry, candidates, cls: str) -> floa
             continue
         related = (other.qid and other.qid in (target.country_qid, target.qid)) or (
             target.qid and target.qid == other.country_qid)
-        if not related and other.kind not in CITY_KINDS | {"region"}:
-            return 0.2
+        if not related and other.kind not in CITY_KINDS | {REGION_KIND}:
+            return CONFIDENCE.number("unrelated_competitor_penalty")
     return 0.0
 
 
@@ -254,7 +226,7 @@ def is_city_state_name(name: str, gazetteer: Gazetteer | None = None) -> bool:
     (False, False, False)
     """
     gaz = gazetteer or load_gazetteer()
-    key = normalize(name)
+    key = name_key(name)
     if not key:
         return False
     states = [e for e in gaz.lookup(key) if e.cls == "State" and e.qid]
@@ -262,7 +234,7 @@ def is_city_state_name(name: str, gazetteer: Gazetteer | None = None) -> bool:
         return False
     city_names = {key, f"{key} city"}
     cities = [e for e in (*gaz.lookup(key), *gaz.lookup(f"{key} city"))
-              if e.kind in CITY_KINDS and normalize(e.name) in city_names]
+              if e.kind in CITY_KINDS and name_key(e.name) in city_names]
     for state in states:
         if "populated_places" in state.source:
             return True  # the country's own item is also the city (Singapore, Vatican City)
@@ -301,8 +273,6 @@ def link_outcome(name: str, cls: str, context: LinkContext | None = None, *,
         outcome = LinkOutcome(name, cls, "ambiguous", outcome.result)
     if outcome.status != "linked" and settings.online:
         if client is None:
-            from kg.wikidata import WikidataClient
-
             client = WikidataClient(settings)
         found = client.link(name, cls)
         if found is not None and found.confidence >= settings.link_threshold:
@@ -325,3 +295,16 @@ def link_report(items: Iterable[tuple[str, str, LinkContext | None]], *,
     count = {status: sum(o.status == status for o in outcomes)
              for status in ("linked", "ambiguous", "unlinked")}
     return LinkReport(count["linked"], count["ambiguous"], count["unlinked"], outcomes)
+
+
+Linker = Callable[[str, str, LinkContext], "LinkResult | None"]
+"""``linker(name, cls, context)``: a link, or None when unsure (what the entity layer calls)."""
+
+
+def make_linker(settings: Settings | None = None) -> Linker:
+    """:func:`link` with the given settings (threshold, online mode), as a :data:`Linker`."""
+
+    def run(name: str, cls: str, context: LinkContext) -> LinkResult | None:
+        return link(name, cls, context, settings=settings)
+
+    return run

@@ -15,32 +15,23 @@ from __future__ import annotations
 
 import re
 
+from kg.lexicon import section
 from kg.model import Quantity
 
 __all__ = ["parse_quantity", "HEDGES", "VAGUE_WORDS", "SCALES"]
 
-SCALES: dict[str, int] = {
-    "hundred": 100, "hundreds": 100, "thousand": 1_000, "thousands": 1_000,
-    "k": 1_000, "million": 1_000_000, "millions": 1_000_000, "mln": 1_000_000,
-}  # fmt: skip
-UNITS: dict[str, int] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
-}  # fmt: skip
-HEDGES: tuple[str, ...] = (
-    "about", "approximately", "around", "roughly", "some", "nearly", "almost", "up to",
-    "more than", "over", "at least", "at most", "fewer than", "less than", "as many as",
-    "as few as", "an estimated", "estimated", "close to", "upwards of", "in excess of",
-    "approx.", "approx", "circa", "c.", "~", "under", "below", "above", "no more than",
-    "no fewer than", "no less than", "tens of", "hundreds of", "thousands of", "several",
-)  # fmt: skip
-VAGUE_WORDS: frozenset[str] = frozenset(
-    {"several", "few", "a few", "many", "some", "dozens", "scores", "numerous", "hundreds",
-     "thousands", "millions", "tens", "significant", "large", "number", "handful"}
-)  # fmt: skip
+_WORDS = section("lexicon/quantities")
+SCALES: dict[str, int] = _WORDS.mapping("scales")
+"""Words that scale a number ("1.5 million")."""
+UNITS: dict[str, int] = _WORDS.mapping("units")
+"""Number words."""
+HEDGES: tuple[str, ...] = _WORDS.table("words").sequence("hedges")
+"""Words that make a figure approximate."""
+VAGUE_WORDS: frozenset[str] = _WORDS.table("words").words("vague")
+"""Words of a figure without a number."""
+_VAGUE_HEADS = _WORDS.table("words").words("vague_heads")
+_NOT_A_FIGURE = _WORDS.table("words").words("not_a_figure")
+_ONE_ARTICLES = _WORDS.table("words").words("one_articles")
 
 _HEDGE_RE = re.compile(
     r"(?<![\w])(?:" + "|".join(re.escape(h) for h in sorted(HEDGES, key=len, reverse=True)) + r")(?![\w])"
@@ -66,8 +57,8 @@ def parse_quantity(text: str) -> Quantity | None:
     if value is not None:
         return Quantity(text=text, value=value, approximate=approximate, vague=False)
     words = re.findall(r"[a-z]+", low)
-    if any(w in SCALES for w in words) or any(w in VAGUE_WORDS - {"number"} for w in words):
-        if any(w in SCALES or w in {"dozens", "scores", "tens", "handful"} for w in words):
+    if any(w in SCALES for w in words) or any(w in VAGUE_WORDS - _NOT_A_FIGURE for w in words):
+        if any(w in SCALES or w in _VAGUE_HEADS for w in words):
             return Quantity(text=text, value=None, approximate=True, vague=True)
     return None
 
@@ -96,7 +87,7 @@ def _words_value(low: str) -> int | None:
         if tok in UNITS:
             current += UNITS[tok]
             seen = True
-        elif tok in {"a", "an"} and i + 1 < len(tokens) and tokens[i + 1] in SCALES:
+        elif tok in _ONE_ARTICLES and i + 1 < len(tokens) and tokens[i + 1] in SCALES:
             current += 1
             seen = True
         elif tok in SCALES and not tok.endswith("s"):

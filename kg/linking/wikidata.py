@@ -27,46 +27,19 @@ from typing import Any
 import httpx
 
 from kg import __version__
-from kg.gazetteer import normalize
-from kg.linking import LinkResult
+from kg.lexicon import section
+from kg.model import LinkResult
 from kg.settings import Settings
+from kg.text import name_key
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"kg/{__version__} (https://w3id.org/kg-news; news knowledge-graph builder) httpx"
 
+_RULES = section("rules/linking")
+CONFIDENCE = _RULES.table("confidence")
 ALLOWED_P31: dict[str, frozenset[str]] = {
-    "Person": frozenset({"Q5"}),  # human
-    "State": frozenset({
-        "Q6256",     # country
-        "Q3624078",  # sovereign state
-        "Q7275",     # state
-        "Q1763527",  # constituent country
-        "Q112099",   # island nation
-    }),
-    "Organization": frozenset({
-        "Q43229",    # organization
-        "Q484652",   # international organization
-        "Q245065",   # intergovernmental organization
-        "Q327333",   # government agency
-        "Q2659904",  # government organization
-        "Q7188",     # government
-        "Q1127126",  # military alliance
-        "Q4830453",  # business
-        "Q163740",   # nonprofit organization
-        "Q1335818",  # supranational union
-    }),
-    "MilitaryUnit": frozenset({"Q176799", "Q8473"}),  # military unit, military
-    "Place": frozenset({
-        "Q486972",   # human settlement
-        "Q10864048", # first-level administrative country subdivision
-        "Q515",      # city
-        "Q1549591",  # big city
-        "Q5119",     # capital
-        "Q3957",     # town
-        "Q5107",     # continent
-        "Q82794",    # geographic region
-    }),
+    cls: frozenset(qids) for cls, qids in _RULES.mapping("wikidata_classes").items()
 }
 """Direct ``P31`` values accepted per kg class (no subclass walk: unknown types stay unlinked)."""
 
@@ -154,8 +127,9 @@ class WikidataClient:
             if not instance_of(entity) & allowed:
                 continue
             label = entity.get("labels", {}).get("en", {}).get("value") or hit.get("label") or name
-            exact = normalize(label) == normalize(name)
-            confidence = (0.9 if exact else 0.8) - 0.05 * rank
+            exact = name_key(label) == name_key(name)
+            confidence = (CONFIDENCE.number("wikidata_exact") if exact else CONFIDENCE.number("wikidata_other")) \
+                - CONFIDENCE.number("wikidata_rank_penalty") * rank
             lat, lon = coordinates(entity)
             return LinkResult(qid=hit["id"], label=label, confidence=round(confidence, 3),
                               cls=cls, latitude=lat, longitude=lon, source="wikidata")

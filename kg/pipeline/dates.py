@@ -33,26 +33,27 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from collections.abc import Mapping
 from datetime import date, timedelta
 
+import numpy
+from spacy.attrs import IDX, LOWER, ORTH
+from spacy.matcher import Matcher
+from spacy.strings import hash_string
+from spacy.util import filter_spans
+
+from kg.lexicon import section
 from kg.model import DateValue
+from kg.pipeline.doc import doc_text
 
 __all__ = ["resolve_date", "parse_anchor", "MONTHS", "WEEKDAYS"]
 
-MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-WEEKDAYS: dict[str, int] = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6,
-}  # fmt: skip
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
+_TIME = section("lexicon/time")
+MONTHS: dict[str, int] = _TIME.mapping("months")
+"""Month names and abbreviations -> month number."""
+WEEKDAYS: dict[str, int] = _TIME.mapping("weekdays")
+"""Weekdays -> Monday = 0 … Sunday = 6."""
+_NUMBER_WORDS: dict[str, int] = _TIME.mapping("number_words")
 
 # The phrase is normalised first (lower case, typographic dashes to "-"), so these small
 # patterns parse one already-isolated date phrase; they never search running text.
@@ -232,50 +233,30 @@ def _iso_day(value: date) -> tuple[str, str]:
 
 # --- finding date phrases in a parsed text ----------------------------------------------------
 
-_DAY_SHAPES = ["d", "dd", "dxx", "ddxx", "dd–dd", "d–d", "dd-dd", "d-d", "d–dd"]
-_MONTH_NAMES = [m for m in MONTHS if m != "may"]
-_MONTH_TOKEN = {"LOWER": {"IN": [*_MONTH_NAMES, *(m + "." for m in _MONTH_NAMES if len(m) <= 4)]}}
-_YEAR_TOKEN = {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}
-_ISO_TOKEN = {"TEXT": {"REGEX": r"^(19|20)\d\d-\d\d-\d\d$"}}
-_DAY_TOKEN = {"SHAPE": {"IN": _DAY_SHAPES}}
-_MAY = {"ORTH": "May"}
-_WEEKDAY_TOKEN = {"LOWER": {"IN": list(WEEKDAYS)}}
-_UNIT_TOKEN = {"LOWER": {"IN": ["week", "month", "year"]}}
-_DEICTIC_TOKEN = {"LOWER": {"IN": ["today", "yesterday", "tomorrow", "tonight"]}}
-_YEAR_WORD = {"LOWER": "year"}
-_AGO_TOKEN = {"LOWER": "ago"}
-_ANCHORS = (
-    _MONTH_TOKEN, _MAY, _WEEKDAY_TOKEN, _UNIT_TOKEN, _DEICTIC_TOKEN, _YEAR_WORD, _AGO_TOKEN, _YEAR_TOKEN, _ISO_TOKEN,
-)  # fmt: skip
-"""Token specs of which every date pattern holds one, not optional (checked when the matcher
-is built): the matcher only needs to look at tokens near them."""
+_PATTERNS = section("rules/dates")
+
+
+def _token_spec(name: str, tokens: Mapping[str, dict]) -> dict:
+    """A Matcher token spec from a pattern's shorthand (``data/rules/dates.toml``)."""
+    optional = name.endswith("?") and len(name) > 1
+    word = name[:-1] if optional else name
+    spec = dict(tokens[word]) if word in tokens else {"LOWER": word}
+    return {**spec, "OP": "?"} if optional else spec
 
 
 def _date_patterns() -> list[tuple[str, list[dict]]]:
-    dash = {"ORTH": {"IN": ["-", "–", "—", "to", "and"]}}
-    day_month = [_DAY_TOKEN, {**dash, "OP": "?"}, {**_DAY_TOKEN, "OP": "?"}, {"LOWER": "of", "OP": "?"}]
-    rel = {"LOWER": {"IN": ["last", "this", "next", "coming", "past", "previous", "upcoming", "current"]}}
-    patterns: list[tuple[str, list[dict]]] = []
-    for month in (_MONTH_TOKEN, _MAY):
-        patterns += [
-            ("DATE", [{"LOWER": "the", "OP": "?"}, *day_month, month, {"ORTH": ",", "OP": "?"}, {**_YEAR_TOKEN, "OP": "?"}]),
-            ("DATE", [month, _DAY_TOKEN, {**dash, "OP": "?"}, {**_DAY_TOKEN, "OP": "?"}, {"ORTH": ",", "OP": "?"}, {**_YEAR_TOKEN, "OP": "?"}]),
-            ("DATE", [month, _YEAR_TOKEN]),
-        ]
-    patterns += [
-        ("DATE", [{"LOWER": {"IN": ["early", "late", "mid", "end"]}}, {"ORTH": "-", "OP": "?"}, _MONTH_TOKEN, {**_YEAR_TOKEN, "OP": "?"}]),
-        ("DATE", [{"LOWER": {"IN": ["in", "since", "until", "by", "during", "from", "of", "last", "next", "this"]}}, _MONTH_TOKEN]),
-        ("DATE", [{"LOWER": {"IN": ["in", "since", "until", "by", "during", "early", "late", "mid"]}}, _MAY]),
-        ("DATE", [_MONTH_TOKEN, {"LOWER": {"IN": ["summit", "meeting", "talks", "visit", "attack", "agreement", "treaty"]}}]),
-        ("DATE", [{**rel, "OP": "?"}, _WEEKDAY_TOKEN]),
-        ("DATE", [{"LOWER": {"IN": ["earlier", "later", "late", "early"]}, "OP": "?"}, rel, _UNIT_TOKEN]),
-        ("DATE", [_DEICTIC_TOKEN]),
-        ("DATE", [{"LOWER": {"IN": ["end", "course", "rest"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["the", "this"]}}, _YEAR_WORD]),
-        ("DATE", [{"LIKE_NUM": True}, {"LOWER": {"IN": ["day", "days", "week", "weeks", "month", "months", "year", "years"]}}, _AGO_TOKEN]),
-        ("DATE", [{"LOWER": {"IN": ["in", "since", "until", "by", "during"]}}, _YEAR_TOKEN]),
-        ("DATE", [_ISO_TOKEN]),
-    ]
-    return patterns
+    tokens = _PATTERNS.mapping("token")
+    return [("DATE", [_token_spec(name, tokens) for name in entry["tokens"]])
+            for entry in _PATTERNS.entries["pattern"]]
+
+
+_TRIM = _PATTERNS.table("trim")
+_TRIM_LEADING = _TRIM.words("leading")
+_TRIM_TRAILING = _TRIM.words("trailing")
+_TRIM_NOUNS = _TRIM.words("trailing_nouns")
+_ANCHORS = tuple(_PATTERNS.mapping("token")[name] for name in _PATTERNS.sequence("anchors"))
+"""Token specs of which every date pattern holds one, not optional (checked when the matcher
+is built): the matcher only needs to look at tokens near them."""
 
 
 class _DateMatcher:
@@ -290,9 +271,6 @@ class _DateMatcher:
     """
 
     def __init__(self, vocab) -> None:  # type: ignore[no-untyped-def]
-        from spacy.matcher import Matcher
-        from spacy.strings import hash_string
-
         self.matcher = Matcher(vocab)
         reach: dict[int, tuple[int, int]] = {}  # anchor spec -> tokens a match holds (before, after) it
         for name, pattern in _date_patterns():
@@ -326,9 +304,6 @@ class _DateMatcher:
 
     def windows(self, doc, text: str) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
         """Token ranges ``(start, end)`` around the anchors, merged where they overlap."""
-        import numpy
-        from spacy.attrs import IDX, LOWER, ORTH
-
         columns = doc.to_array([LOWER, ORTH, IDX])
         around: list[tuple[int, int, int]] = []  # (anchor token, tokens before, tokens after)
         for i, (lower, orth) in enumerate(zip(columns[:, 0].tolist(), columns[:, 1].tolist())):
@@ -372,20 +347,16 @@ def date_spans(doc):  # type: ignore[no-untyped-def]
     ``DATE`` entities. Prepositions the patterns use as context (``in June``) are trimmed off;
     ``Sunday, the 13th of October`` comes back as one span.
     """
-    from spacy.util import filter_spans
-
-    from kg.nlp import doc_text
-
     matcher = _DATE_MATCHERS.get(id(doc.vocab))
     if matcher is None:
         matcher = _DATE_MATCHERS[id(doc.vocab)] = _DateMatcher(doc.vocab)
     spans = []
     for start, end in matcher(doc, doc_text(doc)):
-        while start < end - 1 and doc[start].lower_ in {"in", "since", "until", "by", "during", "from", "of", "the"}:
+        while start < end - 1 and doc[start].lower_ in _TRIM_LEADING:
             start += 1
-        while end > start + 1 and doc[end - 1].text in {",", "-", "–", "—", "to", "and"}:
+        while end > start + 1 and doc[end - 1].text in _TRIM_TRAILING:
             end -= 1
-        if doc[end - 1].lower_ in {"summit", "meeting", "talks", "visit", "attack", "agreement", "treaty"}:
+        if doc[end - 1].lower_ in _TRIM_NOUNS:
             end -= 1
         spans.append(doc[start:end])
     spans = sorted(filter_spans(spans), key=lambda s: s.start)

@@ -1,0 +1,90 @@
+"""The NLP stage: every piece of code that reads a spaCy ``Doc``.
+
+:func:`load_pipeline` loads the statistical model once per process and adds kg's components,
+as ``data/rules/pipeline.toml`` lists them:
+
+* ``kg_line_breaks`` (:mod:`kg.pipeline.doc`) — a sentence starts after every line break;
+* ``kg_entity_ruler`` (:mod:`kg.pipeline.entity_ruler`) — gazetteer names, demonym units and
+  armed-forces names, marked before the NER;
+* ``kg_entities`` (:mod:`kg.pipeline.entity_types`) — types, trims and filters entity spans;
+* ``kg_facts`` (:mod:`kg.pipeline.relations`) — entities with their links, and the relations,
+  events and claims between them (``doc._.kg_entities``, ``doc._.kg_mentions``,
+  ``doc._.kg_facts``).
+
+The components are spaCy factories (also declared under the ``spacy_factories`` entry point),
+so ``nlp.add_pipe("kg_facts")`` works on any English pipeline once ``kg`` is installed. Dates
+(:mod:`kg.pipeline.dates`) and troop figures (:mod:`kg.pipeline.quantities`) are read by the
+relation rules. Nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+
+from kg.errors import ModelError
+from kg.lexicon import section
+from kg.pipeline.doc import doc_text, line_breaks
+from kg.pipeline.entity_ruler import KGEntityRuler
+from kg.pipeline.entity_types import doc_spans, kg_entities
+from kg.pipeline.relations import Facts, FactsComponent, extract_facts
+from kg.settings import Settings
+
+__all__ = [
+    "NEEDED_COMPONENTS", "Facts", "FactsComponent", "KGEntityRuler", "doc_spans", "doc_text",
+    "extract_facts", "kg_entities", "line_breaks", "load_pipeline", "model_description",
+]
+
+_CONFIG = section("rules/pipeline")
+NEEDED_COMPONENTS: tuple[str, ...] = _CONFIG.sequence("model_components")
+"""Everything extraction reads of the model: POS and lemmas (patterns), the parse (relations), NER."""
+
+
+def load_pipeline(model: str, *, with_rules: bool = True, settings: Settings | None = None) -> Language:
+    """Load ``model`` (an installed package name or a path) once, with kg's components.
+
+    Components extraction does not read are disabled. ``settings`` gives the linking options of
+    the ``kg_facts`` component (threshold, online mode); ``with_rules=False`` gives the bare
+    model (for benchmarks).
+
+    Raises:
+        ModelError: the model is not installed (the message says how to fix it); nothing is
+            ever downloaded.
+    """
+    settings = settings or Settings()
+    linking = (settings.link_threshold, settings.online, settings.wikidata_api, settings.cache_dir)
+    return _load(model, with_rules, linking)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(model: str, with_rules: bool, linking: tuple[float, bool, str, str]) -> Language:
+    try:
+        nlp = spacy.load(model, exclude=[])
+    except OSError as exc:
+        raise ModelError(
+            f"cannot load spaCy pipeline {model!r}: it is not installed "
+            f"(install its package, or set KG_MODEL / --model to an installed pipeline): {exc}"
+        ) from None
+    for name in [name for name in nlp.pipe_names if name not in NEEDED_COMPONENTS]:
+        nlp.disable_pipe(name)
+    if not with_rules:
+        return nlp
+    threshold, online, wikidata_api, cache_dir = linking
+    for component in _CONFIG.entries["component"]:
+        needs = component.get("needs")
+        if needs and needs not in nlp.pipe_names:
+            continue
+        before = component.get("before")
+        position = {"before": before} if before in nlp.pipe_names else {}
+        config = ({"link_threshold": threshold, "online": online, "wikidata_api": wikidata_api,
+                   "cache_dir": cache_dir} if component.get("linking") else {})
+        nlp.add_pipe(component["factory"], config=config, **position)
+    return nlp
+
+
+def model_description(nlp: Language) -> str:
+    """``name version`` of a loaded pipeline, recorded in each article's provenance."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')} {meta.get('version', '?')}"

@@ -1,0 +1,268 @@
+"""The ``kg_entities`` component: entity spans typed as kg's five classes, trimmed and filtered.
+
+It runs after the model's NER and kg's entity ruler, and maps labels onto the classes
+(:class:`kg.model.EntityClass`), trims determiners and possessives, resolves metonymy
+("Moscow is ignoring" -> Russia; "a summit in Budapest" stays a place), drops names in bylines,
+credits and boilerplate, and marks definite descriptions ("the agency") for the entity layer to
+resolve. Each kept span's id carries ``Class:canonical name``; :func:`doc_spans` reads them off
+as :class:`kg.model.SpanRecord` objects for :func:`kg.entities.collect_entities`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy
+from spacy.attrs import LOWER
+from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg import lexicon
+from kg.linking import is_city_state_name, load_gazetteer
+from kg.model import ANAPHOR, ENTITY_CLASSES, SpanRecord
+from kg.model import Span as TextSpan
+from kg.pipeline.doc import doc_text, sentence_span
+
+__all__ = ["kg_entities", "doc_spans"]
+
+_RULES = lexicon.section("rules/entities")
+_NER_CLASS: dict[str, str] = _RULES.mapping("class_of_ner_label")
+_MIN_PERSON_LENGTH = _RULES.table("person").integer("min_length")
+_DROP_LEADING = lexicon.section("lexicon/names").words("leading_determiners")
+_TRAILING_POSSESSIVES = lexicon.section("lexicon/names").sequence("trailing_possessives")
+_NAME_OK = re.compile(r"[A-Za-z]")
+
+
+def _gazetteer_class(text: str) -> tuple[str, str] | None:
+    """``(class, canonical name)`` the gazetteer gives ``text``, if unambiguous enough."""
+    entries = load_gazetteer().lookup(text)
+    if not entries:
+        return None
+    states = [e for e in entries if e.cls == "State"]
+    best = states[0] if states else entries[0]
+    return best.cls, best.name
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop leading determiners and a trailing possessive: "the NATO's" -> "NATO"."""
+    start, end = span.start, span.end
+    while start < end and (
+        span.doc[start].is_space
+        or span.doc[start].lower_ in _DROP_LEADING
+        or (span.label_ == "PERSON" and span.doc[start].lower_ in lexicon.TITLE_WORDS)
+    ):
+        start += 1
+    while end > start and (span.doc[end - 1].lower_ in _TRAILING_POSSESSIVES or span.doc[end - 1].is_punct
+                           or span.doc[end - 1].is_space):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(span.doc, start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_)
+
+
+@functools.lru_cache(maxsize=1024)
+def _line_noise(line: str) -> tuple[bool, tuple[tuple[int, int], ...]]:
+    """Whether a line is boilerplate, and where its inline credits are. Cached: the entities
+    of one paragraph share its line."""
+    credits = tuple(m.span() for m in lexicon.INLINE_CREDIT.finditer(line))
+    return lexicon.is_noise_line(line), credits
+
+
+def _in_noise_line(doc: Doc, span: Span) -> bool:
+    """Bylines, credits, boilerplate, and lines that hold nothing but the name (a byline
+    such as "Maciej Zubel" or a heading such as "Background:")."""
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    line_end = text.find("\n", span.end_char)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    noise, credits = _line_noise(line)
+    if noise:
+        return True
+    for credit_start, credit_end in credits:
+        if credit_start <= span.start_char - line_start < credit_end:
+            return True
+    rest = (line[: span.start_char - line_start] + line[span.end_char - line_start:]).strip(" \t:-–—|·")
+    return not rest and _label(span) in ("PERSON", "ORG", "Person")
+
+
+def _is_locative(span: Span) -> bool:
+    """Whether a place name is used as a location (object of "in", "to", "from" …)."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
+        return True
+    if root.dep_ == "conj":  # "in Kyiv and Moscow"
+        head = root.head
+        return head.dep_ == "pobj" and head.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS
+    if root.dep_ == "appos" or (root.dep_ == "npadvmod" and root.head.pos_ == "PROPN"):
+        return True  # "Budapest, Hungary"
+    return False
+
+
+def _metonymy(span: Span) -> tuple[str, str] | None:
+    """A capital used as an actor stands for its state: ``("State", state)``."""
+    state = lexicon.CAPITALS.get(span.text)
+    if state is None:
+        return None
+    return None if _is_locative(span) else ("State", state)
+
+
+def _city_state_place(span: Span) -> bool:
+    """A country name that is also its capital's name, used as a location ("in Luxembourg")."""
+    if not _is_locative(span):
+        return False
+    return is_city_state_name(span.text)
+
+
+def _demonym_of_title(span: Span) -> str | None:
+    """The state of a demonym qualifying a title: "South Korean Defence Minister" -> South Korea."""
+    state = lexicon.DEMONYMS.get(span.text)
+    if state is None:
+        return None
+    doc = span.doc
+    for token in doc[span.end: min(span.end + 3, len(doc))]:
+        if token.lower_ in lexicon.TITLE_WORDS:
+            return state
+        if not token.is_title:
+            return None
+    return None
+
+
+def _label(span: Span) -> str:
+    """The NER's label of a span, or for a span of kg's ruler the kg class its id carries (the
+    ruler marks its spans with labels the NER knows, see :func:`kg.ruler.ner_labels`)."""
+    cls, sep, _ = span.id_.partition(":")
+    return cls if sep and cls in ENTITY_CLASSES else span.label_
+
+
+def _type_span(span: Span) -> Span | None:
+    """Map one entity span to kg's classes, or drop it."""
+    label = _label(span)
+    if label in ENTITY_CLASSES:
+        hint = span.id_ or f"{label}:"
+        cls, _, canonical = hint.partition(":")
+        if label == "Place" and span.text in lexicon.CAPITALS:
+            turned = _metonymy(span)
+            if turned:
+                cls, canonical = turned
+        elif label == "State" and _city_state_place(span):
+            cls, canonical = "Place", ""
+        return Span(span.doc, span.start, span.end, label=cls, span_id=f"{cls}:{canonical}")
+    trimmed = _trim(span)
+    if trimmed is None or not _NAME_OK.search(trimmed.text):
+        return None
+    text = trimmed.text
+    if text.lower() in lexicon.TITLE_WORDS or text.lower() in lexicon.NOT_A_NAME or text.islower():
+        return None
+    titled = _demonym_of_title(trimmed)
+    if titled:
+        return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{titled}")
+    if label == "NORP":
+        state = lexicon.PLURAL_DEMONYMS.get(text)
+        return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{state}") if state else None
+    if text in lexicon.CAPITALS:
+        turned = _metonymy(trimmed)
+        if turned:
+            return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{turned[1]}")
+    doc = span.doc
+    if (label != "PERSON" and len(trimmed) > 1 and trimmed[0].lower_.rstrip(".") in lexicon.PERSONAL_HONORIFICS
+            and not any(t.tag_ == "POS" for t in trimmed)):  # but "Mr Brown's Finance Facility" is his thing
+        return Span(doc, trimmed.start, trimmed.end, label="Person", span_id="Person:")
+    if (trimmed.start >= 2 and doc[trimmed.start - 1].lower_ == "of"
+            and doc[trimmed.start - 2].lower_ in lexicon.SETTLEMENT_NOUNS and label in _NER_CLASS):
+        return Span(doc, trimmed.start, trimmed.end, label="Place", span_id="Place:")
+    known = _gazetteer_class(text)
+    if known:
+        cls, canonical = known
+        if label == "PERSON" and cls != "Person":
+            cls, canonical = "Person", ""
+        return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:{canonical}")
+    cls = _NER_CLASS.get(label)
+    if cls is None:
+        return None
+    if cls == "Person" and len(text) < _MIN_PERSON_LENGTH:
+        return None
+    return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:")
+
+
+@Language.component("kg_entities")
+def kg_entities(doc: Doc) -> Doc:
+    """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
+    kept = []
+    for span in doc.ents:
+        if _in_noise_line(doc, span):
+            continue
+        typed = _type_span(span)
+        if typed is not None:
+            kept.append(typed)
+    taken = {i for span in kept for i in range(span.start, span.end)}
+    kept.extend(_organization_anaphors(doc, taken))
+    doc.ents = filter_spans(kept)
+    return doc
+
+
+@functools.lru_cache(maxsize=1)
+def _anaphor_hashes() -> numpy.ndarray:
+    return numpy.array([get_string_id(w) for w in lexicon.ORGANIZATION_ANAPHORS], dtype="uint64")
+
+
+def _organization_anaphors(doc: Doc, taken: set[int]) -> list[Span]:
+    """Definite descriptions such as "the agency" or "the alliance", to be resolved to the
+    organization named just before (in :func:`collect_entities`)."""
+    found = []
+    # the few tokens that can be an anaphor, found on the doc's LOWER array, not token by token
+    candidates = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER)[1:], _anaphor_hashes())) + 1
+    for i in candidates.tolist():
+        token = doc[i]
+        if token.i in taken:
+            continue
+        if doc[token.i - 1].lower_ != "the" or token.tag_ not in ("NN", "NNP"):
+            continue
+        following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if following is not None and (following.lower_ in lexicon.ANAPHOR_BLOCKERS or following.pos_ in ("NOUN", "PROPN")):
+            continue
+        found.append(Span(doc, token.i, token.i + 1, label="Organization", span_id=f"Organization:{ANAPHOR}"))
+    return found
+
+
+# ----------------------------------------------------------------------------------------------
+
+def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
+    """The typed entity spans of a processed doc, shifted to article offsets."""
+    records = []
+    for ent in doc.ents:
+        cls, _, canonical = (ent.id_ or f"{ent.label_}:").partition(":")
+        if cls not in ENTITY_CLASSES:
+            continue
+        sentence = sentence_span(ent.sent, offset) or TextSpan(ent.start_char + offset, ent.end_char + offset)
+        anchor = ent.text
+        start_char = ent.start_char
+        if anchor != anchor.strip():  # never let a mention begin or end in whitespace
+            start_char += len(anchor) - len(anchor.lstrip())
+            anchor = anchor.strip()
+            if not anchor:
+                continue
+        for suffix in _TRAILING_POSSESSIVES:  # possessive glued to the last token
+            if anchor.endswith(suffix) and len(anchor) > len(suffix) + 1:
+                anchor = anchor[: -len(suffix)]
+                break
+        if start_char + offset + len(anchor) > sentence.end:  # NER ignores sentence starts
+            anchor = anchor[: max(0, sentence.end - start_char - offset)].rstrip()
+            if not anchor:
+                continue
+        records.append(
+            SpanRecord(
+                start=start_char + offset,
+                end=start_char + offset + len(anchor),
+                anchor=anchor,
+                cls=cls,
+                canonical=canonical,
+                sentence=sentence,
+                label=ent.label_,
+            )
+        )
+    return records
+
+

@@ -1,0 +1,355 @@
+"""Attributed statements: who said what, when, according to whom, how sure.
+
+Reporting verbs (``said``, ``warned``, ``confirmed`` …), ``according to X``, quotations with an
+``X said`` tail or a ``Quote from X:`` lead, ``…, reports Outlet``, and quotations that continue
+the previous speaker's. A denial or a negated reporting verb makes a negated claim, and what a
+negated claim or a negated ``no evidence that …`` covers yields no positive fact
+(:func:`mark_negations`).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.model import Claim, DateValue, EntityClass
+from kg.pipeline.relations.context import Context
+from kg.pipeline.relations.tree import root_of
+from kg.pipeline.relations.words import (
+    ACTOR_CLASSES,
+    CONFIDENCE,
+    DEFINITE,
+    DENIAL_VERBS,
+    FIRST_PERSON,
+    NEGATION_NOUNS,
+    NEGATIVE_DETERMINERS,
+    PERFECT_AUXILIARIES,
+    PRONOUN_CONTENTS,
+    PRONOUNS,
+    REACH,
+    REPORT_VERBS,
+    ROLE_HEADS,
+    SENTENCE_ENDS,
+    SOURCE_VERBS,
+    TAIL_MARKS,
+)
+
+C_CLAIM = CONFIDENCE.table("claim")
+
+
+
+def find_claims(ctx: Context) -> None:
+    """Find attributed statements and add them in text order (dates carry over in order)."""
+    doc = ctx.doc
+    sources: dict[int, str] = {}  # sentence start -> source organisation
+    # "…, reports Politico": an outlet named after the statement is its source.
+    for tok in ctx.with_lemma(SOURCE_VERBS):
+        if tok.pos_ == "VERB":
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            key = ctx.entity(subj)
+            if subj is not None and subj.i > tok.i and key and ctx.cls(key) == "Organization":
+                sources[tok.sent.start] = key
+    according: dict[int, tuple[Token, str | None]] = {}  # head verb -> (cue token, key)
+    for tokens in ctx.matches.get("ACCORDING_TO", []) + ctx.matches.get("IN_WORDS", []):
+        acc, src = doc[tokens[0]], doc[tokens[2]]
+        according[acc.head.i] = (acc, speaker_key(ctx, src))
+    items: list[tuple[int, int, tuple]] = []
+    taken: set[tuple[int, int]] = set()
+    verb_contents: list[tuple[int, int]] = []
+    for tok in ctx.with_lemma(REPORT_VERBS):
+        if tok.pos_ not in {"VERB", "AUX"}:
+            continue
+        if ctx.in_quote(tok.i) is not None:
+            continue  # the speaker's own words, not an attribution
+        if tok.dep_ in {"amod", "acl"} and tok.tag_ == "VBN":
+            continue  # "as specified by law": a participle modifying a noun
+        subj = _report_subject(ctx, tok)
+        if subj is not None and subj.lower_ in FIRST_PERSON and not ctx.entity(subj):
+            continue  # inside an unmarked quotation: the speaker's own words
+        if tok.sent.start in sources and sources[tok.sent.start] == ctx.entity(subj) and _other_report(ctx, tok):
+            continue  # "reports Politico" is the source of the sentence's claim
+        content = _content(ctx, tok)
+        if content is None:
+            continue
+        if content in ctx.quotes:
+            taken.add(content)
+        verb_contents.append(content)
+        items.append((min(tok.i, content[0]), 0, ("verb", tok, subj, content)))
+    verb_heads = {item[2][1].i for item in items}
+    for head_i, (acc, key) in according.items():
+        if head_i in verb_heads:
+            continue
+        nested = any(s <= acc.i < e for s, e in verb_contents)
+        if nested and key is None:
+            continue  # "he said that, according to intelligence, …": part of his claim
+        items.append((acc.i, 1, ("according", acc, key, head_i)))
+    for tokens in ctx.matches.get("QUOTE_FROM", []):
+        quote_tok, src = doc[tokens[0]], doc[tokens[2]]
+        region = next(((s, e) for s, e in ctx.quotes if s > src.i and (s, e) not in taken), None)
+        if region is not None and region[0] - src.i <= 3:
+            taken.add(region)
+            items.append((quote_tok.i, 2, ("quote_from", quote_tok, src, region)))
+    for region in ctx.quotes:
+        if region not in taken and _stands_alone(ctx, region):
+            items.append((region[0], 3, ("continued", region)))
+    for _, _, item in sorted(items, key=lambda x: (x[0], x[1])):
+        kind = item[0]
+        if kind == "verb":
+            _, tok, subj, content = item
+            speaker = speaker_key(ctx, subj) or _adjacent_speaker(ctx, tok)
+            source = sources.get(tok.sent.start)
+            if tok.i in according:
+                acc_key = according[tok.i][1]
+                if speaker is None:
+                    speaker = acc_key
+                elif acc_key and acc_key != speaker:
+                    source = acc_key
+            _add_claim(ctx, tok, tok.text.lower(), content, speaker, source, subj)
+        elif kind == "according":
+            _, acc, key, head_i = item
+            head = doc[head_i]
+            start, end = head.left_edge.i, head.right_edge.i + 1
+            if acc.i < head.i:
+                start = max(start, acc.right_edge.i + 1)
+            while start < end and doc[start].is_punct:
+                start += 1
+            while end > start and doc[end - 1].is_punct:
+                end -= 1
+            if start >= end:
+                continue
+            cue = "according to" if acc.lower_ == "according" else "in the words of"
+            _add_claim(ctx, head, cue, (start, end), key, sources.get(head.sent.start), acc, claim_root=head)
+        elif kind == "quote_from":
+            _, quote_tok, src, region = item
+            _add_claim(ctx, quote_tok, "quote from", region, speaker_key(ctx, src), None, src)
+        else:
+            region = item[1]
+            if not ctx.claims:
+                continue
+            claim, cue_tok, start, end = ctx.claims[-1]
+            if (start, end) not in ctx.quotes or region[0] - end > REACH.integer("quote_continuation_tokens") or claim.speaker is None:
+                continue  # only a quotation right after an attributed one continues it
+            _add_claim(ctx, doc[region[0]], claim.cue, region, claim.speaker, claim.source, None, inherit=claim)
+
+
+def _quote_tail(ctx: Context, end: int, verb: Token) -> bool:
+    """``…," he said``: the quotation closes on a comma or dash and the cue follows at once."""
+    doc = ctx.doc
+    gap = doc[end : verb.i]
+    if any("\n" in t.text or "\n" in t.whitespace_ for t in gap):
+        return False
+    marks = TAIL_MARKS
+    closing = doc[end - 1].text in marks or (end + 1 < len(doc) and doc[end + 1].text in marks)
+    return closing or doc[end - 1].sent.start == verb.sent.start
+
+
+def _stands_alone(ctx: Context, region: tuple[int, int]) -> bool:
+    """A quotation of its own (starts a sentence, several words), not a quoted term."""
+    start, end = region
+    if end - start < 5:
+        return False
+    mark = ctx.doc[start - 1]
+    if mark.i == 0 or mark.is_sent_start:
+        return True
+    before = ctx.doc[mark.i - 1]
+    return before.text in SENTENCE_ENDS or "\n" in before.text or "\n" in before.whitespace_
+
+
+def _report_subject(ctx: Context, verb: Token) -> Token | None:
+    """Who speaks: the subject, the ``by`` agent, or the subject of the clause it hangs off."""
+    t = verb
+    for _ in range(3):
+        subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            return subj
+        agent = next((c for c in t.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if t.dep_ in {"advcl", "conj", "xcomp"} and t.head != t:
+            t = t.head
+            continue
+        return None
+    return None
+
+
+def _other_report(ctx: Context, tok: Token) -> bool:
+    return any(
+        t != tok and t.lemma_.lower() in REPORT_VERBS and t.pos_ == "VERB" and t.i < tok.i
+        for t in tok.sent
+    ) or any(m for m in ctx.matches.get("ACCORDING_TO", []) if ctx.doc[m[0]].sent.start == tok.sent.start)
+
+
+def _content(ctx: Context, verb: Token) -> tuple[int, int] | None:
+    doc = ctx.doc
+    # Quotation right before the verb's clause ("…," the president said) or after a colon.
+    left = verb.left_edge.i
+    for start, end in ctx.quotes:
+        if 0 <= left - end <= 2 and verb.i - end <= REACH.integer("quote_tail_tokens") and start < verb.i and _quote_tail(ctx, end, verb):
+            return start, end
+        if 0 <= start - verb.right_edge.i <= 3 and start > verb.i:
+            between = doc[verb.i + 1 : start]
+            if any(t.text == ":" for t in between) or verb.i + 1 >= start - 1:
+                return start, end
+        if start <= left < end or (left < start and verb.i > end and any(c.dep_ in {"ccomp", "parataxis"} and start <= c.i < end for c in verb.children)):
+            return start, end
+    for child in verb.children:
+        if child.dep_ in {"ccomp", "parataxis"} and child.i != verb.i:
+            start, end = child.left_edge.i, child.right_edge.i + 1
+            region = ctx.in_quote(child.i)
+            if region is not None:
+                return region
+            while start < end and (doc[start].is_punct or doc[start].dep_ == "mark" and doc[start].lower_ == "that"):
+                start += 1
+            while end > start and doc[end - 1].is_punct:
+                end -= 1
+            if start < end:
+                return start, end
+    for child in verb.children:
+        if child.dep_ in {"dobj", "xcomp"} and child.lower_ not in PRONOUN_CONTENTS:
+            start, end = child.left_edge.i, child.right_edge.i + 1
+            while end > start and doc[end - 1].is_punct:
+                end -= 1
+            if end - start >= 2:
+                return start, end
+    # "warned partners against making concessions": the predicate is the statement.
+    start, end = verb.i + 1, verb.right_edge.i + 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    if end - start >= 3:
+        return start, end
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lower_ in PRONOUN_CONTENTS:
+            return child.i, child.i + 1
+    return None
+
+
+def speaker_key(ctx: Context, tok: Token | None) -> str | None:
+    if tok is None:
+        return None
+    key = ctx.entity(tok)
+    if key is None:
+        for child in tok.children:
+            if child.dep_ in {"compound", "poss"} and ctx.entity(child):
+                key = ctx.entity(child)
+                break
+    if key is None:
+        key = ctx.demonym(tok) if tok.pos_ == "PROPN" else None
+    if key is None and tok.pos_ == "PROPN":
+        key = _person_by_name(ctx, tok.text)
+    if key is not None:
+        # places do not speak: a "place" saying something is a mistyped name, not a speaker
+        return None if ctx.cls(key) == "Place" else key
+    low = tok.lower_
+    titled = tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() in ROLE_HEADS and any(
+        c.lower_ in DEFINITE for c in tok.children
+    )
+    if low in PRONOUNS or titled:
+        return _last_person(ctx, tok)
+    return None
+
+
+def _adjacent_speaker(ctx: Context, verb: Token) -> str | None:
+    """``… the Ministry of Defence said``: a mention ending right before the cue speaks,
+    even when the parse picked another subject."""
+    i = verb.i - 1
+    while i >= 0 and ctx.doc[i].dep_ in {"aux", "neg", "advmod"} and ctx.doc[i].head == verb:
+        i -= 1
+    key = ctx.entity(ctx.doc[i]) if i >= 0 else None
+    if key and ctx.cls(key) in ACTOR_CLASSES | {"Person"} and ctx.doc[i].sent.start == verb.sent.start:
+        return key
+    return None
+
+
+def _person_by_name(ctx: Context, name: str) -> str | None:
+    """A name the entity layer missed here but knows elsewhere (``Zelensky`` as a surname)."""
+    low = name.lower()
+    hits = {
+        ent.key for ent in ctx.entities.values() if ent.cls == EntityClass.PERSON
+        and any(low == n.lower().split()[-1] for n in (ent.label, *ent.aliases) if n)
+    }
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _last_person(ctx: Context, tok: Token) -> str | None:
+    """The most recent person speaker, else the most recent person mentioned before."""
+    for claim, _, start, _ in reversed(ctx.claims):
+        if start < tok.i and claim.speaker and ctx.cls(claim.speaker) == "Person":
+            return claim.speaker
+    for span, m in reversed(ctx.mentions):
+        if span.end <= tok.i and ctx.cls(m.entity) == "Person":
+            return m.entity
+    return None
+
+
+def _add_claim(
+    ctx: Context,
+    cue_tok: Token,
+    cue: str,
+    content: tuple[int, int],
+    speaker: str | None,
+    source: str | None,
+    subj: Token | None,
+    *,
+    claim_root: Token | None = None,
+    inherit: Claim | None = None,
+) -> None:
+    start, end = content
+    root = claim_root or cue_tok
+    negated = cue_tok.lemma_.lower() in DENIAL_VERBS or ctx.clause_negated(cue_tok)
+    content_root = root_of(ctx.doc[start:end])
+    if content_root is not None and content_root != root and ctx.in_quote(content_root.i) is None:
+        negated = negated or ctx.clause_negated(content_root) or any(
+            c.lower_ in NEGATIVE_DETERMINERS and c.dep_ == "det" for t in content_root.children if t.dep_ in {"dobj", "attr", "nsubj"} for c in t.children
+        )
+    modality = "asserted"
+    if content_root is not None and ctx.in_quote(content_root.i) is None:
+        modality = ctx.modality(content_root)
+    date = inherit.date if inherit else _claim_date(ctx, root, speaker)
+    conf = C_CLAIM.number("with_speaker") if speaker else C_CLAIM.number("without_speaker")
+    if subj is not None and subj.lower_ in PRONOUNS and not ctx.entity(subj):
+        conf = C_CLAIM.number("pronoun_speaker")
+    claim = Claim(
+        content=ctx.span(start, end),
+        sentence=ctx.sentence(cue_tok),
+        cue=cue,
+        confidence=conf,
+        speaker=speaker,
+        source=source if source != speaker else None,
+        date=date,
+        modality=modality,  # type: ignore[arg-type]
+        negated=negated,
+    )
+    ctx.claims.append((claim, cue_tok, start, end))
+
+
+def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | None:
+    own = ctx.date_for(verb)
+    if own is not None:
+        return own
+    # A statement continuing the same speaker's previous one keeps its date.
+    if ctx.claims:
+        prev, prev_tok, _, _ = ctx.claims[-1]
+        if prev.speaker == speaker and speaker is not None and verb.sent.start - prev_tok.sent.start <= REACH.integer("claim_date_carry_tokens"):
+            if prev.date is not None or prev_tok.sent.start == verb.sent.start:
+                return prev.date
+    # Present or present perfect in the lede: the news of the day, dated by the article.
+    if ctx.anchor is not None:
+        first_sent = next(ctx.doc.sents)
+        lede = verb.sent.start == first_sent.start or verb.sent.start <= REACH.integer("lede_tokens")
+        present = verb.tag_ in {"VBZ", "VBP"} or (
+            verb.tag_ == "VBN" and any(c.lower_ in PERFECT_AUXILIARIES for c in verb.children if c.dep_ == "aux")
+        )
+        if present and (lede or verb.tag_ in {"VBZ", "VBP"}):
+            return DateValue(iso=ctx.anchor.isoformat(), precision="day", text="")
+    return None
+
+
+def mark_negations(ctx: Context) -> None:
+    """Spans whose content == denied or negated; no positive facts come from them."""
+    for claim, _, start, end in ctx.claims:
+        if claim.negated:
+            ctx.negated.append((start, end))
+    for tok in ctx.with_lemma(NEGATION_NOUNS):
+        if any(c.lower_ in NEGATIVE_DETERMINERS for c in tok.children) or ctx.clause_negated(tok.head):
+            for child in tok.children:
+                if child.dep_ in {"acl", "ccomp", "relcl"} or child.dep_ == "prep":
+                    ctx.negated.append((child.left_edge.i, child.right_edge.i + 1))

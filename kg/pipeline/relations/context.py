@@ -1,0 +1,598 @@
+"""What the relation rules know about one parsed text, and what they have found in it so far.
+
+A :class:`Context` is made per doc. It indexes the entity layer's mentions by token and by
+sentence and answers the questions every rule module asks of the parse:
+
+* **arguments** — which entity a noun phrase names as an actor (:meth:`Context.actor`: a
+  mention, a demonym, "its troops", "some of the soldiers", "they"), which place hangs off a
+  word through prepositions (:meth:`Context.place`), who the subject of a verb is through
+  control (:meth:`Context.subject_of`), what troop figure a phrase states (:meth:`Context.count_of`);
+* **modality, negation, quotations, dates** — whether a clause is possible or expected,
+  negated, inside a quotation, and which dates it carries;
+* **output** — the relations, events and claims found so far (:meth:`Context.relation`,
+  :meth:`Context.event`; claims are added by :mod:`kg.pipeline.relations.claims`), assembled
+  into :class:`Facts` at the end (:meth:`Context.facts`).
+
+All spans in the output are offsets into the text the doc was made from, plus ``offset``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.attrs import LEMMA, LOWER
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from kg.lexicon import CAPITALS, DEMONYMS, PLURAL_DEMONYMS
+from kg.model import (
+    Claim,
+    DateValue,
+    Entity,
+    Event,
+    Mention,
+    Quantity,
+    Relation,
+    RelationKind,
+    Span,
+)
+from kg.pipeline.dates import date_spans, resolve_date
+from kg.pipeline.doc import doc_text, sentence_span, token_strings
+from kg.pipeline.quantities import parse_quantity
+from kg.pipeline.relations.tree import governing_verb, governor, most_precise
+from kg.pipeline.relations.words import (
+    ACTOR_CLASSES,
+    CALL_ON_VERBS,
+    CHAIN_PREPOSITIONS,
+    CHAIN_TRIGGERS,
+    CHAINS,
+    CLOSING_QUOTES,
+    EXPECTED_HEADS,
+    EXPECTED_WORDS,
+    FIGURE_DETERMINERS,
+    FIGURE_HEDGES,
+    FUTURE_AUX,
+    FUTURE_MODIFIERS,
+    MIN_HEAD_COUNT,
+    OPENING_AFTER,
+    OPENING_QUOTES,
+    PARTITIVE_COUNTS,
+    PARTITIVE_HEADS,
+    PARTITIVE_PREPOSITIONS,
+    PLACE_CLASSES,
+    PLURAL_PRONOUNS,
+    POSSESSIVE_PRONOUNS,
+    POSSIBLE_WORDS,
+    QUOTE_MARKS,
+    SINGLE_QUOTES,
+    TRANSFER_VERBS,
+    TRIGGER_LEMMAS,
+    TRIGGER_PREPOSITIONS,
+    TRIGGER_WORDS,
+    TROOP_NOUNS,
+    VAGUE_HEADS,
+)
+
+__all__ = ["Context", "Facts"]
+
+SYMMETRIC = frozenset({RelationKind.ALLIANCE, RelationKind.CONFLICT})
+"""Relations stored with their two sides in a fixed order (they read the same both ways)."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules find in one text: relations, events and claims.
+
+    ``Claim.about`` holds indexes into ``events`` of the same ``Facts``; :meth:`merge`
+    keeps them right when texts (chunks of one article) are concatenated.
+    """
+
+    relations: tuple[Relation, ...] = ()
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+    def merge(self, other: Facts) -> Facts:
+        """Concatenate two chunks' facts, shifting ``other``'s ``Claim.about`` indexes."""
+        shift = len(self.events)
+        claims = tuple(
+            dataclasses.replace(c, about=tuple(i + shift for i in c.about)) for c in other.claims
+        )
+        return Facts(
+            self.relations + other.relations, self.events + other.events, self.claims + claims
+        )
+
+    def shifted(self, offset: int) -> Facts:
+        """The same facts with every span moved by ``offset`` characters (doc to article offsets)."""
+        if not offset:
+            return self
+
+        def move(span: Span) -> Span:
+            return Span(span.start + offset, span.end + offset)
+
+        return Facts(
+            tuple(dataclasses.replace(r, sentence=move(r.sentence)) for r in self.relations),
+            tuple(dataclasses.replace(e, sentence=move(e.sentence)) for e in self.events),
+            tuple(dataclasses.replace(c, sentence=move(c.sentence), content=move(c.content)) for c in self.claims),
+        )
+
+
+class Context:
+    """One doc's mentions, parse lookups and the facts found so far (see the module docstring)."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        mentions: Sequence[Mention],
+        entities: Mapping[str, Entity],
+        anchor: date | None = None,
+        offset: int = 0,
+    ) -> None:
+        self.doc = doc
+        self.entities = entities
+        self.offset = offset
+        self.anchor = anchor
+        self.mentions: list[tuple[SpacySpan, Mention]] = []
+        self.tok_mention: dict[int, Mention] = {}
+        self.text = doc_text(doc)
+        # each token's lower-cased lemma and form: the word-list gates below need no Token objects
+        self.lemmas = [lemma.lower() for lemma in token_strings(doc, LEMMA)]
+        self.lowers = token_strings(doc, LOWER)
+        end = offset + len(self.text)
+        for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+            if m.start < offset or m.end > end or m.entity not in entities:
+                continue
+            span = doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            self.mentions.append((span, m))
+            for tok in span:
+                self.tok_mention.setdefault(tok.i, m)
+        # mentions per sentence, and each mention's token bounds, computed once: ``Span.sent``
+        # walks the doc, so asking it per sentence and mention made long texts quadratic
+        self.by_sentence: dict[int, list[tuple[SpacySpan, Mention]]] = {}
+        self.bounds: dict[int, tuple[int, int]] = {}
+        for span, m in self.mentions:
+            self.by_sentence.setdefault(span.sent.start, []).append((span, m))
+            self.bounds.setdefault(id(m), (span.start, span.end))
+        self.state_names: dict[str, str] = {}
+        for ent in entities.values():
+            if ent.cls == "State":
+                for name in (ent.label, *ent.aliases):
+                    self.state_names.setdefault(name.lower(), ent.key)
+        self.state_unit: dict[str, str] = {}
+        for ent in entities.values():
+            if ent.cls == "MilitaryUnit" and ent.state:
+                self.state_unit.setdefault(ent.state, ent.key)
+        self.relations: list[tuple[Relation, int]] = []
+        self.events: list[tuple[Event, int]] = []
+        self.claims: list[tuple[Claim, Token, int, int]] = []
+        self.negated: list[tuple[int, int]] = []
+        self.quotes = self._quote_regions()
+        self.dates = date_spans(doc)
+        self.matches = self._chain_matches()
+
+    def trigger_candidates(self) -> list[Token]:
+        """The tokens that may trigger an event or relation (see ``TRIGGER_LEMMAS``), in text order."""
+        doc = self.doc
+        found = {
+            i for i, (lemma, low) in enumerate(zip(self.lemmas, self.lowers))
+            if lemma in TRIGGER_LEMMAS or low in TRIGGER_WORDS
+        }
+        found.update(doc[i].head.i for i, low in enumerate(self.lowers) if low in TRIGGER_PREPOSITIONS)
+        return [doc[i] for i in sorted(found)]
+
+    def _chain_matches(self) -> dict[str, list[list[int]]]:
+        """Token indices ``[head, word, child]`` of the ``CHAINS`` found, per chain, in text
+        order: what spaCy's DependencyMatcher gives for such patterns, at a fraction of the
+        cost (it looks up the tree root of every token that fits any node of any pattern)."""
+        matches: dict[str, list[list[int]]] = {}
+        if not CHAIN_TRIGGERS.search(self.text):  # most texts have none
+            return matches
+        for name, ((head_attr, heads), words, (child_attr, children)) in CHAINS.items():
+            found: list[list[int]] = []
+            for i, low in enumerate(self.lowers):
+                if low in words:
+                    tok = self.doc[i]
+                    head = tok.head
+                    if head.i != i and getattr(head, head_attr) in heads:
+                        found.extend([head.i, i, c.i] for c in tok.children if getattr(c, child_attr) in children)
+            if found:
+                matches[name] = sorted(found)
+        return matches
+
+    def with_lemma(self, lemmas: frozenset[str]) -> list[Token]:
+        """The tokens whose lower-cased lemma is in ``lemmas``, in text order."""
+        return [self.doc[i] for i, lemma in enumerate(self.lemmas) if lemma in lemmas]
+
+    def span(self, start: int, end: int) -> Span:
+        """Article offsets of doc tokens ``start..end`` (exclusive)."""
+        return Span(self.offset + self.doc[start].idx, self.offset + self.doc[end - 1].idx + len(self.doc[end - 1]))
+
+    def sentence(self, tok: Token) -> Span:
+        """The article span of ``tok``'s sentence, trimmed like the entity layer's sentences."""
+        sent = tok.sent
+        trimmed = sentence_span(sent, self.offset)
+        return trimmed or Span(self.offset + sent.start_char, self.offset + sent.end_char)
+
+    def entity(self, tok: Token | None) -> str | None:
+        if tok is None:
+            return None
+        m = self.tok_mention.get(tok.i)
+        return m.entity if m else None
+
+    def cls(self, key: str | None) -> str | None:
+        return self.entities[key].cls if key in self.entities else None
+
+    def state_of(self, key: str | None) -> str | None:
+        """The state a key stands for: itself for a state, its state for a unit/body."""
+        if key is None:
+            return None
+        ent = self.entities.get(key)
+        if ent is None:
+            return None
+        return key if ent.cls == "State" else ent.state
+
+    def demonym(self, tok: Token) -> str | None:
+        """State key for a demonym token (``Ukrainian``, ``North Korean``, ``Russians``)."""
+        candidates = [tok.text]
+        if tok.i > 0:
+            candidates.insert(0, f"{self.doc[tok.i - 1].text} {tok.text}")
+        for text in candidates:
+            name = DEMONYMS.get(text) or PLURAL_DEMONYMS.get(text) or CAPITALS.get(text)
+            if name and name.lower() in self.state_names:
+                return self.state_names[name.lower()]
+        return None
+
+    def mention_tokens(self, tok: Token) -> tuple[int, int] | None:
+        m = self.tok_mention.get(tok.i)
+        if m is None:
+            return None
+        return self.bounds.get(id(m))
+
+    def actor(self, tok: Token | None, depth: int = 0) -> str | None:
+        """Entity key of the actor (state, unit, organisation, person) the NP at ``tok`` names."""
+        if tok is None or depth > 3:
+            return None
+        key = self.entity(tok)
+        if key is not None:
+            return key
+        if tok.lower_ in PLURAL_PRONOUNS:
+            return self.resolve_they(tok)
+        low = tok.lower_
+        state = self.demonym(tok) if tok.pos_ in {"PROPN", "NOUN", "ADJ"} else None
+        if state and low.endswith("s"):
+            return state  # "the Russians use …"
+        is_troops = tok.lemma_.lower() in TROOP_NOUNS or low in TROOP_NOUNS
+        for child in tok.children:
+            if child.dep_ in {"compound", "amod", "poss", "nmod"}:
+                key = self.entity(child)
+                if key is None and child.lower_ in POSSESSIVE_PRONOUNS and is_troops:
+                    key = self.actor(self.subject_of(governing_verb(tok)), depth + 1)
+                if key is None:
+                    key = self.demonym(child)
+                if key is not None:
+                    return self.unit_for(key) if is_troops else key
+        if is_troops and tok.dep_ == "dobj" and tok.head.lemma_.lower() in TRANSFER_VERBS and depth == 0:
+            # "X sent 3,000 troops": unnamed troops are the sender's
+            sender = self.actor(self.subject_of(tok.head), depth + 1)
+            if sender is not None and self.cls(sender) == "State":
+                return self.unit_for(sender)
+        if tok.like_num or tok.pos_ == "NUM" or is_troops or low in PARTITIVE_HEADS:
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ in PARTITIVE_PREPOSITIONS:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            key = self.actor(pobj, depth + 1)
+                            if key is not None:
+                                return self.unit_for(key)
+        return None
+
+    def unit_for(self, key: str) -> str:
+        """Troops of a state are its military unit when the entity layer knows one."""
+        if self.cls(key) == "State":
+            return self.state_unit.get(key, key)
+        return key
+
+    def is_troops(self, tok: Token | None) -> bool:
+        """Whether the NP at ``tok`` speaks of soldiers (a unit mention or a troop noun)."""
+        if tok is None:
+            return False
+        key = self.entity(tok)
+        if key is not None:
+            return self.cls(key) == "MilitaryUnit"
+        if tok.lemma_.lower() in TROOP_NOUNS or tok.lower_ in TROOP_NOUNS:
+            return True
+        if tok.like_num or tok.pos_ == "NUM" or tok.lower_ in PARTITIVE_COUNTS:
+            return any(
+                c.dep_ == "prep" and c.lower_ in PARTITIVE_PREPOSITIONS and any(self.is_troops(p) for p in c.children if p.dep_ == "pobj")
+                for c in tok.children
+            ) or (tok.like_num and tok.dep_ in {"nsubj", "nsubjpass", "dobj"})
+        return False
+
+    def resolve_they(self, tok: Token) -> str | None:
+        """``they`` as the most recent military unit that was a subject in the last sentences."""
+        sent_start = tok.sent.start
+        prev = self.doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
+        for i in range(tok.i - 1, prev - 1, -1):
+            t = self.doc[i]
+            key = self.entity(t)
+            if key and self.cls(key) == "MilitaryUnit" and t.dep_ in {"nsubj", "nsubjpass"}:
+                return key
+        return None
+
+    def subject_of(self, verb: Token | None) -> Token | None:
+        """The subject of ``verb``, inherited through control (``sent men to fight``)."""
+        seen = 0
+        while verb is not None and seen < 4:
+            seen += 1
+            for child in verb.children:
+                if child.dep_ in {"nsubj", "nsubjpass", "expl"} and child.dep_ != "expl":
+                    return child
+            if verb.dep_ in {"xcomp", "advcl", "conj", "acl", "acomp"} and verb.head != verb:
+                head = verb.head
+                if verb.dep_ in {"xcomp", "advcl"}:
+                    for child in head.children:
+                        if child.dep_ in {"dobj", "dative"}:
+                            return child  # object control: "sent its men to fight"
+                        if child.dep_ == "prep" and child.lower_ == "on" and head.lemma_ in CALL_ON_VERBS:
+                            for pobj in child.children:
+                                if pobj.dep_ == "pobj":
+                                    return pobj
+                if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}:
+                    return head
+                verb = head
+                continue
+            return None
+        return None
+
+    def place(self, tok: Token, preps: frozenset[str] | set[str], depth: int = 3) -> Token | None:
+        """First place/state mention reached from ``tok`` through ``prep → pobj`` chains."""
+        frontier = [tok]
+        for _ in range(depth):
+            nxt: list[Token] = []
+            for t in frontier:
+                for child in t.children:
+                    if child.dep_ in {"prep", "agent"} and (child.lower_ in preps or (nxt and child.lower_ == "of")):
+                        for pobj in child.children:
+                            if pobj.dep_ != "pobj":
+                                continue
+                            hit = self.place_token(pobj)
+                            if hit is not None:
+                                return hit
+                            nxt.append(pobj)
+            frontier = nxt
+            preps = set(preps) | CHAIN_PREPOSITIONS
+        return None
+
+    def place_token(self, tok: Token) -> Token | None:
+        key = self.entity(tok)
+        if key is not None:
+            return tok if self.cls(key) in PLACE_CLASSES else None
+        for child in tok.children:
+            if child.dep_ in {"poss", "compound"}:
+                key = self.entity(child)
+                if key is not None and self.cls(key) in PLACE_CLASSES:
+                    return child
+        return None
+
+    def modality(self, tok: Token) -> str:
+        t: Token | None = tok
+        result = "asserted"
+        for _ in range(4):
+            if t is None:
+                break
+            for child in t.children:
+                low = child.lower_
+                if child.dep_ in {"aux", "advmod", "auxpass", "acomp"}:
+                    if low in POSSIBLE_WORDS:
+                        return "possible"
+                    if low in EXPECTED_WORDS:
+                        result = "expected"
+            if t != tok and t.lemma_.lower() in EXPECTED_WORDS | EXPECTED_HEADS:
+                result = "expected"
+            if t.dep_ in {"xcomp", "conj", "acomp"} or (t.dep_ == "advcl" and any(c.lower_ == "to" for c in t.children)):
+                t = t.head
+            else:
+                break
+        return result
+
+    def clause_negated(self, tok: Token) -> bool:
+        t: Token | None = tok
+        for _ in range(3):
+            if t is None:
+                return False
+            if any(c.dep_ == "neg" for c in t.children):
+                return True
+            if t.dep_ in {"xcomp"}:
+                t = t.head
+            else:
+                return False
+        return False
+
+    def is_future(self, tok: Token) -> bool:
+        t = tok
+        for _ in range(4):
+            if any(c.dep_ in {"aux", "auxpass"} and c.lower_ in FUTURE_AUX for c in t.children):
+                return True
+            if any(c.lower_ in FUTURE_MODIFIERS for c in t.children):
+                return True
+            if t.head == t or t.dep_ in {"ccomp", "advcl", "relcl"}:
+                return False
+            t = t.head
+        return False
+
+    def own_dates(self, trigger: Token) -> list[DateValue]:
+        """Dates in the trigger's own clause (not in clauses under it)."""
+        out: list[DateValue] = []
+        for ent in self._date_groups(trigger.sent):
+            gov = governor(ent.root)
+            if gov is None:
+                continue
+            attached = gov == trigger or (gov.dep_ == "acl" and gov.head == trigger)
+            # "In his speech on Sunday, X reiterated …": the date sits on the speech.
+            attached = attached or (
+                trigger.pos_ in {"VERB", "AUX"} and gov.dep_ == "pobj" and gov.head.head == trigger
+            )
+            if attached:
+                value = resolve_date(ent.text, self.anchor, future=self.is_future(trigger))
+                if value is not None:
+                    out.append(value)
+        return out
+
+    def _date_groups(self, sent: SpacySpan) -> list[SpacySpan]:
+        """Date phrases of ``sent`` (``Sunday, the 13th of October`` is one)."""
+        return [d for d in self.dates if d.start >= sent.start and d.end <= sent.end]
+
+    def date_for(self, trigger: Token) -> DateValue | None:
+        dates = self.own_dates(trigger)
+        return most_precise(dates)
+
+    def _quote_regions(self) -> list[tuple[int, int]]:
+        """Top-level quotations as token ranges ``(start, end)`` excluding the marks."""
+        regions: list[tuple[int, int]] = []
+        depth, start = 0, 0
+        doc = self.doc
+        # only the tokens at quotation marks are looked at: found in the text, not token by token
+        marks = sorted({
+            span[0].i for span in (
+                doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                for m in QUOTE_MARKS.finditer(self.text)
+            ) if span is not None and len(span)
+        })
+        for tok in (doc[i] for i in marks):
+            if not tok.is_quote or tok.text in SINGLE_QUOTES:
+                continue
+            before = doc[tok.i - 1] if tok.i > 0 else None
+            after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if tok.text in OPENING_QUOTES:
+                opening = True
+            elif tok.text in CLOSING_QUOTES:
+                opening = False
+            else:
+                spaced_before = before is None or bool(before.whitespace_) or before.is_punct and before.text in OPENING_AFTER
+                spaced_after = after is None or bool(tok.whitespace_) or after.is_punct and not after.is_quote
+                if spaced_before and not spaced_after:
+                    opening = True
+                elif spaced_after and not spaced_before:
+                    opening = False
+                else:
+                    opening = depth == 0
+            if opening:
+                if depth == 0:
+                    start = tok.i + 1
+                depth += 1
+            elif depth > 0:
+                depth -= 1
+                if depth == 0 and tok.i > start:
+                    regions.append((start, tok.i))
+        return regions
+
+    def in_quote(self, i: int) -> tuple[int, int] | None:
+        for start, end in self.quotes:
+            if start <= i < end:
+                return start, end
+        return None
+
+    def is_negated(self, tok: Token) -> bool:
+        return any(start <= tok.i < end for start, end in self.negated) or self.clause_negated(tok)
+
+    def count_of(self, tok: Token | None) -> Quantity | None:
+        """The troop figure of the NP at ``tok``: ``about 10,000 (of its military)``."""
+        if tok is None:
+            return None
+        num: Token | None = None
+        if tok.like_num or tok.pos_ == "NUM":
+            num = tok
+        else:
+            num = next((c for c in tok.children if c.dep_ in {"nummod", "quantmod"} or (c.dep_ == "amod" and c.like_num)), None)
+            if num is None:
+                # "thousands of soldiers": the vague head == the subject, soldiers under "of"
+                if tok.lower_ in VAGUE_HEADS:
+                    num = tok
+        if num is None:
+            return None
+        toks = sorted([t for t in num.subtree if t.i <= num.i or t.dep_ in {"quantmod", "compound"}], key=lambda t: t.i)
+        left = [t for t in tok.children if t.i < num.i and t.dep_ in {"advmod", "quantmod"} and t.lower_ in FIGURE_HEDGES]
+        toks = sorted(set(toks) | set(left), key=lambda t: t.i)
+        if not toks:
+            return None
+        start, end = toks[0].i, toks[-1].i + 1
+        while start < end and self.doc[start].dep_ == "det" and self.doc[start].lower_ in FIGURE_DETERMINERS:
+            start += 1
+        text = self.doc[start:end].text
+        quantity = parse_quantity(text)
+        if quantity is None:
+            return None
+        if quantity.value is not None and quantity.value < MIN_HEAD_COUNT and not quantity.vague:
+            return None  # "two battalions", "1 November": not a head count
+        return quantity
+
+    def sides(self, a: str | None, b: str | None) -> bool:
+        if not a or not b or a == b:
+            return False
+        if self.cls(a) not in ACTOR_CLASSES or self.cls(b) not in ACTOR_CLASSES:
+            return False
+        sa, sb = self.state_of(a), self.state_of(b)
+        return not (sa and sb and sa == sb)
+
+    def governing_date(self, tok: Token) -> DateValue | None:
+        """Date of the nearest verb above ``tok`` that has one (``On 5 November, X confirmed the clashes``)."""
+        t = tok
+        for _ in range(5):
+            if t.head == t:
+                break
+            t = t.head
+            if t.pos_ in {"VERB", "AUX"}:
+                value = self.date_for(t)
+                if value is not None:
+                    return value
+                for claim, cue_tok, _, _ in self.claims:
+                    if cue_tok == t and claim.date is not None and claim.date.text:
+                        return claim.date
+        return None
+
+    def claim_date_of(self, tok: Token) -> DateValue | None:
+        """The date of the claim whose cue governs ``tok`` (``he said this at the summit``)."""
+        for claim, cue_tok, _, _ in self.claims:
+            if cue_tok.sent.start == tok.sent.start and tok in cue_tok.subtree:
+                return claim.date
+        return None
+
+    def relation(self, kind: str, subject: str, obj: str, tok: Token, confidence: float, title: str | None = None) -> None:
+        if not subject or not obj or subject == obj:
+            return
+        if kind in SYMMETRIC and obj < subject:
+            subject, obj = obj, subject
+        rel = Relation(kind=kind, subject=subject, object=obj, sentence=self.sentence(tok), confidence=confidence, title=title)  # type: ignore[arg-type]
+        for existing, _ in self.relations:
+            if (existing.kind, existing.subject, existing.object, existing.sentence) == (kind, subject, obj, rel.sentence):
+                return
+        self.relations.append((rel, tok.i))
+
+    def event(self, kind: str, trigger: Token, confidence: float, **fields: object) -> None:
+        event = Event(kind=kind, sentence=self.sentence(trigger), confidence=confidence, trigger=trigger.text, **fields)  # type: ignore[arg-type]
+        for existing, i in self.events:
+            if i == trigger.i and existing.kind == kind:
+                return
+        self.events.append((event, trigger.i))
+
+    def facts(self) -> Facts:
+        events = [e for e, _ in self.events]
+        claims: list[Claim] = []
+        for claim, cue_tok, start, end in self.claims:
+            about = tuple(n for n, (_, i) in enumerate(self.events) if start <= i < end)
+            counts = [events[n].count for n in about if events[n].count is not None]
+            for tok in self.doc[start:end]:
+                if tok.like_num and (tok.dep_ in {"nummod", "nsubj", "nsubjpass", "dobj"}) and self.is_troops(tok.head if tok.dep_ == "nummod" else tok):
+                    q = self.count_of(tok.head if tok.dep_ == "nummod" else tok)
+                    if q is not None and q not in counts:
+                        counts.append(q)
+            claims.append(dataclasses.replace(claim, about=about, counts=tuple(dict.fromkeys(counts))))  # type: ignore[arg-type]
+        return Facts(
+            relations=tuple(r for r, _ in self.relations),
+            events=tuple(events),
+            claims=tuple(claims),
+        )

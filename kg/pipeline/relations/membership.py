@@ -1,0 +1,51 @@
+"""``part_of``: a unit or state body belongs to its state.
+
+Every unit or body whose entity names its state; ``A of B`` and ``B's A`` between an
+organisation and a state.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.model import EntityClass
+from kg.pipeline.relations.context import Context
+from kg.pipeline.relations.words import (
+    CONFIDENCE,
+)
+
+C_PART_OF = CONFIDENCE.table("part_of")
+
+
+
+def find_part_of(ctx: Context) -> None:
+    first: dict[str, Token] = {}
+    for span, m in ctx.mentions:
+        first.setdefault(m.entity, span.root)
+    for key, tok in first.items():
+        ent = ctx.entities[key]
+        if ent.state and ent.state != key and ent.state in ctx.entities:
+            conf = C_PART_OF.number("unit_state") if ent.cls == EntityClass.MILITARY_UNIT else C_PART_OF.number("body_state")
+            ctx.relation("part_of", key, ent.state, tok, conf)
+    # "the Main Intelligence Directorate of Ukraine's Defense Ministry", "Ukraine's X".
+    for span, m in ctx.mentions:
+        if ctx.cls(m.entity) != "Organization":
+            continue
+        root = span.root
+        candidates: list[Token] = []
+        for child in root.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        candidates.extend([pobj, *[c for c in pobj.children if c.dep_ in {"poss", "compound"}]])
+            if child.dep_ in {"poss", "compound", "amod"}:
+                candidates.append(child)
+        # a state named inside the organisation's own mention ("Ukraine's Defense Ministry")
+        for tok in span:
+            if tok.dep_ == "poss":
+                candidates.append(tok)
+        for cand in candidates:
+            key = ctx.entity(cand) or ctx.demonym(cand)
+            if key and key != m.entity and ctx.cls(key) == "State":
+                ctx.relation("part_of", m.entity, key, root, C_PART_OF.number("of_or_possessive"))
+                break
