@@ -28,7 +28,7 @@ needs_gold = pytest.mark.skipif(not GOLD.is_dir(), reason="../shared/gold is not
 @pytest.fixture(scope="session")
 def nlp():
     """kg's full pipeline (model + rules), loaded once per test session."""
-    from kg.nlp import load_pipeline
+    from kg.pipeline import load_pipeline
 
     return load_pipeline(Settings().model)
 
@@ -150,13 +150,14 @@ def store_graphs(path: str | Path, *, wait: float = 30.0) -> dict[str, frozenset
 
 @pytest.fixture(scope="session")
 def reference_corpus(tmp_path_factory):
-    """200 generated articles and what a clean build makes of each:
-    ``(folder, {article_id: quads})`` (see :func:`store_graphs`)."""
+    """400 generated articles and what a clean build makes of each:
+    ``(folder, {article_id: quads})`` (see :func:`store_graphs`). A build of them takes a few
+    seconds after its first write, time for a second process to start while it runs."""
     from kg.build import build_sources
 
     base = tmp_path_factory.mktemp("corpus")
     folder = base / "articles"
-    ids = write_corpus(folder)
+    ids = write_corpus(folder, 400)
     settings = Settings(store=str(base / "store"))
     summary = build_sources([str(folder)], settings)
     assert summary.ok and summary.new == len(ids), summary.failures

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.extraction import chunk_offsets, extract_articles
+from kg.extract import chunk_offsets, extract_articles
 from kg.model import Article
 from kg.settings import Settings
 from kg.sources import article_from_text, read_sources
@@ -214,12 +214,13 @@ class _RecordingPipeline:
 
     def __init__(self, nlp) -> None:
         self.nlp, self.sizes = nlp, []
+        self.make_doc, self.get_pipe = nlp.make_doc, nlp.get_pipe
 
     def pipe(self, items, **kwargs):
         def recorded():
-            for text, context in items:
-                self.sizes.append(len(text))
-                yield text, context
+            for doc, context in items:
+                self.sizes.append(len(doc.text))
+                yield doc, context
         return self.nlp.pipe(recorded(), **kwargs)
 
 

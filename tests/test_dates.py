@@ -1,4 +1,4 @@
-"""Date phrases resolved against the article's date (kg.dates)."""
+"""Date phrases resolved against the article's date (kg.pipeline.dates)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kg.dates import parse_anchor, resolve_date
+from kg.pipeline.dates import parse_anchor, resolve_date
 
 THU = date(2024, 11, 7)  # a Thursday
 SUN = date(2024, 10, 13)  # a Sunday
@@ -83,7 +83,7 @@ def test_date_search_near_anchors_finds_what_the_whole_doc_gives() -> None:
     import spacy
     from spacy.matcher import Matcher
 
-    from kg.dates import _date_patterns, _DateMatcher
+    from kg.pipeline.dates import _date_patterns, _DateMatcher
 
     phrases = [
         "On Sunday, the 13th of October 2024", "27-28 October", "in early-November", "on May 5, 2023",

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.entities import default_linker
-from kg.extraction import extract_articles
+from kg.extract import extract_articles
 from kg.sources import article_from_text
 from kg.store import open_store
 
@@ -18,7 +17,7 @@ from conftest import ROOT, needs_seeds
 
 def extract(nlp, text: str):
     article = article_from_text(text, article_id="t")
-    (extraction,) = extract_articles(nlp, [article], model="test", linker=default_linker())
+    (extraction,) = extract_articles(nlp, [article], model="test")
     return extraction
 
 
@@ -194,7 +193,8 @@ def test_relatives_sharing_a_family_name_stay_apart(nlp):
 
 def test_the_end_of_a_full_name_and_a_ranked_family_name_are_that_person():
     """Person spans as the NER gives them in BBC articles (too rare to rely on in a tiny text)."""
-    from kg.entities import SpanRecord, collect_entities
+    from kg.entities import collect_entities
+    from kg.model import SpanRecord
     from kg.model import Span
 
     text = ("Luiz Inacio Lula da Silva opened the talks. Later da Silva said the deal was close. "
@@ -207,7 +207,7 @@ def test_the_end_of_a_full_name_and_a_ranked_family_name_are_that_person():
         start = text.index(name, position)
         records.append(SpanRecord(start, start + len(name), name, "Person", "", sentence, "PERSON"))
         position = start + len(name)
-    _, mentions = collect_entities(article_from_text(text), records)
+    _, mentions = collect_entities(records)
     entity = {m.anchor: m.entity for m in mentions}
     assert entity["da Silva"] == entity["Luiz Inacio Lula da Silva"]
     assert entity["Gen Pinochet"] == entity["Augusto Pinochet"]

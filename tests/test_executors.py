@@ -8,7 +8,7 @@ import pytest
 
 from kg.build import build_sources
 from kg.errors import SettingsError
-from kg.executors import executor_for
+from kg.executors import executor_for, local_executor
 from kg.settings import Settings
 from kg.store import LocalStore
 
@@ -58,7 +58,7 @@ def test_two_local_processes_build_the_same_graph(corpus, local_build, tmp_path)
 
 
 def test_unknown_executor_is_a_settings_error():
-    assert executor_for("local") is None
+    assert executor_for("local") is local_executor
     with pytest.raises(SettingsError, match="unknown executor"):
         executor_for("spark://x")
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.entities import default_linker
-from kg.extraction import chunk_offsets, extract_articles
+from kg.extract import chunk_offsets, extract_articles
 from kg.sources import article_from_text
 
 
@@ -22,7 +21,7 @@ def test_leaders_gathering_in_a_city_is_a_summit_with_place_and_date(nlp):
         " date 2024-11-07 Leaders of the European Political Community gathered in Budapest on Thursday.",
         article_id="g",
     )
-    (ex,) = extract_articles(nlp, [article], model="t", linker=default_linker())
+    (ex,) = extract_articles(nlp, [article], model="t")
     summits = [e for e in ex.events if e.kind == "Summit"]
     labels = {e.key: e.label for e in ex.entities}
     assert summits and labels[summits[0].place] == "Budapest"
@@ -31,7 +30,7 @@ def test_leaders_gathering_in_a_city_is_a_summit_with_place_and_date(nlp):
 
 def test_fighting_alongside_an_ally_in_a_state_is_a_conflict_with_that_state(nlp):
     article = article_from_text("Iran is sending its own men to fight alongside Russian troops in Ukraine.", article_id="f")
-    (ex,) = extract_articles(nlp, [article], model="t", linker=default_linker())
+    (ex,) = extract_articles(nlp, [article], model="t")
     conflicts = {frozenset((r.subject, r.object)) for r in ex.relations if r.kind == "conflict"}
     assert frozenset(("MilitaryUnit/russian-troops", "Q212")) in conflicts
     alliances = {frozenset((r.subject, r.object)) for r in ex.relations if r.kind == "alliance"}
@@ -48,7 +47,7 @@ def test_fighting_alongside_an_ally_in_a_state_is_a_conflict_with_that_state(nlp
 def test_a_place_is_no_force_on_the_move(nlp, text):
     """A number or a troop-like noun that leads to a place (England, typed Place, not State) made
     a Deployment whose agent was that place, which the shapes reject (found in BBC sport)."""
-    (ex,) = extract_articles(nlp, [article_from_text(text, article_id="p")], model="t", linker=default_linker())
+    (ex,) = extract_articles(nlp, [article_from_text(text, article_id="p")], model="t")
     places = {e.key for e in ex.entities if e.cls == "Place"}
     assert places and not [e for e in ex.events if e.agent in places or set(e.participants) & places - {e.place}]
 
@@ -92,12 +91,12 @@ def test_memory_of_a_huge_article_does_not_grow_with_its_length(tmp_path):
 def test_meeting_a_target_is_no_meeting(nlp, text):
     """"meet" with no one meeting and no place made a participant-less Meeting (227 of the 334
     Meetings of the BBC corpus had no participant, most of them targets and demand being met)."""
-    (ex,) = extract_articles(nlp, [article_from_text(text, article_id="m")], model="t", linker=default_linker())
+    (ex,) = extract_articles(nlp, [article_from_text(text, article_id="m")], model="t")
     assert [e for e in ex.events if e.kind in ("Meeting", "Summit")] == []
 
 
 def test_people_meeting_is_a_meeting(nlp):
     text = "Mark Rutte met Volodymyr Zelensky on Monday."
-    (ex,) = extract_articles(nlp, [article_from_text(text, article_id="m")], model="t", linker=default_linker())
+    (ex,) = extract_articles(nlp, [article_from_text(text, article_id="m")], model="t")
     (meeting,) = [e for e in ex.events if e.kind == "Meeting"]
     assert len(meeting.participants) == 2

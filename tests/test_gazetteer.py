@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import LinkingError
-from kg.gazetteer import DATA_DIR, GazetteerEntry, load_gazetteer, normalize
+from kg.linking.gazetteer import DATA_DIR, GazetteerEntry, load_gazetteer
+from kg.text import name_key
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_actor_qids_are_unique():
     ("the", "the"),
 ])
 def test_normalize(raw, expected):
-    assert normalize(raw) == expected
+    assert name_key(raw) == expected
 
 
 @pytest.mark.parametrize(("name", "qid"), [

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import rdflib
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from kg.extraction import extract_articles
+from kg.extract import extract_articles
 from kg.iri import IRIMinter, slug
 from kg.model import Article, SourceFailure
 from kg.settings import Settings

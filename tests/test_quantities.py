@@ -1,10 +1,10 @@
-"""Troop figures (kg.quantities)."""
+"""Troop figures (kg.pipeline.quantities)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.quantities import parse_quantity
+from kg.pipeline.quantities import parse_quantity
 
 
 @pytest.mark.parametrize(

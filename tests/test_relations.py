@@ -1,4 +1,4 @@
-"""Relations, events and claims (kg.relations) on one- or two-sentence texts.
+"""Relations, events and claims (kg.pipeline.relations) on one- or two-sentence texts.
 
 Mentions and entities are built by hand here, so these tests check the patterns over the
 parse, not the entity layer; the trained model is loaded once per module.
@@ -12,7 +12,10 @@ import pytest
 import spacy
 
 from kg.model import Article, Entity, Mention, Span
-from kg.relations import Facts, extract_facts
+from kg.pipeline.dates import parse_anchor
+from kg.pipeline.relations import Facts, extract_facts
+from kg.pipeline.relations.context import Context
+from kg.pipeline.relations.words import CHAINS
 
 E = {
     e.key: e
@@ -99,7 +102,7 @@ def facts(nlp, text: str, date: str | None = "2024-10-26", prefix: str = "") -> 
         Mention(m.start + shift, m.end + shift, m.anchor, m.entity, Span(m.sentence.start + shift, m.sentence.end + shift))
         for m in mentions_for(doc, text)
     ]
-    return extract_facts(doc, mentions, E, article, offset=shift)
+    return extract_facts(doc, mentions, E, anchor=parse_anchor(article.date), offset=shift)
 
 
 def rels(f: Facts, kind: str) -> set[tuple[str, str]]:
@@ -395,7 +398,7 @@ def test_merge_shifts_claim_event_indexes(nlp) -> None:
 
 # --- shortcuts that must not change the outcome -------------------------------------------------
 
-GATE_TEXTS = [  # each needs another part of the trigger gate (kg.relations.TRIGGER_LEMMAS)
+GATE_TEXTS = [  # each needs another part of the trigger gate (kg.pipeline.relations.words.TRIGGER_LEMMAS)
     "North Korea sent 3,000 troops to Russia to fight against Ukraine.",  # lemmas
     "North Korean troops stood alongside Russian troops.",  # a preposition child
     "North Korea stood on the side of Russia.",
@@ -409,10 +412,8 @@ GATE_TEXTS = [  # each needs another part of the trigger gate (kg.relations.TRIG
 
 
 def test_trigger_gate_skips_only_tokens_that_trigger_nothing(nlp, monkeypatch) -> None:
-    from kg.relations import _Extractor
-
     gated = [facts(nlp, text) for text in GATE_TEXTS]
-    monkeypatch.setattr(_Extractor, "_trigger_candidates", lambda self: list(self.doc))
+    monkeypatch.setattr(Context, "trigger_candidates", lambda self: list(self.doc))
     assert [facts(nlp, text) for text in GATE_TEXTS] == gated
     assert all(f.relations or f.events for f in gated)
 
@@ -420,10 +421,8 @@ def test_trigger_gate_skips_only_tokens_that_trigger_nothing(nlp, monkeypatch) -
 def test_chains_match_like_spacys_dependency_matcher(nlp) -> None:
     from spacy.matcher import DependencyMatcher
 
-    from kg.relations import _CHAINS, _Extractor
-
     matcher = DependencyMatcher(nlp.vocab)
-    for name, ((head_attr, heads), words, (child_attr, children)) in _CHAINS.items():
+    for name, ((head_attr, heads), words, (child_attr, children)) in CHAINS.items():
         matcher.add(name, [[
             {"RIGHT_ID": "head", "RIGHT_ATTRS": {head_attr.rstrip("_").upper(): {"IN": sorted(heads)}}},
             {"LEFT_ID": "head", "REL_OP": ">", "RIGHT_ID": "word", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(words)}}},
@@ -440,6 +439,5 @@ def test_chains_match_like_spacys_dependency_matcher(nlp) -> None:
     expected: dict[str, list[list[int]]] = {}
     for match_id, tokens in matcher(doc):
         expected.setdefault(nlp.vocab.strings[match_id], []).append(tokens)
-    article = Article(id="t", text=text, content_hash="", date=None)
-    assert len(expected) == len(_CHAINS)
-    assert _Extractor(doc, [], {}, article, 0).matches == expected
+    assert len(expected) == len(CHAINS)
+    assert Context(doc, [], {}).matches == expected

@@ -10,7 +10,7 @@ import pytest
 import spacy
 
 from kg import lexicon
-from kg.ruler import CAPITAL_UNITS, MODIFIERS, KGEntityRuler, name_tokens
+from kg.pipeline.entity_ruler import CAPITAL_UNITS, MODIFIERS, KGEntityRuler, name_tokens
 
 
 def reference_patterns() -> list[dict]:

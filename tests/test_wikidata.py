@@ -12,7 +12,7 @@ import pytest
 
 from kg.linking import link
 from kg.settings import Settings
-from kg.wikidata import USER_AGENT, WikidataClient
+from kg.linking.wikidata import USER_AGENT, WikidataClient
 
 SEARCH = {
     "Kim Yong-hyun": [{"id": "Q100", "label": "Kim Yong-hyun", "description": "politician"},
