@@ -78,7 +78,7 @@ _pool_nlp = None
 
 def _pool_init(model: str, with_rules: bool) -> None:
     global _pool_nlp
-    from kg.nlp import load_pipeline
+    from kg.pipeline import load_pipeline
 
     _pool_nlp = load_pipeline(model, with_rules=with_rules)
 
@@ -94,7 +94,7 @@ def stage_floor(args) -> dict:
     with_rules = args.stage == "floor-rules"
     started = time.perf_counter()
     if args.jobs <= 1:
-        from kg.nlp import load_pipeline
+        from kg.pipeline import load_pipeline
 
         nlp = load_pipeline(args.model, with_rules=with_rules)
         loaded = time.perf_counter()

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from kg.lexicon import INLINE_CREDIT
+from kg.lexicon import INLINE_CREDIT, section
 from kg.model import Article, SourceFailure
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -30,16 +30,10 @@ HEAD_LINES = 15
 _MARKER = re.compile(r"\A\s*date[ \t]+(\d\S*)[ \t]*")
 """A leading ``date 2024-10-27`` line; only a value starting with a digit makes it a marker,
 so prose that starts with the word "date" ("date palms grow…") is left alone."""
-_MONTHS = {
-    m.lower(): i
-    for i, m in enumerate(
-        "January February March April May June July August September October November December".split(),
-        start=1,
-    )
-}
-_MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
-_MONTH_RE = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_TIME = section("lexicon/time")
+_MONTHS: dict[str, int] = _TIME.mapping("months")
+_MONTH_RE = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAYS = list(_TIME.mapping("weekdays"))
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE},?\s+(\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -71,9 +65,9 @@ def find_date(text: str, today: dt.date | None = None) -> dt.date | None:
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
         for m in pattern.finditer(head):
             if order == "dmy":
-                day, month, year = int(m[1]), _MONTHS[m[2].lower()[:3]], int(m[3])
+                day, month, year = int(m[1]), _MONTHS[m[2].lower()], int(m[3])
             else:
-                month, day, year = _MONTHS[m[1].lower()[:3]], int(m[2]), int(m[3])
+                month, day, year = _MONTHS[m[1].lower()], int(m[2]), int(m[3])
             found = _valid(year, month, day)
             if found:
                 return found
@@ -84,7 +78,7 @@ def find_date(text: str, today: dt.date | None = None) -> dt.date | None:
     today = today or dt.date.today()
     for m in _WEEKDAY_DAY_MONTH.finditer(head):
         weekday = _WEEKDAYS.index(m[1].lower())
-        day, month = int(m[2]), _MONTHS[m[3].lower()[:3]]
+        day, month = int(m[2]), _MONTHS[m[3].lower()]
         for year in range(today.year, today.year - 12, -1):
             found = _valid(year, month, day)
             if found and found <= today and found.weekday() == weekday:
