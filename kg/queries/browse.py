@@ -1,4 +1,10 @@
-"""Browsing the stored graph entity by entity: the library behind ``kg entities`` and ``kg show``."""
+"""Browsing the stored graph entity by entity: the library behind ``kg entities``, ``kg show``
+and ``kg link``.
+
+The listing is the bundled ``entities-by-type`` query; an entity's description, facts and
+sentences and the linkable entities are read with ``queries/internal/entity-*.rq`` and
+``linkable-entities.rq``.
+"""
 
 from __future__ import annotations
 
@@ -6,72 +12,16 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.entity_index import require_entity_index
+from kg.derived.entity_index import require_entity_index
 from kg.errors import QueryError
-from kg.store import KGStore, QueryResult
+from kg.linking import LinkContext, LinkReport, link_report
+from kg.queries.run import resolve_entity, run_query
+from kg.settings import Settings
+from kg.store import KGStore, QueryResult, bundled_sparql
 from kg.vocab import ENTITY_CLASSES, KG
 
 ENTITIES_QUERY = "entities-by-type"
 """The bundled query ``kg entities`` lists."""
-
-_DESCRIBE = """
-SELECT ?e ?p ?o WHERE { ?e ?p ?o }
-"""
-
-_FACTS = """
-SELECT DISTINCT ?e ?kind ?text ?id WHERE {
-  {
-    ?r kg:roleHolder ?e ; kg:roleTitle ?title ; prov:wasDerivedFrom/dcterms:identifier ?id .
-    OPTIONAL { ?r kg:roleIn/rdfs:label ?in }
-    BIND("role" AS ?kind)
-    BIND(IF(BOUND(?in), CONCAT(?title, " of ", ?in), ?title) AS ?text)
-  } UNION {
-    ?a a kg:RelationAssertion ; rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ;
-       prov:wasDerivedFrom/dcterms:identifier ?id .
-    ?o rdfs:label ?ol .
-    BIND(STRAFTER(STR(?p), "#") AS ?kind)
-    BIND(STR(?ol) AS ?text)
-  } UNION {
-    ?a a kg:RelationAssertion ; rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?s ;
-       prov:wasDerivedFrom/dcterms:identifier ?id .
-    ?s rdfs:label ?sl .
-    BIND(CONCAT("(inverse) ", STRAFTER(STR(?p), "#")) AS ?kind)
-    BIND(STR(?sl) AS ?text)
-  } UNION {
-    ?c kg:speaker ?e ; kg:content ?content ; prov:wasDerivedFrom/dcterms:identifier ?id .
-    # checked claim by claim: as a pattern, Oxigraph joined all the claims of the store
-    FILTER EXISTS { ?c a kg:Claim }
-    OPTIONAL { ?c kg:date ?date }
-    OPTIONAL { ?c kg:cue ?cue }
-    BIND("claim" AS ?kind)
-    BIND(CONCAT(COALESCE(STR(?date), "undated"), " ", COALESCE(?cue, "said"), ": ", ?content) AS ?text)
-  } UNION {
-    # within the event's graph: over the union of graphs, Oxigraph joined every event of the
-    # store to its place's labels (0.57 s instead of 0.07 on the BBC store)
-    GRAPH ?g {
-      ?ev kg:agent|kg:participant|kg:place ?e ; a ?class .
-      VALUES ?class { kg:Deployment kg:TroopTransfer kg:Clash kg:Meeting kg:Summit kg:Agreement }
-      OPTIONAL { ?ev kg:date ?date }
-      OPTIONAL { ?ev kg:place/rdfs:label ?where }
-    }
-    GRAPH ?g { ?article a kg:Article ; dcterms:identifier ?id }
-    BIND("event" AS ?kind)
-    BIND(CONCAT(STRAFTER(STR(?class), "#"), IF(BOUND(?where), CONCAT(" in ", ?where), ""),
-                IF(BOUND(?date), CONCAT(" on ", STR(?date)), "")) AS ?text)
-  }
-}
-ORDER BY ?kind ?id ?text
-"""
-
-_SENTENCES = """
-SELECT DISTINCT ?e ?id ?sentence ?begin WHERE {
-  ?m itsrdf:taIdentRef ?e ; nif:sentence ?s .
-  ?s nif:anchorOf ?sentence ; nif:beginIndex ?begin ; nif:referenceContext/nif:sourceUrl ?a .
-  ?a dcterms:identifier ?id .
-}
-ORDER BY ?id ?begin
-"""
-
 
 @dataclass(frozen=True)
 class EntityRow:
@@ -107,8 +57,6 @@ def list_entities(store: KGStore, entity_class: str | None = None) -> list[Entit
     Raises:
         QueryError: an unknown class, or a store with entities but no entity index.
     """
-    from kg.queries import run_query
-
     params = {}
     if entity_class is not None:
         if entity_class not in ENTITY_CLASSES:
@@ -131,8 +79,6 @@ def find_entity(store: KGStore, name_or_iri: str) -> list[str]:
     """IRIs of the indexed entities whose label or alias is ``name_or_iri`` (case- and
     punctuation-insensitive) or ends with it as whole words ("Rutte" finds "Mark Rutte"); an
     IRI is returned as it is."""
-    from kg.queries import resolve_entity
-
     if name_or_iri.startswith(("http://", "https://")):
         return [name_or_iri]
     return [node.value for node in resolve_entity(store, name_or_iri, word_suffix=True)]
@@ -147,7 +93,7 @@ def describe_entity(store: KGStore, name_or_iri: str) -> EntityDescription:
         raise QueryError(f"{name_or_iri!r} names several entities: {', '.join(matches)}; pass an IRI")
     node = NamedNode(matches[0])
     classes, labels, aliases, wikidata = set(), set(), set(), set()
-    for _, p, o in store.query(_DESCRIBE, {"e": node}).rows:
+    for _, p, o in store.query(bundled_sparql("internal/entity-description"), {"e": node}).rows:
         pred = _short(p.value)
         if pred == "type":
             classes.add(_short(o.value))
@@ -158,8 +104,8 @@ def describe_entity(store: KGStore, name_or_iri: str) -> EntityDescription:
         elif pred == "exactMatch":
             wikidata.add(o.value)
     facts = [(kind.value, text.value, article.value)
-             for _, kind, text, article in store.query(_FACTS, {"e": node}).rows]
-    sentences = tuple((r[1].value, r[2].value) for r in store.query(_SENTENCES, {"e": node}).rows)
+             for _, kind, text, article in store.query(bundled_sparql("internal/entity-facts"), {"e": node}).rows]
+    sentences = tuple((r[1].value, r[2].value) for r in store.query(bundled_sparql("internal/entity-sentences"), {"e": node}).rows)
     if not classes and not sentences:
         raise QueryError(f"no entity {name_or_iri!r} in the store")
     return EntityDescription(
@@ -182,36 +128,15 @@ def entities_result(rows: list[EntityRow]) -> QueryResult:
     )
 
 
-# The entities of the linkable classes, with each graph (article) that mentions them. Classes,
-# labels and links are read from the entity index, once per entity, each in a sub-select joined
-# by hash: the article graphs repeat them in every article, and joining them there took minutes
-# on the BBC store.
-_LINKABLE = """
-SELECT ?e ?label ?cls ?article ?qid WHERE {
-  { SELECT DISTINCT ?e ?article WHERE { GRAPH ?article { ?m itsrdf:taIdentRef ?e } } }
-  {
-    SELECT ?e ?cls WHERE {
-      VALUES ?cls { kg:Person kg:State kg:Organization kg:Place }
-      GRAPH graph:_entities { ?e a ?cls }
-    }
-  }
-  { SELECT ?e ?label WHERE { GRAPH graph:_entities { ?e skos:prefLabel ?label } } }
-  OPTIONAL { SELECT ?e ?qid WHERE { GRAPH graph:_entities { ?e skos:exactMatch ?qid } } }
-}
-"""
-
-
-def link_store_entities(store: KGStore, settings, *, client=None):
+def link_store_entities(store: KGStore, settings: Settings, *, client=None) -> LinkReport:
     """Link every stored entity again (gazetteer, and Wikidata when ``settings.online``),
     with the other linked entities of its articles as context: the report of ``kg link``."""
-    from kg.linking import LinkContext, link_report
-
     require_entity_index(store)
     entities: dict[str, tuple[str, str]] = {}
     articles_of: dict[str, set[str]] = {}
     qids_in: dict[str, set[str]] = {}
     states_in: dict[str, set[str]] = {}
-    for entity, label, cls, article, qid in store.query(_LINKABLE).rows:
+    for entity, label, cls, article, qid in store.query(bundled_sparql("internal/linkable-entities")).rows:
         entities.setdefault(entity.value, (label.value, _short(cls.value)))
         articles_of.setdefault(entity.value, set()).add(article.value)
         if qid is not None:
