@@ -8,7 +8,6 @@ from __future__ import annotations
 import collections
 import dataclasses
 import re
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -20,7 +19,8 @@ from kg.derived.validate import validate_store
 from kg.evaluate import read_predictions
 from kg.model import EntityClass, EventKind
 from kg.queries import list_queries, load_query, parse_params, run_query
-from kg.queries.browse import describe_entity, link_store_entities, list_entities
+from kg.queries.browse import describe_entity, list_entities
+from kg.queries.link import link_store_entities
 from kg.resources import resource_dir, sparql
 from kg.settings import DEFAULT_BASE_IRI, Settings
 from kg.store import SUPPLIED_PREFIXES, bundled_sparql, drop_supplied_prefixes

@@ -11,7 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.queries.browse import describe_entity, find_entity, link_store_entities, list_entities
+from kg.queries.browse import describe_entity, find_entity, list_entities
+from kg.queries.link import link_store_entities
 from kg.build import build_sources, remove_articles
 from kg.derived.entity_index import entity_index_graph
 from kg.errors import QueryError, StoreError

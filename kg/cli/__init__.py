@@ -8,10 +8,15 @@ One module per command group, loaded only when one of its commands runs (:mod:`k
 
 * :mod:`kg.cli.build` — ``build``, ``remove``, ``import``;
 * :mod:`kg.cli.store` — ``stats``, ``export``;
-* :mod:`kg.cli.browse` — ``entities``, ``show``, ``link``;
+* :mod:`kg.cli.browse` — ``entities``, ``show``;
+* :mod:`kg.cli.link` — ``link``;
 * :mod:`kg.cli.query` — ``query``, ``queries``;
-* :mod:`kg.cli.check` — ``validate``, ``ontology``, ``reason``;
+* :mod:`kg.cli.check` — ``validate``, ``reason``;
+* :mod:`kg.cli.ontology` — ``ontology``;
 * :mod:`kg.cli.evaluate` — ``eval``.
+
+A command group's module imports what its commands need, so commands that need different heavy
+libraries (the linker, pySHACL and owlrl, rdflib) live in different modules.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``kg entities``, ``kg show``, ``kg link``: the stored entities."""
+"""``kg entities``, ``kg show``: the stored entities."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from kg.cli import render
 from kg.cli.common import ConfigOption, StoreOption, emit_json, emit_lines, handle_errors, settings_from
 from kg.queries import format_result
-from kg.queries.browse import describe_entity, entities_result, link_store_entities, list_entities
+from kg.queries.browse import describe_entity, entities_result, list_entities
 from kg.store import open_store
 
 
@@ -54,30 +54,3 @@ def show(
         emit_json(dataclasses.asdict(info))
         return
     emit_lines(render.entity_lines(info))
-
-
-@handle_errors
-def link(
-    online: Annotated[bool, typer.Option("--online", help="Ask Wikidata for entities the gazetteer lacks (needs network).")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text or json (with every entity's outcome).")] = "text",
-    store: StoreOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """Link the stored entities to Wikidata and report linked / ambiguous / unlinked counts.
-
-    Offline by default (the bundled gazetteer); with --online, entities the gazetteer lacks
-    are looked up through the Wikidata API (cached on disk, rate-limited). Links are written
-    by 'kg build' (use 'kg build --online --force' to store online links).
-
-    Examples:
-
-      kg link
-
-      kg link --online --format json
-    """
-    settings = settings_from(config, store=store, online=online or None)
-    report = link_store_entities(open_store(settings), settings)
-    if fmt == "json":
-        emit_json(render.link_json(report))
-        return
-    emit_lines(render.link_lines(report))

@@ -1,4 +1,4 @@
-"""``kg validate``, ``kg ontology``, ``kg reason``: the graph against its ontology and shapes."""
+"""``kg validate``, ``kg reason``: the article graphs against the shapes and the ontology's rules."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from kg.cli.common import (
 )
 from kg.derived.reason import reason as run_reasoner
 from kg.derived.validate import validate_store
-from kg.ontology import summarize
 from kg.store import open_store
 
 
@@ -54,23 +53,6 @@ def validate(
         emit_lines(render.validation_lines(report))
     if not report.conforms:
         raise typer.Exit(1)
-
-
-@handle_errors
-def ontology(
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-) -> None:
-    """Show the ontology's classes, properties and their alignments (Wikidata, PROV, schema.org).
-
-    Example:
-
-      kg ontology --format json
-    """
-    summary = summarize()
-    if fmt == "json":
-        emit_json(dataclasses.asdict(summary))
-        return
-    emit_lines(render.ontology_blocks(summary))
 
 
 @handle_errors

@@ -4,10 +4,11 @@
 * :mod:`kg.queries.params` — user-typed values as RDF terms, bound, never spliced;
 * :mod:`kg.queries.run` — running a query read-only, entity names resolved;
 * :mod:`kg.queries.results` — tables, CSV, TSV and JSON;
-* :mod:`kg.queries.browse` — entity listings and descriptions (``kg entities``, ``kg show``,
-  ``kg link``); not imported here, as it loads the linker.
+* :mod:`kg.queries.browse` — entity listings and descriptions (``kg entities``, ``kg show``);
+* :mod:`kg.queries.link` — the stored entities linked again (``kg link``).
 
-The public names of the first four are re-exported here.
+The public names of the first four are re-exported here; the last two are imported by name
+(``kg.queries.link`` loads the linker).
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
-"""Browsing the stored graph entity by entity: the library behind ``kg entities``, ``kg show``
-and ``kg link``.
+"""Browsing the stored graph entity by entity: the library behind ``kg entities`` and ``kg show``.
 
 The listing is the bundled ``entities-by-type`` query; an entity's description, facts and
-sentences and the linkable entities are read with ``queries/internal/entity-*.rq`` and
-``linkable-entities.rq``.
+sentences are read with ``queries/internal/entity-*.rq``.
 """
 
 from __future__ import annotations
@@ -12,11 +10,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.derived.entity_index import require_entity_index
 from kg.errors import QueryError
-from kg.linking import LinkContext, LinkReport, link_report
 from kg.queries.run import resolve_entity, run_query
-from kg.settings import Settings
 from kg.store import KGStore, QueryResult, bundled_sparql
 from kg.vocab import ENTITY_CLASSES, KG
 
@@ -46,7 +41,8 @@ class EntityDescription:
     """``(article id, sentence)`` for each mention."""
 
 
-def _short(iri: str) -> str:
+def short_name(iri: str) -> str:
+    """The local name of an IRI: after its ``#``, else after its last ``/``."""
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
 
 
@@ -68,9 +64,9 @@ def list_entities(store: KGStore, entity_class: str | None = None) -> list[Entit
     for row in result.rows:
         cls, entity, label, wikidata = (row[column[c]] for c in ("type", "entity", "label", "wikidata"))
         rows.append(EntityRow(
-            iri=entity.value, cls=_short(cls.value), label=label.value if label else _short(entity.value),
+            iri=entity.value, cls=short_name(cls.value), label=label.value if label else short_name(entity.value),
             mentions=int(row[column["mentions"]].value), articles=int(row[column["articles"]].value),
-            wikidata=_short(wikidata.value) if wikidata else None,
+            wikidata=short_name(wikidata.value) if wikidata else None,
         ))
     return rows
 
@@ -94,9 +90,9 @@ def describe_entity(store: KGStore, name_or_iri: str) -> EntityDescription:
     node = NamedNode(matches[0])
     classes, labels, aliases, wikidata = set(), set(), set(), set()
     for _, p, o in store.query(bundled_sparql("internal/entity-description"), {"e": node}).rows:
-        pred = _short(p.value)
+        pred = short_name(p.value)
         if pred == "type":
-            classes.add(_short(o.value))
+            classes.add(short_name(o.value))
         elif pred == "label":
             labels.add(o.value)
         elif pred == "altLabel":
@@ -126,31 +122,3 @@ def entities_result(rows: list[EntityRow]) -> QueryResult:
             for r in rows
         ),
     )
-
-
-def link_store_entities(store: KGStore, settings: Settings, *, client=None) -> LinkReport:
-    """Link every stored entity again (gazetteer, and Wikidata when ``settings.online``),
-    with the other linked entities of its articles as context: the report of ``kg link``."""
-    require_entity_index(store)
-    entities: dict[str, tuple[str, str]] = {}
-    articles_of: dict[str, set[str]] = {}
-    qids_in: dict[str, set[str]] = {}
-    states_in: dict[str, set[str]] = {}
-    for entity, label, cls, article, qid in store.query(bundled_sparql("internal/linkable-entities")).rows:
-        entities.setdefault(entity.value, (label.value, _short(cls.value)))
-        articles_of.setdefault(entity.value, set()).add(article.value)
-        if qid is not None:
-            q = _short(qid.value)
-            qids_in.setdefault(article.value, set()).add(q)
-            if _short(cls.value) == "State":
-                states_in.setdefault(article.value, set()).add(q)
-    items = []
-    for iri in sorted(entities):
-        label, cls = entities[iri]
-        articles = articles_of[iri]
-        context = LinkContext.of(
-            entity_qids=set().union(*(qids_in.get(a, set()) for a in articles)),
-            country_qids=set().union(*(states_in.get(a, set()) for a in articles)),
-        )
-        items.append((label, cls, context))
-    return link_report(items, settings=settings, client=client)
