@@ -28,20 +28,35 @@ MARKUP_MODE = None
 """Help texts are plain text (no rich markup)."""
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "build": ("kg.cli.build:build", "Read articles, extract entities and facts, and store one named graph per article."),
-    "remove": ("kg.cli.build:remove", "Drop articles and everything only they supported (the entity index is refreshed)."),
+    "build": ("kg.cli.build:build",
+              "Read articles, extract entities and facts, and store one named graph per article."),
+    "remove": ("kg.cli.build:remove",
+               "Drop articles and everything only they supported (the entity index is refreshed)."),
     "stats": ("kg.cli.store:stats", "Count articles, entities by class and quads in the store."),
-    "entities": ("kg.cli.browse:entities", "List entities with their class, mention and article counts and Wikidata link."),
-    "show": ("kg.cli.browse:show", "Show one entity: types, labels, Wikidata link, relations and the sentences that mention it."),
-    "link": ("kg.cli.link:link", "Link the stored entities to Wikidata and report linked / ambiguous / unlinked counts."),
-    "export": ("kg.cli.store:export", "Export the graph. Turtle, N-Triples and RDF/XML merge the article graphs; TriG, N-Quads and JSON-LD keep one named graph per article."),
-    "import": ("kg.cli.build:import_", "Load an exported dataset into a store (graphs kept as they are) and index its entities."),
+    "entities": ("kg.cli.browse:entities",
+                 "List entities with their class, mention and article counts and Wikidata link."),
+    "show": ("kg.cli.browse:show",
+             "Show one entity: types, labels, Wikidata link, relations and the sentences that mention it."),
+    "link": ("kg.cli.link:link",
+             "Link the stored entities to Wikidata and report linked / ambiguous / unlinked counts."),
+    "export": ("kg.cli.store:export",
+               "Export the graph. Turtle, N-Triples and RDF/XML merge the article graphs; TriG, N-Quads "
+               "and JSON-LD keep one named graph per article."),
+    "import": ("kg.cli.build:import_",
+               "Load an exported dataset into a store (graphs kept as they are) and index its entities."),
     "query": ("kg.cli.query:query", "Run a SPARQL query over the union of the article graphs."),
     "queries": ("kg.cli.query:queries", "List the bundled queries with their parameters."),
-    "eval": ("kg.cli.evaluate:eval_", "Score extraction against gold annotations: entities, types, Wikidata links, relations."),
-    "validate": ("kg.cli.check:validate", "Check the article graphs against the SHACL shapes; exit 1 if any violation is found."),
-    "ontology": ("kg.cli.ontology:ontology", "Show the ontology's classes, properties and their alignments (Wikidata, PROV, schema.org)."),
-    "reason": ("kg.cli.check:reason", "Materialise OWL RL consequences into the graph <{base}graph/_inferred> (replacing it), then refresh the entity index, which inferred classes and labels can change. The closure is computed in memory over all the articles, over the triples an OWL RL rule can read (about a third of them; ~0.1 s per BBC article)."),
+    "eval": ("kg.cli.evaluate:eval_",
+             "Score extraction against gold annotations: entities, types, Wikidata links, relations."),
+    "validate": ("kg.cli.check:validate",
+                 "Check the article graphs against the SHACL shapes; exit 1 if any violation is found."),
+    "ontology": ("kg.cli.ontology:ontology",
+                 "Show the ontology's classes, properties and their alignments (Wikidata, PROV, schema.org)."),
+    "reason": ("kg.cli.check:reason",
+               "Materialise OWL RL consequences into the graph <{base}graph/_inferred> (replacing it), "
+               "then refresh the entity index, which inferred classes and labels can change. The closure "
+               "is computed in memory over all the articles, over the triples an OWL RL rule can read "
+               "(about a third of them; ~0.1 s per BBC article)."),
 }
 """Command name -> (``module:function`` of its implementation, its one-line summary for ``kg --help``)."""
 

@@ -45,6 +45,7 @@ _LABEL_PREDICATES = (
     URIRef(KG.content.value),
 )
 
+
 @dataclass(frozen=True)
 class Violation:
     """One SHACL result: which node of which article breaks which constraint, and why."""

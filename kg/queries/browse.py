@@ -18,6 +18,7 @@ from kg.vocab import ENTITY_CLASSES, KG
 ENTITIES_QUERY = "entities-by-type"
 """The bundled query ``kg entities`` lists."""
 
+
 @dataclass(frozen=True)
 class EntityRow:
     iri: str
