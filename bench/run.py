@@ -136,7 +136,8 @@ def stage_build(args) -> dict:
         Path(args.profile_to).write_text(out.getvalue(), encoding="utf-8")
         result["profile"] = args.profile_to
     if args.dump:
-        from kg.store import LocalStore, serialize_quads
+        from kg.store import serialize_quads
+        from kg.store.local import LocalStore
 
         Path(args.dump).write_bytes(serialize_quads(LocalStore(settings).quads()))
     result["words"] = words(read_articles(source))
@@ -149,7 +150,7 @@ def stage_store(args) -> dict:
 
     from kg.build import WRITE_BATCH_ARTICLES
     from kg.settings import Settings
-    from kg.store import LocalStore
+    from kg.store.local import LocalStore
     from kg.vocab import DCTERMS
 
     dump = Path(args.dump)
@@ -199,7 +200,7 @@ def _catalogue() -> list[tuple[str, bool]]:
 def _time_query(store_path: str, name: str, runs_wanted: int, budget: float) -> dict:
     """Median latency of one bundled query (run in a child process that can be killed)."""
     from kg.settings import Settings
-    from kg.store import LocalStore
+    from kg.store.local import LocalStore
 
     store = LocalStore(Settings(store=store_path))
     params: dict = {}
@@ -231,10 +232,10 @@ def _time_query(store_path: str, name: str, runs_wanted: int, budget: float) -> 
 def _time_browse(store_path: str, runs_wanted: int, budget: float) -> dict:
     """Median latency of what ``kg entities``, ``kg show`` and an entity given by name do, for
     the store's most mentioned entity (not bundled queries, but read by analysts as often)."""
-    from kg.browse import describe_entity, list_entities
+    from kg.queries.browse import describe_entity, list_entities
     from kg.queries import resolve_entity
     from kg.settings import Settings
-    from kg.store import LocalStore
+    from kg.store.local import LocalStore
 
     store = LocalStore(Settings(store=store_path))
     timings: dict[str, dict] = {}

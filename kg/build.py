@@ -2,27 +2,33 @@
 
 Articles are read lazily, unchanged ones (same content hash, same kg version and model) are
 skipped before any NLP, extraction runs where the executor says (:mod:`kg.executors`: this
-process, ``jobs`` worker processes each loading the model once, or a Dask cluster), and quads are written to the store in batches, one atomic
-graph replacement per article. The entity index (:mod:`kg.entity_index`) is refreshed at the end
-of a build that changed the store, and after articles are removed.
+process, ``jobs`` worker processes each loading the model once, or a Dask cluster), and quads
+are written to the store in batches, one atomic graph replacement per article. The entity index
+(:mod:`kg.derived.entity_index`) is refreshed at the end of a build that changed the store, after
+articles are removed, and after an import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Callable, Iterator, Sequence
 
+import pyoxigraph as ox
+
 from kg import __version__
-from kg.entity_index import entity_index_missing, refresh_entity_index
+from kg.derived.entity_index import entity_index_missing, refresh_entity_index
+from kg.errors import StoreError
 from kg.graph import GraphBuilder
 from kg.iri import INFERRED_GRAPH_ID, is_article_id
 from kg.model import Article, SourceFailure
 from kg.executors import Executor, local_executor
 from kg.settings import Settings
 from kg.sources import read_sources
-from kg.store import KGStore, open_store
+from kg.store import KGStore, bundled_sparql, open_store
 
 WRITE_BATCH_ARTICLES = 128
 WRITE_BATCH_QUADS = 200_000
@@ -30,14 +36,6 @@ WRITE_BATCH_SECONDS = 10.0
 """A batch is written when it has this many articles or quads, or is this old: each write is
 one atomic ingestion into the store, and fewer, larger ones cost the store less (bench/README.md),
 while the age bound keeps a slow build's articles showing up in queries as it goes."""
-
-_STATE_QUERY = """
-SELECT ?id ?hash ?version ?model WHERE {
-  GRAPH ?g {
-    ?article a kg:Article ; dcterms:identifier ?id ; kg:contentHash ?hash .
-    OPTIONAL { ?article prov:wasGeneratedBy ?run . ?run kg:kgVersion ?version ; kg:spacyModel ?model }
-  }
-}"""
 
 
 @dataclass
@@ -70,7 +68,7 @@ ProgressCallback = Callable[[str, str], None]
 def _stored_states(store: KGStore) -> dict[str, tuple[str, str, str]]:
     if not store.exists():  # a new store has nothing to skip
         return {}
-    result = store.query(_STATE_QUERY)
+    result = store.query(bundled_sparql("internal/article-states"))
     return {
         row[0].value: tuple(t.value if t is not None else "" for t in row[1:])  # type: ignore[misc]
         for row in result.rows
@@ -165,7 +163,7 @@ def build_sources(
         if summary.new or summary.updated or (states and entity_index_missing(store)):
             # the store is not compacted afterwards: the entity listings read the index 15-30%
             # slower from a compacted store, and the other queries no faster (bench/README.md)
-            refresh_entity_index(store, settings)
+            refresh_entity_index(store)
 
     summary.entities = len(entity_keys)
     summary.seconds = time.perf_counter() - started
@@ -187,7 +185,7 @@ def remove_articles(article_ids: Sequence[str], settings: Settings, store: KGSto
                 missing.append(article_id)
         if len(missing) < len(article_ids):
             store.remove_article(INFERRED_GRAPH_ID)
-            refresh_entity_index(store, settings)
+            refresh_entity_index(store)
     return missing
 
 
@@ -195,3 +193,28 @@ def inferred_graph_exists(store: KGStore) -> bool:
     """Whether the store holds the reasoner's graph (which a build or removal that changes
     articles drops, see :func:`build_sources` and :func:`remove_articles`)."""
     return store.iris.graph(INFERRED_GRAPH_ID) in store.graph_names()
+
+
+def import_dataset(path: str | os.PathLike[str], settings: Settings) -> int:
+    """Load an N-Quads/TriG (or any RDF) file into the store and refresh its entity index;
+    return the number of quads.
+
+    Raises:
+        StoreError: no such file, or it cannot be parsed.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise StoreError(f"no such file: {source}")
+    try:
+        rdf_format = ox.RdfFormat.from_extension(source.suffix.lstrip(".")) or ox.RdfFormat.N_QUADS
+    except ValueError:
+        rdf_format = ox.RdfFormat.N_QUADS
+    try:
+        quads = list(ox.parse(path=str(source), format=rdf_format))
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"cannot import {source}: {exc}") from None
+    store = open_store(settings)
+    with store.writer():
+        store.load_quads(quads)
+        refresh_entity_index(store)
+    return len(quads)

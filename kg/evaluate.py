@@ -5,8 +5,8 @@ Per gold document and in total (micro-averaged over documents):
 * **entities**: precision = predicted entities that match a gold entity (required or not) /
   predicted entities; recall = required gold entities matched by some prediction / required
   gold entities. A prediction matches a gold entity by Wikidata ID when both have one, else by
-  name or alias (case-, accent- and punctuation-insensitive). Each prediction is assigned to its
-  best match (same QID, then right type, then exact name, then required).
+  name or alias (:func:`kg.text.name_key`: case-, accent- and punctuation-insensitive). Each
+  prediction is assigned to its best match (same QID, then right type, then exact name, then required).
 * **types**: accuracy of the class over matched predicted entities (``also_accepted_types``
   count as right).
 * **links**: precision over the Wikidata links of matched predicted entities (right if the QID
@@ -25,10 +25,9 @@ of a gold document is the one whose ``dcterms:identifier`` is the document name 
 
 from __future__ import annotations
 
+import io
 import json
-import re
 import tempfile
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -36,14 +35,17 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
+from rich.console import Console
+from rich.table import Table
 
+from kg.build import build_sources
 from kg.errors import EvaluationError
-from kg.queries import QUERIES_DIR
 from kg.settings import Settings
-from kg.store import KGStore, LocalStore
+from kg.store import KGStore, bundled_sparql
+from kg.store.local import LocalStore
+from kg.text import name_key
 from kg.vocab import WD
 
-EVAL_QUERIES = QUERIES_DIR / "eval"
 FAMILIES = ("role", "part_of", "located_in", "deployed", "count", "conflict", "alliance", "event", "claim")
 EVENT_KINDS = {"Clash": "clash", "Summit": "summit", "Meeting": "meeting", "Agreement": "pact"}
 """kg event classes scored in the ``event`` family, and the gold ``kind`` each one is."""
@@ -177,17 +179,6 @@ class GoldDocument:
     relations: tuple[Mapping[str, Any], ...]
 
 
-def normalise_name(name: str) -> str:
-    """Case-, accent- and punctuation-insensitive key of a name.
-
-    >>> normalise_name("Kim Jong-un") == normalise_name("kim jong un")
-    True
-    """
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-    return " ".join(re.findall(r"[^\W_]+", folded))
-
-
 def read_gold(gold_dir: str | Path) -> list[GoldDocument]:
     """Every ``*.json`` gold file of ``gold_dir``, sorted by name.
 
@@ -209,7 +200,7 @@ def read_gold(gold_dir: str | Path) -> list[GoldDocument]:
                     type=e["type"],
                     also_accepted_types=tuple(e.get("also_accepted_types") or ()),
                     names=frozenset(
-                        n for n in map(normalise_name, [e["name"], *(e.get("aliases") or ())]) if n
+                        n for n in map(name_key, [e["name"], *(e.get("aliases") or ())]) if n
                     ),
                     wikidata=e.get("wikidata"),
                     also_accepted_wikidata=tuple(e.get("also_accepted_wikidata") or ()),
@@ -259,8 +250,7 @@ def _local(iri: str) -> str:
 
 
 def _run(store: KGStore, name: str) -> list[dict[str, str | None]]:
-    text = (EVAL_QUERIES / f"{name}.rq").read_text(encoding="utf-8")
-    result = store.query(text)
+    result = store.query(bundled_sparql(f"eval/{name}"))
     return [dict(zip(result.columns, map(_value, row))) for row in result.rows]
 
 
@@ -282,7 +272,7 @@ def read_predictions(store: KGStore) -> dict[str, Predictions]:
             entity.cls = min(filter(None, (entity.cls, _local(row["class"]))))
         for key in ("label", "alias"):
             if row[key]:
-                entity.names.add(normalise_name(row[key]))
+                entity.names.add(name_key(row[key]))
         if row["label"]:
             entity.labels.add(row["label"])
         if row["item"] and row["item"].startswith(WD):
@@ -344,7 +334,7 @@ def match_entity(pred: PredEntity, gold_entities: Sequence[GoldEntity]) -> GoldE
             by_qid = False
             if not pred.names & gold.names:
                 continue
-        exact = normalise_name(gold.name) in pred.names
+        exact = name_key(gold.name) in pred.names
         candidates.append(((by_qid, _type_ok(pred, gold), exact, gold.required, -index), gold))
     return max(candidates, key=lambda c: c[0])[1] if candidates else None
 
@@ -511,8 +501,6 @@ def evaluate_texts(
     """
     if store is not None:
         return evaluate(gold_dir, store, settings)
-    from kg.build import build_sources
-
     golds = read_gold(gold_dir)
     texts = Path(texts_dir) if texts_dir is not None else Path(gold_dir).parent / "seeds"
     sources = []
@@ -543,11 +531,6 @@ def format_report(report: EvalReport, fmt: str = "table", *, width: int | None =
         return json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n"
     if fmt != "table":
         raise EvaluationError(f"unknown format {fmt!r}; choose table or json")
-    import io
-
-    from rich.console import Console
-    from rich.table import Table
-
     table = Table(header_style="bold")
     for column in ("document", "measure", "P", "R", "F1", "pred ok/all", "gold found/all"):
         table.add_column(column, justify="left" if column in ("document", "measure") else "right")

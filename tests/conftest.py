@@ -116,35 +116,30 @@ def write_corpus(folder: Path, count: int = 200) -> list[str]:
     return ids
 
 
-def store_graphs(path: str | Path, *, wait: float = 30.0) -> dict[str, frozenset[str]]:
+def store_graphs(path: str | Path) -> dict[str, frozenset[str]]:
     """``{article_id: its quads}`` read from an on-disk store in one snapshot, as N-Quads lines
     with the one time-dependent object (``prov:endedAtTime``) blanked, so two builds compare.
 
-    Quads outside an article graph are returned under the key ``""``; the entity index, derived
-    from the articles at the end of a build (tests/test_entity_index.py), is left out.
+    Quads of kg's own graphs are returned under their ids (``_inferred``); the entity index,
+    derived from the articles at the end of a build (tests/test_entity_index.py), is left out,
+    as :meth:`kg.store.KGStore.quads` leaves it out.
     """
     import pyoxigraph as ox
 
-    from kg.entity_index import ENTITY_INDEX_GRAPH_ID
     from kg.iri import IRIMinter
-    from kg.store import LocalStore
+    from kg.store.local import LocalStore
 
     settings = Settings(store=str(path))
     minter = IRIMinter(settings.base_iri)
-    index = minter.graph(ENTITY_INDEX_GRAPH_ID)
     graphs: dict[str, set[str]] = {}
-    store = LocalStore(settings)
-    with store._db(wait=wait) as db:  # one handle: one snapshot for the whole read
-        for quad in db:
-            graph = quad.graph_name
-            if graph == index:
-                continue
-            key = minter.article_id_from_graph(graph) if isinstance(graph, ox.NamedNode) else None
-            obj = quad.object
-            if quad.predicate.value == ENDED_AT:
-                obj = ox.Literal("T")
-            line = f"{quad.subject} {quad.predicate} {obj} ."
-            graphs.setdefault(key or "", set()).add(line)
+    for quad in LocalStore(settings).quads():  # one read of the database: one snapshot
+        graph = quad.graph_name
+        key = minter.article_id_from_graph(graph) if isinstance(graph, ox.NamedNode) else None
+        obj = quad.object
+        if quad.predicate.value == ENDED_AT:
+            obj = ox.Literal("T")
+        line = f"{quad.subject} {quad.predicate} {obj} ."
+        graphs.setdefault(key or "", set()).add(line)
     return {k: frozenset(v) for k, v in graphs.items()}
 
 
@@ -208,13 +203,13 @@ def corpus_fixture_store(path: Path, *, index: bool = True):
     entity index as ``kg import`` leaves it (without it, as an older kg left a store)."""
     import pyoxigraph as ox
 
-    from kg.entity_index import refresh_entity_index
-    from kg.store import LocalStore
+    from kg.derived.entity_index import refresh_entity_index
+    from kg.store.local import LocalStore
 
     store = LocalStore(Settings(store=str(path)))
     store.load_quads(ox.parse(path=str(CORPUS_FIXTURE), format=ox.RdfFormat.TRIG))
     if index:
-        refresh_entity_index(store, store.settings)
+        refresh_entity_index(store)
     return store
 
 

@@ -89,7 +89,7 @@ WRITER = r"""
 import sys
 import pyoxigraph as ox
 from kg.settings import Settings
-from kg.store import LocalStore
+from kg.store.local import LocalStore
 
 store = LocalStore(Settings(store=sys.argv[1]))
 graphs, size = int(sys.argv[2]), int(sys.argv[3])

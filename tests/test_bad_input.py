@@ -17,7 +17,7 @@ from kg.extract import chunk_offsets, extract_articles
 from kg.model import Article
 from kg.settings import Settings
 from kg.sources import article_from_text, read_sources
-from kg.store import LocalStore
+from kg.store.local import LocalStore
 
 LATIN1 = "Café owner José Núñez said North Korea sent troops to Kursk."
 UTF16 = "Zelensky said North Korean troops reached Kursk — about 10,000 of them."

@@ -1,6 +1,7 @@
-"""``kg entities``, ``kg show`` and ``kg link`` (kg.browse) read the entity index: each answer is
-checked against the former queries over the union of the article graphs, which joined every
-article's copy of every description and took minutes on a store of a few thousand articles."""
+"""``kg entities``, ``kg show`` and ``kg link`` (kg.queries.browse, kg.queries.link) read the
+entity index: each answer is checked against the former queries over the union of the article
+graphs, which joined every article's copy of every description and took minutes on a store of a
+few thousand articles."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
-from kg.browse import describe_entity, find_entity, link_store_entities, list_entities
+from kg.queries.browse import describe_entity, find_entity, list_entities
+from kg.queries.link import link_store_entities
 from kg.errors import QueryError
 from kg.linking import LinkContext
-from kg.store import LocalStore
+from kg.store.local import LocalStore
 
 from conftest import corpus_fixture_store
 
@@ -129,7 +131,7 @@ def test_describe_lists_the_events_and_claims_the_former_query_found(store: Loca
 
 def test_link_report_is_the_one_the_former_query_gave(store: LocalStore, monkeypatch) -> None:
     captured: list = []
-    monkeypatch.setattr("kg.linking.link_report", lambda items, **_: captured.extend(items))
+    monkeypatch.setattr("kg.queries.link.link_report", lambda items, **_: captured.extend(items))
     link_store_entities(store, store.settings)
 
     # the former reading: labels and classes per entity, QIDs per article (by its source URL)

@@ -108,9 +108,9 @@ def test_changed_article_is_updated(tmp_path):
 def test_bulk_and_transactional_writes_store_the_same_graphs(tmp_path, monkeypatch):
     """A batch below ``BULK_ATOMIC_QUADS`` goes through Oxigraph's bulk loader, a larger one
     through a transaction: both replace each article graph, and leave the others alone."""
-    import kg.store
+    import kg.store.local
     from kg.settings import Settings
-    from kg.store import LocalStore
+    from kg.store.local import LocalStore
 
     def articles(version):
         store = LocalStore(Settings(store=str(tmp_path / "unused")))
@@ -124,8 +124,8 @@ def test_bulk_and_transactional_writes_store_the_same_graphs(tmp_path, monkeypat
         return graphs
 
     stored = {}
-    for name, limit in (("bulk", kg.store.BULK_ATOMIC_QUADS), ("transaction", 1)):
-        monkeypatch.setattr(kg.store, "BULK_ATOMIC_QUADS", limit)
+    for name, limit in (("bulk", kg.store.local.BULK_ATOMIC_QUADS), ("transaction", 1)):
+        monkeypatch.setattr(kg.store.local, "BULK_ATOMIC_QUADS", limit)
         store = LocalStore(Settings(store=str(tmp_path / name)))
         with store.writer():
             store.replace_articles(articles(1))
@@ -139,9 +139,9 @@ def test_writes_are_batched_by_count_and_by_age(tmp_path, monkeypatch):
     """A build writes a batch when it is full or when its oldest article has waited
     ``WRITE_BATCH_SECONDS``."""
     import kg.build
-    from kg.entity_index import ENTITY_INDEX_GRAPH_ID
+    from kg.derived.entity_index import ENTITY_INDEX_GRAPH_ID
     from kg.settings import Settings
-    from kg.store import LocalStore
+    from kg.store.local import LocalStore
 
     class Recording(LocalStore):
         def __init__(self, settings):

@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+import subprocess
+import sys
 
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.cli.app import COMMANDS as TABLE
+from kg.cli.app import command_function
+
+from conftest import ROOT, kg_env
 
 runner = CliRunner()
-COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
+COMMANDS = sorted(get_command(app).list_commands(None))  # type: ignore[attr-defined]
 
 
 def test_all_expected_commands_exist():
     assert {"build", "query", "queries", "export", "import", "remove", "stats", "entities", "show",
             "validate", "ontology", "eval", "link", "reason"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_the_help_table_gives_each_command_its_docstring_summary(name):
+    """``kg --help`` lists the commands from the table without importing them: each one-line
+    summary there must be the first paragraph of the command's docstring, its own help."""
+    doc = inspect.getdoc(command_function(name))
+    assert doc and " ".join(TABLE[name][1].split()) == " ".join(doc.split("\n\n")[0].split())
+
+
+def test_help_lists_every_command_without_importing_their_modules():
+    code = ("import sys; from kg.cli import app; app(['--help'], standalone_mode=False); "
+            "print(sorted(m for m in sys.modules if m.startswith('kg.')), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=kg_env())
+    assert done.returncode == 0, done.stderr
+    for name in TABLE:
+        assert f"  {name} " in done.stdout
+    loaded = eval(done.stderr.strip().splitlines()[-1])
+    assert not [m for m in loaded if m.startswith(("kg.cli.build", "kg.cli.check", "kg.store", "kg.queries"))]
 
 
 @pytest.mark.parametrize("name", COMMANDS)

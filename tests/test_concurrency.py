@@ -180,7 +180,7 @@ def test_timeout_stops_an_aggregate_over_a_huge_join(small_store):
 def test_a_kept_query_error_leaves_the_store_free_for_others(small_store):
     """A notebook keeps the last error (pytest too): its traceback must not keep the store open."""
     from kg.errors import QueryError
-    from kg.store import LocalStore
+    from kg.store.local import LocalStore
 
     store = LocalStore(Settings(), small_store)
     with pytest.raises(QueryError, match="syntax") as kept:

@@ -9,7 +9,7 @@ import pytest
 from kg.build import build_sources
 from kg.settings import Settings
 from kg.store import open_store
-from kg.validate import validate_store
+from kg.derived.validate import validate_store
 
 from conftest import SHARED, needs_seeds
 
@@ -17,7 +17,7 @@ BBC = SHARED / "corpora" / "bbc" / "bbc_news.jsonl"
 
 
 def _violations(settings):
-    report = validate_store(open_store(settings), settings)
+    report = validate_store(open_store(settings))
     return [f"{v.article_id}: {v.focus_label or v.focus_node} [{v.path}] {v.message}" for v in report.violations]
 
 

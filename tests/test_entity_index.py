@@ -10,12 +10,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build_sources, remove_articles
-from kg.entity_index import ENTITY_INDEX_GRAPH_ID, entity_index_graph, refresh_entity_index
+from kg.build import build_sources, import_dataset, remove_articles
+from kg.derived.entity_index import ENTITY_INDEX_GRAPH_ID, entity_index_graph, refresh_entity_index
+from kg.derived.reason import reason
 from kg.errors import QueryError, StoreError
 from kg.queries import compact, list_queries, load_query, parse_params, run_query
 from kg.settings import Settings
-from kg.store import LocalStore, import_dataset
+from kg.store.local import LocalStore
 from kg.vocab import ENTITY_CLASSES, ITSRDF, KG, RDF, RDFS, SKOS, XSD
 
 from conftest import assert_same_dataset, corpus_fixture_store, write_texts
@@ -236,10 +237,10 @@ def test_refresh_is_idempotent_and_equals_a_fresh_index(built: LocalStore, corpu
     assert summary.updated == 2
     assert index_lines(built) == before
     with built.writer():
-        refresh_entity_index(built, built.settings)
+        refresh_entity_index(built)
         assert index_lines(built) == before
         built.update("DROP GRAPH graph:_entities")
-        refresh_entity_index(built, built.settings)
+        refresh_entity_index(built)
     assert index_lines(built) == before
 
 
@@ -289,28 +290,25 @@ def test_import_rebuilds_the_index_and_export_leaves_it_out(built: LocalStore, t
     assert index_lines(LocalStore(copy)) == index_lines(built)
 
 
-def test_reasoning_refreshes_the_index() -> None:
+def test_reasoning_refreshes_the_index(tmp_path: Path) -> None:
     """An entity typed only by inference (kg:holdsRole has domain kg:Person) is indexed once
     ``kg reason`` has written the inferred graph."""
-    from kg.iri import IRIMinter
-    from kg.reason import reason
-
-    settings = Settings()
-    iris = IRIMinter(settings.base_iri)
+    settings = Settings(store=str(tmp_path / "store"))
+    store = LocalStore(settings)
+    iris = store.iris
     graph = iris.graph("001_test")
-    store = ox.Store()
-    store.load(path=str(Path(__file__).parent / "fixtures" / "article_valid.ttl"),
-               format=ox.RdfFormat.TURTLE, to_graph=graph)
+    fixture = ox.parse(path=str(Path(__file__).parent / "fixtures" / "article_valid.ttl"), format=ox.RdfFormat.TURTLE)
     someone = iris.entity("Person", "Someone")
     role = iris.fact("001_test", "role", "someone")
     mention = iris.span("001_test", "mention", 0, 4)
-    for triple in ((mention, ITSRDF.taIdentRef, someone), (someone, KG.holdsRole, role),
-                   (someone, RDFS.label, ox.Literal("Someone"))):
-        store.add(ox.Quad(*triple, graph))
+    extra = ((mention, ITSRDF.taIdentRef, someone), (someone, KG.holdsRole, role),
+             (someone, RDFS.label, ox.Literal("Someone")))
+    store.load_quads([ox.Quad(t.subject, t.predicate, t.object, graph) for t in fixture]
+                     + [ox.Quad(*triple, graph) for triple in extra])
     index = entity_index_graph(settings)
-    reason(store, settings)
-    assert ox.Quad(someone, RDF.type, KG.Person, index) in store
-    assert ox.Quad(someone, KG.mentionCount, ox.Literal(1), index) in store
+    reason(store)
+    assert ox.Quad(someone, RDF.type, KG.Person, index) in store.quads(index)
+    assert ox.Quad(someone, KG.mentionCount, ox.Literal(1), index) in store.quads(index)
 
 
 # the queries that read it ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from kg.build import build_sources
 from kg.errors import SettingsError
 from kg.executors import executor_for, local_executor
 from kg.settings import Settings
-from kg.store import LocalStore
+from kg.store.local import LocalStore
 
 from conftest import assert_same_dataset, dataset_lines, write_texts
 

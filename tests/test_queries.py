@@ -23,7 +23,8 @@ from kg.queries import (
     to_term,
 )
 from kg.settings import Settings
-from kg.store import LocalStore, QueryResult
+from kg.store import QueryResult
+from kg.store.local import LocalStore
 
 from conftest import corpus_fixture_store
 

@@ -9,10 +9,11 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from kg.derived.reason import infer, reason
+from kg.derived.validate import to_rdflib_triple
 from kg.iri import IRIMinter
-from kg.reason import infer, reason
 from kg.settings import Settings
-from kg.store import LocalStore
+from kg.store.local import LocalStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "article_valid.ttl"
 SETTINGS = Settings()
@@ -24,20 +25,28 @@ KG = "https://w3id.org/kg-news/ontology#"
 ENTITY = "https://w3id.org/kg-news/entity/"
 
 
-@pytest.fixture()
-def store() -> ox.Store:
-    db = ox.Store()
-    db.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE, to_graph=GRAPH)
+def _loaded(folder: Path, extra: str = "") -> LocalStore:
+    """A store in ``folder`` holding the fixture article, and ``extra`` (Turtle) in its graph."""
+    db = LocalStore(SETTINGS.replace(store=str(folder / "store")))
+    folder.mkdir(parents=True, exist_ok=True)
+    triples = [*ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TURTLE),
+               *ox.parse(extra.encode(), format=ox.RdfFormat.TURTLE)]
+    db.load_quads([ox.Quad(t.subject, t.predicate, t.object, GRAPH) for t in triples])
     return db
 
 
-def inferred(store: ox.Store) -> set[ox.Triple]:
-    return {q.triple for q in store.quads_for_pattern(None, None, None, INFERRED)}
+@pytest.fixture()
+def store(tmp_path: Path) -> LocalStore:
+    return _loaded(tmp_path)
 
 
-def test_reason_writes_only_new_triples_to_the_inferred_graph(store: ox.Store) -> None:
-    before = {q.triple for q in store.quads_for_pattern(None, None, None, GRAPH)}
-    result = reason(store, SETTINGS)
+def inferred(store: LocalStore) -> set[ox.Triple]:
+    return {q.triple for q in store.quads(INFERRED)}
+
+
+def test_reason_writes_only_new_triples_to_the_inferred_graph(store: LocalStore) -> None:
+    before = {q.triple for q in store.quads(GRAPH)}
+    result = reason(store)
     triples = inferred(store)
     assert result.inferred == len(triples) > 0
     assert result.articles == 1 and result.graph == INFERRED.value
@@ -52,9 +61,9 @@ def test_reason_writes_only_new_triples_to_the_inferred_graph(store: ox.Store) -
     assert result.inconsistencies == ()
 
 
-def test_reason_says_each_step_as_it_starts(store: ox.Store) -> None:
+def test_reason_says_each_step_as_it_starts(store: LocalStore) -> None:
     steps: list[str] = []
-    result = reason(store, SETTINGS, progress=steps.append)
+    result = reason(store, progress=steps.append)
     assert steps == [
         "reading 1 articles",
         f"closing the {result.input_triples:,} distinct triples a rule can read, of {result.read_triples:,}, under OWL RL",
@@ -63,28 +72,28 @@ def test_reason_says_each_step_as_it_starts(store: ox.Store) -> None:
     ]
 
 
-def test_reason_replaces_the_previous_inferred_graph(store: ox.Store) -> None:
+def test_reason_replaces_the_previous_inferred_graph(store: LocalStore) -> None:
     stale = ox.Quad(ox.NamedNode(ENTITY + "stale"), RDF_TYPE, ox.NamedNode(KG + "Place"), INFERRED)
-    store.add(stale)
-    first = reason(store, SETTINGS)
-    second = reason(store, SETTINGS)
+    store.load_quads([stale])
+    first = reason(store)
+    second = reason(store)
     assert first.inferred == second.inferred == len(inferred(store))
     assert stale.triple not in inferred(store)
-    assert IRIS.graph("_inferred-staging") not in set(store.named_graphs())
+    assert IRIS.graph("_inferred-staging") not in set(store.graph_names())
 
 
-def test_symmetric_property_is_materialised(store: ox.Store) -> None:
+def test_symmetric_property_is_materialised(store: LocalStore) -> None:
     store.update(
         f"INSERT DATA {{ GRAPH {GRAPH} {{ <{ENTITY}Q7184> <{KG}alliedWith> <{ENTITY}Q423> }} }}"
     )
-    reason(store, SETTINGS)
+    reason(store)
     back = ox.Triple(ox.NamedNode(ENTITY + "Q423"), ox.NamedNode(KG + "alliedWith"), ox.NamedNode(ENTITY + "Q7184"))
     assert back in inferred(store)
 
 
-def test_disjoint_classes_are_reported_as_inconsistencies(store: ox.Store) -> None:
-    store.add(ox.Quad(ox.NamedNode(ENTITY + "Q3881980"), RDF_TYPE, ox.NamedNode(KG + "Place"), GRAPH))
-    result = reason(store, SETTINGS)
+def test_disjoint_classes_are_reported_as_inconsistencies(store: LocalStore) -> None:
+    store.load_quads([ox.Quad(ox.NamedNode(ENTITY + "Q3881980"), RDF_TYPE, ox.NamedNode(KG + "Place"), GRAPH)])
+    result = reason(store)
     assert result.inconsistencies
     assert any("Q3881980" in message for message in result.inconsistencies)
 
@@ -105,7 +114,7 @@ def _reasoned_store(folder: Path) -> tuple[Settings, LocalStore]:
     assert build_sources([str(write_texts(folder, TEXTS))], settings).new == 2
     store = LocalStore(settings)
     with store.writer():
-        assert reason(store, settings).inferred > 0
+        assert reason(store).inferred > 0
     return settings, store
 
 
@@ -122,13 +131,13 @@ def test_new_articles_keep_the_inferred_graph_changed_or_removed_ones_drop_it(tm
     assert changed.updated == 1 and changed.inferred_dropped and not inferred_graph_exists(store)
 
     with store.writer():
-        reason(store, settings)
+        reason(store)
     assert remove_articles(["r2"], settings) == [] and not inferred_graph_exists(store)
 
 
 def test_kg_graphs_cannot_be_removed_as_articles(tmp_path: Path) -> None:
     from kg.build import inferred_graph_exists, remove_articles
-    from kg.entity_index import ENTITY_INDEX_GRAPH_ID
+    from kg.derived.entity_index import ENTITY_INDEX_GRAPH_ID
 
     settings, store = _reasoned_store(tmp_path)
     assert remove_articles([ENTITY_INDEX_GRAPH_ID, "_inferred"], settings) == [ENTITY_INDEX_GRAPH_ID, "_inferred"]
@@ -156,44 +165,34 @@ EXTRA = {
 }
 
 
-def _loaded(extra: str) -> ox.Store:
-    db = ox.Store()
-    db.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE, to_graph=GRAPH)
-    db.load(extra.encode(), format=ox.RdfFormat.TURTLE, to_graph=GRAPH)
-    return db
-
-
-def _as_rdflib(db: ox.Store, graph: ox.NamedNode) -> rdflib.Graph:
-    from kg.validate import to_rdflib_triple
-
+def _as_rdflib(db: LocalStore, graph: ox.NamedNode) -> rdflib.Graph:
     result = rdflib.Graph()
-    for q in db.quads_for_pattern(None, None, None, graph):
+    for q in db.quads(graph):
         result.add(to_rdflib_triple(q))
     return result
 
 
 @pytest.mark.parametrize("case", ["none", *EXTRA])
-def test_reasoning_over_the_triples_rules_read_gives_the_closure_of_them_all(case: str) -> None:
-
-    db = _loaded(EXTRA.get(case, ""))
+def test_reasoning_over_the_triples_rules_read_gives_the_closure_of_them_all(case: str, tmp_path: Path) -> None:
+    db = _loaded(tmp_path, EXTRA.get(case, ""))
     data = _as_rdflib(db, GRAPH)
     everything, messages_all = infer(data, every_triple=True)
     selected, messages = infer(data)
     assert isomorphic(selected, everything) and len(selected) > 0
     assert messages == messages_all
-    result = reason(db, SETTINGS)  # the store's path: read in passes, left-out triples read again
+    result = reason(db)  # the store's path: read in passes, left-out triples read again
     assert isomorphic(_as_rdflib(db, INFERRED), everything)
     assert list(result.inconsistencies) == messages_all
     assert 0 < result.input_triples < result.read_triples == len(data)
 
 
-def test_what_the_equality_cases_infer() -> None:
-    same = infer(_as_rdflib(_loaded(EXTRA["equality"]), GRAPH))[0]
+def test_what_the_equality_cases_infer(tmp_path: Path) -> None:
+    same = infer(_as_rdflib(_loaded(tmp_path / "equality", EXTRA["equality"]), GRAPH))[0]
     # the mention of "Zelensky" now also links the other holder: a copy of a left-out triple
     mention = rdflib.URIRef("https://w3id.org/kg-news/article/001_test#char=0,8")
     ta_ident = rdflib.URIRef("http://www.w3.org/2005/11/its/rdf#taIdentRef")
     assert (mention, ta_ident, rdflib.URIRef(ENTITY + "Q57792")) in same
-    _, messages = infer(_as_rdflib(_loaded(EXTRA["ill-typed"]), GRAPH))
+    _, messages = infer(_as_rdflib(_loaded(tmp_path / "ill-typed", EXTRA["ill-typed"]), GRAPH))
     assert any("'zero' does not match" in m for m in messages)
-    transitive = infer(_as_rdflib(_loaded(EXTRA["data axiom"]), GRAPH))[0]
+    transitive = infer(_as_rdflib(_loaded(tmp_path / "axiom", EXTRA["data axiom"]), GRAPH))[0]
     assert (rdflib.URIRef(ENTITY + "a"), rdflib.URIRef("http://example.org/p"), rdflib.URIRef(ENTITY + "c")) in transitive

@@ -11,15 +11,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.browse import describe_entity, find_entity, link_store_entities, list_entities
+from kg.queries.browse import describe_entity, find_entity, list_entities
+from kg.queries.link import link_store_entities
 from kg.build import build_sources, remove_articles
-from kg.entity_index import entity_index_graph
+from kg.derived.entity_index import entity_index_graph
 from kg.errors import QueryError, StoreError
 from kg.queries import run_query
-from kg.remote_store import RemoteStore, bind_values
+from kg.store.remote import RemoteStore, bind_values
 from kg.settings import Settings
-from kg.store import LocalStore
-from kg.validate import validate_store
+from kg.store.local import LocalStore
+from kg.derived.validate import validate_store
 from kg.vocab import ITSRDF
 
 from conftest import assert_same_dataset, dataset_lines, free_port, write_texts
@@ -76,8 +77,8 @@ def test_browsing_and_validation_match_local(builds, union):
     assert len(rutte) == 1 and find_entity(remote_store, "rutte") == rutte
     assert describe_entity(remote_store, "Rutte") == describe_entity(local_store, "Rutte")
     assert link_store_entities(remote_store, remote).as_dict() == link_store_entities(local_store, local).as_dict()
-    remote_report = validate_store(remote_store, remote, jobs=2)
-    assert remote_report.articles == 2 and remote_report.violations == validate_store(local_store, local).violations
+    remote_report = validate_store(remote_store, jobs=2)
+    assert remote_report.articles == 2 and remote_report.violations == validate_store(local_store).violations
 
 
 def test_limit_on_the_endpoint_matches_local(builds):
@@ -157,10 +158,10 @@ def test_syntax_error_position_counts_the_query_lines_only(builds):
 
 def test_reasoning_on_the_endpoint_matches_local(builds):
     """kg reason reads the article graphs and writes the inferred graph over the protocol."""
-    from kg.reason import reason
+    from kg.derived.reason import reason
 
     local, remote, _, _ = builds
-    results = [reason(store, settings) for store, settings in ((LocalStore(local), local), (RemoteStore(remote), remote))]
+    results = [reason(store) for store in (LocalStore(local), RemoteStore(remote))]
     assert results[0].inferred == results[1].inferred > 0 and results[0].read_triples == results[1].read_triples > 0
     graph = LocalStore(local).iris.graph("_inferred")
     assert_same_dataset(dataset_lines(RemoteStore(remote).quads(graph)), dataset_lines(LocalStore(local).quads(graph)))

@@ -7,9 +7,9 @@ import pytest
 
 from kg.build import build_sources
 from kg.executors import executor_for
-from kg.remote_store import RemoteStore
+from kg.store.remote import RemoteStore
 from kg.settings import Settings
-from kg.store import LocalStore
+from kg.store.local import LocalStore
 
 from conftest import SEEDS, needs_seeds
 from conftest import assert_same_dataset, dataset_lines

@@ -26,23 +26,20 @@ from typing import Callable, Iterable, Iterator, Sequence
 import owlrl
 import pyoxigraph as ox
 import rdflib
+from owlrl.DatatypeHandling import AltXSDToPYTHON
+from owlrl.XsdDatatypes import OWL_RL_Datatypes
 from rdflib import OWL, RDF, RDFS
 
-from kg.entity_index import refresh_entity_index
+from kg.derived.entity_index import refresh_entity_index
+from kg.derived.validate import article_graphs, to_rdflib, to_rdflib_triple
 from kg.errors import OntologyError, StoreError
-from kg.iri import INFERRED_GRAPH_ID, IRIMinter
+from kg.iri import INFERRED_GRAPH_ID
 from kg.ontology import load_ontology
-from kg.settings import Settings
-from kg.validate import (
-    StoreLike,
-    article_graphs,
-    graph_quads,
-    store_session,
-    to_rdflib,
-    to_rdflib_triple,
-)
+from kg.store import KGStore, bundled_sparql
 
 STAGING_GRAPH_ID = "_inferred-staging"
+"""Id of the graph the inferred triples are loaded into before they replace the inferred graph
+(``queries/internal/inferred-*.rq`` name both graphs)."""
 _ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
 _VOCABULARY_NAMESPACES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
 _REFLEXIVE = {
@@ -194,9 +191,6 @@ class _LiteralCheck:
     the datatype's value space (same converters, same message)."""
 
     def __init__(self) -> None:
-        from owlrl.DatatypeHandling import AltXSDToPYTHON
-        from owlrl.XsdDatatypes import OWL_RL_Datatypes
-
         self._converters = {str(dt): AltXSDToPYTHON.get(dt) for dt in OWL_RL_Datatypes}
         self._seen: set[tuple[str, str]] = set()
         self.messages: set[str] = set()
@@ -332,21 +326,15 @@ def infer(
     return _infer_selected(selected, ontology, terms, mentioning, lambda: data, literals)
 
 
-def _replace_graph(store: StoreLike, graph: ox.NamedNode, staging: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
-    # IRIs below are serialised terms (N-Triples syntax), not user text; SPARQL UPDATE cannot
-    # bind graph names as parameters.
-    drop = f"DROP SILENT GRAPH {staging} ; DROP SILENT GRAPH {graph}"
-    move = f"DROP SILENT GRAPH {graph} ; MOVE SILENT GRAPH {staging} TO GRAPH {graph}"
+def _replace_graph(store: KGStore, quads: Sequence[ox.Quad]) -> None:
+    """Replace the inferred graph with ``quads`` (in the staging graph): loaded beside it, then
+    moved over it in one update. SPARQL UPDATE cannot bind graph names as parameters, so the
+    updates name both graphs with the store's ``graph:`` prefix."""
     try:
-        if isinstance(store, ox.Store):
-            store.update(f"DROP SILENT GRAPH {staging}")
-            store.extend(quads)
-            store.update(move if quads else drop)
-        else:
-            store.update(f"DROP SILENT GRAPH {staging}")
-            if quads:
-                store.load_quads(quads)
-            store.update(move if quads else drop)
+        store.update(bundled_sparql("internal/inferred-staging-drop"))
+        if quads:
+            store.load_quads(quads)
+        store.update(bundled_sparql("internal/inferred-replace" if quads else "internal/inferred-drop"))
     except OSError as exc:
         raise StoreError(f"cannot write the inferred graph: {exc}") from None
 
@@ -369,12 +357,12 @@ def _quad_read(quad: ox.Quad, terms: frozenset[str]) -> bool:
     return rule_reads(quad.predicate.value, _ox_iri(quad.object), terms)
 
 
-def _read(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]], terms: frozenset[str]) -> _Reading:
+def _read(store: KGStore, graphs: Sequence[tuple[str, ox.NamedNode]], terms: frozenset[str]) -> _Reading:
     """One pass over the article graphs: the triples a rule can read, converted for owlrl; of
     the others only their literals' datatype check."""
     reading = _Reading(_triples_graph(), 0, _LiteralCheck(), set())
     for _article_id, graph in graphs:
-        for quad in graph_quads(store, graph):
+        for quad in store.quads(graph):
             reading.read += 1
             if _quad_read(quad, terms):
                 reading.axiom_terms.update(axiom_terms(_ox_iri(quad.subject), quad.predicate.value, _ox_iri(quad.object)))
@@ -385,25 +373,24 @@ def _read(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]], terms: f
 
 
 def _left_out_mentioning(
-    store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]], terms: frozenset[str], nodes: set[rdflib.term.Node]
+    store: KGStore, graphs: Sequence[tuple[str, ox.NamedNode]], terms: frozenset[str], nodes: set[rdflib.term.Node]
 ) -> Iterator[Triple]:
     """The triples :func:`_read` left out that name one of ``nodes``, read again."""
     wanted = {_to_oxigraph(node) for node in nodes if not isinstance(node, rdflib.BNode)}
     for _article_id, graph in graphs:
-        for quad in graph_quads(store, graph):
+        for quad in store.quads(graph):
             named = quad.subject in wanted or quad.predicate in wanted or quad.object in wanted
             if named and not _quad_read(quad, terms):
                 yield to_rdflib_triple(quad)
 
 
-def _all_triples(store: StoreLike, graphs: Sequence[tuple[str, ox.NamedNode]]) -> Iterator[Triple]:
+def _all_triples(store: KGStore, graphs: Sequence[tuple[str, ox.NamedNode]]) -> Iterator[Triple]:
     for _article_id, graph in graphs:
-        yield from map(to_rdflib_triple, graph_quads(store, graph))
+        yield from map(to_rdflib_triple, store.quads(graph))
 
 
 def reason(
-    store: StoreLike,
-    settings: Settings,
+    store: KGStore,
     article_ids: Sequence[str] | None = None,
     *,
     progress: Callable[[str], None] | None = None,
@@ -414,8 +401,8 @@ def reason(
     of several articles), over the triples a rule can read (about a third of them).
 
     Args:
-        store: a :class:`kg.store.KGStore` or a :class:`pyoxigraph.Store`.
-        settings: gives the base IRI the graphs are named under.
+        store: the store, held by the caller's writer; its settings give the base IRI the
+            graphs are named under.
         article_ids: reason over these articles only (all of them when None); the inferred
             graph is replaced either way.
         progress: called with what is being done as each step starts (reading, closing,
@@ -426,13 +413,12 @@ def reason(
         OntologyError: if the ontology cannot be loaded.
     """
     started = time.perf_counter()
-    iris = IRIMinter(settings.base_iri)
-    target = iris.graph(INFERRED_GRAPH_ID)
-    staging = iris.graph(STAGING_GRAPH_ID)
+    target = store.iris.graph(INFERRED_GRAPH_ID)
+    staging = store.iris.graph(STAGING_GRAPH_ID)
     step = progress or (lambda what: None)
     ontology = load_ontology()
-    with store_session(store):
-        graphs = article_graphs(store, settings, article_ids)
+    with store.session():  # the passes over the article graphs share one open database
+        graphs = article_graphs(store, article_ids)
         step(f"reading {len(graphs):,} articles")
         terms = rule_terms(ontology)
         while True:  # again if the data states axioms naming terms of its own (rare)
@@ -453,9 +439,9 @@ def reason(
             for s, p, o in _sorted(inferred)
         ]
         step(f"writing {len(quads):,} inferred triples")
-        _replace_graph(store, target, staging, quads)
+        _replace_graph(store, quads)
         step("refreshing the entity index")
-        refresh_entity_index(store, settings)
+        refresh_entity_index(store)
     return ReasoningResult(
         articles=len(graphs),
         input_triples=len(reading.selected),

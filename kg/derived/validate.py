@@ -11,13 +11,12 @@ entity that two articles type with different core classes, which no single graph
 from __future__ import annotations
 
 import collections
-import contextlib
 import functools
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, Union
+from typing import Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 import pyshacl
@@ -29,11 +28,8 @@ from rdflib.plugins.sparql import prepareQuery
 from kg.errors import OntologyError, SettingsError, StoreError
 from kg.iri import IRIMinter, is_article_id
 from kg.ontology import compact, load_ontology, load_shapes
-from kg.settings import Settings
-from kg.vocab import DCTERMS, KG, NIF, PREFIXES
-
-if TYPE_CHECKING:
-    from kg.store import KGStore
+from kg.store import KGStore, bundled_sparql
+from kg.vocab import DCTERMS, KG, NIF
 
 INFERENCE_OPTIONS = ("none", "rdfs", "owlrl", "both")
 """pySHACL pre-inference modes accepted by :func:`validate_store`."""
@@ -48,15 +44,6 @@ _LABEL_PREDICATES = (
     URIRef(KG.quantityText.value),
     URIRef(KG.content.value),
 )
-
-_CLASS_CONFLICTS = """
-SELECT DISTINCT ?g ?entity ?first ?other ?otherGraph WHERE {
-  GRAPH ?g { ?entity a ?first }
-  GRAPH ?otherGraph { ?entity a ?other }
-  VALUES ?first { kg:Person kg:State kg:MilitaryUnit kg:Organization kg:Place }
-  VALUES ?other { kg:Person kg:State kg:MilitaryUnit kg:Organization kg:Place }
-  FILTER (?first != ?other && ?g != ?otherGraph)
-}"""
 
 
 @dataclass(frozen=True)
@@ -101,38 +88,14 @@ class ValidationReport:
 
 
 # -- reading the store ---------------------------------------------------------------------------
-StoreLike = Union["KGStore", ox.Store]
-"""A :class:`kg.store.KGStore` or a bare :class:`pyoxigraph.Store`."""
-
-
-def graph_names(store: StoreLike) -> list[ox.NamedNode]:
-    if isinstance(store, ox.Store):
-        return [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
-    return list(store.graph_names())  # type: ignore[attr-defined]
-
-
-def graph_quads(store: StoreLike, graph: ox.NamedNode) -> Iterable[ox.Quad]:
-    if isinstance(store, ox.Store):
-        return store.quads_for_pattern(None, None, None, graph)
-    return store.quads(graph)  # type: ignore[attr-defined]
-
-
-def store_session(store: StoreLike) -> contextlib.AbstractContextManager[object]:
-    """Keep an on-disk store open across the per-article reads when the store allows it."""
-    session = getattr(store, "session", None)
-    return session() if callable(session) else contextlib.nullcontext()
-
-
-def article_graphs(
-    store: StoreLike, settings: Settings, article_ids: Sequence[str] | None = None
-) -> list[tuple[str, ox.NamedNode]]:
+def article_graphs(store: KGStore, article_ids: Sequence[str] | None = None) -> list[tuple[str, ox.NamedNode]]:
     """``(article_id, graph)`` for the requested articles, or for every article graph.
 
     Raises:
         StoreError: if a requested article has no graph in the store.
     """
-    iris = IRIMinter(settings.base_iri)
-    present = graph_names(store)
+    iris = store.iris
+    present = store.graph_names()
     if article_ids is None:
         found = []
         for graph in present:
@@ -299,17 +262,10 @@ def _dedupe(results: Iterable[Violation]) -> tuple[Violation, ...]:
 
 
 def _class_conflicts(
-    store: StoreLike, iris: IRIMinter, selected: dict[ox.NamedNode, str]
+    store: KGStore, iris: IRIMinter, selected: dict[ox.NamedNode, str]
 ) -> list[Violation]:
-    if isinstance(store, ox.Store):
-        rows = [
-            tuple(s[v] for v in ("g", "entity", "first", "other", "otherGraph"))
-            for s in store.query(_CLASS_CONFLICTS, prefixes=PREFIXES)  # type: ignore[union-attr]
-        ]
-    else:
-        rows = list(store.query(_CLASS_CONFLICTS).rows)  # type: ignore[attr-defined]
     found = []
-    for graph, entity, first, other, other_graph in rows:
+    for graph, entity, first, other, other_graph in store.query(bundled_sparql("internal/class-conflicts")).rows:
         if graph not in selected:
             continue
         other_id = iris.article_id_from_graph(other_graph) or other_graph.value
@@ -343,8 +299,7 @@ GRAPHS_PER_TASK = 8
 
 
 def validate_store(
-    store: StoreLike,
-    settings: Settings,
+    store: KGStore,
     article_ids: Sequence[str] | None = None,
     *,
     inference: str = "none",
@@ -354,8 +309,7 @@ def validate_store(
     """Validate every article graph (or those of ``article_ids``) against ``shapes.ttl``.
 
     Args:
-        store: a :class:`kg.store.KGStore` or a :class:`pyoxigraph.Store`.
-        settings: gives the base IRI the article graphs are named under.
+        store: the store; its settings give the base IRI the article graphs are named under.
         article_ids: validate only these articles (all of them when None).
         inference: pySHACL pre-inference (``none``, ``rdfs``, ``owlrl``); ``none`` checks what
             was written and is about twice as fast as ``rdfs``.
@@ -376,10 +330,9 @@ def validate_store(
     if jobs < 1:
         raise SettingsError(f"jobs must be at least 1, got {jobs}")
     started = time.perf_counter()
-    iris = IRIMinter(settings.base_iri)
     violations: list[Violation] = []
-    with store_session(store):
-        graphs = article_graphs(store, settings, article_ids)
+    with store.session():  # the per-article reads share one open database
+        graphs = article_graphs(store, article_ids)
         if progress is not None:
             progress(0, len(graphs))
         if jobs == 1 or len(graphs) <= 1:
@@ -392,7 +345,7 @@ def validate_store(
                 progress(done, len(graphs))
         if graphs:
             violations.extend(
-                _class_conflicts(store, iris, {graph: article_id for article_id, graph in graphs})
+                _class_conflicts(store, store.iris, {graph: article_id for article_id, graph in graphs})
             )
     return ValidationReport(
         articles=len(graphs),
@@ -402,21 +355,21 @@ def validate_store(
 
 
 def _validate_here(
-    store: StoreLike, graphs: list[tuple[str, ox.NamedNode]], inference: str
+    store: KGStore, graphs: list[tuple[str, ox.NamedNode]], inference: str
 ) -> Iterator[tuple[Violation, ...]]:
     ontology, shapes = load_ontology(), load_shapes()
     for article_id, graph in graphs:
-        yield validate_graph(article_id, graph_quads(store, graph), inference=inference,
+        yield validate_graph(article_id, store.quads(graph), inference=inference,
                              ontology=ontology, shapes=shapes)
 
 
 def _validate_in_workers(
-    store: StoreLike, graphs: list[tuple[str, ox.NamedNode]], inference: str, jobs: int
+    store: KGStore, graphs: list[tuple[str, ox.NamedNode]], inference: str, jobs: int
 ) -> Iterator[tuple[Violation, ...]]:
     """Results in the order of ``graphs``, with at most two tasks per worker in flight, so
     memory does not grow with the store."""
     tasks = (
-        [(article_id, ox.serialize(graph_quads(store, graph), format=ox.RdfFormat.N_QUADS), inference)
+        [(article_id, ox.serialize(store.quads(graph), format=ox.RdfFormat.N_QUADS), inference)
          for article_id, graph in graphs[i:i + GRAPHS_PER_TASK]]
         for i in range(0, len(graphs), GRAPHS_PER_TASK)
     )
@@ -443,9 +396,8 @@ def _validate_task(task: list[tuple[str, bytes, str]]) -> list[tuple[Violation, 
 
 
 __all__ = [
-    "graph_names",
-    "graph_quads",
-    "store_session",
+    "INFERENCE_OPTIONS",
+    "class_hierarchy",
     "to_rdflib",
     "to_rdflib_triple",
     "ValidationProgress",

@@ -3,7 +3,7 @@
 ``--store http://host:port`` selects it. It speaks three standard protocols:
 
 * reads: the SPARQL 1.1 Protocol (``POST {url}/query``), results as SPARQL JSON parsed into
-  pyoxigraph terms, so callers see exactly what :class:`~kg.store.LocalStore` returns;
+  pyoxigraph terms, so callers see exactly what :class:`~kg.store.local.LocalStore` returns;
 * writes: the SPARQL 1.1 Graph Store Protocol (``{url}/store?graph=<iri>``): one ``PUT`` per
   article replaces its named graph in one request (Oxigraph applies it as one transaction),
   ``DELETE`` drops it, ``POST`` of N-Quads to ``{url}/store`` adds quads (import);
@@ -47,15 +47,13 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.settings import Settings
-from kg.store import KGStore, QueryResult, Term, _materialise
+from kg.store.base import KGStore, QueryResult, Term, bundled_sparql, materialise
 
 UNION_MODES = ("parameter", "dataset", "native")
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 N_QUADS = "application/n-quads"
 LOAD_BATCH_QUADS = 100_000
-
-_GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 
 # one token of SPARQL text that may contain braces or '#' that are not syntax
 _SKIP = re.compile(
@@ -314,7 +312,7 @@ class RemoteStore(KGStore):
             raise QueryError(f"cannot read the answer of {self.query_url} ({content_type}): {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(boolean=bool(answer))
-        return _materialise(answer, remaining, limit)
+        return materialise(answer, remaining, limit)
 
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         if graph is None:
@@ -332,7 +330,7 @@ class RemoteStore(KGStore):
                 for t in (q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))]
 
     def graph_names(self) -> list[ox.NamedNode]:
-        response = self._post_query(_GRAPHS_QUERY, SPARQL_JSON, union="native", timeout=None)
+        response = self._post_query(bundled_sparql("internal/graph-names"), SPARQL_JSON, union="native", timeout=None)
         try:
             answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:

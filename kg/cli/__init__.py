@@ -1,0 +1,26 @@
+"""The ``kg`` command line: a thin typer layer over the library.
+
+Each command parses its arguments, calls one library function and prints the result
+(:mod:`kg.cli.render`). Library errors (:class:`kg.errors.KGError`) become one line on stderr
+and a non-zero exit code; ``--debug`` shows the traceback instead (:mod:`kg.cli.common`).
+
+One module per command group, loaded only when one of its commands runs (:mod:`kg.cli.app`):
+
+* :mod:`kg.cli.build` — ``build``, ``remove``, ``import``;
+* :mod:`kg.cli.store` — ``stats``, ``export``;
+* :mod:`kg.cli.browse` — ``entities``, ``show``;
+* :mod:`kg.cli.link` — ``link``;
+* :mod:`kg.cli.query` — ``query``, ``queries``;
+* :mod:`kg.cli.check` — ``validate``, ``reason``;
+* :mod:`kg.cli.ontology` — ``ontology``;
+* :mod:`kg.cli.evaluate` — ``eval``.
+
+A command group's module imports what its commands need, so commands that need different heavy
+libraries (the linker, pySHACL and owlrl, rdflib) live in different modules.
+"""
+
+from __future__ import annotations
+
+from kg.cli.app import app, main
+
+__all__ = ["app", "main"]

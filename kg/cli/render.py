@@ -1,0 +1,172 @@
+"""What the commands print: the library's results as lines of text (or tables) and as JSON.
+
+Plain functions from a result to what is shown, so each command only calls the library and
+hands the rendering to :func:`kg.cli.common.emit_lines` or :func:`kg.cli.common.emit_json`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any, Sequence
+
+from rich.console import RenderableType
+from rich.table import Table
+
+if TYPE_CHECKING:  # annotations only: the commands import these modules when they need them
+    from kg.build import BuildSummary
+    from kg.derived.reason import ReasoningResult
+    from kg.derived.validate import ValidationReport
+    from kg.linking import LinkReport
+    from kg.ontology import OntologySummary
+    from kg.queries.browse import EntityDescription
+    from kg.queries.catalog import QueryInfo
+    from kg.store import StoreStats
+
+
+# build ------------------------------------------------------------------------------------------
+def build_json(summary: BuildSummary, store: str) -> dict[str, Any]:
+    return {
+        "new": summary.new, "updated": summary.updated, "skipped": summary.skipped,
+        "failed": summary.failed, "warnings": len(summary.warnings),
+        "entities": summary.entities, "quads": summary.quads,
+        "seconds": round(summary.seconds, 2), "store": store,
+        "inferred_dropped": summary.inferred_dropped,
+    }
+
+
+def build_line(summary: BuildSummary, store: str) -> str:
+    return (
+        f"articles: {summary.new} new, {summary.updated} updated, {summary.skipped} skipped, "
+        f"{summary.failed} failed; entities: {summary.entities}; quads written: {summary.quads}; "
+        f"{summary.seconds:.1f} s; store: {store}"
+    )
+
+
+# stats ------------------------------------------------------------------------------------------
+def stats_json(stats: StoreStats, article_ids: Sequence[str] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "articles": stats.articles, "entities": dict(stats.entities_by_class),
+        "quads": stats.quads, "graphs": stats.graphs,
+    }
+    if article_ids is not None:
+        data["article_ids"] = list(article_ids)
+    return data
+
+
+def stats_lines(stats: StoreStats, article_ids: Sequence[str] = ()) -> list[str]:
+    return [
+        f"articles: {stats.articles}",
+        "entities: " + ", ".join(f"{k} {v}" for k, v in stats.entities_by_class.items()),
+        f"quads: {stats.quads} in {stats.graphs} graphs",
+        *(f"  {article_id}" for article_id in article_ids),
+    ]
+
+
+# show / link ------------------------------------------------------------------------------------
+def entity_lines(info: EntityDescription) -> list[str]:
+    """``kg show``: the entity, its class, aliases and link, its facts, the sentences."""
+    lines = [f"{', '.join(info.labels)}  <{info.iri}>", f"  class: {', '.join(info.classes)}"]
+    if info.aliases:
+        lines.append(f"  aliases: {', '.join(info.aliases)}")
+    lines.append(f"  wikidata: {', '.join(info.wikidata) or '(not linked)'}")
+    lines += [f"  {kind}: {' '.join(text.split())}  [{article_id}]" for kind, text, article_id in info.facts]
+    lines.append(f"  mentioned in {len(info.sentences)} sentences:")
+    lines += [f"    [{article_id}] {' '.join(sentence.split())}" for article_id, sentence in info.sentences]
+    return lines
+
+
+def link_json(report: LinkReport) -> dict[str, Any]:
+    return {
+        **report.as_dict(),
+        "entities": [
+            {"name": o.name, "class": o.cls, "status": o.status,
+             "wikidata": o.result.qid if o.result else None,
+             "confidence": o.result.confidence if o.result else None}
+            for o in report.outcomes
+        ],
+    }
+
+
+def link_lines(report: LinkReport) -> list[str]:
+    counts = report.as_dict()
+    lines = [f"linked: {counts['linked']}, ambiguous: {counts['ambiguous']}, unlinked: {counts['unlinked']} "
+             f"(of {counts['total']} entities; units are never linked)"]
+    lines += [f"  ambiguous: {o.name} ({o.cls})" for o in report.outcomes if o.status == "ambiguous"]
+    return lines
+
+
+# queries ----------------------------------------------------------------------------------------
+def queries_json(infos: Sequence[QueryInfo]) -> list[dict[str, Any]]:
+    return [
+        {"name": q.name, "title": q.title, "description": q.description, "network": q.network,
+         "params": [{"name": p.name, "kind": p.kind, "example": p.example,
+                     "description": p.description, "required": p.required} for p in q.params]}
+        for q in infos
+    ]
+
+
+def queries_lines(infos: Sequence[QueryInfo]) -> list[str]:
+    lines = []
+    for q in infos:
+        lines.append(f"{q.name}{'  (needs network)' if q.network else ''}: {q.title}")
+        if q.description:
+            lines.append(f"    {q.description}")
+        lines += [f"    --param {p.name}={p.example or '…'}  [{p.kind}] {p.description}" for p in q.params]
+    return lines
+
+
+def truncation_note(limit: int) -> str:
+    shown = "the first row" if limit == 1 else f"the first {limit} rows"
+    return f"kg: {shown}; there are more (--limit 0 shows all)"
+
+
+# validate / ontology / reason -------------------------------------------------------------------
+def validation_json(report: ValidationReport) -> dict[str, Any]:
+    return {
+        "conforms": report.conforms, "articles": report.articles,
+        "seconds": round(report.seconds, 3),
+        "violations": [dataclasses.asdict(v) for v in report.violations],
+    }
+
+
+def validation_lines(report: ValidationReport) -> list[str]:
+    lines = []
+    for v in report.violations:
+        label = f" ({v.focus_label})" if v.focus_label else ""
+        path = f" [{v.path}]" if v.path else ""
+        value = f" value {v.value}" if v.value else ""
+        lines.append(f"{v.article_id}: {v.severity}: <{v.focus_node}>{label}{path}: {v.message}{value}")
+    verdict = "conforms" if report.conforms else f"{len(report.violations)} problems"
+    lines.append(f"{report.articles} articles checked in {report.seconds:.1f} s: {verdict}")
+    return lines
+
+
+def ontology_blocks(summary: OntologySummary) -> list[RenderableType]:
+    """``kg ontology``: a title line, a table of classes, one of properties, the shape count."""
+    classes = Table("class", "subclass of", "aligned to", "comment")
+    for term in summary.classes:
+        classes.add_row(
+            term.name, ", ".join(term.parents),
+            ", ".join(target for _, target in term.alignments), term.comment,
+        )
+    properties = Table("property", "domain → range", "aligned to", "characteristics")
+    for term in summary.properties:
+        properties.add_row(
+            term.name, f"{term.domain or '-'} → {term.range or '-'}",
+            ", ".join(f"{rel} {target}" for rel, target in term.alignments),
+            ", ".join(term.characteristics),
+        )
+    return [
+        f"{summary.label} {summary.version} <{summary.iri}>",
+        classes,
+        properties,
+        f"{summary.shapes} SHACL node shapes",
+    ]
+
+
+def reasoning_line(result: ReasoningResult) -> str:
+    return (
+        f"{result.inferred} new triples written to <{result.graph}> in {result.seconds:.1f} s "
+        f"({result.articles} articles, {result.read_triples} triples read; the {result.input_triples} "
+        "distinct ones a rule can read were closed)"
+    )
