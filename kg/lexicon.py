@@ -29,7 +29,7 @@ from kg.resources import resource_dir
 __all__ = [
     "LexiconError", "Section", "section",
     "DEMONYMS", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "LEADERS", "CAPITALS", "UNIT_LABEL",
-    "CANONICAL_DEMONYM", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
+    "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
     "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
     "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
     "is_noise_line",
@@ -114,10 +114,17 @@ def section(name: str) -> Section:
 
 # --- states and the words that stand for them ------------------------------------------------
 _STATES = section("lexicon/states")
-DEMONYMS: dict[str, str] = _STATES.mapping("demonyms")
-"""Adjectival demonym (as written) -> state: "North Korean" -> "North Korea"."""
+_WORDNET = section("lexicon/wordnet")
+DEMONYMS: dict[str, str] = _STATES.mapping("demonyms") | {
+    word: state for word, state in _WORDNET.mapping("demonyms").items() if word not in _STATES.mapping("demonyms")
+}
+"""Adjectival demonym (as written) -> state: "North Korean" -> "North Korea" (the hand-written
+table of ``lexicon/states.toml`` first, then WordNet's pertainyms, ``lexicon/wordnet.toml``)."""
 PLURAL_DEMONYMS: dict[str, str] = _STATES.mapping("plural_demonyms")
-"""People of a state spoken of as an actor ("the Russians") -> that state."""
+"""People of a state spoken of as an actor ("the Russians") -> that state, as the entity ruler
+marks them."""
+PEOPLE: dict[str, str] = _WORDNET.mapping("people") | PLURAL_DEMONYMS
+"""The people of a state as a plural noun ("the Iraqis") -> the state (WordNet and the table above)."""
 ARMED_FORCES_NAMES: dict[str, str] = _STATES.mapping("armed_forces_names")
 """Proper names of armed forces -> state."""
 LEADERS: dict[str, str] = _STATES.mapping("leaders")

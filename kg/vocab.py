@@ -47,7 +47,7 @@ KG = Namespace(
     KG_NS,
     """
     Agent Actor Person State MilitaryUnit Organization Place
-    Event Deployment TroopTransfer Clash Meeting Summit Agreement Statement Claim
+    Event Deployment TroopTransfer Clash Meeting Summit Agreement Sighting Election Statement Claim
     Article Role Quantity RelationAssertion
     mentionedIn contentHash articleId publisher spacyModel kgVersion
     holdsRole roleHolder roleTitle roleIn

@@ -17,17 +17,14 @@ from kg.pipeline.relations.tree import root_of
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES,
     CONFIDENCE,
-    DEFINITE,
     DENIAL_VERBS,
     FIRST_PERSON,
     NEGATION_NOUNS,
     NEGATIVE_DETERMINERS,
-    PERFECT_AUXILIARIES,
     PRONOUN_CONTENTS,
     PRONOUNS,
     REACH,
     REPORT_VERBS,
-    ROLE_HEADS,
     SENTENCE_ENDS,
     SOURCE_VERBS,
     TAIL_MARKS,
@@ -96,6 +93,8 @@ def find_claims(ctx: Context) -> None:
         if kind == "verb":
             _, tok, subj, content = item
             speaker = speaker_key(ctx, subj) or _adjacent_speaker(ctx, tok)
+            also = tuple(dict.fromkeys(k for c in (subj.conjuncts if subj is not None else ())
+                                       if (k := speaker_key(ctx, c)) is not None and k != speaker))
             source = sources.get(tok.sent.start)
             if tok.i in according:
                 acc_key = according[tok.i][1]
@@ -103,7 +102,7 @@ def find_claims(ctx: Context) -> None:
                     speaker = acc_key
                 elif acc_key and acc_key != speaker:
                     source = acc_key
-            _add_claim(ctx, tok, tok.text.lower(), content, speaker, source, subj)
+            _add_claim(ctx, tok, tok.text.lower(), content, speaker, source, subj, also=also)
         elif kind == "according":
             _, acc, key, head_i = item
             head = doc[head_i]
@@ -223,6 +222,10 @@ def _content(ctx: Context, verb: Token) -> tuple[int, int] | None:
 
 
 def speaker_key(ctx: Context, tok: Token | None) -> str | None:
+    """Who a speaker phrase names: its entity, one qualifying it ("NATO spokesman", "the
+    ministry's press office"), a demonym ("the Russians"), a surname known from elsewhere, or
+    what a pronoun or a definite description refers to ("he", "the ministry", "the president").
+    Places do not speak: a "place" saying something is a mistyped name."""
     if tok is None:
         return None
     key = ctx.entity(tok)
@@ -231,20 +234,13 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
             if child.dep_ in {"compound", "poss"} and ctx.entity(child):
                 key = ctx.entity(child)
                 break
-    if key is None:
-        key = ctx.demonym(tok) if tok.pos_ == "PROPN" else None
     if key is None and tok.pos_ == "PROPN":
-        key = _person_by_name(ctx, tok.text)
-    if key is not None:
-        # places do not speak: a "place" saying something is a mistyped name, not a speaker
-        return None if ctx.cls(key) == "Place" else key
-    low = tok.lower_
-    titled = tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() in ROLE_HEADS and any(
-        c.lower_ in DEFINITE for c in tok.children
-    )
-    if low in PRONOUNS or titled:
-        return _last_person(ctx, tok)
-    return None
+        key = ctx.demonym(tok) or _person_by_name(ctx, tok.text)
+    if key is None:
+        key = ctx.refs.resolve(tok)
+    if key is None and tok.pos_ in {"NOUN", "PROPN"}:
+        key = ctx.demonym(tok)
+    return None if key is None or ctx.cls(key) == EntityClass.PLACE else key
 
 
 def _adjacent_speaker(ctx: Context, verb: Token) -> str | None:
@@ -269,17 +265,6 @@ def _person_by_name(ctx: Context, name: str) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def _last_person(ctx: Context, tok: Token) -> str | None:
-    """The most recent person speaker, else the most recent person mentioned before."""
-    for claim, _, start, _ in reversed(ctx.claims):
-        if start < tok.i and claim.speaker and ctx.cls(claim.speaker) == "Person":
-            return claim.speaker
-    for span, m in reversed(ctx.mentions):
-        if span.end <= tok.i and ctx.cls(m.entity) == "Person":
-            return m.entity
-    return None
-
-
 def _add_claim(
     ctx: Context,
     cue_tok: Token,
@@ -291,10 +276,13 @@ def _add_claim(
     *,
     claim_root: Token | None = None,
     inherit: Claim | None = None,
+    also: tuple[str, ...] = (),
 ) -> None:
     start, end = content
     root = claim_root or cue_tok
-    negated = cue_tok.lemma_.lower() in DENIAL_VERBS or ctx.clause_negated(cue_tok)
+    denial = cue_tok.lemma_.lower() in DENIAL_VERBS
+    cue_negated = ctx.clause_negated(cue_tok)
+    negated = denial != cue_negated  # "did not deny" is no denial, and no assertion either
     content_root = root_of(ctx.doc[start:end])
     if content_root is not None and content_root != root and ctx.in_quote(content_root.i) is None:
         negated = negated or ctx.clause_negated(content_root) or any(
@@ -303,6 +291,8 @@ def _add_claim(
     modality = "asserted"
     if content_root is not None and ctx.in_quote(content_root.i) is None:
         modality = ctx.modality(content_root)
+    if denial and cue_negated:
+        modality = "possible"
     date = inherit.date if inherit else _claim_date(ctx, root, speaker)
     conf = C_CLAIM.number("with_speaker") if speaker else C_CLAIM.number("without_speaker")
     if subj is not None and subj.lower_ in PRONOUNS and not ctx.entity(subj):
@@ -314,6 +304,7 @@ def _add_claim(
         confidence=conf,
         speaker=speaker,
         source=source if source != speaker else None,
+        also=also,
         date=date,
         modality=modality,  # type: ignore[arg-type]
         negated=negated,
@@ -322,24 +313,17 @@ def _add_claim(
 
 
 def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | None:
+    """The date the reporting verb governs ("said on Monday"), else the date of the speaker's
+    last dated claim before it, else the article's date (the day it reports)."""
     own = ctx.date_for(verb)
     if own is not None:
         return own
-    # A statement continuing the same speaker's previous one keeps its date.
-    if ctx.claims:
-        prev, prev_tok, _, _ = ctx.claims[-1]
-        if prev.speaker == speaker and speaker is not None and verb.sent.start - prev_tok.sent.start <= REACH.integer("claim_date_carry_tokens"):
-            if prev.date is not None or prev_tok.sent.start == verb.sent.start:
+    if speaker is not None:
+        for prev, prev_tok, _, _ in reversed(ctx.claims):
+            if prev.speaker == speaker and prev.date is not None and prev_tok.i < verb.i:
                 return prev.date
-    # Present or present perfect in the lede: the news of the day, dated by the article.
     if ctx.anchor is not None:
-        first_sent = next(ctx.doc.sents)
-        lede = verb.sent.start == first_sent.start or verb.sent.start <= REACH.integer("lede_tokens")
-        present = verb.tag_ in {"VBZ", "VBP"} or (
-            verb.tag_ == "VBN" and any(c.lower_ in PERFECT_AUXILIARIES for c in verb.children if c.dep_ == "aux")
-        )
-        if present and (lede or verb.tag_ in {"VBZ", "VBP"}):
-            return DateValue(iso=ctx.anchor.isoformat(), precision="day", text="")
+        return DateValue(iso=ctx.anchor.isoformat(), precision="day", text="")
     return None
 
 
