@@ -43,6 +43,7 @@ from kg.model import (
 from kg.pipeline.dates import date_spans, resolve_date
 from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
+from kg.pipeline.relations.consolidate import consolidate
 from kg.pipeline.relations.coref import References
 from kg.pipeline.relations.parse import Parse
 from kg.pipeline.relations.tree import governor, most_precise
@@ -226,6 +227,18 @@ class Context:
                     return owner
         return key
 
+    def troop_units(self, tok: Token) -> list[str | None]:
+        """The armed forces a troop phrase names — several for coordinated qualifiers ("British
+        and American troops") — or ``[None]`` for unnamed troops ("3,000 soldiers")."""
+        head = self.parse.head_noun(tok)
+        if self.entity(head) is None and self.is_troop_noun(head):
+            owners = [self.entity(m) or self.demonym(m) for m in self.parse.modifiers(head)]
+            units = [self.unit_for(o) for o in dict.fromkeys(o for o in owners if o is not None)
+                     if self.cls(o) in ACTOR_CLASSES]
+            if len(units) > 1:
+                return units
+        return [self.actor(tok)]
+
     def unit_of(self, tok: Token, sender: str | None) -> str | None:
         """The armed forces a troop phrase names, or, for unnamed troops ("sent 3,000 troops"),
         the forces of the state that sends them."""
@@ -302,6 +315,8 @@ class Context:
                         result = "expected"
                 if child.dep_ == "mark" and low in CONDITIONAL_MARKS:
                     return "hypothetical"
+                if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITIONAL_MARKS for m in child.children):
+                    return "hypothetical"  # "if Russia asks, Pyongyang sends more troops"
             if t != tok and t.lemma_.lower() in EXPECTED_WORDS | EXPECTED_HEADS:
                 result = "expected"
             if t.dep_ in {"xcomp", "conj", "acomp"} or (t.dep_ == "advcl" and any(c.lower_ == "to" for c in t.children)):
@@ -560,9 +575,10 @@ class Context:
         self.relations.append((rel, tok.i))
 
     def event(self, kind: str, trigger: Token, confidence: float, **fields: object) -> None:
+        """Add an event, once per trigger, kind and agent."""
         event = Event(kind=kind, sentence=self.sentence(trigger), confidence=confidence, trigger=trigger.text, **fields)  # type: ignore[arg-type]
         for existing, i in self.events:
-            if i == trigger.i and existing.kind == kind:
+            if i == trigger.i and existing.kind == kind and existing.agent == event.agent:
                 return
         self.events.append((event, trigger.i))
 
@@ -578,9 +594,6 @@ class Context:
                     if q is not None and q not in counts:
                         counts.append(q)
             claims.append(dataclasses.replace(claim, about=about, counts=tuple(dict.fromkeys(counts))))  # type: ignore[arg-type]
-        return Facts(
-            relations=tuple(r for r, _ in self.relations),
-            events=tuple(events),
-            claims=tuple(claims),
-        )
+        merged, merged_claims = consolidate(events, claims)
+        return Facts(relations=tuple(r for r, _ in self.relations), events=merged, claims=merged_claims)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kg.model import EntityClass, EventKind
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.patterns import Frame
+from kg.pipeline.relations.patterns import Filler, Frame
 from kg.pipeline.relations.words import CONFIDENCE, PLURAL_PRONOUNS
 
 __all__ = ["build_deployment", "build_sighting"]
@@ -24,9 +24,16 @@ def build_deployment(ctx: Context, frame: Frame) -> None:
     modality = ctx.asserted(trigger)
     if modality is None:
         return
-    sender = next(iter(frame.keys("sender")), None) or next(iter(frame.keys("user")), None)
-    troops = frame.first("troops")
-    unit = ctx.unit_of(troops.token, sender) if troops is not None else None
+    senders = frame.keys("sender") or frame.keys("user") or [None]
+    fillers = frame.slots.get("troops") or []
+    for sender in senders:
+        for troops in dict.fromkeys(fillers, None) if fillers else [None]:
+            _deploy(ctx, frame, modality, sender, troops)
+
+
+def _deploy(ctx: Context, frame: Frame, modality: str, sender: str | None, troops: Filler | None) -> None:
+    trigger = frame.trigger
+    unit = (troops.key or ctx.unit_of(troops.token, sender)) if troops is not None else None
     if unit is not None and ctx.cls(unit) == EntityClass.PLACE:
         unit = None  # a place's "representatives" are not troops
     if sender is not None and ctx.cls(sender) == EntityClass.PLACE:

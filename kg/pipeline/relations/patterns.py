@@ -136,9 +136,19 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
         preps = frozenset(source.partition(":")[2].split(","))
         return [t for c in tok.children if c.dep_ in {"xcomp", "advcl"} for t in c.subtree
                 if t.dep_ == "pobj" and t.head.lower_ in preps]
-    if source.startswith("object.prep:"):
+    if source.startswith("object.prep:"):  # also a participle on the object: "troops operating in X"
         preps = frozenset(source.partition(":")[2].split(","))
-        return [t for o in parse.objects(tok) for t in parse.oblique(o, preps)]
+        objects = parse.objects(tok)
+        return [t for o in objects for w in (o, *(c for c in o.children if c.dep_ == "acl"))
+                for t in parse.oblique(w, preps)]
+    if source == "where":  # "Basra, where British forces are stationed": the place it modifies
+        relative = tok.dep_ == "relcl" and any(c.lower_ in {"where"} for c in tok.children)
+        return [tok.head] if relative else []
+    if source.startswith("up.prep:"):  # "the presence of troops in Iraq": the noun "of troops" is on
+        preps = frozenset(source.partition(":")[2].split(","))
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+            return parse.oblique(tok.head.head, preps)
+        return []
     if source.startswith("prep:"):
         return parse.oblique(tok, frozenset(source.partition(":")[2].split(",")))
     if source == "subject":
@@ -166,7 +176,7 @@ def _fill(ctx: Context, slot: Slot, tok: Token) -> list[Filler]:
             seen.add(word.i)
             if slot.troops:
                 if ctx.is_troops(word):
-                    fillers.append(Filler(ctx.actor(word), word))
+                    fillers.extend(Filler(unit, word) for unit in ctx.troop_units(word))
                 continue
             places = slot.classes is not None and slot.classes <= {EntityClass.PLACE, EntityClass.STATE}
             key = ctx.place_of(word) if places else ctx.actor(word)

@@ -26,10 +26,22 @@ def _containers(ctx: Context, span: SpacySpan, key: str) -> list[tuple[str, floa
     doc, root = ctx.doc, span.root
     sent = root.sent
     found: list[tuple[str, float]] = []
-    for word in ctx.parse.oblique(root, CONTAINMENT_PREPOSITIONS):
-        target = ctx.place_of(word)
-        if target is not None:
+    # "P in S": of several such phrases on a place in a list ("Dallas in the US, Bordeaux in
+    # France"), the one right after it; a coordinated container only of the same class and
+    # without a container of its own ("in France and Oporto in Portugal" gives no Oporto)
+    preps = [c for c in root.children if c.dep_ == "prep" and c.lower_ in CONTAINMENT_PREPOSITIONS and c.i > root.i]
+    if preps:
+        prep = min(preps, key=lambda c: c.i)
+        for obj in (c for c in prep.children if c.dep_ in {"pobj", "pcomp"}):
+            target = ctx.place_of(obj)
+            if target is None:
+                continue
             found.append((target, C_LOCATED.number("parse")))
+            for other in obj.conjuncts:
+                has_own = any(c.dep_ == "prep" and c.lower_ in CONTAINMENT_PREPOSITIONS for c in other.children)
+                extra = None if has_own else ctx.place_of(other)
+                if extra is not None and ctx.cls(extra) == ctx.cls(target):
+                    found.append((extra, C_LOCATED.number("parse")))
     for child in root.children:
         if child.dep_ == "poss":
             target = ctx.entity(child)

@@ -230,10 +230,6 @@ def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
     bare = [c for c in candidates if c.org is None and c.title]
     if not bare:
         return
-    holders: dict[frozenset[str], set[str]] = {}
-    for c in candidates:
-        if c.title:
-            holders.setdefault(frozenset(_head_words(c.title)), set()).add(c.person)
     for tok in ctx.doc:
         if tok.lower_ not in ROLE_HEADS or ctx.entity(tok) is not None:
             continue
@@ -243,14 +239,17 @@ def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
         states = {s for s in states if ctx.cls(s) in ACTOR_CLASSES}
         if len(states) != 1:
             continue
+        state = next(iter(states))
         words = frozenset(_head_words(" ".join(t.text for t in tok.subtree if t.lower_ in ROLE_WORDS)))
-        people = holders.get(words, set())
+        # who holds that title and is not known to hold it elsewhere
+        people = {c.person for c in candidates
+                  if c.title and frozenset(_head_words(c.title)) == words and c.org in (None, state)}
         if len(people) != 1:
             continue
         person = next(iter(people))
         for c in bare:
             if c.person == person and frozenset(_head_words(c.title or "")) == words:
-                c.org = next(iter(states))
+                c.org = state
                 c.confidence = C_ROLE.number("leader_title")
 
 
