@@ -24,6 +24,8 @@ from kg.pipeline.relations.words import (
     PRONOUN_CONTENTS,
     PRONOUNS,
     REACH,
+    CUE_LEMMAS,
+    PREPOSITIONAL_CUES,
     REPORT_VERBS,
     SENTENCE_ENDS,
     SOURCE_VERBS,
@@ -52,9 +54,13 @@ def find_claims(ctx: Context) -> None:
     items: list[tuple[int, int, tuple]] = []
     taken: set[tuple[int, int]] = set()
     verb_contents: list[tuple[int, int]] = []
-    for tok in ctx.with_lemma(REPORT_VERBS):
+    for tok in ctx.with_lemma(CUE_LEMMAS):
         if tok.pos_ not in {"VERB", "AUX"}:
             continue
+        lemma = tok.lemma_.lower()
+        if lemma in PREPOSITIONAL_CUES and lemma not in REPORT_VERBS and not any(
+                c.dep_ == "prep" and c.lower_ in PREPOSITIONAL_CUES[lemma] for c in tok.children):
+            continue  # "call" a meeting, but "call for" a ceasefire
         if ctx.in_quote(tok.i) is not None:
             continue  # the speaker's own words, not an attribution
         if tok.dep_ in {"amod", "acl"} and tok.tag_ == "VBN":
@@ -154,15 +160,14 @@ def _stands_alone(ctx: Context, region: tuple[int, int]) -> bool:
 
 
 def _report_subject(ctx: Context, verb: Token) -> Token | None:
-    """Who speaks: the subject, the ``by`` agent, or the subject of the clause it hangs off."""
+    """Who speaks: the subject as the normalised parse reads it (a passive's "by" agent, a
+    relative pronoun's antecedent: "Allawi, who criticised ..."), or the subject of the clause
+    the cue hangs off."""
     t = verb
     for _ in range(3):
-        subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
-        if subj is not None:
-            return subj
-        agent = next((c for c in t.children if c.dep_ == "agent"), None)
-        if agent is not None:
-            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        subjects = ctx.parse.subjects(t)
+        if subjects:
+            return subjects[0]
         if t.dep_ in {"advcl", "conj", "xcomp"} and t.head != t:
             t = t.head
             continue

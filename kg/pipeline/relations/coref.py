@@ -14,7 +14,7 @@ entity like a name would. The resolution is salience-based and conservative:
 * "the N" (or "this N", "these N") with no other modifier, for a noun of
   ``data/lexicon/relations.toml``'s ``[reference.descriptions]``, takes the most recent entity of
   that class — for a noun marked there, only one whose own name holds the noun ("the ministry" is
-  the last ministry named);
+  the last ministry named), or the state named most so far ("the government");
 * a titled description ("the president", "the French prime minister") takes the one person of
   the text known to hold that title (:meth:`References.add_title`), and nobody when several do.
 
@@ -40,10 +40,12 @@ MALE_PRONOUNS = _WORDS.words("male_pronouns")
 FEMALE_PRONOUNS = _WORDS.words("female_pronouns")
 PLURAL_PRONOUNS = _WORDS.words("plural_pronouns")
 NEUTER_PRONOUNS = _WORDS.words("neuter_pronouns")
-DESCRIPTIONS: dict[str, tuple[str, bool]] = {
-    noun: (cls.rstrip("!"), cls.endswith("!")) for noun, cls in _WORDS.mapping("descriptions").items()
+DESCRIPTIONS: dict[str, tuple[str, bool, bool]] = {
+    noun: (cls.rstrip("!*"), cls.endswith("!"), cls.endswith("*"))
+    for noun, cls in _WORDS.mapping("descriptions").items()
 }
-"""Noun -> (class of the entity it refers back to, whether that entity's name must hold the noun)."""
+"""Noun -> (class of the entity it refers back to, whether that entity's name must hold the noun,
+whether it is the entity the text names most so far rather than the last one)."""
 DETERMINERS = frozenset({"the", "this", "these", "that", "those"})
 SENTENCES_BACK = 3
 """How many sentences back a reference looks for its entity."""
@@ -138,10 +140,10 @@ class References:
         qualifiers = [c for c in tok.children if c.dep_ in {"compound", "amod", "nmod", "poss"}]
         low = tok.lower_
         if low in DESCRIPTIONS and not qualifiers:
-            cls, named = DESCRIPTIONS[low]
+            cls, named, most = DESCRIPTIONS[low]
             lemma = tok.lemma_.lower()
-            return self._best(tok, lambda e: e.cls == cls and (not named or lemma in e.label.lower() or low in e.label.lower()),
-                              recency_only=True)
+            fits = lambda e: e.cls == cls and (not named or lemma in e.label.lower() or low in e.label.lower())  # noqa: E731
+            return self._most_named(tok, fits) if most else self._best(tok, fits, recency_only=True)
         states = {self.state_of_word(q) for q in qualifiers} - {None}
         words = {t.lower_ for t in qualifiers if self.state_of_word(t) is None} | {low}
         holders = [
@@ -149,6 +151,18 @@ class References:
             if words <= title and states <= self.title_orgs.get(person, set())
         ]
         return holders[0] if len(holders) == 1 else None
+
+    def _most_named(self, tok: Token, fits) -> str | None:  # type: ignore[no-untyped-def]
+        """The entity that ``fits`` named most often before ``tok`` (the latest on ties)."""
+        counts: dict[str, tuple[int, int]] = {}
+        for seen in self._seen:
+            if seen.token >= tok.i:
+                break
+            entity = self.entities.get(seen.key)
+            if entity is not None and fits(entity):
+                n, _ = counts.get(seen.key, (0, 0))
+                counts[seen.key] = (n + 1, seen.token)
+        return max(counts, key=counts.__getitem__) if counts else None
 
     def _best(self, tok: Token, fits, *, recency_only: bool = False) -> str | None:  # type: ignore[no-untyped-def]
         """The most salient earlier entity that ``fits``: the nearest sentence first, subjects

@@ -25,6 +25,13 @@ _RULES = section("rules/relations")
 _CLAIMS = _WORDS.table("claims")
 REPORT_VERBS = _CLAIMS.words("report_verbs") | _WORDNET.words("reporting_verbs")
 """Verbs that attribute a statement to their subject (lemma)."""
+PREPOSITIONAL_CUES: dict[str, frozenset[str]] = {
+    verb: frozenset(preps) for verb, preps in _CLAIMS.mapping("prepositional_cues").items()
+}
+"""Verbs that attribute a statement only with one of these prepositions ("called for", "called on")."""
+URGING_VERBS = _CLAIMS.words("urging_verbs")
+CUE_LEMMAS = REPORT_VERBS | URGING_VERBS | frozenset(PREPOSITIONAL_CUES)
+"""Every lemma that may cue a claim."""
 DENIAL_VERBS = _CLAIMS.words("denial_verbs")
 SOURCE_VERBS = _CLAIMS.words("source_verbs")
 FIRST_PERSON = _CLAIMS.words("first_person")
