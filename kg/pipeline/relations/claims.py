@@ -241,11 +241,24 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
                 break
     if key is None and tok.pos_ == "PROPN":
         key = ctx.demonym(tok) or _person_by_name(ctx, tok.text)
+    if key is None and tok.lower_ in PRONOUNS:
+        key = _last_speaker(ctx, tok)
     if key is None:
         key = ctx.refs.resolve(tok)
     if key is None and tok.pos_ in {"NOUN", "PROPN"}:
         key = ctx.demonym(tok)
     return None if key is None or ctx.cls(key) == EntityClass.PLACE else key
+
+
+def _last_speaker(ctx: Context, tok: Token) -> str | None:
+    """For "he said": the person who spoke last, if the pronoun's gender allows — in news a
+    pronoun speaker most often goes on quoting the same person."""
+    wanted = ctx.refs.pronoun_gender(tok)
+    for claim, _, start, _ in reversed(ctx.claims):
+        if start < tok.i and claim.speaker and ctx.cls(claim.speaker) == EntityClass.PERSON:
+            known = ctx.refs.gender.get(claim.speaker)
+            return claim.speaker if known in (None, wanted) else None
+    return None
 
 
 def _adjacent_speaker(ctx: Context, verb: Token) -> str | None:

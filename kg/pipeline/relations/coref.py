@@ -112,6 +112,11 @@ class References:
                 self.gender[person] = gender
 
     # --- resolution ---------------------------------------------------------------------------------
+    @staticmethod
+    def pronoun_gender(tok: Token) -> str | None:
+        """"m" or "f" for a gendered personal pronoun, else None."""
+        return "m" if tok.lower_ in MALE_PRONOUNS else "f" if tok.lower_ in FEMALE_PRONOUNS else None
+
     def resolve(self, tok: Token | None) -> str | None:
         """The entity a pronoun or a definite description at ``tok`` refers to, or None."""
         if tok is None:
