@@ -16,7 +16,7 @@ from kg.model import EventKind, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.patterns import Frame
 from kg.pipeline.relations.words import (
-    ALLIANCE_AGREEMENTS, BOND_NOUNS_NEEDING_QUALIFIER, CONFIDENCE, POSITIVE_BOND_MODIFIERS, SELF_ALLIANCE_AGREEMENTS,
+    ALLIANCE_AGREEMENTS, BOND_NOUNS_NEEDING_QUALIFIER, CONFIDENCE, FIGHTING_VERBS, POSITIVE_BOND_MODIFIERS, SELF_ALLIANCE_AGREEMENTS,
     WEAK_BONDS,
 )
 
@@ -24,6 +24,7 @@ __all__ = ["build_agreement", "build_alliance"]
 
 C_ALLIANCE = CONFIDENCE.table("alliance")
 C_AGREEMENT = CONFIDENCE.table("agreement")
+C_CONFLICT = CONFIDENCE.table("conflict")
 
 
 def _pairs(ctx: Context, frame: Frame) -> list[tuple[str, str]]:
@@ -45,8 +46,25 @@ def build_alliance(ctx: Context, frame: Frame) -> None:
     confidence = frame.pattern.confidence
     if trigger.lemma_.lower() in WEAK_BONDS or trigger.lower_ in WEAK_BONDS:
         confidence = C_ALLIANCE.number("weak_bond")
-    for a, b in _pairs(ctx, frame):
+    pairs = _pairs(ctx, frame)
+    for a, b in pairs:
         ctx.relation(RelationKind.ALLIANCE, a, b, trigger, confidence)
+    _theatre(ctx, frame, pairs)
+
+
+def _theatre(ctx: Context, frame: Frame, pairs: list[tuple[str, str]]) -> None:
+    """Allies fighting together in a third state's land fight that state: "North Korean troops
+    fight alongside Russian troops in Ukraine". Not when the ally is that state's own force
+    ("French troops fight alongside Malian troops in Mali")."""
+    if frame.trigger.lemma_.lower() not in FIGHTING_VERBS:
+        return
+    for theatre in frame.keys("theatre"):
+        for a, b in pairs:
+            states = {ctx.state_of(a), ctx.state_of(b)}
+            if None in states or theatre in states:
+                continue
+            for side in (a, b):
+                ctx.relation(RelationKind.CONFLICT, side, theatre, frame.trigger, C_CONFLICT.number("alongside_theatre"))
 
 
 def build_agreement(ctx: Context, frame: Frame) -> None:

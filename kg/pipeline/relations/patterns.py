@@ -136,6 +136,9 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
         preps = frozenset(source.partition(":")[2].split(","))
         return [t for c in tok.children if c.dep_ in {"xcomp", "advcl"} for t in c.subtree
                 if t.dep_ == "pobj" and t.head.lower_ in preps]
+    if source.startswith("subject.prep:"):
+        preps = frozenset(source.partition(":")[2].split(","))
+        return [t for subject in parse.subjects(tok) for t in parse.oblique(subject, preps)]
     if source.startswith("prep.prep:"):
         preps = frozenset(source.partition(":")[2].split(","))
         return [t for _, o in parse.obliques(tok) for t in parse.oblique(o, preps)]

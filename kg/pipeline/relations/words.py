@@ -70,6 +70,8 @@ MIN_HEAD_COUNT = _TROOPS.integer("min_head_count")
 CLASH_NOUNS = _WORDNET.words("clash_nouns")
 """Nouns that name a clash (an event), unlike a war (a state of conflict)."""
 CLASH_VERBS = _WORDS.table("conflict").words("clash_verbs")
+FIGHTING_VERBS = _WORDS.table("conflict").words("fighting_verbs")
+"""Verbs of fighting alongside someone ("fight", "serve"), for the ground they fight on."""
 """Verbs that always make a clash event, with or without a place or a date."""
 SUMMIT_NOUNS = _WORDNET.words("summit_nouns")
 LEADER_NOUNS = _WORDS.table("gatherings").words("leader_nouns")
