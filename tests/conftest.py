@@ -65,6 +65,39 @@ def data_store(tmp_path_factory):
 ENDED_AT = "http://www.w3.org/ns/prov#endedAtTime"
 
 
+def parsed_table(table: str):
+    """A spaCy ``Doc`` from a parse table, one token a row: the word, its tag, its POS, its lemma,
+    its dependency and the index of its head (``-`` for the root); ``_`` at the end of a row
+    means no space follows. Rule tests build their parses so, with no model."""
+    from textwrap import dedent
+
+    import spacy
+    from spacy.tokens import Doc
+
+    words, spaces, tags, pos, lemmas, deps, heads = [], [], [], [], [], [], []
+    for i, line in enumerate(dedent(table).strip().splitlines()):
+        word, tag, upos, lemma, dep, head, *glued = line.split()
+        words.append(word)
+        spaces.append(not glued)
+        tags.append(tag)
+        pos.append(upos)
+        lemmas.append(lemma)
+        deps.append(dep)
+        heads.append(i if head == "-" else int(head))
+    return Doc(_BLANK_VOCAB(), words=words, spaces=spaces, tags=tags, pos=pos, lemmas=lemmas, deps=deps, heads=heads)
+
+
+def _BLANK_VOCAB():  # noqa: N802 - one vocabulary for every table, made at first use
+    import spacy
+
+    global _VOCAB
+    try:
+        return _VOCAB
+    except NameError:
+        _VOCAB = spacy.blank("en").vocab
+        return _VOCAB
+
+
 def kg_command(*args: str) -> list[str]:
     """The argv of a ``kg`` subprocess run with this interpreter (kg need not be installed)."""
     import sys

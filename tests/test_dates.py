@@ -65,6 +65,12 @@ def test_vague_or_not_a_date(text: str) -> None:
     assert resolve_date(text, THU) is None
 
 
+def test_a_month_handed_over_alone_is_a_date() -> None:
+    # the date finder trims "in" off "in March": the month alone is the phrase it hands over
+    assert resolve_date("March", THU).iso == "2024-03"
+    assert resolve_date("the march on the capital", THU) is None
+
+
 def test_relative_dates_need_an_anchor() -> None:
     assert resolve_date("yesterday", None) is None
     assert resolve_date("Saturday", None) is None

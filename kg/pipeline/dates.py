@@ -158,6 +158,8 @@ def _is_month_word(norm: str, m: re.Match[str]) -> bool:
         return True
     if m["month"] == "may" and len(norm.split()) <= 3 and "may" in norm and norm.strip().split()[-1] == "may":
         return True  # an isolated "May" handed over as a date phrase
+    if norm.split() == [m["month"]]:
+        return True  # a month alone, handed over as a date phrase (its "in" trimmed off)
     if m["year"]:
         return True
     return re.search(r"\b(?:in|since|until|early|late|mid|of|by|last|next|this)\s*-?\s*" + m["month"], norm) is not None

@@ -73,7 +73,9 @@ def build_agreement(ctx: Context, frame: Frame) -> None:
     if modality is None:
         return
     parties = frame.keys("sides")
-    if trigger.lower_ in SELF_ALLIANCE_AGREEMENTS or _qualifiers(frame) & ALLIANCE_AGREEMENTS:
+    topics = {c.lower_ for c in trigger.children if c.dep_ == "compound" and c.pos_ == "NOUN"} - ALLIANCE_AGREEMENTS
+    if (trigger.lower_ in SELF_ALLIANCE_AGREEMENTS and not topics) or _qualifiers(frame) & ALLIANCE_AGREEMENTS:
+        # "a pact" binds allies; "a trade pact" is about trade
         for a, b in _pairs(ctx, frame):
             ctx.relation(RelationKind.ALLIANCE, a, b, trigger, C_ALLIANCE.number("noun"))
     place = next(iter(frame.keys("place")), None)

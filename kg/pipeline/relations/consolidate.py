@@ -8,14 +8,16 @@ conflict — no two different places, no two different dates, no two different t
 (conflicting figures stay side by side) — are merged into one: the earliest
 telling, with the union of the participants, the place and the most precise date any telling
 gives, the first troop figure, the highest confidence. A summit is a meeting of leaders: a
-meeting and a summit merge into the summit. Claims that reported a merged event report the one
-event it became.
+meeting and a summit merge into the summit. A definite description refers back ("a defence pact
+signed in June ... since they signed the treaty"): an event told by one joins the latest earlier
+event of its kind that does not conflict with it, even when only one of the two names its
+participants. Claims that reported a merged event report the one event it became.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from kg.model import Claim, DateValue, Event, EventKind
 
@@ -55,6 +57,17 @@ def _same(a: Event, b: Event) -> bool:
     return False
 
 
+def _refers_back(earlier: Event, later: Event) -> bool:
+    """Whether ``later``, told by a definite description, can be ``earlier`` told again."""
+    if _family(earlier.kind) != _family(later.kind) or _family(later.kind) == EventKind.DEPLOYMENT:
+        return False
+    if earlier.place is not None and later.place is not None and earlier.place != later.place:
+        return False
+    if not _dates_agree(earlier.date, later.date):
+        return False
+    return not earlier.participants or not later.participants or bool(set(earlier.participants) & set(later.participants))
+
+
 def _merge(a: Event, b: Event) -> Event:
     kind = a.kind
     if _family(a.kind) == EventKind.MEETING and EventKind.SUMMIT in (a.kind, b.kind):
@@ -71,13 +84,18 @@ def _merge(a: Event, b: Event) -> Event:
     )
 
 
-def consolidate(events: Sequence[Event], claims: Sequence[Claim]) -> tuple[tuple[Event, ...], tuple[Claim, ...]]:
-    """Merge the events that tell one event (see the module docstring); claims' ``about``
-    indexes follow. Events keep their text order."""
+def consolidate(
+    events: Sequence[Event], claims: Sequence[Claim], definite: Collection[int] = (),
+) -> tuple[tuple[Event, ...], tuple[Claim, ...]]:
+    """Merge the events that tell one event (see the module docstring); ``definite`` holds the
+    indexes of events told by a definite description. Claims' ``about`` indexes follow. Events
+    keep their text order."""
     merged: list[Event] = []
     index_of: dict[int, int] = {}
     for i, event in enumerate(events):
         target = next((j for j, kept in enumerate(merged) if _same(kept, event)), None)
+        if target is None and i in definite:
+            target = next((j for j in reversed(range(len(merged))) if _refers_back(merged[j], event)), None)
         if target is None:
             index_of[i] = len(merged)
             merged.append(event)

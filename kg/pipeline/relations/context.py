@@ -44,8 +44,8 @@ from kg.pipeline.dates import date_spans, resolve_date
 from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
 from kg.pipeline.relations.consolidate import consolidate
-from kg.pipeline.relations.coref import References
-from kg.pipeline.relations.parse import Parse
+from kg.pipeline.relations.coref import DETERMINERS, References
+from kg.pipeline.relations.parse import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, Parse
 from kg.pipeline.relations.tree import governor, most_precise
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
@@ -554,6 +554,8 @@ class Context:
                 for claim, cue_tok, _, _ in self.claims:
                     if cue_tok == t and claim.date is not None and claim.date.text:
                         return claim.date
+                if any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in t.children):
+                    break  # a clause with its own subject bounds the date's reach
         return None
 
     def claim_date_of(self, tok: Token) -> DateValue | None:
@@ -582,6 +584,11 @@ class Context:
                 return
         self.events.append((event, trigger.i))
 
+    @staticmethod
+    def is_definite(tok: Token) -> bool:
+        """Whether ``tok`` heads a definite noun phrase ("the treaty", "this visit")."""
+        return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in DETERMINERS for c in tok.children)
+
     def facts(self) -> Facts:
         events = [e for e, _ in self.events]
         claims: list[Claim] = []
@@ -594,6 +601,7 @@ class Context:
                     if q is not None and q not in counts:
                         counts.append(q)
             claims.append(dataclasses.replace(claim, about=about, counts=tuple(dict.fromkeys(counts))))  # type: ignore[arg-type]
-        merged, merged_claims = consolidate(events, claims)
+        definite = {n for n, (_, i) in enumerate(self.events) if self.is_definite(self.doc[i])}
+        merged, merged_claims = consolidate(events, claims, definite)
         return Facts(relations=tuple(r for r, _ in self.relations), events=merged, claims=merged_claims)
 

@@ -46,7 +46,8 @@ DESCRIPTIONS: dict[str, tuple[str, bool, bool]] = {
 }
 """Noun -> (class of the entity it refers back to, whether that entity's name must hold the noun,
 whether it is the entity the text names most so far rather than the last one)."""
-DETERMINERS = frozenset({"the", "this", "these", "that", "those"})
+DETERMINERS = _WORDS.words("definite_determiners")
+"""Determiners that make a noun phrase refer back ("the treaty", "this visit")."""
 SENTENCES_BACK = 3
 """How many sentences back a reference looks for its entity."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})

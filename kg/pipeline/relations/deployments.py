@@ -24,14 +24,17 @@ def build_deployment(ctx: Context, frame: Frame) -> None:
     modality = ctx.asserted(trigger)
     if modality is None:
         return
-    senders = frame.keys("sender") or frame.keys("user") or [None]
+    users = frame.keys("user")
+    senders = frame.keys("sender") or users or [None]
     fillers = frame.slots.get("troops") or []
     for sender in senders:
         for troops in dict.fromkeys(fillers, None) if fillers else [None]:
-            _deploy(ctx, frame, modality, sender, troops)
+            _deploy(ctx, frame, modality, sender, troops, uses=bool(users))
 
 
-def _deploy(ctx: Context, frame: Frame, modality: str, sender: str | None, troops: Filler | None) -> None:
+def _deploy(ctx: Context, frame: Frame, modality: str, sender: str | None, troops: Filler | None, *,
+            uses: bool = False) -> None:
+    """One deployment of one force (a state that uses troops does not send them: no transfer)."""
     trigger = frame.trigger
     unit = (troops.key or ctx.unit_of(troops.token, sender)) if troops is not None else None
     if unit is not None and ctx.cls(unit) == EntityClass.PLACE:
@@ -47,7 +50,8 @@ def _deploy(ctx: Context, frame: Frame, modality: str, sender: str | None, troop
         place = None
     if place is None and unit is None:
         return
-    if sender and place and ctx.cls(sender) == EntityClass.STATE and ctx.cls(place) == EntityClass.STATE and sender != place:
+    if (not uses and sender and place and ctx.cls(sender) == EntityClass.STATE
+            and ctx.cls(place) == EntityClass.STATE and sender != place):
         kind, agent = EventKind.TROOP_TRANSFER, sender
     else:
         kind, agent = EventKind.DEPLOYMENT, unit or sender

@@ -28,6 +28,8 @@ def build_gathering(ctx: Context, frame: Frame) -> None:
         or ctx.governing_date(trigger) or ctx.claim_date_of(trigger)
     if place is None and date is None and len(participants) < 2:
         return
+    if trigger.pos_ in {"VERB", "AUX"} and not participants:
+        return  # "the targets were met last year": no one meets anyone
     subjects = ctx.parse.subjects(trigger) or (ctx.parse.subjects(governor) if governor is not None else [])
     leaders = any(s.lemma_.lower() in LEADER_NOUNS for s in subjects)
     kind = EventKind.SUMMIT if trigger.lower_ in SUMMIT_NOUNS or leaders else EventKind.MEETING

@@ -1,0 +1,86 @@
+"""The normalised parse (kg.pipeline.relations.parse) on hand-built parses: one meaning, whatever
+the construction."""
+
+from __future__ import annotations
+
+from kg.pipeline.relations.parse import Parse
+
+from conftest import parsed_table
+
+
+def words(tokens) -> list[str]:
+    return [t.text for t in tokens]
+
+
+def test_a_relative_pronoun_stands_for_its_antecedent() -> None:
+    doc = parsed_table("""
+        The            DT    DET    the          det        1
+        accord         NN    NOUN   accord       nsubj      11  _
+        ,              ,     PUNCT  ,            punct      1
+        which          WDT   PRON   which        dobj       7
+        the            DT    DET    the          det        6
+        two            CD    NUM    two          nummod     6
+        leaders        NNS   NOUN   leader       nsubj      7
+        signed         VBD   VERB   sign         relcl      1
+        in             IN    ADP    in           prep       7
+        Geneva         NNP   PROPN  Geneva       pobj       8   _
+        ,              ,     PUNCT  ,            punct      1
+        holds          VBZ   VERB   hold         ROOT       -   _
+        .              .     PUNCT  .            punct      11  _
+    """)
+    parse = Parse(doc)
+    assert words(parse.objects(doc[7])) == ["accord"]
+    assert words(parse.subjects(doc[7])) == ["leaders"]
+    assert parse.obliques(doc[7]) == [("in", doc[9])]
+
+
+def test_a_quantifier_heads_what_it_counts_and_a_passive_its_object() -> None:
+    doc = parsed_table("""
+        Thousands      NNS   NOUN   thousand     nsubjpass  4
+        of             IN    ADP    of           prep       0
+        soldiers       NNS   NOUN   soldier      pobj       1
+        were           VBD   AUX    be           auxpass    4
+        deployed       VBN   VERB   deploy       ROOT       -
+        to             IN    ADP    to           dative     4
+        the            DT    DET    the          det        7
+        border         NN    NOUN   border       pobj       5   _
+        .              .     PUNCT  .            punct      4   _
+    """)
+    parse = Parse(doc)
+    (thousands,) = parse.objects(doc[4])
+    assert parse.head_noun(thousands).text == "soldiers"
+    assert parse.subjects(doc[4]) == []
+    assert words(parse.oblique(doc[4], frozenset({"to"}))) == ["border"]  # "dative" reads as "to"
+
+
+def test_coordinated_subjects_share_the_verb() -> None:
+    doc = parsed_table("""
+        France         NNP   PROPN  France       nsubj      3
+        and            CC    CCONJ  and          cc         0
+        Germany        NNP   PROPN  Germany      conj       0
+        said           VBD   VERB   say          ROOT       -
+        the            DT    DET    the          det        5
+        embargo        NN    NOUN   embargo      nsubj      7
+        should         MD    AUX    should       aux        7
+        stay           VB    VERB   stay         ccomp      3   _
+        .              .     PUNCT  .            punct      3   _
+    """)
+    assert words(Parse(doc).subjects(doc[3])) == ["France", "Germany"]
+
+
+def test_a_participle_modifies_its_object_and_control_passes_the_subject_on() -> None:
+    doc = parsed_table("""
+        Moscow         NNP   PROPN  Moscow       nsubj      1
+        sent           VBD   VERB   send         ROOT       -
+        troops         NNS   NOUN   troop        dobj       1
+        stationed      VBN   VERB   station      acl        2
+        in             IN    ADP    in           prep       3
+        Basra          NNP   PROPN  Basra        pobj       4
+        to             TO    PART   to           aux        7
+        fight          VB    VERB   fight        xcomp      1   _
+        .              .     PUNCT  .            punct      1   _
+    """)
+    parse = Parse(doc)
+    assert words(parse.objects(doc[3])) == ["troops"]  # "troops stationed ...": the troops were
+    assert words(parse.subjects(doc[7])) == ["troops"]  # object control: the troops fight
+    assert parse.governor(doc[2]) == (doc[1], "object")
