@@ -84,3 +84,27 @@ def test_a_participle_modifies_its_object_and_control_passes_the_subject_on() ->
     assert words(parse.objects(doc[3])) == ["troops"]  # "troops stationed ...": the troops were
     assert words(parse.subjects(doc[7])) == ["troops"]  # object control: the troops fight
     assert parse.governor(doc[2]) == (doc[1], "object")
+
+
+def test_between_takes_two_sides_even_when_the_parser_nests_them() -> None:
+    # "clashes between the Border Guard and army troops", parsed as one noun phrase whose
+    # qualifier "Guard" is coordinated with "army"
+    doc = parsed_table("""
+        clashes        NNS   NOUN   clash        ROOT       -
+        between        IN    ADP    between      prep       0
+        the            DT    DET    the          det        7
+        Border         NNP   PROPN  Border       compound   4
+        Guard          NNP   PROPN  Guard        nmod       7
+        and            CC    CCONJ  and          cc         4
+        army           NN    NOUN   army         conj       4
+        troops         NNS   NOUN   troop        pobj       1
+    """)
+    assert words(Parse(doc).between(doc[0])) == ["troops", "Guard", "army"]
+    plain = parsed_table("""
+        talks          NNS   NOUN   talk         ROOT       -
+        between        IN    ADP    between      prep       0
+        Chile          NNP   PROPN  Chile        pobj       1
+        and            CC    CCONJ  and          cc         2
+        Peru           NNP   PROPN  Peru         conj       2
+    """)
+    assert words(Parse(plain).between(plain[0])) == ["Chile", "Peru"]

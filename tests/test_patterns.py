@@ -103,6 +103,7 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("A trade deal between Japan and Australia was signed.", lambda ex: not has_relation("alliance", "Japan", "Australia")(ex)),
     ("Relations between Japan and Australia have soured.", lambda ex: not has_relation("alliance", "Japan", "Australia")(ex)),
     ("Iraq's war against Iran lasted eight years.", no_event("Clash")),
+    ("Somalia prepared its army for hostilities against Kenya.", no_event("Clash")),
     ("Kenya and Somalia signed a trade pact.", lambda ex: not has_relation("alliance", "Kenya", "Somalia")(ex)),
 ]
 
@@ -144,3 +145,11 @@ def test_a_definite_description_tells_an_earlier_event_again(nlp) -> None:
     # other parties make another agreement, definite or not
     ex = run(nlp, "Peru and Bolivia signed a trade pact in Lima in March. Chile and Argentina signed the treaty in May.")
     assert len(events(ex, "Agreement")) == 2
+
+
+def test_a_possessive_date_dates_its_event_and_a_later_date_makes_it_expected(nlp) -> None:
+    # the article is of Thursday 7 November 2024
+    (election,) = events(run(nlp, "Analysts doubt next Sunday's election in Ghana will be calm."), "Election")
+    assert (election.date.iso, election.modality) == ("2024-11-10", "expected")
+    (meeting,) = events(run(nlp, "Monday's meeting in Oslo between Norway and Sweden was short."), "Meeting")
+    assert (meeting.date.iso, meeting.modality) == ("2024-11-04", "asserted")

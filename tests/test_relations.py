@@ -358,6 +358,30 @@ def test_claim_modality(nlp, text, modality, asserted) -> None:
         assert f.events[claim.about[0]].modality == modality
 
 
+def test_a_call_for_a_clause_is_a_claim_of_every_caller(nlp) -> None:
+    (claim,) = facts(nlp, "Russia and Hungary have called for the sanctions to be lifted.").claims
+    assert (claim.speaker, claim.also, claim.cue) == ("State/russia", ("State/hungary",), "called")
+    assert facts(nlp, "Russia called a meeting of its allies.").claims == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Ukraine condemned the decision to lift the sanctions.", "State/ukraine", "the decision to lift the sanctions"),
+        ("The decision to lift the sanctions was condemned by Ukraine.", "State/ukraine", "The decision to lift the sanctions"),
+        ("Hungary objected to the new sanctions package.", "State/hungary", "the new sanctions package"),
+        ("Jan Novak welcomed the talks between Ukraine and Hungary.", "Person/novak", "the talks between Ukraine and Hungary"),
+    ],
+)
+def test_a_stance_verb_states_a_claim_on_what_it_judges(nlp, text, speaker, content) -> None:
+    (claim,) = facts(nlp, text).claims
+    assert claim.speaker == speaker and text[claim.content.start:claim.content.end] == content
+
+
+def test_greeting_a_person_is_no_claim(nlp) -> None:
+    assert facts(nlp, "Jan Novak welcomed Ivan Petrov at the airport.").claims == ()
+
+
 def test_denial_is_negated_and_yields_no_event(nlp) -> None:
     f = facts(nlp, "Moscow denied that North Korean troops were deployed to the Kursk region.")
     (claim,) = f.claims

@@ -29,6 +29,8 @@ from kg.pipeline.relations.words import (
     REPORT_VERBS,
     SENTENCE_ENDS,
     SOURCE_VERBS,
+    STANCE_PREPOSITIONS,
+    STANCE_VERBS,
     TAIL_MARKS,
 )
 
@@ -58,8 +60,7 @@ def find_claims(ctx: Context) -> None:
         if tok.pos_ not in {"VERB", "AUX"}:
             continue
         lemma = tok.lemma_.lower()
-        if lemma in PREPOSITIONAL_CUES and lemma not in REPORT_VERBS and not any(
-                c.dep_ == "prep" and c.lower_ in PREPOSITIONAL_CUES[lemma] for c in tok.children):
+        if lemma in PREPOSITIONAL_CUES and lemma not in REPORT_VERBS and not _has_cue_preposition(tok, PREPOSITIONAL_CUES[lemma]):
             continue  # "call" a meeting, but "call for" a ceasefire
         if ctx.in_quote(tok.i) is not None:
             continue  # the speaker's own words, not an attribution
@@ -70,7 +71,7 @@ def find_claims(ctx: Context) -> None:
             continue  # inside an unmarked quotation: the speaker's own words
         if tok.sent.start in sources and sources[tok.sent.start] == ctx.entity(subj) and _other_report(ctx, tok):
             continue  # "reports Politico" is the source of the sentence's claim
-        content = _content(ctx, tok)
+        content = _stance_content(ctx, tok) if lemma in STANCE_VERBS else _content(ctx, tok)
         if content is None:
             continue
         if content in ctx.quotes:
@@ -180,6 +181,37 @@ def _other_report(ctx: Context, tok: Token) -> bool:
         t != tok and t.lemma_.lower() in REPORT_VERBS and t.pos_ == "VERB" and t.i < tok.i
         for t in tok.sent
     ) or any(m for m in ctx.matches.get("ACCORDING_TO", []) if ctx.doc[m[0]].sent.start == tok.sent.start)
+
+
+def _has_cue_preposition(verb: Token, prepositions: frozenset[str]) -> bool:
+    """``called for a ceasefire`` (a preposition) or ``called for the embargo to be lifted`` (the
+    preposition marks a clause under the verb)."""
+    return any(
+        (c.dep_ == "prep" and c.lower_ in prepositions)
+        or (c.dep_ in {"advcl", "ccomp", "xcomp"} and any(m.dep_ == "mark" and m.lower_ in prepositions for m in c.children))
+        for c in verb.children
+    )
+
+
+def _stance_content(ctx: Context, verb: Token) -> tuple[int, int] | None:
+    """What a stance verb judges: its object ("condemned the move"), the subject of its passive
+    ("the move was condemned by ..."), or the object of its preposition ("objected to the
+    plan"); not a bare name ("welcomed Mr Putin" greets him)."""
+    doc = ctx.doc
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    wanted = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    wanted += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in STANCE_PREPOSITIONS
+               for g in c.children if g.dep_ == "pobj"]
+    for target in wanted:
+        if target.lower_ in PRONOUN_CONTENTS or target.pos_ == "PRON":
+            continue
+        start, end = target.left_edge.i, target.right_edge.i + 1
+        while end > start and doc[end - 1].is_punct:
+            end -= 1
+        if ctx.entity(target) is not None and not any(t.pos_ in {"VERB", "AUX"} for t in doc[start:end]):
+            continue  # a name alone: "welcomed Mr Putin"
+        return start, end
+    return None
 
 
 def _content(ctx: Context, verb: Token) -> tuple[int, int] | None:

@@ -577,8 +577,12 @@ class Context:
         self.relations.append((rel, tok.i))
 
     def event(self, kind: str, trigger: Token, confidence: float, **fields: object) -> None:
-        """Add an event, once per trigger, kind and agent."""
+        """Add an event, once per trigger, kind and agent. An asserted event dated after the
+        article is expected ("next Sunday's elections")."""
         event = Event(kind=kind, sentence=self.sentence(trigger), confidence=confidence, trigger=trigger.text, **fields)  # type: ignore[arg-type]
+        if event.modality == "asserted" and event.date is not None and self.anchor is not None:
+            if event.date.iso > self.anchor.isoformat()[: len(event.date.iso)]:
+                event = dataclasses.replace(event, modality="expected")
         for existing, i in self.events:
             if i == trigger.i and existing.kind == kind and existing.agent == event.agent:
                 return

@@ -162,6 +162,20 @@ class Parse:
         """The objects of ``word``'s prepositional phrases headed by one of ``prepositions``."""
         return [t for prep, t in self.obliques(word) if prep in prepositions]
 
+    def between(self, word: Token) -> list[Token]:
+        """The sides of ``word``'s "between" phrase. "Between" takes two: when the parser hung the
+        coordination inside the phrase ("between the Border Guard and army troops" read as one
+        noun, "Guard and army" qualifying "troops"), the coordinated qualifiers are sides too."""
+        objects = self.oblique(word, frozenset({"between"}))
+        if len(objects) >= 2:
+            return objects
+        out = list(objects)
+        for obj in objects:
+            for child in obj.children:
+                if child.dep_ in {"nmod", "compound", "amod"} and any(c.dep_ == "cc" for c in child.children):
+                    out.extend(self.expand(child))
+        return out
+
     # --- nouns -------------------------------------------------------------------------------------
     @staticmethod
     def modifiers(noun: Token, deps: frozenset[str] = frozenset({"compound", "amod", "nmod", "poss"})) -> list[Token]:

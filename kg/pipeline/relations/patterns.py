@@ -164,7 +164,7 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
     if source == "mod":
         return parse.modifiers(tok)
     if source == "between":
-        return parse.oblique(tok, frozenset({"between"}))
+        return parse.between(tok)
     if source == "self":
         return [tok]
     if source == "head":

@@ -30,7 +30,11 @@ PREPOSITIONAL_CUES: dict[str, frozenset[str]] = {
 }
 """Verbs that attribute a statement only with one of these prepositions ("called for", "called on")."""
 URGING_VERBS = _CLAIMS.words("urging_verbs")
-CUE_LEMMAS = REPORT_VERBS | URGING_VERBS | frozenset(PREPOSITIONAL_CUES)
+STANCE_VERBS = _WORDNET.words("stance_verbs") - REPORT_VERBS
+"""Verbs that state a stance on something ("condemned the move"): a claim whose content is what
+they judge (lemma)."""
+STANCE_PREPOSITIONS = _CLAIMS.words("stance_prepositions")
+CUE_LEMMAS = REPORT_VERBS | URGING_VERBS | STANCE_VERBS | frozenset(PREPOSITIONAL_CUES)
 """Every lemma that may cue a claim."""
 DENIAL_VERBS = _CLAIMS.words("denial_verbs")
 SOURCE_VERBS = _CLAIMS.words("source_verbs")
