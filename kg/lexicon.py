@@ -28,7 +28,7 @@ from kg.resources import resource_dir
 
 __all__ = [
     "LexiconError", "Section", "section",
-    "DEMONYMS", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "LEADERS", "CAPITALS", "UNIT_LABEL",
+    "DEMONYMS", "OFFICES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "LEADERS", "CAPITALS", "UNIT_LABEL",
     "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
     "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
     "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
@@ -128,6 +128,9 @@ PEOPLE: dict[str, str] = _WORDNET.mapping("people") | PLURAL_DEMONYMS
 ARMED_FORCES_NAMES: dict[str, str] = _STATES.mapping("armed_forces_names")
 """Proper names of armed forces -> state."""
 LEADERS: dict[str, str] = _STATES.mapping("leaders")
+OFFICES: dict[str, str] = _WORDNET.mapping("offices")
+"""Office title (lower case) -> the state it belongs to when the text names none ("prime
+minister" -> United Kingdom), as English usage has it (``data/lexicon/wordnet.toml``)."""
 """Leaders whose possessive names a state's forces ("Kim's troops")."""
 CAPITALS: dict[str, str] = _STATES.mapping("capitals")
 """Seats of government that stand for their state when used as an actor (metonymy)."""

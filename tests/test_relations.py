@@ -15,6 +15,7 @@ from kg.model import Article, Entity, Mention, Span
 from kg.pipeline.dates import parse_anchor
 from kg.pipeline.relations import Facts, extract_facts
 from kg.pipeline.relations.context import Context
+from kg.pipeline.relations.roles import office_state
 from kg.pipeline.relations.words import CHAINS
 
 E = {
@@ -25,6 +26,7 @@ E = {
         Entity("State/north-korea", "State", "North Korea", aliases=("Pyongyang", "DPRK")),
         Entity("State/south-korea", "State", "South Korea"),
         Entity("State/hungary", "State", "Hungary"),
+        Entity("State/uk", "State", "United Kingdom", aliases=("Britain",)),
         Entity("MilitaryUnit/nk", "MilitaryUnit", "North Korean troops", state="State/north-korea"),
         Entity("MilitaryUnit/ru", "MilitaryUnit", "Russian troops", state="State/russia"),
         Entity("MilitaryUnit/ua", "MilitaryUnit", "Ukrainian troops", state="State/ukraine"),
@@ -56,6 +58,7 @@ SURFACES = {
     "Moscow": "State/russia",
     "Ukraine": "State/ukraine",
     "Hungary": "State/hungary",
+    "Britain": "State/uk",
     "NATO": "Organization/nato",
     "Pentagon": "Organization/pentagon",
     "European Political Community": "Organization/epc",
@@ -131,6 +134,17 @@ def test_role(nlp, text, person, org, title) -> None:
     roles = [r for r in facts(nlp, text).relations if r.kind == "role"]
     assert [(r.subject, r.object, r.title) for r in roles] == [(person, org, title)]
     assert 0 < roles[0].confidence <= 1
+
+
+def test_an_office_english_binds_to_one_state_is_that_states_when_the_text_names_it(nlp) -> None:
+    assert office_state("Shadow Foreign Secretary") == office_state("Prime Minister") == "United Kingdom"
+    assert office_state("President") is None and office_state("defence minister") is None
+    roles = lambda text: {(r.subject, r.object, r.title) for r in facts(nlp, text).relations if r.kind == "role"}  # noqa: E731
+    assert roles("Prime Minister Jan Novak met Ivan Petrov. Britain's exports grew.") == {("Person/novak", "State/uk", "Prime Minister")}
+    assert roles("Prime Minister Jan Novak met Ivan Petrov in Budapest.") == set()  # the state is not in the text
+    # a person the text ties to another state keeps it
+    assert roles("Hungarian Prime Minister Jan Novak spoke. Later, Prime Minister Jan Novak met Britain's envoy.") == {
+        ("Person/novak", "State/hungary", "Prime Minister")}
 
 
 def test_no_role_without_a_title(nlp) -> None:

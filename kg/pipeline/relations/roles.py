@@ -17,7 +17,10 @@ of Ukraine", "the defence minister of Ukraine") — in any of the places a title
 A title found without its organisation ("Prime Minister Tony Blair") is kept for the document:
 a titled description elsewhere in the text ("the British prime minister") gives the organisation
 when one person holds that title; "his Israeli counterpart, X" gives X the title of the person
-"his" refers to, in Israel. Every title also tells the reference resolver who "the president" is.
+"his" refers to, in Israel. Failing both, an office that English binds to one state ("Prime
+Minister", "Home Secretary": ``data/lexicon/wordnet.toml``'s offices) is that state's, when the
+text names that state and ties the person to no other. Every title also tells the reference
+resolver who "the president" is.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from kg.lexicon import OFFICES
 from kg.model import EntityClass, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
@@ -214,6 +218,7 @@ def find_roles(ctx: Context) -> None:
             if c.title is not None:
                 ctx.refs.add_title(c.person, c.title, c.org)
     _orgs_from_descriptions(ctx, candidates)
+    _orgs_from_offices(ctx, candidates)
     emitted: set[tuple[str, str | None, str]] = set()
     for c in candidates:
         if c.org is None or (c.title is None and c.counterpart_of is not None):
@@ -255,3 +260,33 @@ def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
 
 def _head_words(title: str) -> list[str]:
     return [w for w in title.lower().split() if w in ROLE_WORDS and w not in {"former", "outgoing", "incoming"}]
+
+
+def office_state(title: str) -> str | None:
+    """The state English binds an office title to when none is named ("Shadow Foreign
+    Secretary" -> United Kingdom), read on the title's longest known ending."""
+    words = title.lower().split()
+    for start in range(len(words)):
+        state = OFFICES.get(" ".join(words[start:]))
+        if state is not None:
+            return state
+    return None
+
+
+def _orgs_from_offices(ctx: Context, candidates: list[_Candidate]) -> None:
+    """A title still without its organisation takes the state its office belongs to
+    (:func:`office_state`), when the text names that state and ties the person to no other."""
+    named = {m.entity for _, m in ctx.mentions}
+    tied: dict[str, set[str]] = {}
+    for c in candidates:
+        if c.org is not None and ctx.cls(c.org) == EntityClass.STATE:
+            tied.setdefault(c.person, set()).add(c.org)
+    for c in candidates:
+        if c.org is not None or not c.title:
+            continue
+        state = office_state(c.title)
+        key = ctx.state_names.get(state.lower()) if state else None
+        if key is None or key not in named or tied.get(c.person, {key}) != {key}:
+            continue
+        c.org = key
+        c.confidence = C_ROLE.number("office_state")
