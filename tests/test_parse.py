@@ -108,3 +108,17 @@ def test_between_takes_two_sides_even_when_the_parser_nests_them() -> None:
         Peru           NNP   PROPN  Peru         conj       2
     """)
     assert words(Parse(plain).between(plain[0])) == ["Chile", "Peru"]
+
+
+def test_a_gerund_after_a_preposition_is_done_by_the_main_clauses_subject() -> None:
+    doc = parsed_table("""
+        Before         IN    ADP    before       prep       5
+        visiting       VBG   VERB   visit        pcomp      0
+        Chile          NNP   PROPN  Chile        dobj       1   _
+        ,              ,     PUNCT  ,            punct      5
+        Lula           NNP   PROPN  Lula         nsubj      5
+        met            VBD   VERB   meet         ROOT       -
+        Boric          NNP   PROPN  Boric        dobj       5   _
+        .              .     PUNCT  .            punct      5
+    """)
+    assert words(Parse(doc).subjects(doc[1])) == ["Lula"]

@@ -86,6 +86,10 @@ CASES: list[tuple[str, str, Check]] = [
     # meetings
     ("gather", "Leaders of the African Union gathered in Addis Ababa on Friday.", has_event("Summit", "Addis Ababa")),
     ("meet", "Emmanuel Macron met Olaf Scholz in Berlin on Tuesday.", has_event("Meeting", "Berlin")),
+    ("visit", "Before touring Kenya, Emmanuel Macron visited Tanzania on Monday.",
+     has_event("Meeting", "Tanzania", participants={"Emmanuel Macron"})),
+    ("visit", "Before touring Kenya, Emmanuel Macron visited Tanzania on Monday.",
+     has_event("Meeting", "Kenya", participants={"Emmanuel Macron"})),
     ("meeting-noun", "The talks in Doha ended without a deal.", has_event("Meeting", "Doha")),
     ("meeting-noun", "Ministers will attend the summit in Oslo.", has_event("Summit", "Oslo")),
     # elections and other events

@@ -21,7 +21,7 @@ def build_gathering(ctx: Context, frame: Frame) -> None:
     modality = ctx.asserted(trigger)
     if modality is None:
         return
-    participants = [k for k in frame.keys("participants") if ctx.cls(k) != EntityClass.PLACE]
+    participants = [k for k in frame.keys("participants") + frame.keys("visited") if ctx.cls(k) != EntityClass.PLACE]
     place = next((k for k in frame.keys("place") if k not in participants), None)
     governor, _ = ctx.parse.governor(trigger)
     date = ctx.date_for(trigger) or (ctx.date_for(governor) if governor is not None else None) \

@@ -101,7 +101,8 @@ class Parse:
     def subjects(self, verb: Token | None, depth: int = 0) -> list[Token]:
         """Who does ``verb``: its subject; a passive's "by" agent; a relative clause's or a
         present participle's noun; the subject (or, for "sent X to fight", the object) of the verb
-        an infinitive or participle clause depends on; a coordinated verb's first conjunct's."""
+        an infinitive or participle clause depends on ("after meeting X, he ..." too); a
+        coordinated verb's first conjunct's."""
         if verb is None or depth > 4:
             return []
         found = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
@@ -126,6 +127,8 @@ class Parse:
             return self.subjects(head, depth + 1)
         if verb.dep_ == "conj" and head.pos_ in VERBAL:
             return self.subjects(head, depth + 1)
+        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" and head.head.pos_ in VERBAL:
+            return self.subjects(head.head, depth + 1)  # "before visiting X, Blair met ...": Blair visits
         return []
 
     def objects(self, verb: Token | None) -> list[Token]:
