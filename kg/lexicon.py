@@ -28,9 +28,9 @@ from kg.resources import resource_dir
 
 __all__ = [
     "LexiconError", "Section", "section",
-    "DEMONYMS", "OFFICES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "LEADERS", "CAPITALS", "UNIT_LABEL",
+    "DEMONYMS", "OFFICES", "PARTIES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "LEADERS", "CAPITALS", "UNIT_LABEL",
     "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
-    "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
+    "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_KINDS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
     "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
     "is_noise_line",
 ]
@@ -128,6 +128,9 @@ PEOPLE: dict[str, str] = _WORDNET.mapping("people") | PLURAL_DEMONYMS
 ARMED_FORCES_NAMES: dict[str, str] = _STATES.mapping("armed_forces_names")
 """Proper names of armed forces -> state."""
 LEADERS: dict[str, str] = _STATES.mapping("leaders")
+PARTIES: dict[str, str] = _WORDNET.mapping("parties")
+"""A political party's name or its members' noun, as written -> the party's name ("Tories" ->
+Conservative Party), from WordNet (``data/lexicon/wordnet.toml``)."""
 OFFICES: dict[str, str] = _WORDNET.mapping("offices")
 """Office title (lower case) -> the state it belongs to when the text names none ("prime
 minister" -> United Kingdom), as English usage has it (``data/lexicon/wordnet.toml``)."""
@@ -167,6 +170,10 @@ NEWS_OUTLETS: tuple[str, ...] = _NAMES.sequence("news_outlets")
 NOT_A_NAME = _NAMES.words("not_a_name")
 """Single words NER takes for organizations in titles ("Defense Secretary")."""
 ORGANIZATION_ANAPHORS = _NAMES.words("organization_anaphors")
+ANAPHOR_KINDS: dict[str, frozenset[str]] = {
+    noun: frozenset(words) for noun, words in _NAMES.mapping("anaphor_kinds").items()
+}
+"""Anaphors that refer back only to an organization whose name ends in one of the words."""
 """Nouns that, as "the agency", refer back to the organization named just before."""
 ANAPHOR_BLOCKERS = _NAMES.words("anaphor_blockers")
 """Words after the noun that make it a new description ("the alliance between …")."""

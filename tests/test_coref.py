@@ -71,3 +71,27 @@ def test_a_titled_description_takes_the_one_holder_of_the_title() -> None:
     refs.add_title("Person/straw", "President", "State/ghana")
     refs._resolved.clear()
     assert refs.resolve(doc[1]) is None  # two presidents: nobody
+
+
+def test_they_are_the_last_troops_unless_several_people_came_after() -> None:
+    entities = {**ENTITIES, "MilitaryUnit/ghana": Entity("MilitaryUnit/ghana", "MilitaryUnit", "Ghanaian troops")}
+    doc = parsed_table("""
+        Ghanaian       JJ    ADJ    ghanaian     amod       1
+        troops         NNS   NOUN   troop        nsubj      2
+        arrived        VBD   VERB   arrive       ROOT       -   _
+        .              .     PUNCT  .            punct      2
+        They           PRP   PRON   they         nsubj      5
+        stayed         VBD   VERB   stay         ROOT       -   _
+        .              .     PUNCT  .            punct      5
+        Straw          NNP   PROPN  Straw        nsubj      8
+        met            VBD   VERB   meet         ROOT       -
+        Koval          NNP   PROPN  Koval        dobj       8   _
+        .              .     PUNCT  .            punct      8
+        They           PRP   PRON   they         nsubj      12
+        agreed         VBD   VERB   agree        ROOT       -   _
+        .              .     PUNCT  .            punct      12
+    """)
+    mentions = {0: "MilitaryUnit/ghana", 1: "MilitaryUnit/ghana", 7: "Person/straw", 9: "Person/koval"}
+    refs = References(doc, mentions, entities, {})
+    assert refs.resolve(doc[4]) == "MilitaryUnit/ghana"
+    assert refs.resolve(doc[11]) is None  # Straw and Koval, more likely than the troops

@@ -122,3 +122,15 @@ def test_a_gerund_after_a_preposition_is_done_by_the_main_clauses_subject() -> N
         .              .     PUNCT  .            punct      5
     """)
     assert words(Parse(doc).subjects(doc[1])) == ["Lula"]
+
+
+def test_a_common_noun_stands_for_the_name_in_apposition_to_it() -> None:
+    doc = parsed_table("""
+        Iwaya          NNP   PROPN  Iwaya        nsubj      1
+        met            VBD   VERB   meet         ROOT       -
+        his            PRP$  PRON   his          poss       3
+        counterpart    NN    NOUN   counterpart  dobj       1
+        Cho            NNP   PROPN  Cho          appos      3   _
+        .              .     PUNCT  .            punct      1
+    """)
+    assert words(Parse(doc).objects(doc[1])) == ["Cho"]

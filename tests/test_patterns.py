@@ -139,6 +139,7 @@ def test_an_event_in_a_reported_clause_does_not_take_the_report_date(nlp) -> Non
     # the signing happened before Monday, when it was reported: its own date is unknown
     assert _event_dates(run(nlp, "Chile said on Monday that Peru and Bolivia had signed a treaty."), "Agreement") == [None]
     assert _event_dates(run(nlp, "On Monday, Peru and Bolivia signed a treaty."), "Agreement") == ["2024-11-04"]
+    assert _event_dates(run(nlp, "Chile said on Monday that 300 Peruvian troops had arrived in Bolivia."), "Deployment") == [None]
 
 
 def test_a_definite_description_tells_an_earlier_event_again(nlp) -> None:

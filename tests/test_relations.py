@@ -147,6 +147,13 @@ def test_an_office_english_binds_to_one_state_is_that_states_when_the_text_names
         ("Person/novak", "State/hungary", "Prime Minister")}
 
 
+def test_a_leaders_troops_are_the_forces_of_the_state_of_the_leaders_role(nlp) -> None:
+    f = facts(nlp, "Ukrainian President Olena Koval said her forces had attacked Russian troops.")
+    assert ("MilitaryUnit/ru", "MilitaryUnit/ua") in rels(f, "conflict")
+    # no role, no state: the person's forces are no one's
+    assert rels(facts(nlp, "Olena Koval said her forces had attacked Russian troops."), "conflict") == set()
+
+
 def test_no_role_without_a_title(nlp) -> None:
     assert rels(facts(nlp, "Jan Novak met NATO officials in Budapest."), "role") == set()
 

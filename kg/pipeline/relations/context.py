@@ -412,10 +412,20 @@ class Context:
         return self.bounds.get(id(m))
 
     def unit_for(self, key: str) -> str:
-        """Troops of a state are its military unit when the entity layer knows one."""
+        """Troops of a state are its military unit when the entity layer knows one; a leader's
+        troops ("Kim's troops", "his forces") are the forces of the state the text gives him a
+        role in."""
+        if self.cls(key) == "Person":
+            key = self.state_of_leader(key) or key
         if self.cls(key) == "State":
             return self.state_unit.get(key, key)
         return key
+
+    def state_of_leader(self, person: str) -> str | None:
+        """The one state the text's roles give ``person`` a title in, if any."""
+        states = {r.object for r, _ in self.relations
+                  if r.kind == RelationKind.ROLE and r.subject == person and self.cls(r.object) == "State"}
+        return states.pop() if len(states) == 1 else None
 
     def is_future(self, tok: Token) -> bool:
         t = tok
@@ -541,7 +551,11 @@ class Context:
         return not (sa and sb and sa == sb)
 
     def governing_date(self, tok: Token) -> DateValue | None:
-        """Date of the nearest verb above ``tok`` that has one (``On 5 November, X confirmed the clashes``)."""
+        """Date of the nearest verb above ``tok`` that has one (``On 5 November, X confirmed the
+        clashes``), within ``tok``'s clause: a verb with its own subject is a clause of its own
+        ("said on Monday that troops had arrived" does not date the arrival)."""
+        if tok.pos_ in {"VERB", "AUX"} and any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in tok.children):
+            return None
         t = tok
         for _ in range(5):
             if t.head == t:

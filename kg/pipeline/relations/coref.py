@@ -137,7 +137,7 @@ class References:
         if low in NEUTER_PRONOUNS:
             return self._best(tok, lambda e: e.cls in (EntityClass.STATE, EntityClass.ORGANIZATION))
         if low in PLURAL_PRONOUNS:
-            return self._best(tok, lambda e: e.cls == EntityClass.MILITARY_UNIT)
+            return self._plural(tok)
         return self._description(tok)
 
     def _description(self, tok: Token) -> str | None:
@@ -169,6 +169,23 @@ class References:
                 n, _ = counts.get(seen.key, (0, 0))
                 counts[seen.key] = (n + 1, seen.token)
         return max(counts, key=counts.__getitem__) if counts else None
+
+    def _plural(self, tok: Token) -> str | None:
+        """"They": the last troops, unless a later sentence names several people ("X met Y.
+        They agreed ..."), whom "they" more likely means: then no one."""
+        key = self._best(tok, lambda e: e.cls == EntityClass.MILITARY_UNIT)
+        if key is None:
+            return None
+        unit_sentence = max(s.sentence for s in self._seen if s.key == key and s.token < tok.i)
+        here = self._sentence_of[tok.i]
+        people: dict[int, set[str]] = {}
+        for seen in self._seen:
+            if seen.token >= tok.i:
+                break
+            entity = self.entities.get(seen.key)
+            if unit_sentence <= seen.sentence <= here and entity is not None and entity.cls == EntityClass.PERSON:
+                people.setdefault(seen.sentence, set()).add(seen.key)
+        return None if any(len(keys) > 1 for keys in people.values()) else key
 
     def _best(self, tok: Token, fits, *, recency_only: bool = False) -> str | None:  # type: ignore[no-untyped-def]
         """The most salient earlier entity that ``fits``: the nearest sentence first, subjects

@@ -93,8 +93,11 @@ class Parse:
 
     def _nominal(self, tok: Token) -> list[Token]:
         """A nominal argument as the words it stands for: relative pronouns by their antecedent,
+        a common noun by the name in apposition to it ("his counterpart, Cho Tae-yul"),
         coordinated phrases by each conjunct."""
         noun = self.antecedent(tok) or tok
+        if noun.pos_ == "NOUN":
+            noun = next((c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"), noun)
         return self.expand(noun)
 
     # --- verb arguments ------------------------------------------------------------------------
