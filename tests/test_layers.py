@@ -35,6 +35,11 @@ IMPORTS_IN_FUNCTIONS = {
     ("kg.executors", "run"): {"distributed"},
     # rdflib's SPARQL parser costs 0.27 s to import, and most query texts are cleared without it
     ("kg.queries.run", "classify"): {"pyparsing", "rdflib.plugins.sparql.parser"},
+    # pandas is optional: only Result.to_df needs it
+    ("kg.api", "to_df"): {"pandas"},
+    # import kg stays cheap: the facade (spaCy, the store, the queries) loads on first use
+    ("kg", "__getattr__"): {"kg.api"},
+    ("kg", "extract"): {"kg.api"},
 }
 
 

@@ -87,13 +87,17 @@ class Candidate:
     articles: int
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 class AmbiguousName(QueryError):
     """Raised when a name given for one entity matches several; ``candidates`` lists them."""
 
     def __init__(self, name: str, candidates: list[Candidate]) -> None:
         self.candidates = candidates
-        listed = "; ".join(f"{c.name} ({c.label}, {c.cls}, {c.mentions} mentions in {c.articles} articles)"
-                           for c in candidates)
+        listed = "; ".join(f"{c.name} ({c.label}, {c.cls}, {_count(c.mentions, 'mention')} in "
+                           f"{_count(c.articles, 'article')})" for c in candidates)
         super().__init__(f"{name!r} names {len(candidates)} entities, pass one of them: {listed}")
 
 
