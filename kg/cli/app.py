@@ -16,7 +16,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 from typer.main import get_command_from_info
 from typer.models import CommandInfo
 
@@ -67,6 +67,21 @@ def command_function(name: str) -> Any:
     return getattr(importlib.import_module(module), function)
 
 
+class PlainArgument(TyperArgument):
+    """An argument shown as click shows one (``SOURCE...``, ``[ARTICLE_ID]...``), without the
+    Python type typer adds (``<list[str]>``) or braces around a required one."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def _rich_display_name(self) -> str:
+        return self.display_name_raw + ("..." if self.nargs != 1 else "")
+
+
 class LazyGroup(TyperGroup):
     """A typer group whose commands are built from :data:`COMMANDS` when first needed."""
 
@@ -78,9 +93,11 @@ class LazyGroup(TyperGroup):
             return None
         if cmd_name not in self.commands:
             info = CommandInfo(name=cmd_name, callback=command_function(cmd_name))
-            self.commands[cmd_name] = get_command_from_info(
-                info, pretty_exceptions_short=True, rich_markup_mode=MARKUP_MODE
-            )
+            command = get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=MARKUP_MODE)
+            for param in command.params:
+                if isinstance(param, TyperArgument):
+                    param.__class__ = PlainArgument
+            self.commands[cmd_name] = command
         return self.commands[cmd_name]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:

@@ -34,7 +34,7 @@ INFERRED_DROPPED = (
 @handle_errors
 def build(
     sources: Annotated[list[str], typer.Argument(
-        metavar="SOURCE...",
+        metavar="SOURCE",
         help="Files, folders (recursive) or globs of .txt, .jsonl, .html or RSS/Atom feeds, or - for stdin.")],
     store: StoreOption = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", help="Extraction processes.")] = None,
@@ -61,7 +61,7 @@ def build(
 
       kg build data/articles/ data/feed.jsonl
 
-      kg build 'data/**/*.txt' --jobs 2 --store /tmp/kg
+      kg build 'data/**/*.txt' --jobs 2 --store kg-copy
 
       cat data/articles/2024-11-04-kursk-clashes.txt | kg build -
 
@@ -89,7 +89,7 @@ def build(
 @handle_errors
 def remove(
     article_ids: Annotated[list[str], typer.Argument(
-        metavar="ARTICLE_ID...", help="Ids of the articles to drop (see 'kg stats --articles').")],
+        metavar="ARTICLE_ID", help="Ids of the articles to drop (see 'kg stats --articles').")],
     store: StoreOption = None,
     fmt: Annotated[TextFormat, typer.Option("--format", help="Report format.")] = TextFormat.text,
     config: ConfigOption = None,
@@ -130,7 +130,7 @@ def import_(
 
     Example:
 
-      kg export --format nquads -o dataset.nq && kg import dataset.nq --store /tmp/copy
+      kg export --format nquads -o dataset.nq && kg import dataset.nq --store kg-copy
     """
     settings = settings_from(config, store=store)
     count = import_dataset(path, settings)

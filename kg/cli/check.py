@@ -30,7 +30,7 @@ from kg.store import open_store
 @handle_errors
 def validate(
     article_ids: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[ARTICLE_ID]...", help="Article ids to check (default: all).")] = None,
+        metavar="ARTICLE_ID", help="Article ids to check (default: all).")] = None,
     store: StoreOption = None,
     fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
     inference: Annotated[Inference, typer.Option("--inference", help="SHACL pre-inference.")] = Inference.none,
@@ -62,7 +62,7 @@ def validate(
 @handle_errors
 def reason(
     article_ids: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[ARTICLE_ID]...", help="Article ids to reason over (default: all).")] = None,
+        metavar="ARTICLE_ID", help="Article ids to reason over (default: all).")] = None,
     store: StoreOption = None,
     fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
     quiet: QuietOption = False,

@@ -33,7 +33,7 @@ def eval_(
 
       kg eval ../shared/gold --format json
 
-      kg eval ../shared/gold --store ./kg-data
+      kg build ../shared/seeds --store seeds && kg eval ../shared/gold --store seeds
     """
     settings = settings_from(config, store=store)
     existing = open_store(settings) if store is not None else None

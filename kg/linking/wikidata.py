@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import threading
 import time
 import warnings
@@ -41,7 +40,6 @@ from kg.model import LinkResult
 from kg.settings import Settings
 from kg.text import name_key
 
-log = logging.getLogger(__name__)
 
 USER_AGENT = f"kg/{__version__} (https://w3id.org/kg-news; news knowledge-graph builder) httpx"
 
@@ -165,10 +163,8 @@ class WikidataClient:
         reason = self.unreachable or f"{type(exc).__name__}: {exc}"
         first = not self.failures
         self.failures.append(f"Wikidata lookup of {name!r} failed ({reason}); left unlinked")
-        if first or not self.unreachable:
-            message = self.failures[-1]
-            log.warning(message)
-            warnings.warn(message, RuntimeWarning, stacklevel=3)
+        if first or not self.unreachable:  # once unreachable, one warning says it for all
+            warnings.warn(self.failures[-1], RuntimeWarning, stacklevel=3)
 
     def prefetch(self, items: Iterable[tuple[str, str]], progress: Callable[[int, int], None] | None = None) -> None:
         """Search every ``(name, cls)`` of a linkable class, then fetch all the candidates
