@@ -302,7 +302,7 @@ def _with_warning(article: Article, warning: str) -> Article:
 
 
 def html_text(fragment: str) -> str:
-    """The text of an HTML fragment (a feed entry's content), a line per block element.
+    r"""The text of an HTML fragment (a feed entry's content), a line per block element.
 
     >>> html_text("<p>One &amp; two.</p><p>Three.</p>")
     'One & two.\nThree.'
