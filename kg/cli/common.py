@@ -163,11 +163,16 @@ class ProgressLines:
         self.started = time.monotonic()
         self.last = self.started
         self.done, self.total, self.counts, self.description = 0, None, "", ""
+        self.first: tuple[float, int] | None = None
+        """When the first item was done, and how many were: the rate is measured from there,
+        as what comes before it (loading the model) says nothing of the pace."""
 
     def update(self, *, completed: int | None = None, total: int | None = None, counts: str | None = None,
                description: str | None = None) -> None:
         if completed is not None:
             self.done = completed
+            if self.first is None and completed > 0:
+                self.first = (time.monotonic(), completed)
         if total is not None:
             self.total = total
         if counts is not None:
@@ -186,8 +191,8 @@ class ProgressLines:
         done = f"{self.done}/{self.total}" if self.total else str(self.done)
         head = f"kg: {self.verb} {done} {self.unit}" + (f" ({self.counts})" if self.counts else "")
         parts = [head, f"{_clock(elapsed)} elapsed"]
-        if self.done and elapsed > 0:
-            rate = self.done / elapsed
+        if self.first is not None and self.done > self.first[1] and now > self.first[0]:
+            rate = (self.done - self.first[1]) / (now - self.first[0])
             parts.append(f"{rate:.1f} {self.unit}/s")
             if self.total and self.total >= self.done:
                 parts.append(f"ETA {_clock((self.total - self.done) / rate)}")
