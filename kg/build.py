@@ -25,6 +25,7 @@ from kg.errors import StoreError
 from kg.graph import GraphBuilder
 from kg.iri import INFERRED_GRAPH_ID, is_article_id
 from kg.model import Article, SourceFailure
+from kg.pipeline import pipeline_name
 from kg.executors import Executor, local_executor
 from kg.settings import Settings
 from kg.sources import read_sources
@@ -97,7 +98,7 @@ def build_sources(
 
     with store.writer():
         states = _stored_states(store)
-        model_name = settings.model
+        model_name = pipeline_name(settings.model)  # a pipeline folder counts by its name
 
         def to_extract() -> Iterator[Article]:
             for item in read_sources(sources, stdin=stdin):

@@ -19,6 +19,12 @@ class InputError(KGError):
     exit_code = 2
 
 
+class UsageError(KGError):
+    """Raised when arguments do not fit what they name: an unknown column, a repeated parameter."""
+
+    exit_code = 2
+
+
 class SettingsError(KGError):
     """Raised when a setting (flag, environment variable, config file) is invalid."""
 

@@ -1,4 +1,4 @@
-"""Scoring kg's graph against hand-made gold annotations (``gold/FORMAT.md``).
+"""Scoring kg's graph against hand-made gold annotations (``docs/gold-format.md``).
 
 Per gold document and in total (micro-averaged over documents):
 

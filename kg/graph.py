@@ -190,6 +190,8 @@ class GraphBuilder:
         yield q(node, RDF.type, KG.Quantity)
         if count.value is not None:
             yield q(node, KG.value, _int(count.value))
+        if count.upper is not None:
+            yield q(node, KG.maxValue, _int(count.upper))
         yield q(node, KG.approximate, _bool(count.approximate))
         yield q(node, KG.vague, _bool(count.vague))
         yield q(node, KG.quantityText, Literal(count.text))

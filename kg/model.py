@@ -162,8 +162,11 @@ class Quantity:
 
     text: str
     value: int | None = None
+    """The number, or the lower end of a range."""
     approximate: bool = False
     vague: bool = False
+    upper: int | None = None
+    """The upper end of a range ("10,000 to 12,000"), else None."""
 
 
 @dataclass(frozen=True)

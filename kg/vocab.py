@@ -54,7 +54,7 @@ KG = Namespace(
     partOf locatedIn alliedWith fightsAgainst belongsToState
     participant agent deployedUnit sendingState receivingState destination place
     date dateText datePrecision troopCount
-    value approximate vague quantityText quantityOf
+    value maxValue approximate vague quantityText quantityOf
     speaker source cue content modality negated about
     confidence sentence article linkConfidence mentionCount articleCount
     """,

@@ -195,6 +195,8 @@ def _execute(
         if not isinstance(article, ox.Literal):
             raise QueryError(f"query {query.name!r} reads one article: pass --param article=ID")
         graphs = [store.iris.graph(article.value)]
+        if article.value.startswith("_") or graphs[0] not in store.graph_names():
+            raise QueryError(f"no article {article.value!r} in the store; 'kg stats --articles' lists them")
     try:
         return store.query(query.text, bindings or None, timeout=timeout, graphs=graphs, limit=limit)
     except (RuntimeError, ValueError) as exc:  # pyoxigraph: a bound variable it cannot use

@@ -164,6 +164,9 @@ class LocalStore(KGStore):
         dataset: dict = {"default_graph": list(graphs)} if graphs else {"use_default_graph_as_union": True}
 
         def evaluate(db: ox.Store) -> QueryResult:
+            # the error is raised after the except blocks, with nothing of this call attached:
+            # pyoxigraph's answer object must be dropped on the thread that made it (a timeout
+            # runs this on a helper thread), and a traceback handed to the caller would carry it
             try:
                 answer = db.query(
                     sparql,
@@ -173,9 +176,13 @@ class LocalStore(KGStore):
                 )
                 return materialise(answer, timeout, limit)
             except SyntaxError as exc:
-                raise QueryError(f"SPARQL syntax error: {exc}") from None
+                message = f"SPARQL syntax error: {exc}"
             except (OSError, RuntimeError, ValueError, TypeError) as exc:
-                raise QueryError(f"query failed: {exc}") from None
+                message = f"query failed: {exc}"
+            except QueryError as exc:
+                message = str(exc)
+            answer = None
+            raise QueryError(message)
 
         with self._db() as db:
             try:
