@@ -95,7 +95,7 @@ def test_every_name_kg_prints_for_an_entity_is_taken_back(store: str) -> None:
 def test_an_ambiguous_name_lists_the_candidates_with_label_class_and_counts(store: str) -> None:
     line = one_error_line(invoke("show", "Korea", "--store", store), 5)
     assert "'Korea' names 2 entities" in line
-    assert "entity:Q423 (North Korea, State, 6 mentions in 4 articles)" in line
+    assert "entity:Q423 (North Korea, State, 15 mentions in 8 articles)" in line
     assert "entity:Q884 (South Korea, State" in line
 
 

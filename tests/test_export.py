@@ -50,7 +50,7 @@ def test_the_entity_network_reads_back_in_networkx(store, tmp_path, fmt: str) ->
     assert graph.number_of_edges() == expected.number_of_edges() > 10
     russia = "https://w3id.org/kg-news/entity/Q159"
     attributes = graph.nodes[russia]
-    assert attributes["label"] == "Russia" and attributes["class"] == "State" and int(attributes["mentions"]) == 13
+    assert attributes["label"] == "Russia" and attributes["class"] == "State" and int(attributes["mentions"]) == 15
     neighbour = max(expected[russia], key=lambda n: expected[russia][n]["weight"])
     assert int(graph[russia][neighbour]["weight"]) == expected[russia][neighbour]["weight"] >= 1
 

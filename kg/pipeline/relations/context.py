@@ -584,6 +584,7 @@ class Context:
             return
         if kind in SYMMETRIC and obj < subject:
             subject, obj = obj, subject
+        kind = str(kind)  # the plain value ("role"), as every fact's kind is stored
         rel = Relation(kind=kind, subject=subject, object=obj, sentence=self.sentence(tok), confidence=confidence, title=title)  # type: ignore[arg-type]
         for existing, _ in self.relations:
             if (existing.kind, existing.subject, existing.object, existing.sentence) == (kind, subject, obj, rel.sentence):
@@ -593,7 +594,7 @@ class Context:
     def event(self, kind: str, trigger: Token, confidence: float, **fields: object) -> None:
         """Add an event, once per trigger, kind and agent. An asserted event dated after the
         article is expected ("next Sunday's elections")."""
-        event = Event(kind=kind, sentence=self.sentence(trigger), confidence=confidence, trigger=trigger.text, **fields)  # type: ignore[arg-type]
+        event = Event(kind=str(kind), sentence=self.sentence(trigger), confidence=confidence, trigger=trigger.text, **fields)  # type: ignore[arg-type]
         if event.modality == "asserted" and event.date is not None and self.anchor is not None:
             if event.date.iso > self.anchor.isoformat()[: len(event.date.iso)]:
                 event = dataclasses.replace(event, modality="expected")
