@@ -17,6 +17,7 @@ from kg.cli.common import (
     emit_json,
     emit_lines,
     handle_errors,
+    printable,
     settings_from,
     warn,
 )
@@ -63,9 +64,9 @@ def build(
         summary = build_sources(sources, settings, force=force, progress=progress,
                                 executor=executor_for(executor))
     for failure in summary.failures:
-        warn(f"kg: failed: {failure.path}: {failure.reason}")
+        warn(f"kg: failed: {printable(failure.path)}: {printable(failure.reason)}")
     for warning in summary.warnings:
-        warn(f"kg: warning: {warning.path}: {warning.reason}")
+        warn(f"kg: warning: {printable(warning.path)}: {printable(warning.reason)}")
     if summary.inferred_dropped:
         warn(INFERRED_DROPPED)
     if fmt == "json":
@@ -93,7 +94,7 @@ def remove(
     had_inferred = kg_store.exists() and inferred_graph_exists(kg_store)
     missing = remove_articles(article_ids, settings, kg_store)
     for article_id in missing:
-        warn(f"kg: error: no article {article_id!r} in the store")
+        warn(f"kg: error: no article {printable(repr(article_id))} in the store")
     if had_inferred and len(missing) < len(article_ids):
         warn(INFERRED_DROPPED)
     if missing:

@@ -20,6 +20,7 @@ def query(
     update: Annotated[bool, typer.Option("--update", help="Allow a SPARQL UPDATE (queries are read-only otherwise).")] = False,
     timeout: Annotated[Optional[float], typer.Option("--timeout", help="Seconds before giving up [default: query_timeout setting].")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Show the first N rows only (0 = all); the rest are not read.", min=0)] = 0,
+    online: Annotated[bool, typer.Option("--online", help="Allow SERVICE and LOAD, which reach the network [env: KG_ONLINE].")] = False,
     store: StoreOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -38,7 +39,7 @@ def query(
 
       echo 'SELECT * WHERE { ?s a kg:Clash }' | kg query -
     """
-    settings = settings_from(config, store=store)
+    settings = settings_from(config, store=store, online=online or None)
     loaded = load_query(source)
     bindings = parse_params(param or [], loaded, base_iri=settings.base_iri)
     result = run_query(open_store(settings), loaded, bindings,
