@@ -772,8 +772,8 @@ def test_utf16_standard_input_with_a_byte_order_mark_is_built(tmp_path):
 
 # 15: one huge article ------------------------------------------------------------------------------
 def test_an_article_over_the_size_limit_is_refused_and_the_rest_built(tmp_path):
-    """15: an article longer than ``max_article_chars`` (one line of 1 MB here, the default
-    limit) is refused at once with a line saying why; the other articles are built."""
+    """15: an article longer than ``max_article_chars`` (one line of 1 MB here, twice the
+    default limit) is refused at once with a line saying why; the other articles are built."""
     folder = write_texts(_fresh(tmp_path / "in"), {"ok.txt": RUTTE})
     (folder / "huge.txt").write_text("Rutte met Zelensky in Kyiv. " * 36_000, encoding="utf-8")  # 1,008,000 chars
     result = invoke("build", str(folder), "--store", str(tmp_path / "store"), "--format", "json")
