@@ -55,6 +55,15 @@ class StoreLockedError(StoreError):
     """Raised when another process holds the on-disk store."""
 
 
+class StoreReadOnlyError(StoreError):
+    """Raised when a command that writes meets a store it may only read (permissions, a
+    read-only mount)."""
+
+
+class StoreCorruptError(StoreError):
+    """Raised when the on-disk store's files are damaged (the database reports corruption)."""
+
+
 class QueryError(KGError):
     """Raised for an unknown query name, a SPARQL syntax error or a bad parameter."""
 

@@ -87,6 +87,11 @@ class SourceFailure:
 
     path: str
     reason: str
+    article_id: str | None = None
+    """The article's id, when the input was read far enough to have one (a refused id)."""
+    repeat_of: str | None = None
+    """Where the same article (same id, same text) was read before in this run: the input is
+    read once, nothing is lost, and it is not counted as a failure."""
 
 
 @dataclass(frozen=True)

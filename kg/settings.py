@@ -44,6 +44,23 @@ class Settings:
     link_threshold: float = 0.8
     """Below this confidence an entity stays unlinked."""
     query_timeout: float = 30.0
+    """Seconds a query may run (``kg query --timeout``)."""
+    query_max_rows: int = 1_000_000
+    """A query answer with more rows is an error (``kg query``; 0: no cap): a row costs memory
+    in kg, however little the store spends on it."""
+    query_max_memory: int = 2048
+    """MiB a query given to ``kg query`` as a file, stdin or text may use on a local store (0: no
+    cap). Such a query runs in a process of its own, stopped when it uses more (or outlasts the
+    timeout); the queries kg ships run in kg's process."""
+    max_memory: int = 0
+    """MiB the ``kg`` command may use before it stops with one line (0: three quarters of the
+    machine's memory): a query over a large or damaged store can grow without bound, and the
+    machine must not be the one to stop it."""
+    max_article_chars: int = 500_000
+    """Longer articles are not built (one clear line says so): an article's cost in time, memory
+    and quads grows with its length (an article of 300,000 characters on one line took 39 s and
+    wrote 54,000 quads, one of 5,000,000 over six minutes and 820,000), and one huge input must
+    not stall a whole feed. News articles run to a few thousand characters."""
     remote_query_path: str = "/query"
     """A remote store's SPARQL query endpoint: a path under the store URL, or a full URL."""
     remote_update_path: str = "/update"
@@ -147,4 +164,7 @@ def load_settings(
         raise SettingsError("base_iri must end with '/' or '#'")
     if settings.jobs < 1 or settings.batch_size < 1:
         raise SettingsError("jobs and batch_size must be at least 1")
+    for name in ("query_max_rows", "query_max_memory", "max_memory", "max_article_chars"):
+        if getattr(settings, name) < 0:
+            raise SettingsError(f"{name} must be 0 (no cap) or more")
     return settings

@@ -15,12 +15,18 @@ run.
 * A feed or JSONL date is read as the date it was written in (``2024-10-29T10:00:00Z``,
   ``Tue, 29 Oct 2024 10:00:00 GMT`` and ``2024-10-29`` all give ``2024-10-29``); one that cannot
   be read is a warning, never dropped silently.
+
+Ids have one form (:func:`kg.iri.canonical_id`, Unicode NFC), hold no control characters, and
+are unique within a run: a second input with an id already read is refused, naming the first
+(two files ``a/x.txt`` and ``b/x.txt``, two records with one id), unless it is the same article
+again (same text), which is read once.
 """
 
 from __future__ import annotations
 
 import calendar
 import codecs
+import dataclasses
 import datetime as dt
 import email.utils
 import glob
@@ -28,7 +34,9 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
+import unicodedata
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
@@ -37,6 +45,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from kg.iri import canonical_id
 from kg.lexicon import INLINE_CREDIT, section
 from kg.model import Article, SourceFailure
 
@@ -144,16 +153,42 @@ def decode(data: bytes, where: str) -> tuple[str | None, str | None]:
                 return None, f"invalid {codec} text ({exc.reason} at byte {exc.start})"
             return (text, None) if text.strip() else (None, "empty file (only a byte order mark)")
     if b"\x00" in data[:8192]:
-        return None, "binary file (contains NUL bytes), not text"
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("cp1252", errors="replace")
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t\f")
-    if controls > len(text) // 100 or text.count("\ufffd") > len(text) // 100:
-        return None, "not a text file (undecodable bytes)"
+        text = _utf16_without_bom(data)
+        if text is None:
+            return None, "binary file (contains NUL bytes), not text"
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            if _looks_binary(text):
+                return None, "not a text file (undecodable bytes)"
+    if not text.strip():
+        return None, "empty file (only white space)"
     return text, None
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t\f")
+    return controls > len(text) // 100 or text.count("\ufffd") > len(text) // 100
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text written as UTF-16 without a byte order mark, told from binary data by where its NUL
+    bytes fall: mostly the high byte of each pair, as in text of the Latin scripts."""
+    head = data[:8192] if len(data) % 2 == 0 else None
+    if not head:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    for codec, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.3 * pairs and others <= 0.01 * pairs:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return None if _looks_binary(text) else text
+    return None
 
 
 def article_from_text(
@@ -250,6 +285,19 @@ def _jsonl_lines(text: str) -> list[str]:
     """Records split at ``\\n`` only: ``str.splitlines`` would also split inside JSON strings
     at U+2028, U+2029 and U+0085, which JSON allows unescaped."""
     return text.split("\n")
+
+
+def id_problem(article_id: str) -> str | None:
+    """Why ``article_id`` cannot be an article's id (None if it can): ids are shown, listed and
+    typed as one line, so they hold no control characters (line breaks, tabs…).
+
+    >>> id_problem("2024-10-25-kursk") is None, id_problem("two\\nlines") is None
+    (True, False)
+    """
+    if any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in article_id):
+        return (f"article id {article_id!r} holds a control character (line break, tab…); "
+                "give it an id without one")
+    return None
 
 
 def _utf8_name(name: str) -> str:
@@ -427,7 +475,57 @@ def expand(spec: str) -> tuple[list[Path], str | None]:
     if glob.has_magic(spec):
         files = [Path(p) for p in sorted(glob.glob(spec, recursive=True)) if Path(p).is_file()]
         return files, None if files else f"no files match {spec}"
-    return [], f"no such file or folder: {spec}"
+    return [], _not_a_file(path, spec)
+
+
+def _not_a_file(path: Path, spec: str) -> str:
+    """Why a path that is neither a file nor a folder cannot be read."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return f"no such file or folder: {spec}"
+    if stat.S_ISLNK(mode):
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:  # raised for a loop before Python 3.13
+            return f"symbolic link loop: {spec}"
+        except OSError as exc:
+            if "loop" in str(exc).lower() or exc.errno == 40:
+                return f"symbolic link loop: {spec}"
+            return f"broken symbolic link (its target does not exist): {spec}"
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return f"symbolic link loop: {spec}"
+    kinds = {stat.S_ISFIFO: "a named pipe (FIFO)", stat.S_ISSOCK: "a socket",
+             stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device"}
+    kind = next((name for test, name in kinds.items() if test(mode)), "not a regular file")
+    return f"not a file or folder ({kind}): {spec}; pass a file, a folder or - for stdin"
+
+
+def read_stdin(stream: IO[str] | IO[bytes]) -> Iterable[Article | SourceFailure]:
+    """The articles of standard input: JSONL if it starts with ``{``, a feed or an HTML page if
+    it is one, else one text. Its bytes are decoded as a file's are (:func:`decode`), so binary
+    or UTF-16 input is told apart."""
+    raw = getattr(stream, "buffer", stream).read()
+    if not raw.strip():
+        return [SourceFailure("<stdin>", "empty input")]
+    if isinstance(raw, bytes):
+        data, reason = decode(raw, "<stdin>")
+        if data is None:
+            return [SourceFailure("<stdin>", reason or "unreadable")]
+    else:
+        data = raw
+    head = data.lstrip()[:200].lower()
+    if head.startswith("{"):
+        return read_jsonl(_jsonl_lines(data), "<stdin>")
+    if head.startswith("<") and looks_like_feed(data.encode("utf-8", "replace")):
+        return read_feed(data.encode("utf-8", "replace"), "<stdin>")
+    if head.startswith(("<!doctype html", "<html")):
+        return [read_html(data, "<stdin>", content_hash(data).split(":")[1][:16])]
+    if data.strip():
+        return [article_from_text(data, path="-")]
+    return [SourceFailure("<stdin>", "empty input")]
 
 
 def count_articles(specs: Iterable[str]) -> int | None:
@@ -462,28 +560,18 @@ def count_articles(specs: Iterable[str]) -> int | None:
 
 
 def read_sources(
-    specs: Iterable[str], stdin: IO[str] | None = None
+    specs: Iterable[str], stdin: IO[str] | IO[bytes] | None = None
 ) -> Iterator[Article | SourceFailure]:
     """Stream the articles of every source spec, in order, with failures in line.
 
-    Article ids are unique within one run: a repeated id gets the content hash appended.
+    Article ids are canonical (:func:`kg.iri.canonical_id`) and unique within one run: an
+    article whose id was already read is refused with a failure that names the first input,
+    or, if it is the same article (same text), reported as a repeat (``repeat_of``) and read once.
     """
-    seen: set[str] = set()
+    seen: dict[str, tuple[str, str]] = {}  # id -> (content hash, where it was read)
     for spec in specs:
         if spec == "-":
-            stream = stdin if stdin is not None else sys.stdin
-            data = stream.read()
-            head = data.lstrip()[:200].lower()
-            if head.startswith("{"):
-                items: Iterable[Article | SourceFailure] = read_jsonl(_jsonl_lines(data), "<stdin>")
-            elif head.startswith("<") and looks_like_feed(data.encode("utf-8", "replace")):
-                items = read_feed(data.encode("utf-8", "replace"), "<stdin>")
-            elif head.startswith(("<!doctype html", "<html")):
-                items = [read_html(data, "<stdin>", content_hash(data).split(":")[1][:16])]
-            elif data.strip():
-                items = [article_from_text(data, path="-")]
-            else:
-                items = [SourceFailure("<stdin>", "empty input")]
+            items: Iterable[Article | SourceFailure] = read_stdin(stdin if stdin is not None else sys.stdin)
         else:
             files, error = expand(spec)
             if error:
@@ -491,10 +579,34 @@ def read_sources(
                 continue
             items = (item for file in files for item in read_file(file))
         for item in items:
-            if isinstance(item, Article) and not item.text[item.body_start:].strip():
-                item = SourceFailure(item.path or item.id, "no text after the date marker")
             if isinstance(item, Article):
-                if item.id in seen:
-                    item = Article(**{**item.__dict__, "id": f"{item.id}-{item.content_hash[7:15]}"})
-                seen.add(item.id)
+                item = _checked(item, seen)
             yield item
+
+
+def _checked(article: Article, seen: dict[str, tuple[str, str]]) -> Article | SourceFailure:
+    """The article with its canonical id, or why it is not built (no text, a bad id, an id
+    already read in this run)."""
+    where = article.path or article.id
+    if not article.text[article.body_start:].strip():
+        reason = "no text after the date marker" if article.body_start else "empty (only white space)"
+        return SourceFailure(where, reason)
+    article_id = canonical_id(article.id)
+    if article_id != article.id:
+        article = dataclasses.replace(article, id=article_id)
+    problem = id_problem(article_id)
+    if problem:
+        return SourceFailure(where, problem, article_id=article_id)
+    if article_id in seen:
+        first_hash, first = seen[article_id]
+        if first_hash == article.content_hash:
+            return SourceFailure(where, f"the same article as {first} (id {article_id!r}); read once",
+                                 article_id=article_id, repeat_of=first)
+        return SourceFailure(
+            where,
+            f"article id {article_id!r} is already taken in this run by {first}, with another "
+            "text; give the files distinct names (or the records distinct ids)",
+            article_id=article_id,
+        )
+    seen[article_id] = (article.content_hash, where)
+    return article

@@ -153,9 +153,9 @@ def store_graphs(path: str | Path) -> dict[str, frozenset[str]]:
     """``{article_id: its quads}`` read from an on-disk store in one snapshot, as N-Quads lines
     with the one time-dependent object (``prov:endedAtTime``) blanked, so two builds compare.
 
-    Quads of kg's own graphs are returned under their ids (``_inferred``); the entity index,
-    derived from the articles at the end of a build (tests/test_entity_index.py), is left out,
-    as :meth:`kg.store.KGStore.quads` leaves it out.
+    Quads of kg's own graphs are returned under their names (``_inferred``); the entity index
+    and its state, derived from the articles at the end of a build (tests/test_entity_index.py),
+    are left out, as :meth:`kg.store.KGStore.quads` leaves them out.
     """
     import pyoxigraph as ox
 
@@ -168,6 +168,8 @@ def store_graphs(path: str | Path) -> dict[str, frozenset[str]]:
     for quad in LocalStore(settings).quads():  # one read of the database: one snapshot
         graph = quad.graph_name
         key = minter.article_id_from_graph(graph) if isinstance(graph, ox.NamedNode) else None
+        if key is None and isinstance(graph, ox.NamedNode) and minter.is_kg_graph(graph):
+            key = graph.value.rsplit("/", 1)[1]  # kg's own graph, under its name (_inferred)
         obj = quad.object
         if quad.predicate.value == ENDED_AT:
             obj = ox.Literal("T")

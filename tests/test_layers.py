@@ -33,6 +33,8 @@ IMPORTS_IN_FUNCTIONS = {
     # dask.distributed is an optional dependency (the dask extra), imported only when chosen
     ("kg.executors", "dask_executor"): {"distributed"},
     ("kg.executors", "run"): {"distributed"},
+    # so are dask and cryptography's credentials, for a local cluster (kg.executors.local_cluster)
+    ("kg.executors", "local_cluster"): {"dask", "distributed", "distributed.security"},
     # rdflib's SPARQL parser costs 0.27 s to import, and most query texts are cleared without it
     ("kg.queries.run", "classify"): {"pyparsing", "rdflib.plugins.sparql.parser"},
     # pandas is optional: only Result.to_df needs it

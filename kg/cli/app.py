@@ -21,7 +21,7 @@ from typer.main import get_command_from_info
 from typer.models import CommandInfo
 
 from kg import __version__
-from kg.cli.common import err, state
+from kg.cli.common import err, guard_memory, state
 from kg.errors import StoreError
 
 MARKUP_MODE = None
@@ -166,6 +166,7 @@ def _unraisable(hook: Any) -> Any:
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     sys.unraisablehook = _unraisable(sys.unraisablehook)
+    guard_memory()
     try:
         app()
     except StoreError as exc:  # raised outside a command body (e.g. while closing)

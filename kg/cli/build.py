@@ -18,6 +18,7 @@ from kg.cli.common import (
     emit_json,
     emit_lines,
     handle_errors,
+    printable,
     settings_from,
     warn,
 )
@@ -73,9 +74,9 @@ def build(
     with build_progress(quiet, total) as progress:
         summary = build_sources(sources, settings, force=force, progress=progress, executor=run)
     for failure in summary.failures:
-        warn(f"kg: failed: {failure.path}: {failure.reason}")
+        warn(f"kg: failed: {printable(failure.path)}: {printable(failure.reason)}")
     for warning in summary.warnings:
-        warn(f"kg: warning: {warning.path}: {warning.reason}")
+        warn(f"kg: warning: {printable(warning.path)}: {printable(warning.reason)}")
     if summary.inferred_dropped:
         warn(INFERRED_DROPPED)
     if fmt is TextFormat.json:
@@ -107,7 +108,7 @@ def remove(
     had_inferred = kg_store.exists() and inferred_graph_exists(kg_store)
     missing = remove_articles(article_ids, settings, kg_store)
     for article_id in missing:
-        warn(f"kg: error: no article {article_id!r} in the store")
+        warn(f"kg: error: no article {printable(repr(article_id))} in the store")
     removed = [a for a in article_ids if a not in missing]
     if had_inferred and removed:
         warn(INFERRED_DROPPED)

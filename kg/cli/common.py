@@ -13,13 +13,18 @@ from __future__ import annotations
 import contextlib
 import enum
 import functools
+import importlib
 import json
+import os
+import re
+import threading
 import time
 import warnings
 from pathlib import Path
 from typing import Annotated, Any, Callable, Iterable, Iterator, Optional
 
 import typer
+from typer.exceptions import TyperException
 from rich import progress as rp
 from rich.console import Console, RenderableType
 
@@ -87,7 +92,87 @@ LimitOption = Annotated[int, typer.Option("--limit", min=0, metavar="N", help="S
 
 
 def settings_from(config: Path | None = None, **flags: Any) -> Settings:
-    return load_settings(config, **flags)
+    settings = load_settings(config, **flags)
+    state["max_memory"] = settings.max_memory
+    state["settings"] = settings
+    return settings
+
+
+MEMORY_EXIT = 1
+MEMORY_POLL_SECONDS = 0.1
+
+
+def memory_cap_mib(setting: int) -> int:
+    """The ``max_memory`` setting in MiB, 0 meaning three quarters of the machine's memory (0 if
+    the machine cannot tell)."""
+    if setting:
+        return setting
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") * 3 // 4 // (1024 * 1024)
+    except (ValueError, OSError):
+        return 0
+
+
+def _damage(settings: Settings | None) -> KGError | None:
+    """Why the store of ``settings`` is damaged, if it is an on-disk store and it is."""
+    if settings is None or settings.store_is_remote:
+        return None
+    # loaded by name, as the command table loads a command's module: every command module
+    # imports the store already, but kg --help must not pay for it
+    local = importlib.import_module("kg.store.local")
+    return local.LocalStore(settings).find_damage()
+
+
+def guard_memory() -> None:
+    """Stop this process with one line when its resident memory passes the ``max_memory``
+    setting: a thread reads it from ``/proc`` ten times a second (Oxigraph releases Python's
+    lock while it evaluates, so the thread runs while a query grows), and ends the process,
+    since nothing can interrupt a query inside the store. A query over damaged files can grow so
+    (Oxigraph aggregates the read errors): the on-disk store is then read quad by quad, which
+    reports the damage, and that is the line shown. Started by the ``kg`` command only
+    (:func:`kg.cli.app.main`), never in a library caller's process."""
+    if state.get("memory_guard") or not os.path.exists("/proc/self/statm"):
+        return
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def watch() -> None:
+        while True:
+            time.sleep(MEMORY_POLL_SECONDS)
+            cap = memory_cap_mib(state.get("max_memory", 0))
+            try:
+                with open("/proc/self/statm", "rb") as handle:
+                    used = int(handle.read().split()[1]) * page // (1024 * 1024)
+            except (OSError, ValueError, IndexError):
+                return
+            if cap and used > cap:
+                damage = _damage(state.get("settings"))
+                if damage is not None:  # reads of damaged files can grow without bound
+                    err.print(f"kg: error: {printable(str(damage))}", markup=False, highlight=False)
+                    os._exit(damage.exit_code)
+                err.print(
+                    f"kg: error: stopped at {used:,} MiB of memory, over the max_memory setting "
+                    f"({cap:,} MiB; KG_MAX_MEMORY); narrow the query, or raise the setting",
+                    markup=False, highlight=False,
+                )
+                os._exit(MEMORY_EXIT)
+
+    state["memory_guard"] = threading.Thread(target=watch, name="kg-memory-guard", daemon=True)
+    state["memory_guard"].start()
+
+
+INTERNAL_ERROR_EXIT = 70
+"""Exit code of an error kg did not foresee (``EX_SOFTWARE``): still one line, no traceback."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (a line break in a file name or an id) escaped, so a
+    message stays one line and cannot move the terminal's cursor.
+
+    >>> printable("two\\nlines")
+    'two\\\\nlines'
+    """
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def columns_list(columns: str | None) -> list[str] | None:
@@ -108,8 +193,9 @@ def _one_line(message: Warning | str, category: type[Warning], filename: str, li
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one line on stderr and the error class's exit code; show
-    warnings as one line each."""
+    """Turn errors into one line on stderr and an exit code: a library error's own, 74 for an
+    operating system error (``EX_IOERR``), :data:`INTERNAL_ERROR_EXIT` for anything else;
+    tracebacks only with ``kg --debug``. Warnings are shown as one line each."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -118,14 +204,29 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             warnings.showwarning = _one_line
         try:
             return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, TyperException):  # typer's own exits and usage errors
+            raise
         except KGError as exc:
             if state["debug"]:
                 raise
-            err.print(f"kg: error: {' '.join(str(exc).split())}", markup=False, highlight=False)
+            err.print(f"kg: error: {printable(str(exc))}", markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err.print("kg: interrupted", markup=False)
             raise typer.Exit(130) from None
+        except OSError as exc:
+            if state["debug"]:
+                raise
+            where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+            err.print(f"kg: error: {printable(exc.strerror or str(exc))}{printable(where)}", markup=False, highlight=False)
+            raise typer.Exit(74) from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+            if state["debug"]:
+                raise
+            detail = printable(" ".join(str(exc).split()))[:300]
+            err.print(f"kg: internal error: {type(exc).__name__}: {detail} (run 'kg --debug …' for "
+                      "the traceback, and please report it)", markup=False, highlight=False)
+            raise typer.Exit(INTERNAL_ERROR_EXIT) from None
         finally:
             warnings.showwarning = shown
 

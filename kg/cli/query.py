@@ -61,6 +61,7 @@ def query(
         "--timeout", min=0, metavar="SECONDS", help="Give up after this long [default: the query_timeout setting, 30].")] = None,
     limit: Annotated[int, typer.Option(
         "--limit", min=0, metavar="N", help="Show the first N rows only (0 = all); the rest are not read.")] = 0,
+    online: Annotated[bool, typer.Option("--online", help="Allow SERVICE and LOAD, which reach the network [env: KG_ONLINE].")] = False,
     store: StoreOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -82,7 +83,7 @@ def query(
 
       echo 'SELECT * WHERE { ?s a kg:Clash }' | kg query -
     """
-    settings = settings_from(config, store=store)
+    settings = settings_from(config, store=store, online=online or None)
     check_repeated(param or [])
     loaded = load_query(source)
     bindings = parse_params(param or [], loaded, base_iri=settings.base_iri)

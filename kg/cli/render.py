@@ -36,6 +36,8 @@ def build_json(summary: BuildSummary, store: str) -> dict[str, Any]:
         "entities": summary.entities, "quads": summary.quads,
         "seconds": round(summary.seconds, 2), "store": store,
         "inferred_dropped": summary.inferred_dropped,
+        "written": summary.written_ids, "skipped_ids": summary.skipped_ids,
+        "refused": [{"source": f.path, "id": f.article_id, "reason": f.reason} for f in summary.failures],
     }
 
 

@@ -57,7 +57,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.settings import Settings
-from kg.store.base import KGStore, QueryResult, Term, bundled_sparql, materialise
+from kg.store.base import KGStore, QueryResult, Term, bundled_sparql, check_network, materialise
 
 UNION_MODES = ("parameter", "dataset", "native")
 RETRY_STATUS = frozenset({429, 502, 503, 504})
@@ -279,24 +279,21 @@ class RemoteStore(KGStore):
         """No lock: the server serialises writes and every article is replaced atomically."""
         yield self
 
-    def replace_articles(self, graphs: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
-        for article_id, quads in graphs:
-            graph = self.iris.graph(article_id)
+    def replace_graphs(self, graphs: Sequence[tuple[ox.NamedNode, Sequence[ox.Quad]]]) -> None:
+        for graph, quads in graphs:
+            what = f"cannot write {self.graph_label(graph)}"
             others = [q for q in quads if q.graph_name != graph]
             if others:
-                raise StoreError(
-                    f"cannot write article {article_id!r}: {len(others)} quads are outside its graph {graph}"
-                )
+                raise StoreError(f"{what}: {len(others)} quads are outside its graph {graph}")
             body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
             response = self._request(
-                "PUT", self.store_url, what=f"cannot write article {article_id!r}",
+                "PUT", self.store_url, what=what,
                 params={"graph": graph.value}, content=body, headers={"Content-Type": N_TRIPLES},
             )
-            self._fail(response, f"cannot write article {article_id!r}")
+            self._fail(response, what)
 
-    def remove_article(self, article_id: str) -> bool:
-        graph = self.iris.graph(article_id)
-        what = f"cannot remove article {article_id!r}"
+    def remove_graph(self, graph: ox.NamedNode) -> bool:
+        what = f"cannot remove {self.graph_label(graph)}"
         response = self._request("DELETE", self.store_url, what=what, params={"graph": graph.value})
         if response.status_code == 404:
             return False
@@ -304,6 +301,7 @@ class RemoteStore(KGStore):
         return True
 
     def update(self, sparql: str) -> None:
+        check_network(sparql, self.settings.online)
         response = self._request(
             "POST", self.update_url, what="update failed", changes=True,
             content=_prologue(sparql, self.prefixes).encode(),
@@ -358,7 +356,10 @@ class RemoteStore(KGStore):
         timeout: float | None = None,
         graphs: Sequence[ox.NamedNode] | None = None,
         limit: int | None = None,
+        max_rows: int | None = None,
+        max_memory: int | None = None,
     ) -> QueryResult:
+        check_network(sparql, self.settings.online)
         text = bind_values(sparql, bindings)
         started = time.monotonic()
         response = self._post_query(text, f"{SPARQL_JSON}, {N_TRIPLES};q=0.9", union=self.union,
@@ -375,7 +376,7 @@ class RemoteStore(KGStore):
             raise QueryError(f"cannot read the answer of {self.query_url} ({content_type}): {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(boolean=bool(answer))
-        return materialise(answer, remaining, limit)
+        return materialise(answer, remaining, limit, max_rows)
 
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         if graph is None:
@@ -383,7 +384,7 @@ class RemoteStore(KGStore):
                                      headers={"Accept": N_QUADS})
             self._fail(response, "cannot read the store")
             return [q for q in ox.parse(response.content, format=ox.RdfFormat.N_QUADS)
-                    if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != self.index_graph]
+                    if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in self.derived_graphs]
         response = self._request("GET", self.store_url, what=f"cannot read graph {graph}",
                                  params={"graph": graph.value}, headers={"Accept": N_TRIPLES})
         if response.status_code == 404:
