@@ -12,6 +12,7 @@ lists what kg promises and the test of each promise.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -519,6 +520,7 @@ def test_dask_local_cluster_is_loopback_tls_and_serves_no_pages():
     import httpx
     import psutil
     from distributed import Client
+    from distributed.comm import connect
     from distributed.security import Security
 
     from kg.executors import local_cluster
@@ -529,9 +531,12 @@ def test_dask_local_cluster_is_loopback_tls_and_serves_no_pages():
         addresses = [cluster.scheduler_address, *workers]
         assert len(workers) == 2
         assert all(a.startswith("tls://127.0.0.1:") for a in addresses), addresses
+        # a bare connection, not a Client: a refused Client left to the garbage collector can
+        # deadlock the next one's start
         for other in (None, Security.temporary()):
+            arguments = other.get_connection_args("client") if other is not None else {}
             with pytest.raises((OSError, TypeError, ValueError)):
-                Client(cluster.scheduler_address, security=other, timeout="3s")
+                asyncio.run(connect(cluster.scheduler_address, timeout="3s", **arguments))
         processes = [psutil.Process(), *psutil.Process().children(recursive=True)]
         listening = {c.laddr for p in processes for c in p.net_connections("inet") if c.status == psutil.CONN_LISTEN}
         assert listening and all(addr.ip == "127.0.0.1" for addr in listening), listening
