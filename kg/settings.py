@@ -44,6 +44,14 @@ class Settings:
     link_threshold: float = 0.8
     """Below this confidence an entity stays unlinked."""
     query_timeout: float = 30.0
+    serve_timeout: float = 10.0
+    """``kg serve``: seconds a query (at ``/sparql`` or behind a page) may take before the
+    request is answered 503."""
+    serve_max_rows: int = 10_000
+    """``kg serve``: rows (or triples) an answer of ``/sparql`` holds at most; the rest are not
+    read, and the response says so in its ``X-KG-Truncated`` header."""
+    serve_max_query_bytes: int = 100_000
+    """``kg serve``: the largest request body or query text accepted (413 above it)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> "Settings":

@@ -15,7 +15,7 @@ KG_DIR = Path(__file__).resolve().parent.parent / "kg"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("kg.__main__",),                            # python -m kg
     ("kg.cli",),                                 # the command line: thin, on top
-    ("kg.evaluate",),                            # scoring against gold annotations
+    ("kg.evaluate", "kg.serve"),                 # scoring against gold annotations; the web app
     ("kg.build",),                               # sources -> extraction -> quads -> store -> index
     ("kg.executors", "kg.queries"),              # where extraction runs; the bundled queries
     ("kg.extract", "kg.derived"),                # articles -> extractions; index, SHACL, OWL RL
