@@ -18,25 +18,27 @@ OUTLINES = Path(__file__).resolve().parent / "data" / "countries-110m.json"
 """Country outlines derived from Natural Earth by ``scripts/build_outlines.py``."""
 
 
-def neighbourhood(center: dict[str, Any], neighbours: Sequence[dict[str, Any]], size: int = 520) -> dict[str, Any]:
-    """An entity in the middle, its neighbours on a circle around it, one edge to each."""
-    middle = size / 2
-    radius = size / 2 - 70
-    nodes = [{**center, "x": middle, "y": middle, "r": 26, "center": True}]
+def neighbourhood(center: dict[str, Any], neighbours: Sequence[dict[str, Any]],
+                  width: int = 760, height: int = 520) -> dict[str, Any]:
+    """An entity in the middle, its neighbours on an ellipse around it (room for their names
+    left and right), one edge to each."""
+    middle, centre_y = width / 2, height / 2
+    rx, ry = width / 2 - 160, height / 2 - 50
+    nodes = [{**center, "x": middle, "y": centre_y, "r": 26, "center": True}]
     edges = []
     count = max(len(neighbours), 1)
     for index, other in enumerate(neighbours):
         angle = -math.pi / 2 + 2 * math.pi * index / count
-        x, y = middle + radius * math.cos(angle), middle + radius * math.sin(angle)
+        x, y = middle + rx * math.cos(angle), centre_y + ry * math.sin(angle)
         weight = other.get("sentences") or 0
         nodes.append({**other, "x": round(x, 1), "y": round(y, 1), "r": round(10 + min(8.0, 2 * math.log1p(weight)), 1),
                       "center": False, "anchor": "start" if x > middle + 1 else "end" if x < middle - 1 else "middle"})
         label = ", ".join(dict.fromkeys(other.get("relations") or [])) or (
             f"{weight} sentence{'s' if weight != 1 else ''}" if weight else "")
-        edges.append({"x1": middle, "y1": middle, "x2": round(x, 1), "y2": round(y, 1),
+        edges.append({"x1": middle, "y1": centre_y, "x2": round(x, 1), "y2": round(y, 1),
                       "relation": bool(other.get("relations")), "label": label,
-                      "lx": round((middle + x) / 2, 1), "ly": round((middle + y) / 2, 1)})
-    return {"size": size, "nodes": nodes, "edges": edges}
+                      "lx": round((middle + x) / 2, 1), "ly": round((centre_y + y) / 2 - 3, 1)})
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges}
 
 
 def month_bars(months: Sequence[dict[str, Any]], kinds: Sequence[str], width: int = 900, height: int = 180) -> dict[str, Any]:
