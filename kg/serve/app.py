@@ -149,7 +149,7 @@ class KGApp:
         self.settings = settings
         self.store = store
         self.online = online
-        self.pages = Pages(store, timeout=settings.serve_timeout)
+        self.pages = Pages(store, timeout=settings.serve_timeout, frozen=cache)
         self.templates = _templates()
         self.cache = ResponseCache() if cache else None
 

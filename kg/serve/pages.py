@@ -10,6 +10,7 @@ these, so a new kind shows up without a change here.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter, defaultdict
 from typing import Any, Iterable, Mapping
 from urllib.parse import quote
@@ -22,7 +23,7 @@ from kg.queries.browse import short_name
 from kg.queries.catalog import QueryInfo, list_queries
 from kg.queries.run import run_query
 from kg.store import KGStore, QueryResult, bundled_sparql
-from kg.vocab import KG
+from kg.vocab import KG, NIF, RDF, RDFS
 
 MENTIONS_SHOWN = 200
 """Mentions listed on an entity page (the most recent articles first); the count says how many more."""
@@ -66,11 +67,56 @@ def records(result: QueryResult) -> list[dict[str, Any]]:
 class Pages:
     """The pages' data over one store; IRIs under the store's base become site paths."""
 
-    def __init__(self, store: KGStore, *, timeout: float | None = None) -> None:
+    def __init__(self, store: KGStore, *, timeout: float | None = None, frozen: bool = True) -> None:
+        """``frozen``: the store cannot change while the pages are served (a local store held
+        open), so the tables of entity labels and of articles are read once and kept."""
         self.store = store
         self.timeout = timeout
+        self.frozen = frozen
         self.entity_base = store.iris.prefixes()["entity"]
         self.kg_ns = KG.prefix
+        self._tables: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _table(self, name: str, read: Any) -> Any:
+        if not self.frozen:
+            return read()
+        with self._lock:
+            if name not in self._tables:
+                self._tables[name] = read()
+            return self._tables[name]
+
+    def labels(self) -> dict[str, tuple[str, str | None]]:
+        """``{entity IRI: (preferred label, kg class)}`` of every indexed entity."""
+        def read() -> dict[str, tuple[str, str | None]]:
+            table: dict[str, tuple[str, str | None]] = {}
+            for entity, label, type_ in self._query("page-labels").rows:
+                cls = self.class_name(type_.value)
+                if entity.value not in table or cls in ENTITY_CLASSES:
+                    table[entity.value] = (label.value, cls)
+            return table
+        return self._table("labels", read)
+
+    def article_index(self) -> dict[str, tuple[str, Any, Any]]:
+        """``{article graph IRI: (article id, date, title)}``."""
+        def read() -> dict[str, tuple[str, Any, Any]]:
+            return {g.value: (article.value, value(date), value(title))
+                    for g, article, date, title in self._query("page-article-index").rows}
+        return self._table("articles", read)
+
+    def ref(self, iri: str | None) -> dict[str, Any] | None:
+        """An entity as the pages link to it: label, class and path."""
+        if not iri:
+            return None
+        label, cls = self.labels().get(iri, (short_name(iri), None))
+        return {"iri": iri, "label": label, "class": cls, "path": self.entity_path(iri)}
+
+    def article_of(self, graph: str) -> dict[str, Any]:
+        article_id, date, title = self.article_index().get(graph, (None, None, None))
+        if article_id is None:
+            article_id = self.store.iris.article_id_from_graph(ox.NamedNode(graph)) or graph
+        return {"article": article_id, "article_path": self.article_path(article_id), "article_date": date,
+                "title": title}
 
     # paths ----------------------------------------------------------------------------------------
     def entity_path(self, iri: str | None) -> str | None:
@@ -106,12 +152,11 @@ class Pages:
 
     # the home page ---------------------------------------------------------------------------------
     def home(self) -> dict[str, Any]:
-        stats = self.store.stats()
+        counts = {self.class_name(t.value): int(n.value) for t, n in self._query("page-home").rows}
         top = run_query(self.store, "entities-by-type", timeout=self.timeout, limit=30)
         return {
-            "articles": stats.articles,
-            "entities_by_class": dict(stats.entities_by_class),
-            "quads": stats.quads,
+            "articles": counts.get("Article", 0),
+            "entities_by_class": {cls: counts.get(cls, 0) for cls in ENTITY_CLASSES},
             "top_entities": [self._entity_ref(r["entity"], r["label"], r["type"], mentions=r["mentions"],
                                               articles=r["articles"]) for r in records(top)],
         }
@@ -163,11 +208,12 @@ class Pages:
             "organization": self._entity_ref(r["organization"], r["organizationLabel"]) if r["organization"] else None,
             "article": r["article"], "article_path": self.article_path(r["article"]), "sentence": r["sentence"],
         } for r in records(self._query("page-entity-roles", bind))]
-        events = self._events(records(self._query("page-entity-events", bind)))
-        claims_answer = self._query("page-entity-claims", bind, limit=CLAIMS_SHOWN)
-        claims = [self._claim(r) for r in records(claims_answer)]
-        mentions_answer = self._query("page-entity-mentions", bind, limit=MENTIONS_SHOWN)
-        mentions = [self._mention(r) for r in records(mentions_answer)]
+        events = self._events(self._query("page-entity-events", bind).rows)
+        claims_answer = self._query("page-entity-claims", bind)
+        claims = self._claims(claims_answer.rows)
+        mentions_rows = self._query("page-entity-mentions", bind).rows
+        mentions = [self._mention(row) for row in mentions_rows]
+        mentions.sort(key=lambda m: (str(m["date"] or ""), m["article"], -m["begin"]), reverse=True)
         neighbours = self._neighbours(records(self._query("page-entity-neighbours", bind)))
         label = found.get("prefLabel") or (min(labels) if labels else short_name(node.value))
         by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -188,50 +234,65 @@ class Pages:
             "roles": roles,
             "events": events,
             "claims_by_date": [{"date": d or None, "claims": by_date[d]} for d in by_date],
-            "claims_truncated": claims_answer.truncated,
-            "mentions": mentions,
-            "mentions_truncated": mentions_answer.truncated,
+            "claims_truncated": len(claims) >= CLAIMS_SHOWN,
+            "mentions": mentions[:MENTIONS_SHOWN],
+            "mentions_truncated": len(mentions) > MENTIONS_SHOWN,
             "neighbours": neighbours,
         }
 
-    def _events(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        events: dict[tuple[str, str], dict[str, Any]] = {}
-        for r in rows:
-            kind = self.class_name(r["class"])
-            if kind not in EVENT_KINDS:
-                continue
-            key = (r["event"], r["article"])
-            if key in events:
-                continue
-            events[key] = {
-                "kind": kind, "label": r["label"], "date": r["date"], "date_text": r["dateText"],
-                "modality": r["modality"],
-                "place": self._entity_ref(r["place"], r["placeLabel"]) if r["place"] else None,
-                "article": r["article"], "article_path": self.article_path(r["article"]),
-                "sentence": r["sentence"],
-            }
-        return list(events.values())
+    @staticmethod
+    def _describe(rows: Iterable[tuple]) -> dict[tuple[str, str], dict[str, list[Any]]]:
+        """``{(node, graph): {property local name: [values]}}`` from rows ending ``?p ?o``,
+        with the node second and the graph third (after the bound entity)."""
+        found: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        for row in rows:
+            node, graph, p, o = row[1], row[2], row[-2], row[-1]
+            props = found.setdefault((node.value, graph.value), {"by": [value(row[3])] if len(row) > 5 else []})
+            props.setdefault(short_name(p.value), []).append(o.value if isinstance(o, ox.NamedNode) else value(o))
+        return found
 
-    def _claim(self, r: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "made": bool(r["by"]),
-            "speaker": self._entity_ref(r["speaker"], r["speakerLabel"]) if r["speaker"] else None,
-            "source": self._entity_ref(r["source"], r["sourceLabel"]) if r["source"] else None,
-            "cue": r["cue"], "content": r["content"], "date": r["date"], "modality": r["modality"],
-            "negated": bool(r["negated"]), "article": r["article"], "article_path": self.article_path(r["article"]),
-        }
+    def _events(self, rows: Iterable[tuple]) -> list[dict[str, Any]]:
+        events = []
+        for (_, graph), props in self._describe(rows).items():
+            kinds = [k for k in (self.class_name(t) for t in props.get("type", [])) if k in EVENT_KINDS]
+            if not kinds:
+                continue
+            first = {k: (v[0] if v else None) for k, v in props.items()}
+            events.append({
+                "kind": kinds[0], "label": first.get("label"), "date": first.get("date"),
+                "date_text": first.get("dateText"), "modality": first.get("modality"),
+                "place": self.ref(first.get("place")), "sentence": first.get("anchorOf"),
+                **self.article_of(graph),
+            })
+        return sorted(events, key=lambda e: (e["date"] is None, str(e["date"] or ""), e["article"]))
 
-    def _mention(self, r: Mapping[str, Any]) -> dict[str, Any]:
-        sentence = r["sentence"] or r["anchor"]
-        start = (r["begin"] - r["sentenceBegin"]) if r["sentenceBegin"] is not None else None
-        if start is None or not (0 <= start and start + len(r["anchor"]) <= len(sentence)) \
-                or sentence[start:start + len(r["anchor"])] != r["anchor"]:
-            start = sentence.find(r["anchor"])
+    def _claims(self, rows: Iterable[tuple]) -> list[dict[str, Any]]:
+        claims = []
+        for (_, graph), props in self._describe(rows).items():
+            if "content" not in props:
+                continue
+            first = {k: (v[0] if v else None) for k, v in props.items()}
+            claims.append({
+                "made": bool(first.get("by")), "speaker": self.ref(first.get("speaker")),
+                "source": self.ref(first.get("source")), "cue": first.get("cue"), "content": first["content"],
+                "date": first.get("date"), "modality": first.get("modality"), "negated": bool(first.get("negated")),
+                **self.article_of(graph),
+            })
+        dated = sorted((c for c in claims if c["date"]), key=lambda c: (str(c["date"]), c["article"]), reverse=True)
+        return dated + [c for c in claims if not c["date"]]
+
+    def _mention(self, row: tuple) -> dict[str, Any]:
+        _, graph, anchor_t, begin_t, end_t, sentence_t, sentence_begin_t = row
+        anchor, begin, sentence, sentence_begin = anchor_t.value, value(begin_t), sentence_t.value, value(sentence_begin_t)
+        start = begin - sentence_begin
+        if not (0 <= start <= len(sentence) - len(anchor)) or sentence[start:start + len(anchor)] != anchor:
+            start = sentence.find(anchor)
         parts = [sentence, "", ""] if start < 0 else [
-            sentence[:start], sentence[start:start + len(r["anchor"])], sentence[start + len(r["anchor"]):]]
+            sentence[:start], sentence[start:start + len(anchor)], sentence[start + len(anchor):]]
+        info = self.article_of(graph.value)
         return {
-            "article": r["article"], "article_path": self.article_path(r["article"]), "date": r["date"],
-            "title": r["title"], "anchor": r["anchor"], "begin": r["begin"], "end": r["end"],
+            "article": info["article"], "article_path": info["article_path"], "date": info["article_date"],
+            "title": info["title"], "anchor": anchor, "begin": begin, "end": value(end_t),
             "before": parts[0], "words": parts[1], "after": parts[2],
         }
 
@@ -300,19 +361,18 @@ class Pages:
 
     def timeline(self, kind: str | None = None) -> dict[str, Any]:
         items: dict[tuple[str, str], dict[str, Any]] = {}
-        for r in records(self._query("page-timeline")):
-            name = self.class_name(r["kind"])
+        for graph, item, kind_t, date, text, who in self._query("page-timeline").rows:
+            name = self.class_name(kind_t.value)
             if name not in EVENT_KINDS and name != "Claim":
                 continue
-            key = (r["item"], r["article"])
+            key = (item.value, graph.value)
             if key in items:
                 continue
             items[key] = {
-                "date": r["date"], "month": str(r["date"])[:7], "kind": name, "text": r["text"],
-                "who": self._entity_ref(r["who"], r["whoLabel"]) if r["who"] else None,
-                "article": r["article"], "article_path": self.article_path(r["article"]),
+                "date": value(date), "month": str(value(date))[:7], "kind": name, "text": value(text),
+                "who": self.ref(who.value if who is not None else None), **self.article_of(graph.value),
             }
-        everything = list(items.values())
+        everything = sorted(items.values(), key=lambda i: (str(i["date"]), i["kind"], i["article"]))
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for item in everything:
             counts[item["month"]][item["kind"]] += 1
