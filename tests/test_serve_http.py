@@ -371,3 +371,14 @@ def test_unknown_pages_are_404_in_their_kind(client) -> None:
     missing = client.get("/entity/Q999999999.json")
     assert missing.status_code == 404 and "error" in missing.json()
     assert client.get("/static/../../kg/settings.py").status_code == 404
+
+
+@pytest.mark.parametrize("info", list_queries(), ids=lambda q: q.name)
+def test_every_bundled_query_pastes_and_runs_as_it_is(client, info) -> None:
+    """The file's text as a SPARQL editor sends it: parameters free, prefixes its own."""
+    response = client.post("/sparql", data={"query": info.path.read_text(encoding="utf-8")})
+    if info.network:
+        assert response.status_code == 403 and "--online" in response.text
+    else:
+        assert response.status_code == 200, response.text
+        assert "results" in response.json()

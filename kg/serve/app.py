@@ -441,6 +441,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with store.session(create=False):
+            await run_in_threadpool(kg_app.pages.warm)
             yield
 
     routes = [

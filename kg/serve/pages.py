@@ -301,16 +301,20 @@ class Pages:
         for r in rows:
             entry = found.get(r["other"])
             if entry is None:
-                entry = found[r["other"]] = self._entity_ref(r["other"], r["label"], r["type"], relations=[], sentences=0)
+                entry = found[r["other"]] = {**self.ref(r["other"]), "relations": [], "sentences": 0}  # type: ignore[dict-item]
             if r["relation"]:
                 name = short_name(r["relation"])
                 entry["relations"].append(name if r["outgoing"] else f"{name} (inverse)")
             if r["sentences"]:
                 entry["sentences"] = max(entry["sentences"], r["sentences"])
-            if entry["class"] is None:
-                entry["class"] = self.class_name(r["type"])
         ranked = sorted(found.values(), key=lambda n: (not n["relations"], -n["sentences"], n["label"]))
         return ranked[:NEIGHBOURS_SHOWN]
+
+    def warm(self) -> None:
+        """Read the tables of labels and articles now (a server does at start), not at the first page."""
+        if self.frozen:
+            self.labels()
+            self.article_index()
 
     # an article -----------------------------------------------------------------------------------
     def article(self, article_id: str) -> dict[str, Any]:
