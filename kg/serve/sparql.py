@@ -12,6 +12,7 @@ name such as "National Intelligence Service" in a string is not mistaken for it.
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
@@ -21,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from kg.queries.catalog import without_comments
-from kg.queries.results import format_csv, format_json, format_tsv
+from kg.queries.results import format_csv, format_tsv, to_json
 from kg.queries.run import classify, may_be_update
 from kg.store import QueryResult
 from kg.vocab import XSD
@@ -237,8 +238,9 @@ def serialize(result: QueryResult, fmt: str, prefixes: Mapping[str, str] | None 
         return buffer.getvalue()
     if fmt == "xml":
         return results_xml(result).encode("utf-8")
-    text = {"json": format_json, "csv": format_csv, "tsv": format_tsv}[fmt](result)
-    return text.encode("utf-8")
+    if fmt == "json":  # compact: indenting took 60% more time for a 10,000-row answer
+        return json.dumps(to_json(result), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return {"csv": format_csv, "tsv": format_tsv}[fmt](result).encode("utf-8")
 
 
 def _term_xml(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
