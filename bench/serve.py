@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -42,8 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -382,3 +382,13 @@ def test_every_bundled_query_pastes_and_runs_as_it_is(client, info) -> None:
     else:
         assert response.status_code == 200, response.text
         assert "results" in response.json()
+
+
+def test_with_online_service_federates_to_another_endpoint(store, url, tmp_path) -> None:
+    """--online lets SERVICE through: here to the first test server, on 127.0.0.1."""
+    other = make_store(tmp_path / "other")
+    query = f"SELECT DISTINCT ?s WHERE {{ SERVICE <{url}/sparql> {{ ?s a kg:State }} }}"
+    with running(create_app(other.settings, store=other, online=True)) as online:
+        response = httpx.get(online + "/sparql", params={"query": query}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert {b["s"]["value"].rsplit("/", 1)[-1] for b in response.json()["results"]["bindings"]} == {"Q423", "Q159", "Q884"}
