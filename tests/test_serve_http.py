@@ -8,7 +8,6 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import quote
 
 import httpx

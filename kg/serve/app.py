@@ -14,7 +14,6 @@ change under it and answers are cached by request (:class:`ResponseCache`).
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -159,7 +158,8 @@ class KGApp:
         return Response(html, status_code=status, media_type="text/html; charset=utf-8")
 
     def error(self, request: Request, status: int, message: str, twin: bool = False) -> Response:
-        if twin or "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get("accept", ""):
+        accept = request.headers.get("accept", "")
+        if twin or ("application/json" in accept and "text/html" not in accept):
             return JSONResponse({"error": message, "status": status}, status_code=status)
         return self.render("error.html", status=status, title=f"Error {status}", message=message, twin=None)
 
@@ -317,7 +317,8 @@ class KGApp:
                 chosen = negotiate("", form, fmt)
             except ProtocolError as exc:
                 return self.error(request, exc.status, str(exc), True)
-            filename = f"{info.name if info else 'query'}.{ {'jsonld': 'jsonld', 'ntriples': 'nt', 'turtle': 'ttl'}.get(chosen, chosen) }"
+            extension = {"ntriples": "nt", "turtle": "ttl"}.get(chosen, chosen)
+            filename = f"{info.name if info else 'query'}.{extension}"
             return Response(serialize(result, chosen, self.store.prefixes), media_type=MEDIA_TYPE[chosen],
                             headers={"content-disposition": f'attachment; filename="{filename}"'})
         if twin:

@@ -23,7 +23,7 @@ from kg.queries.browse import short_name
 from kg.queries.catalog import QueryInfo, list_queries
 from kg.queries.run import run_query
 from kg.store import KGStore, QueryResult, bundled_sparql
-from kg.vocab import KG, NIF, RDF, RDFS
+from kg.vocab import KG
 
 MENTIONS_SHOWN = 200
 """Mentions listed on an entity page (the most recent articles first); the count says how many more."""
