@@ -16,6 +16,7 @@ from serve_support import make_store, running
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -105,11 +106,14 @@ def test_the_query_page_runs_a_bundled_query_and_shows_rows(browser, url) -> Non
     screenshot(browser, "query-results")
 
 
-def test_the_editor_runs_its_query_with_ctrl_enter(browser, url) -> None:
-    browser.get(url + "/query")
-    editor = browser.find_element(By.ID, "editor")
-    editor.send_keys("SELECT DISTINCT ?state WHERE { ?state a kg:State } ORDER BY ?state")
-    editor.send_keys(Keys.CONTROL, Keys.ENTER)
+def test_the_editor_is_yasqe_and_runs_its_query_with_ctrl_enter(browser, url) -> None:
+    browser.get(url + "/query?name=roles")
+    editor = browser.find_element(By.CSS_SELECTOR, ".yasqe .CodeMirror")
+    assert editor.is_displayed() and not browser.find_element(By.ID, "editor").is_displayed()
+    assert "PREFIX kg:" in browser.execute_script("return window.kgEditor.getValue()"), "the file as it is"
+    assert browser.find_elements(By.CSS_SELECTOR, ".yasqe .cm-keyword"), "the query is highlighted"
+    browser.execute_script("window.kgEditor.setValue('SELECT DISTINCT ?state WHERE { ?state a kg:State } ORDER BY ?state')")
+    ActionChains(browser).click(editor).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
     rows = WebDriverWait(browser, 20).until(
         EC.presence_of_all_elements_located((By.CSS_SELECTOR, "#results tbody tr")))
     assert len(rows) == 3

@@ -6,7 +6,8 @@ A read-only web application over a store (:func:`create_app`, Starlette on uvico
   results as JSON, XML, CSV or TSV and graphs as Turtle, N-Triples or JSON-LD, by ``Accept``;
   the union of the article graphs is the default graph; updates are refused (403), each query
   has a time limit and a row cap (``serve_*`` settings), and ``SERVICE`` needs ``--online``;
-* ``/query`` — the bundled queries with their parameters as form fields, and an editor;
+* ``/query`` — the bundled queries with their parameters as form fields, and a SPARQL editor
+  (YASGUI's YASQE, vendored in ``static/vendor/yasqe`` with its licences, over a plain form);
 * ``/entity/…``, ``/article/…``, ``/search``, ``/articles``, ``/timeline``, ``/troops``,
   ``/map`` — pages, each with a JSON twin at the same path plus ``.json``.
 
