@@ -210,17 +210,21 @@ class KGApp:
         if twin:
             tail = tail[: -len(".json")]
         path = "/entity/" + tail
+        pages = {"mentions": request.query_params.get("mentions", "1"),
+                 "claims": request.query_params.get("claims", "1")}
+        if not all(number.isdigit() and len(number) < 10 for number in pages.values()):
+            return self.error(request, 400, "page numbers (mentions=, claims=) are whole numbers from 1", twin)
+        numbers = {k: int(v) for k, v in pages.items()}
 
         def data() -> dict[str, Any]:
-            found = self.pages.entity(tail)
-            center = {"label": found["label"], "class": found["classes"][0] if found["classes"] else None,
-                      "path": found["path"], "iri": found["iri"]}
-            found["graph"] = svg.neighbourhood(center, found["neighbours"])
+            found = self.pages.entity(tail, mentions_page=numbers["mentions"], claims_page=numbers["claims"])
+            found.update(_paging_links(path + (".json" if twin else ""), found, numbers))
+            if not twin:
+                center = {"label": found["label"], "class": found["classes"][0] if found["classes"] else None,
+                          "path": found["path"], "iri": found["iri"]}
+                found["graph"] = svg.neighbourhood(center, found["neighbours"])
             return found
-        if twin:
-            return self.page(request, "entity.html", lambda: _without(data(), "graph"), path + ".json",
-                             twin=True, title="")
-        return self.page(request, "entity.html", data, path + ".json", twin=False, title="Entity")
+        return self.page(request, "entity.html", data, path + ".json", twin=twin, title="" if twin else "Entity")
 
     def article(self, request: Request) -> Response:
         article_id = request.path_params["article_id"]
@@ -408,8 +412,17 @@ class KGApp:
         return self.error(request, 404, f"no page at {request.url.path}", request.url.path.endswith(".json"))
 
 
-def _without(data: dict[str, Any], *keys: str) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in keys}
+def _paging_links(path: str, found: Mapping[str, Any], numbers: Mapping[str, int]) -> dict[str, str | None]:
+    """Links to the previous and next pages of an entity's mentions and claims (the other list
+    staying on its page): ``mentions_next``, ``mentions_previous``, ``claims_next``, ``claims_previous``."""
+    def link(what: str, number: int) -> str | None:
+        if not 1 <= number <= found[f"{what}_pages"]:
+            return None
+        wanted = {**numbers, what: number}
+        query = urlencode([(k, v) for k, v in sorted(wanted.items()) if v != 1])
+        return path + (f"?{query}" if query else "")
+    return {f"{what}_{step}": link(what, numbers[what] + (1 if step == "next" else -1))
+            for what in ("mentions", "claims") for step in ("next", "previous")}
 
 
 def _query_json(info: Any) -> dict[str, Any]:

@@ -22,12 +22,24 @@ from kg.model import ENTITY_CLASSES, EVENT_KINDS
 from kg.queries.browse import short_name
 from kg.queries.catalog import QueryInfo, list_queries
 from kg.queries.run import run_query
+from kg.serve.facts import (
+    Described,
+    EntityDigest,
+    EntityFacts,
+    Mention,
+    QueriedFacts,
+    Relation,
+    records,
+    value,
+)
 from kg.store import KGStore, QueryResult, bundled_sparql
 from kg.vocab import KG
 
-MENTIONS_SHOWN = 200
-"""Mentions listed on an entity page (the most recent articles first); the count says how many more."""
-CLAIMS_SHOWN = 200
+MENTIONS_SHOWN = 50
+"""Mentions listed on a page of an entity's mentions (the most recent articles first); links lead
+to the next pages."""
+CLAIMS_SHOWN = 50
+"""Claims listed on a page of an entity's claims (the newest first)."""
 NEIGHBOURS_SHOWN = 16
 """Entities drawn around an entity: its relations first, then the most co-mentioned."""
 TIMELINE_SHOWN = 500
@@ -37,31 +49,6 @@ SEARCH_SHOWN = 100
 
 class NotFound(Exception):
     """The page names nothing in the store."""
-
-
-def value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
-    """A term as JSON: an IRI or string as text, a number as a number, a boolean as a boolean."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        kind = short_name(term.datatype.value)
-        if kind in {"integer", "nonNegativeInteger", "int", "long"}:
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        if kind in {"decimal", "double", "float"}:
-            try:
-                return float(term.value)
-            except ValueError:
-                return term.value
-        if kind == "boolean":
-            return term.value in {"true", "1"}
-    return term.value
-
-
-def records(result: QueryResult) -> list[dict[str, Any]]:
-    return [{c: value(t) for c, t in zip(result.columns, row)} for row in result.rows]
 
 
 class Pages:
@@ -77,6 +64,10 @@ class Pages:
         self.kg_ns = KG.prefix
         self._tables: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self.facts: EntityFacts = QueriedFacts(store, timeout=timeout)
+        """Where entity pages read their lists; :meth:`warm` reads them all at once for a frozen store."""
+        self.mentions_per_page = MENTIONS_SHOWN
+        self.claims_per_page = CLAIMS_SHOWN
 
     def _table(self, name: str, read: Any) -> Any:
         if not self.frozen:
@@ -183,12 +174,17 @@ class Pages:
         return {"q": text, "results": results}
 
     # an entity ------------------------------------------------------------------------------------
-    def entity(self, path: str) -> dict[str, Any]:
+    def entity(self, path: str, *, mentions_page: int = 1, claims_page: int = 1) -> dict[str, Any]:
+        """An entity page: its description, roles, events and neighbourhood, and one page of its
+        claims (newest first) and of its mentions (most recent articles first).
+
+        Raises:
+            NotFound: no such entity, or no such page of its claims or mentions.
+        """
         node = self.entity_iri(path)
-        bind = {"e": node}
         classes, labels, aliases, wikidata = set(), set(), set(), set()
         found: dict[str, Any] = {}
-        for _, p, o in self._query("page-entity", bind).rows:
+        for _, p, o in self._query("page-entity", {"e": node}).rows:
             name = short_name(p.value)
             if name == "type" and self.class_name(o.value) in ENTITY_CLASSES:
                 classes.add(self.class_name(o.value))
@@ -202,31 +198,29 @@ class Pages:
                 found[name] = value(o)
         if not classes and not labels:
             raise NotFound(f"no entity <{node.value}> in the store")
-        point = parse_point(found.get("asWKT"))
+        iri = node.value
+        facts = self.facts
         roles = [{
             "holder": self._entity_ref(r["holder"], r["holderLabel"]), "title": r["title"],
             "organization": self._entity_ref(r["organization"], r["organizationLabel"]) if r["organization"] else None,
             "article": r["article"], "article_path": self.article_path(r["article"]), "sentence": r["sentence"],
-        } for r in records(self._query("page-entity-roles", bind))]
-        events = self._events(self._query("page-entity-events", bind).rows)
-        claims_answer = self._query("page-entity-claims", bind)
-        claims = self._claims(claims_answer.rows)
-        mentions_rows = self._query("page-entity-mentions", bind).rows
+        } for r in facts.roles(iri)]
+        claims = self._claims(facts.claims(iri))
+        claims_shown, claims_pages = _page(claims, claims_page, self.claims_per_page, "claims")
         index = self.article_index()
 
-        def recent_first(row: tuple) -> tuple:
-            article_id, date, _ = index.get(row[1].value, ("", None, None))
-            return (str(date or ""), article_id, -int(row[3].value))
-        # only the mentions shown are turned into records (the most mentioned entity has ~1,700)
-        mentions = [self._mention(row) for row in sorted(mentions_rows, key=recent_first, reverse=True)[:MENTIONS_SHOWN]]
-        neighbours = self._neighbours(records(self._query("page-entity-neighbours", bind)))
-        label = found.get("prefLabel") or (min(labels) if labels else short_name(node.value))
+        def recent_first(mention: Mention) -> tuple:
+            article_id, date, _ = index.get(mention.graph, ("", None, None))
+            return (str(date or ""), article_id, -mention.begin, -mention.end)
+        mentions = sorted(facts.mentions(iri), key=recent_first, reverse=True)
+        mentions_shown, mentions_pages = _page(mentions, mentions_page, self.mentions_per_page, "mentions")
+        label = found.get("prefLabel") or (min(labels) if labels else short_name(iri))
         by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for claim in claims:
+        for claim in claims_shown:
             by_date[claim["date"] or ""].append(claim)
         return {
-            "iri": node.value,
-            "path": self.entity_path(node.value),
+            "iri": iri,
+            "path": self.entity_path(iri),
             "label": label,
             "classes": sorted(classes, key=ENTITY_CLASSES.index),
             "labels": sorted(labels),
@@ -235,91 +229,95 @@ class Pages:
             "link_confidence": found.get("linkConfidence"),
             "mention_count": found.get("mentionCount"),
             "article_count": found.get("articleCount"),
-            "point": point,
+            "point": parse_point(found.get("asWKT")),
             "roles": roles,
-            "events": events,
+            "events": self._events(facts.events(iri)),
             "claims_by_date": [{"date": d or None, "claims": by_date[d]} for d in by_date],
-            "claims_truncated": len(claims) >= CLAIMS_SHOWN,
-            "mentions": mentions,
-            "mentions_truncated": len(mentions_rows) > MENTIONS_SHOWN,
-            "neighbours": neighbours,
+            "claims_total": len(claims),
+            "claims_page": claims_page,
+            "claims_pages": claims_pages,
+            "claims_truncated": claims_page < claims_pages,
+            "mentions": [self._mention(m) for m in mentions_shown],
+            "mentions_total": len(mentions),
+            "mentions_page": mentions_page,
+            "mentions_pages": mentions_pages,
+            "mentions_truncated": mentions_page < mentions_pages,
+            "neighbours": self._neighbours(facts.relations(iri), facts.comentions(iri)),
         }
 
     @staticmethod
-    def _describe(rows: Iterable[tuple]) -> dict[tuple[str, str], dict[str, list[Any]]]:
-        """``{(node, graph): {property local name: [values]}}`` from rows ending ``?p ?o``,
-        with the node second and the graph third (after the bound entity)."""
-        found: dict[tuple[str, str], dict[str, list[Any]]] = {}
-        for row in rows:
-            node, graph, p, o = row[1], row[2], row[-2], row[-1]
-            props = found.setdefault((node.value, graph.value), {"by": [value(row[3])] if len(row) > 5 else []})
-            props.setdefault(short_name(p.value), []).append(o.value if isinstance(o, ox.NamedNode) else value(o))
-        return found
+    def _first(values: list[Any] | None) -> Any:
+        """One value of a property: the least, so that every way of reading the store shows the same."""
+        return min(values, key=lambda v: (str(type(v)), str(v))) if values else None
 
-    def _events(self, rows: Iterable[tuple]) -> list[dict[str, Any]]:
+    def _events(self, described: Iterable[Described]) -> list[dict[str, Any]]:
         events = []
-        for (_, graph), props in self._describe(rows).items():
-            kinds = [k for k in (self.class_name(t) for t in props.get("type", [])) if k in EVENT_KINDS]
+        for event in described:
+            kinds = sorted(k for k in (self.class_name(t) for t in event.props.get("type", [])) if k in EVENT_KINDS)
             if not kinds:
                 continue
-            first = {k: (v[0] if v else None) for k, v in props.items()}
+            first = {k: self._first(v) for k, v in event.props.items()}
             events.append({
                 "kind": kinds[0], "label": first.get("label"), "date": first.get("date"),
                 "date_text": first.get("dateText"), "modality": first.get("modality"),
                 "place": self.ref(first.get("place")), "sentence": first.get("anchorOf"),
-                **self.article_of(graph),
+                "iri": event.node, **self.article_of(event.graph),
             })
-        return sorted(events, key=lambda e: (e["date"] is None, str(e["date"] or ""), e["article"]))
+        return sorted(events, key=lambda e: (e["date"] is None, str(e["date"] or ""), e["article"], e["iri"]))
 
-    def _claims(self, rows: Iterable[tuple]) -> list[dict[str, Any]]:
+    def _claims(self, described: Iterable[tuple[Described, bool]]) -> list[dict[str, Any]]:
+        """The claims, newest first (the undated last)."""
         claims = []
-        for (_, graph), props in self._describe(rows).items():
-            if "content" not in props:
-                continue
-            first = {k: (v[0] if v else None) for k, v in props.items()}
+        for claim, made in described:
+            first = {k: self._first(v) for k, v in claim.props.items()}
             claims.append({
-                "made": bool(first.get("by")), "speaker": self.ref(first.get("speaker")),
+                "made": made, "speaker": self.ref(first.get("speaker")),
                 "source": self.ref(first.get("source")), "cue": first.get("cue"), "content": first["content"],
                 "date": first.get("date"), "modality": first.get("modality"), "negated": bool(first.get("negated")),
-                **self.article_of(graph),
+                "iri": claim.node, **self.article_of(claim.graph),
             })
-        dated = sorted((c for c in claims if c["date"]), key=lambda c: (str(c["date"]), c["article"]), reverse=True)
-        return dated + [c for c in claims if not c["date"]]
+        order = sorted(claims, key=lambda c: (str(c["date"]), c["article"], c["iri"]), reverse=True)
+        return [c for c in order if c["date"]] + [c for c in order if not c["date"]]
 
-    def _mention(self, row: tuple) -> dict[str, Any]:
-        _, graph, anchor_t, begin_t, end_t, sentence_t, sentence_begin_t = row
-        anchor, begin, sentence, sentence_begin = anchor_t.value, value(begin_t), sentence_t.value, value(sentence_begin_t)
-        start = begin - sentence_begin
+    def _mention(self, mention: Mention) -> dict[str, Any]:
+        anchor, begin, sentence = mention.anchor, mention.begin, mention.sentence
+        start = begin - mention.sentence_begin
         if not (0 <= start <= len(sentence) - len(anchor)) or sentence[start:start + len(anchor)] != anchor:
             start = sentence.find(anchor)
         parts = [sentence, "", ""] if start < 0 else [
             sentence[:start], sentence[start:start + len(anchor)], sentence[start + len(anchor):]]
-        info = self.article_of(graph.value)
+        info = self.article_of(mention.graph)
         return {
             "article": info["article"], "article_path": info["article_path"], "date": info["article_date"],
-            "title": info["title"], "anchor": anchor, "begin": begin, "end": value(end_t),
+            "title": info["title"], "anchor": anchor, "begin": begin, "end": mention.end,
             "before": parts[0], "words": parts[1], "after": parts[2],
         }
 
-    def _neighbours(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _neighbours(self, relations: Iterable[Relation], comentions: Mapping[str, int]) -> list[dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
-        for r in rows:
-            entry = found.get(r["other"])
-            if entry is None:
-                entry = found[r["other"]] = {**self.ref(r["other"]), "relations": [], "sentences": 0}  # type: ignore[dict-item]
-            if r["relation"]:
-                name = short_name(r["relation"])
-                entry["relations"].append(name if r["outgoing"] else f"{name} (inverse)")
-            if r["sentences"]:
-                entry["sentences"] = max(entry["sentences"], r["sentences"])
-        ranked = sorted(found.values(), key=lambda n: (not n["relations"], -n["sentences"], n["label"]))
+
+        def entry(other: str) -> dict[str, Any]:
+            if other not in found:
+                found[other] = {**self.ref(other), "relations": [], "sentences": 0}  # type: ignore[dict-item]
+            return found[other]
+        for relation in relations:
+            name = short_name(relation.relation)
+            entry(relation.other)["relations"].append(name if relation.outgoing else f"{name} (inverse)")
+        for other, sentences in comentions.items():
+            entry(other)["sentences"] = sentences
+        for neighbour in found.values():
+            neighbour["relations"].sort()
+        ranked = sorted(found.values(), key=lambda n: (not n["relations"], -n["sentences"], n["label"], n["iri"]))
         return ranked[:NEIGHBOURS_SHOWN]
 
     def warm(self) -> None:
-        """Read the tables of labels and articles now (a server does at start), not at the first page."""
+        """Read the tables of labels and articles now, and the facts of every entity page
+        (:class:`kg.serve.facts.EntityDigest`): a server over a store that cannot change does so
+        at start, and its entity pages then ask the store only for the entity's description."""
         if self.frozen:
             self.labels()
             self.article_index()
+            self.facts = EntityDigest.read(self.store, timeout=None)
 
     # an article -----------------------------------------------------------------------------------
     def article(self, article_id: str) -> dict[str, Any]:
@@ -428,6 +426,18 @@ class Pages:
     @staticmethod
     def catalogue() -> list[QueryInfo]:
         return list_queries()
+
+
+def _page(items: list[Any], number: int, size: int, what: str) -> tuple[list[Any], int]:
+    """Page ``number`` (from 1) of ``items``, ``size`` a page, and how many pages there are (at least one).
+
+    Raises:
+        NotFound: there is no such page.
+    """
+    pages = max(1, -(-len(items) // size))
+    if not 1 <= number <= pages:
+        raise NotFound(f"no page {number} of {what}: there {'is' if pages == 1 else 'are'} {pages}")
+    return items[(number - 1) * size: number * size], pages
 
 
 _POINT = re.compile(r"^\s*POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$", re.IGNORECASE)
