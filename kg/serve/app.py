@@ -152,6 +152,13 @@ class KGApp:
         self.templates = _templates()
         self.cache = ResponseCache() if cache else None
 
+    def warm(self) -> None:
+        """Compile the templates and read what the pages keep (:meth:`Pages.warm`), before the
+        server listens, so that no first request waits on either."""
+        for name in self.templates.list_templates(filter_func=lambda name: name.endswith(".html")):
+            self.templates.get_template(name)
+        self.pages.warm()
+
     # helpers ----------------------------------------------------------------------------------------
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         html = self.templates.get_template(template).render(**context)
@@ -455,7 +462,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with store.session(create=False):
-            await run_in_threadpool(kg_app.pages.warm)
+            await run_in_threadpool(kg_app.warm)
             yield
 
     routes = [

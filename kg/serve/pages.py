@@ -182,24 +182,23 @@ class Pages:
             NotFound: no such entity, or no such page of its claims or mentions.
         """
         node = self.entity_iri(path)
-        classes, labels, aliases, wikidata = set(), set(), set(), set()
-        found: dict[str, Any] = {}
-        for _, p, o in self._query("page-entity", {"e": node}).rows:
-            name = short_name(p.value)
-            if name == "type" and self.class_name(o.value) in ENTITY_CLASSES:
-                classes.add(self.class_name(o.value))
-            elif name == "label":
-                labels.add(o.value)
-            elif name == "altLabel":
-                aliases.add(o.value)
-            elif name == "exactMatch":
-                wikidata.add(o.value)
-            elif name in {"prefLabel", "mentionCount", "articleCount", "linkConfidence", "asWKT"}:
-                found[name] = value(o)
-        if not classes and not labels:
-            raise NotFound(f"no entity <{node.value}> in the store")
         iri = node.value
         facts = self.facts
+        classes, labels, aliases, wikidata = set(), set(), set(), set()
+        found: dict[str, Any] = {}
+        for name, o in facts.description(iri):
+            if name == "type" and self.class_name(o) in ENTITY_CLASSES:
+                classes.add(self.class_name(o))
+            elif name == "label":
+                labels.add(o)
+            elif name == "altLabel":
+                aliases.add(o)
+            elif name == "exactMatch":
+                wikidata.add(o)
+            elif name in {"prefLabel", "mentionCount", "articleCount", "linkConfidence", "asWKT"}:
+                found[name] = o
+        if not classes and not labels:
+            raise NotFound(f"no entity <{node.value}> in the store")
         roles = [{
             "holder": self._entity_ref(r["holder"], r["holderLabel"]), "title": r["title"],
             "organization": self._entity_ref(r["organization"], r["organizationLabel"]) if r["organization"] else None,
