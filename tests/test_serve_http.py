@@ -17,8 +17,10 @@ import pytest
 from kg.model import EVENT_KINDS
 from kg.queries.catalog import list_queries
 from kg.serve import CSP, LOOPBACK_HOSTS, create_app
-from kg.serve.sparql import calls_service, check_query, negotiate, ProtocolError, query_form
+from kg.queries.results import to_json
+from kg.serve.sparql import calls_service, check_query, negotiate, ProtocolError, query_form, results_json
 from kg.settings import Settings
+from kg.store import QueryResult
 from serve_support import HOSTILE_LABEL, HOSTILE_TEXT, make_store, running
 
 PAGES = ["/", "/search?q=korea", "/entity/Q423", "/entity/MilitaryUnit/north-korean-troops", "/article/t1",
@@ -391,3 +393,21 @@ def test_with_online_service_federates_to_another_endpoint(store, url, tmp_path)
         response = httpx.get(online + "/sparql", params={"query": query}, timeout=30)
     assert response.status_code == 200, response.text
     assert {b["s"]["value"].rsplit("/", 1)[-1] for b in response.json()["results"]["bindings"]} == {"Q423", "Q159", "Q884"}
+
+
+def test_the_endpoint_writes_the_json_of_the_results_document() -> None:
+    odd = 'quote " backslash \\ newline \n tab \t control \x01 </script> é 北 \U0001F600'
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    rows = (
+        (ox.NamedNode("https://example.org/a?b=c%22d&e=é"), ox.Literal(odd),
+         ox.Literal("3", datatype=ox.NamedNode(xsd + "integer"))),
+        (ox.BlankNode("b0"), ox.Literal(odd, language="en-GB"), None),
+        (None, None, ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean"))),
+    )
+    for result in (QueryResult(columns=("s", "label", "n"), rows=rows), QueryResult(columns=("x",)),
+                   QueryResult(boolean=False)):
+        expected = json.dumps(to_json(result), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        assert results_json(result) == expected
+    second = json.loads(results_json(QueryResult(columns=("s", "label", "n"), rows=rows)))["results"]["bindings"][1]
+    assert second == {"s": {"type": "bnode", "value": "b0"},
+                      "label": {"type": "literal", "value": odd, "xml:lang": "en-gb"}}  # Oxigraph lowers the tag
