@@ -13,9 +13,11 @@ with ``--clients`` threads, each thread with its own HTTP connection:
 
 The URLs are the entity pages of the ``--entities`` most mentioned entities and every bundled
 query that needs no parameter and no network, POSTed to ``/sparql`` as its file's text (as a
-SPARQL editor sends it), answers as SPARQL JSON. It reports, per phase and kind, the count,
-errors (a status other than 200, or no answer) and the p50, p95 and maximum latency in
-milliseconds, and writes them to ``--output`` (``bench/results/serve.json``; gitignored).
+SPARQL editor sends it), answers as SPARQL JSON. It reports how long the server took to start
+(to listen, having read what its entity pages need), the machine's load average (1 minute)
+before and after, and, per phase and kind, the count, errors (a status other than 200, or no
+answer) and the p50, p95 and maximum latency in milliseconds, and writes them to ``--output``
+(``bench/results/serve.json``; gitignored).
 Requests are bounded in count, go to 127.0.0.1 only, and the server is stopped at the end.
 """
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import socket
 import statistics
@@ -115,8 +118,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "serve.json"))
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()[0]
     urls = targets(args.store, args.entities)
     port = free_port()
+    launched = time.perf_counter()
     server = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--store", args.store, "--port", str(port), "--format", "json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
@@ -130,6 +135,7 @@ def main(argv: list[str] | None = None) -> dict:
             if line.startswith("}"):
                 break
         base = json.loads(announced)["url"].rstrip("/")
+        start_seconds = time.perf_counter() - launched
         rng = random.Random(args.seed)
         cold_plan: list[list] = [[] for _ in range(args.clients)]
         shuffled = urls[:]
@@ -151,7 +157,8 @@ def main(argv: list[str] | None = None) -> dict:
         server.wait(timeout=30)
     slowest = sorted(cold, key=lambda r: -r["ms"])[:5]
     result = {
-        "store": args.store, "clients": args.clients, "urls": len(urls),
+        "store": args.store, "clients": args.clients, "urls": len(urls), "start_seconds": round(start_seconds, 1),
+        "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "entity_pages": sum(1 for u in urls if u[0] == "entity"), "queries": [u[2]["name"] for u in urls if u[0] == "sparql"],
         "cold": {"seconds": round(cold_seconds, 1), **summary(cold)},
         "warm": {"seconds": round(warm_seconds, 1), **summary(warm)},

@@ -24,7 +24,9 @@ def serve(
 
     Read-only. Every page has a JSON twin (/entity/Q423.json); /sparql speaks the SPARQL 1.1
     Protocol; query time and rows are capped (serve_timeout, serve_max_rows settings). The
-    store is held open while serving, so a build waits until the server stops.
+    store is held open while serving, so a build waits until the server stops; before it
+    listens, the server reads what the entity pages list for every entity (seconds for
+    thousands of articles).
 
     Examples:
 
@@ -42,4 +44,9 @@ def serve(
         else:
             warn(f"serving {settings.store} at {url} (Ctrl+C stops)")
 
-    run_server(settings, host=host, port=port, online=online, open_browser=open_browser, started=started)
+    def reading() -> None:
+        if fmt != "json":
+            warn(f"reading {settings.store}: what its pages list, before listening")
+
+    run_server(settings, host=host, port=port, online=online, open_browser=open_browser, started=started,
+               reading=reading)

@@ -37,6 +37,7 @@ def serve(
     online: bool = False,
     open_browser: bool = False,
     started: Callable[[str], None] | None = None,
+    reading: Callable[[], None] | None = None,
 ) -> None:
     """Serve the store ``settings`` name until interrupted.
 
@@ -45,6 +46,8 @@ def serve(
 
     Args:
         started: called with the server's URL once it listens.
+        reading: called before the server reads what its pages list from a local store (which
+            takes seconds for thousands of articles; a remote store is read page by page).
 
     Raises:
         StoreError: there is no store, or it cannot be opened (another process holds it).
@@ -52,6 +55,8 @@ def serve(
     store = open_store(settings)
     if not store.exists():
         raise StoreError(f"no store at {settings.store}; run 'kg build' first or pass --store")
+    if reading is not None and not settings.store_is_remote:
+        reading()
     app = create_app(settings, online=online, store=store,
                      allowed_hosts=LOOPBACK_HOSTS if is_loopback(host) else None)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
