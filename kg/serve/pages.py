@@ -2,7 +2,9 @@
 the HTML templates render and the JSON twins (``/entity/….json``) send as they are.
 
 Every function reads the store through :class:`kg.store.KGStore` with bound values (the
-page queries are ``queries/internal/page-*.rq``) and never writes. Event classes are those of
+page queries are ``queries/internal/page-*.rq``) and never writes; an entity page reads its
+lists through :mod:`kg.serve.facts`, from memory when the store cannot change while it is served
+(:meth:`Pages.warm`). Event classes are those of
 :class:`kg.model.EventKind`: the queries return every class of an event node and the pages keep
 these, so a new kind shows up without a change here.
 """
