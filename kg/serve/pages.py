@@ -104,10 +104,17 @@ class Pages:
         label, cls = self.labels().get(iri, (short_name(iri), None))
         return {"iri": iri, "label": label, "class": cls, "path": self.entity_path(iri)}
 
+    def article_id(self, graph: str) -> str:
+        """The id of the article whose graph is ``graph``."""
+        found = self.article_index().get(graph)
+        if found is not None:
+            return found[0]
+        return self.store.iris.article_id_from_graph(ox.NamedNode(graph)) or graph
+
     def article_of(self, graph: str) -> dict[str, Any]:
         article_id, date, title = self.article_index().get(graph, (None, None, None))
         if article_id is None:
-            article_id = self.store.iris.article_id_from_graph(ox.NamedNode(graph)) or graph
+            article_id = self.article_id(graph)
         return {"article": article_id, "article_path": self.article_path(article_id), "article_date": date,
                 "title": title}
 
@@ -206,7 +213,7 @@ class Pages:
             "organization": self._entity_ref(r["organization"], r["organizationLabel"]) if r["organization"] else None,
             "article": r["article"], "article_path": self.article_path(r["article"]), "sentence": r["sentence"],
         } for r in facts.roles(iri)]
-        claims = self._claims(facts.claims(iri))
+        claims = self._claims_in_order(facts.claims(iri))
         claims_shown, claims_pages = _page(claims, claims_page, self.claims_per_page, "claims")
         index = self.article_index()
 
@@ -217,7 +224,7 @@ class Pages:
         mentions_shown, mentions_pages = _page(mentions, mentions_page, self.mentions_per_page, "mentions")
         label = found.get("prefLabel") or (min(labels) if labels else short_name(iri))
         by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for claim in claims_shown:
+        for claim in map(self._claim, claims_shown):
             by_date[claim["date"] or ""].append(claim)
         return {
             "iri": iri,
@@ -249,7 +256,9 @@ class Pages:
     @staticmethod
     def _first(values: list[Any] | None) -> Any:
         """One value of a property: the least, so that every way of reading the store shows the same."""
-        return min(values, key=lambda v: (str(type(v)), str(v))) if values else None
+        if not values:
+            return None
+        return values[0] if len(values) == 1 else min(values, key=lambda v: (str(type(v)), str(v)))
 
     def _events(self, described: Iterable[Described]) -> list[dict[str, Any]]:
         events = []
@@ -266,19 +275,23 @@ class Pages:
             })
         return sorted(events, key=lambda e: (e["date"] is None, str(e["date"] or ""), e["article"], e["iri"]))
 
-    def _claims(self, described: Iterable[tuple[Described, bool]]) -> list[dict[str, Any]]:
-        """The claims, newest first (the undated last)."""
-        claims = []
-        for claim, made in described:
-            first = {k: self._first(v) for k, v in claim.props.items()}
-            claims.append({
-                "made": made, "speaker": self.ref(first.get("speaker")),
-                "source": self.ref(first.get("source")), "cue": first.get("cue"), "content": first["content"],
-                "date": first.get("date"), "modality": first.get("modality"), "negated": bool(first.get("negated")),
-                "iri": claim.node, **self.article_of(claim.graph),
-            })
-        order = sorted(claims, key=lambda c: (str(c["date"]), c["article"], c["iri"]), reverse=True)
-        return [c for c in order if c["date"]] + [c for c in order if not c["date"]]
+    def _claims_in_order(self, described: Iterable[tuple[Described, bool]]) -> list[tuple[Described, bool]]:
+        """The claims, newest first (the undated last); only those shown become records."""
+        def key(claim: tuple[Described, bool]) -> tuple[str, str, str]:
+            node, graph, props = claim[0]
+            return (str(self._first(props.get("date")) or ""), self.article_id(graph), node)
+        order = sorted(described, key=key, reverse=True)
+        return [c for c in order if c[0].props.get("date")] + [c for c in order if not c[0].props.get("date")]
+
+    def _claim(self, described: tuple[Described, bool]) -> dict[str, Any]:
+        claim, made = described
+        first = {k: self._first(v) for k, v in claim.props.items()}
+        return {
+            "made": made, "speaker": self.ref(first.get("speaker")),
+            "source": self.ref(first.get("source")), "cue": first.get("cue"), "content": first["content"],
+            "date": first.get("date"), "modality": first.get("modality"), "negated": bool(first.get("negated")),
+            "iri": claim.node, **self.article_of(claim.graph),
+        }
 
     def _mention(self, mention: Mention) -> dict[str, Any]:
         anchor, begin, sentence = mention.anchor, mention.begin, mention.sentence
@@ -295,21 +308,20 @@ class Pages:
         }
 
     def _neighbours(self, relations: Iterable[Relation], comentions: Mapping[str, int]) -> list[dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-
-        def entry(other: str) -> dict[str, Any]:
-            if other not in found:
-                found[other] = {**self.ref(other), "relations": [], "sentences": 0}  # type: ignore[dict-item]
-            return found[other]
+        """The entities drawn around one: related first, then by sentences shared, then by label
+        (only those drawn are looked up in full)."""
+        linked: dict[str, list[str]] = defaultdict(list)
         for relation in relations:
             name = short_name(relation.relation)
-            entry(relation.other)["relations"].append(name if relation.outgoing else f"{name} (inverse)")
-        for other, sentences in comentions.items():
-            entry(other)["sentences"] = sentences
-        for neighbour in found.values():
-            neighbour["relations"].sort()
-        ranked = sorted(found.values(), key=lambda n: (not n["relations"], -n["sentences"], n["label"], n["iri"]))
-        return ranked[:NEIGHBOURS_SHOWN]
+            linked[relation.other].append(name if relation.outgoing else f"{name} (inverse)")
+        labels = self.labels()
+
+        def rank(other: str) -> tuple[bool, int, str, str]:
+            label = labels[other][0] if other in labels else short_name(other)
+            return (other not in linked, -comentions.get(other, 0), label, other)
+        drawn = sorted({*linked, *comentions}, key=rank)[:NEIGHBOURS_SHOWN]
+        return [{**self.ref(other), "relations": sorted(linked.get(other, [])),  # type: ignore[dict-item]
+                 "sentences": comentions.get(other, 0)} for other in drawn]
 
     def warm(self) -> None:
         """Read the tables of labels and articles now, and the facts of every entity page
