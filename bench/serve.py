@@ -15,7 +15,8 @@ The URLs are the entity pages of the ``--entities`` most mentioned entities and 
 query that needs no parameter and no network, POSTed to ``/sparql`` as its file's text (as a
 SPARQL editor sends it), answers as SPARQL JSON. It reports how long the server took to start
 (to listen, having read what its entity pages need), the machine's load average (1 minute)
-before and after, and, per phase and kind, the count, errors (a status other than 200, or no
+before and after, the server's CPU time in each phase (which depends less on what else the
+machine runs than the latencies do), and, per phase and kind, the count, errors (a status other than 200, or no
 answer) and the p50, p95 and maximum latency in milliseconds, and writes them to ``--output``
 (``bench/results/serve.json``; gitignored).
 Requests are bounded in count, go to 127.0.0.1 only, and the server is stopped at the end.
@@ -49,6 +50,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user and system) a process has used so far; None where /proc cannot tell."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_used(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 2)
 
 
 def targets(store_path: str, entities: int) -> list[tuple[str, str, dict]]:
@@ -142,16 +156,16 @@ def main(argv: list[str] | None = None) -> dict:
         rng.shuffle(shuffled)
         for index, url in enumerate(shuffled):
             cold_plan[index % args.clients].append(url)
-        started = time.perf_counter()
+        started, cpu_start = time.perf_counter(), cpu_seconds(server.pid)
         cold = run_phase(base, cold_plan)
-        cold_seconds = time.perf_counter() - started
+        cold_seconds, cpu_cold = time.perf_counter() - started, cpu_seconds(server.pid)
         warm_plan = []
         for _ in range(args.clients):
             requests = [u for _ in range(args.rounds) for u in rng.sample(urls, len(urls))]
             warm_plan.append(requests[: max(1, len(urls) * args.rounds // args.clients)])
         started = time.perf_counter()
         warm = run_phase(base, warm_plan)
-        warm_seconds = time.perf_counter() - started
+        warm_seconds, cpu_warm = time.perf_counter() - started, cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -160,8 +174,8 @@ def main(argv: list[str] | None = None) -> dict:
         "store": args.store, "clients": args.clients, "urls": len(urls), "start_seconds": round(start_seconds, 1),
         "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "entity_pages": sum(1 for u in urls if u[0] == "entity"), "queries": [u[2]["name"] for u in urls if u[0] == "sparql"],
-        "cold": {"seconds": round(cold_seconds, 1), **summary(cold)},
-        "warm": {"seconds": round(warm_seconds, 1), **summary(warm)},
+        "cold": {"seconds": round(cold_seconds, 1), "server_cpu_seconds": cpu_used(cpu_start, cpu_cold), **summary(cold)},
+        "warm": {"seconds": round(warm_seconds, 1), "server_cpu_seconds": cpu_used(cpu_cold, cpu_warm), **summary(warm)},
         "slowest_cold": [{k: (round(v, 1) if k == "ms" else v) for k, v in r.items()} for r in slowest],
     }
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
