@@ -129,7 +129,8 @@ def test_the_claims_page_keeps_the_mentions_page(paged) -> None:
 
 
 @pytest.mark.parametrize("query,status", [("mentions=4", 404), ("claims=0", 404), ("mentions=x", 400),
-                                          ("claims=-1", 400), ("mentions=99999999999", 400)])
+                                          ("claims=-1", 400), ("mentions=99999999999", 400),
+                                          ("mentions=%C2%B2", 400), ("claims=%D9%A3", 400)])
 def test_a_page_beyond_the_lists_is_refused(paged, query: str, status: int) -> None:
     assert paged.get(f"/entity/Q159.json?{query}").status_code == status
     assert paged.get(f"/entity/Q159?{query}").status_code == status

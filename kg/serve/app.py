@@ -222,7 +222,7 @@ class KGApp:
         path = "/entity/" + tail
         pages = {"mentions": request.query_params.get("mentions", "1"),
                  "claims": request.query_params.get("claims", "1")}
-        if not all(number.isdigit() and len(number) < 10 for number in pages.values()):
+        if not all(number.isascii() and number.isdigit() and len(number) < 10 for number in pages.values()):
             return self.error(request, 400, "page numbers (mentions=, claims=) are whole numbers from 1", twin)
         numbers = {k: int(v) for k, v in pages.items()}
 
