@@ -84,6 +84,14 @@ class Settings:
     a minute)."""
     remote_credentials: str = field(default="", repr=False, compare=False)
     """Read from the variable ``remote_auth_env`` names by :func:`load_settings`; never from a file."""
+    serve_timeout: float = 10.0
+    """``kg serve``: seconds a query (at ``/sparql`` or behind a page) may take before the
+    request is answered 503."""
+    serve_max_rows: int = 10_000
+    """``kg serve``: rows (or triples) an answer of ``/sparql`` holds at most; the rest are not
+    read, and the response says so in its ``X-KG-Truncated`` header."""
+    serve_max_query_bytes: int = 100_000
+    """``kg serve``: the largest request body or query text accepted (413 above it)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> "Settings":

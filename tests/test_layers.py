@@ -16,7 +16,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kg.__main__",),                            # python -m kg
     ("kg.cli",),                                 # the command line: thin, on top
     ("kg.api",),                                 # the Python facade: kg.open, kg.extract
-    ("kg.evaluate",),                            # scoring against gold annotations
+    ("kg.evaluate", "kg.serve"),                 # scoring against gold annotations; the web app
     ("kg.build",),                               # sources -> extraction -> quads -> store -> index
     ("kg.export",),                              # views for other tools: GeoJSON, GraphML, CSV…
     ("kg.executors", "kg.queries"),              # where extraction runs; the bundled queries

@@ -46,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Load an exported dataset into a store (graphs kept as they are) and index its entities."),
     "query": ("kg.cli.query:query", "Run a SPARQL query over the union of the article graphs."),
     "queries": ("kg.cli.query:queries", "List the bundled queries with their parameters."),
+    "serve": ("kg.cli.serve:serve",
+              "Serve the graph in a browser: a SPARQL endpoint, entity and article pages, timeline, troop figures, map."),
     "eval": ("kg.cli.evaluate:eval_",
              "Score extraction against gold annotations: entities, types, Wikidata links, relations."),
     "validate": ("kg.cli.check:validate",
