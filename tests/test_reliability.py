@@ -220,7 +220,8 @@ def test_the_same_article_read_twice_is_read_once(tmp_path):
                     "--format", "json")
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert (summary["new"], summary["failed"], summary["warnings"]) == (1, 0, 1)
+    assert (summary["new"], summary["failed"], len(summary["warnings"])) == (1, 0, 1)
+    assert "read once" in summary["warnings"][0]["reason"]
     assert "read once" in result.stderr and ids_of(tmp_path / "store") == ["x"]
 
 

@@ -34,6 +34,7 @@ import errno
 import fcntl
 import os
 import pickle
+import re
 import subprocess
 import sys
 import threading
@@ -412,6 +413,12 @@ class LocalStore(KGStore):
                 raise
         if not request["read_only"]:
             self._prune_logs()
+        peak = re.fullmatch(rb"peak (\d+)", errors.strip().rsplit(b"\n", 1)[-1]) if errors else None
+        if peak is not None:
+            errors = errors.strip().rpartition(b"\n")[0]
+            # a query that ended between two samples may still have outgrown the limit
+            if not process.returncode and int(peak.group(1)) * 1024 > max_memory * MIB:
+                stopped = "memory"
         if stopped == "memory":
             raise QueryError(
                 f"the query was stopped when it used more than {max_memory:,} MiB of memory "

@@ -11,7 +11,9 @@ whether to open it read-only, the query, its prefixes, substitutions and dataset
 most rows to write, or None); the child writes the kind of answer on the first line of stdout (``select``,
 ``graph``, ``ask true`` / ``ask false``), then the answer as SPARQL TSV results (select) or
 N-Triples (graph), serialised by Oxigraph, at most ``rows`` rows (one more tells the parent
-there were more). Errors are one line on stderr and an exit code of :data:`EXIT_CODES`.
+there were more). Errors are one line on stderr and an exit code of :data:`EXIT_CODES`. A
+query that ends writes its peak resident memory last on stderr (``peak KIB``), so the parent
+refuses an answer that outgrew the limit between two of its samples.
 
 This file imports only the standard library and pyoxigraph (from the folder its parent names),
 so the child starts in a few tens of milliseconds; kg imports it for :data:`EXIT_CODES` only.
@@ -30,6 +32,7 @@ if __name__ == "__main__":
         sys.path.insert(0, sys.argv[1])
 
 import pickle  # noqa: E402
+import resource  # noqa: E402
 import time  # noqa: E402
 
 import pyoxigraph as ox  # noqa: E402
@@ -118,6 +121,8 @@ def main() -> None:
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         _fail("corrupt" if "corruption" in str(exc).lower() else "failed", str(exc))
     output.flush()
+    sys.stderr.write(f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\n")  # KiB on Linux
+    sys.stderr.flush()
     os._exit(0)  # no clean-up of the database handle needed for a read
 
 
