@@ -38,9 +38,6 @@ RULER_MIN_CITY_POPULATION = _RULER.integer("min_city_population")
 RULER_DOMAIN_COUNTRIES = _RULER.words("domain_countries")
 """Countries in which smaller towns and bare region names are kept (data/rules/linking.toml)."""
 RULER_DOMAIN_MIN_POPULATION = _RULER.integer("domain_min_population")
-RULER_STOPLIST = _RULER.words("stoplist")
-"""Lower-cased single words never emitted as ruler patterns (common words, given names, states
-that are also people's names or US states)."""
 
 
 @dataclass(frozen=True)
@@ -117,9 +114,10 @@ class Gazetteer:
     def names_for_ruler(self) -> list[tuple[str, str, str]]:
         """``(surface form, class, key)`` triples safe to match in running text.
 
-        Meant for case-sensitive (``ORTH``) phrase patterns of :mod:`kg.ruler`. Skipped:
-        small places, bare admin-1 names outside the domain countries, single words of the
-        stoplist, lower-case words, and two-letter forms except upper-case acronyms.
+        Meant for case-sensitive (``ORTH``) phrase patterns of :mod:`kg.pipeline.entity_ruler`.
+        Skipped: small places, bare admin-1 names outside the domain countries, lower-case
+        words, and two-letter forms except upper-case acronyms (common words and first names
+        are not gazetteer names at all: ``scripts/build_gazetteer.py``).
         A form that names several entries gets the class of the most prominent one and the key
         ``Class/slug``, left for :func:`kg.linking.link` to resolve in context (``Luxembourg``
         -> ``State``, ``Kursk`` -> ``Place/kursk``).
@@ -155,8 +153,6 @@ class Gazetteer:
         if not words or not form[0].isupper() or "." in form and len(form) <= 3:
             return False
         if len(words) == 1:
-            if words[0].casefold() in RULER_STOPLIST:
-                return False
             if len(form) <= 2 and not form.isupper():
                 return False
             if (entry.kind == REGION_KIND and entry.country_qid not in RULER_DOMAIN_COUNTRIES
@@ -212,7 +208,7 @@ def read_actors(path: Path) -> list[GazetteerEntry]:
             qid=row["qid"] or None, name=row["name"], cls=row["type"],
             kind=row.get("kind") or row["type"].lower(),
             country_qid=row["qid"] if row["type"] == "State" and row["qid"] else None,
-            aliases=_split(row["aliases"]), source=row["source"],
+            aliases=_split(row["aliases"]), source=f"actors.tsv: {row['source']}",
         ))
     return entries
 
@@ -230,7 +226,7 @@ def merge(places: list[GazetteerEntry], actors: list[GazetteerEntry]) -> list[Ga
         names = [n for n in (place.name, *place.aliases, *actor.aliases) if n != actor.name]
         merged[index] = replace(
             place, name=actor.name, aliases=tuple(dict.fromkeys(names)),
-            source=f"{place.source}; actors.tsv",
+            source=f"{place.source}; {actor.source}",
         )
     return merged
 

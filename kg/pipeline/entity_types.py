@@ -24,7 +24,9 @@ from kg import lexicon
 from kg.linking import is_city_state_name, load_gazetteer
 from kg.model import ANAPHOR, ENTITY_CLASSES, SpanRecord
 from kg.model import Span as TextSpan
+from kg.pipeline.class_choice import choose_class, is_locative
 from kg.pipeline.doc import doc_text, sentence_span
+from kg.pipeline.entity_ruler import NER_LABELS, RULER_SOURCE
 
 __all__ = ["kg_entities", "doc_spans"]
 
@@ -36,14 +38,29 @@ _TRAILING_POSSESSIVES = lexicon.section("lexicon/names").sequence("trailing_poss
 _NAME_OK = re.compile(r"[A-Za-z]")
 
 
-def _gazetteer_class(text: str) -> tuple[str, str] | None:
-    """``(class, canonical name)`` the gazetteer gives ``text``, if unambiguous enough."""
+def _gazetteer_class(text: str) -> tuple[str, str, str] | None:
+    """``(class, canonical name, kind)`` the gazetteer gives ``text``, if unambiguous enough;
+    ``kind`` is ``curated`` for a hand-checked entry, else the gazetteer's kind (``country``…)."""
     entries = load_gazetteer().lookup(text)
     if not entries:
         return None
     states = [e for e in entries if e.cls == "State"]
     best = states[0] if states else entries[0]
-    return best.cls, best.name
+    return best.cls, best.name, "curated" if best.curated else best.kind
+
+
+def _reading(span: Span) -> tuple[str, str, str] | None:
+    """The ruler's ``(class, canonical, kind)`` reading kept in the id of an NER span whose
+    boundaries a gazetteer or lexicon name matched exactly (:func:`kg.pipeline.entity_ruler.merge_spans`)."""
+    cls, sep, canonical = span.id_.partition(":")
+    if not sep or cls not in ENTITY_CLASSES:
+        return None
+    if "/" in canonical or canonical.startswith("Q"):  # a gazetteer key
+        entry = load_gazetteer().get(canonical) if canonical.startswith("Q") else None
+        found = _gazetteer_class(span.text)
+        kind = ("curated" if entry.curated else entry.kind) if entry else (found[2] if found else "city")
+        return cls, canonical, kind
+    return cls, canonical, "lexicon"
 
 
 def _trim(span: Span) -> Span | None:
@@ -90,15 +107,7 @@ def _in_noise_line(doc: Doc, span: Span) -> bool:
 
 def _is_locative(span: Span) -> bool:
     """Whether a place name is used as a location (object of "in", "to", "from" …)."""
-    root = span.root
-    if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
-        return True
-    if root.dep_ == "conj":  # "in Kyiv and Moscow"
-        head = root.head
-        return head.dep_ == "pobj" and head.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS
-    if root.dep_ == "appos" or (root.dep_ == "npadvmod" and root.head.pos_ == "PROPN"):
-        return True  # "Budapest, Hungary"
-    return False
+    return is_locative(span)
 
 
 def _metonymy(span: Span) -> tuple[str, str] | None:
@@ -131,10 +140,15 @@ def _demonym_of_title(span: Span) -> str | None:
 
 
 def _label(span: Span) -> str:
-    """The NER's label of a span, or for a span of kg's ruler the kg class its id carries (the
-    ruler marks its spans with labels the NER knows, see :func:`kg.ruler.ner_labels`)."""
+    """The NER's label of a span, or the kg class its id carries for a span of kg's ruler and
+    for an NER span whose label agrees with the ruler's reading (GPE and ``State:Ukraine``).
+    An NER span with a disagreeing reading keeps the NER's label: the class is then chosen in
+    context (:func:`kg.pipeline.class_choice.choose_class`)."""
     cls, sep, _ = span.id_.partition(":")
-    return cls if sep and cls in ENTITY_CLASSES else span.label_
+    if sep and cls in ENTITY_CLASSES and (span.kb_id_ == RULER_SOURCE or span.label_ in NER_LABELS[cls]
+                                          or span.label_ == cls):
+        return cls
+    return span.label_
 
 
 def _type_span(span: Span) -> Span | None:
@@ -173,12 +187,17 @@ def _type_span(span: Span) -> Span | None:
     if (trimmed.start >= 2 and doc[trimmed.start - 1].lower_ == "of"
             and doc[trimmed.start - 2].lower_ in lexicon.SETTLEMENT_NOUNS and label in _NER_CLASS):
         return Span(doc, trimmed.start, trimmed.end, label="Place", span_id="Place:")
-    known = _gazetteer_class(text)
+    reading = _reading(span) if (trimmed.start, trimmed.end) == (span.start, span.end) else None
+    known = reading or _gazetteer_class(text)
     if known:
-        cls, canonical = known
-        if label == "PERSON" and cls != "Person":
-            cls, canonical = "Person", ""
-        return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:{canonical}")
+        cls = known[0]
+        if label not in NER_LABELS[cls]:  # the NER and the name disagree: weigh them in context
+            choice = choose_class(trimmed, label, known)
+            cls, canonical = choice.cls, choice.canonical
+        else:
+            canonical = known[1]
+        if cls in ENTITY_CLASSES:
+            return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:{canonical}")
     cls = _NER_CLASS.get(label)
     if cls is None:
         return None

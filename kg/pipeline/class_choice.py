@@ -1,0 +1,101 @@
+"""Choosing a span's class where the NER's label and a gazetteer or lexicon reading disagree.
+
+The statistical NER read the span in its sentence; the gazetteer and the lexicon know the name
+out of context. Neither overrides the other (``data/rules/entities.toml``, ``[class_choice]``):
+each class gets the weight of the evidence for it -- the NER's label (by how sure the NER is of
+that label), the reading (by what the name is: a curated actor, a country, a capital, a city …)
+and the context (a title or honorific before the name speaks for a person, a locative
+preposition or a coordinated place name for a place) -- and the heaviest class wins, the NER's on a tie. The choice carries
+its score (the winner's share of the evidence) and the evidence itself, for diagnostics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from kg import lexicon
+
+__all__ = ["ClassChoice", "choose_class", "is_locative"]
+
+_CHOICE = lexicon.section("rules/entities").table("class_choice")
+NER_WEIGHT: dict[str, float] = _CHOICE.mapping("ner")
+"""How much the NER's label counts, per label."""
+READING_WEIGHT: dict[str, float] = _CHOICE.mapping("reading")
+"""How much a gazetteer or lexicon reading counts, per kind of name."""
+PERSON_CUE = _CHOICE.number("person_cue")
+LOCATIVE = _CHOICE.number("locative")
+COORDINATED = _CHOICE.number("coordinated")
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_NER_CLASS: dict[str, str] = lexicon.section("rules/entities").mapping("class_of_ner_label")
+
+
+@dataclass(frozen=True)
+class ClassChoice:
+    """The class chosen for a span, with the canonical name of the reading when it won."""
+
+    cls: str
+    canonical: str
+    score: float
+    """The winner's share of all the evidence, in (0.5, 1] (0.5 on a tie)."""
+    evidence: tuple[tuple[str, str, float], ...]
+    """``(source, class, weight)`` of each piece of evidence."""
+
+
+def is_locative(span: Span) -> bool:
+    """Whether a name is used as a location: the object of "in", "to", "from" …, a conjunct of
+    one ("in Kyiv and Moscow"), or an apposition ("Budapest, Hungary")."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
+        return True
+    if root.dep_ == "conj":
+        head = root.head
+        return head.dep_ == "pobj" and head.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS
+    if root.dep_ == "appos" or (root.dep_ == "npadvmod" and root.head.pos_ == "PROPN"):
+        return True
+    return False
+
+
+def _person_cue(span: Span) -> bool:
+    if span.start == 0:
+        return False
+    before = span.doc[span.start - 1].lower_.rstrip(".")
+    return before in lexicon.HONORIFICS or before in lexicon.TITLE_WORDS
+
+
+def _coordinated_with_places(span: Span) -> bool:
+    """Whether a name is coordinated with a name the NER took for a place ("Maseru and
+    Mbabane", "Mbabane, Maseru and Pretoria")."""
+    root = span.root
+    conjuncts = [t for t in root.conjuncts if not (span.start <= t.i < span.end)]
+    return any(t.ent_type_ in _PLACE_LABELS for t in conjuncts)
+
+
+def choose_class(span: Span, ner_label: str, reading: tuple[str, str, str]) -> ClassChoice:
+    """The class of ``span`` given the NER's label and a ``(class, canonical, kind)`` reading.
+
+    ``kind`` says what the name is for the reading (``lexicon``, ``curated``, or a gazetteer
+    kind: ``country``, ``capital``, ``city`` …). The canonical name is kept only when the
+    reading's class wins.
+    """
+    read_cls, canonical, kind = reading
+    evidence: list[tuple[str, str, float]] = []
+    ner_cls = _NER_CLASS.get(ner_label)
+    if ner_cls is not None:
+        evidence.append((f"ner:{ner_label}", ner_cls, float(NER_WEIGHT.get(ner_label, 0.0))))
+    evidence.append((f"reading:{kind}", read_cls, float(READING_WEIGHT.get(kind, min(READING_WEIGHT.values())))))
+    if _person_cue(span):
+        evidence.append(("context:title", "Person", PERSON_CUE))
+    if is_locative(span):
+        place = read_cls if read_cls in ("Place", "State") else "Place"
+        evidence.append(("context:locative", place, LOCATIVE))
+    elif _coordinated_with_places(span):
+        evidence.append(("context:coordinated", "Place", COORDINATED))
+    totals: dict[str, float] = {}
+    for _, cls, weight in evidence:
+        totals[cls] = totals.get(cls, 0.0) + weight
+    first = ner_cls if ner_cls in totals else read_cls
+    best = max(totals, key=lambda c: (totals[c], c == first))
+    share = totals[best] / sum(totals.values()) if sum(totals.values()) else 1.0
+    return ClassChoice(best, canonical if best == read_cls else "", round(share, 3), tuple(evidence))
