@@ -17,7 +17,7 @@ from spacy.tokens import Span
 
 from kg import lexicon
 
-__all__ = ["ClassChoice", "choose_class", "is_locative"]
+__all__ = ["ClassChoice", "choose_class", "is_actor", "is_locative"]
 
 _CHOICE = lexicon.section("rules/entities").table("class_choice")
 NER_WEIGHT: dict[str, float] = _CHOICE.mapping("ner")
@@ -29,6 +29,11 @@ LOCATIVE = _CHOICE.number("locative")
 COORDINATED = _CHOICE.number("coordinated")
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _NER_CLASS: dict[str, str] = lexicon.section("rules/entities").mapping("class_of_ner_label")
+_METONYMY = lexicon.section("rules/entities").table("metonymy")
+STATIVE_VERBS = _METONYMY.words("stative_verbs")
+"""Verbs whose subject does not act ("London is a city"): no metonymy."""
+CITY_NOUNS = _METONYMY.words("city_nouns")
+"""Nouns whose possessor is the city itself ("London's mayor")."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,31 @@ def is_locative(span: Span) -> bool:
     return False
 
 
+def is_actor(span: Span) -> bool:
+    """Whether a name acts in its sentence, as a government does: the subject of a verb that is
+    not stative ("Moscow denied", "Tokyo will send"), the agent of a passive ("was rejected by
+    Moscow", "plans by Washington"), the possessor of something other than a city's own
+    ("Moscow's decision", not "London's mayor"), or one side of a pair of states ("Moscow-Pyongyang
+    ties"). Never inside a locative phrase ("talks in Tokyo")."""
+    if is_locative(span):
+        return False
+    root = span.root
+    while root.dep_ == "conj":  # "Washington and Moscow agreed": the first conjunct's role
+        root = root.head
+    if root.dep_ == "nsubj":
+        head = root.head
+        return head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in STATIVE_VERBS
+    if root.dep_ == "pobj" and root.head.lower_ == "by":
+        return True
+    if root.dep_ == "poss":
+        return root.head.lower_ not in CITY_NOUNS and root.head.lemma_.lower() not in CITY_NOUNS
+    if root.dep_ == "compound":  # "Moscow-Pyongyang ties": a pair of governments
+        others = [t for t in (*root.head.children, *root.children) if t.dep_ == "compound" and t.i != root.i]
+        others.append(root.head)
+        return any(t.text in lexicon.CAPITALS or t.text in lexicon.STATE_NAMES for t in others)
+    return False
+
+
 def _person_cue(span: Span) -> bool:
     if span.start == 0:
         return False
@@ -68,8 +98,8 @@ def _coordinated_with_places(span: Span) -> bool:
     """Whether a name is coordinated with a name the NER took for a place ("Maseru and
     Mbabane", "Mbabane, Maseru and Pretoria")."""
     root = span.root
-    conjuncts = [t for t in root.conjuncts if not (span.start <= t.i < span.end)]
-    return any(t.ent_type_ in _PLACE_LABELS for t in conjuncts)
+    named = [t for t in root.conjuncts if not (span.start <= t.i < span.end) and t.ent_type_]
+    return bool(named) and all(t.ent_type_ in _PLACE_LABELS for t in named)
 
 
 def choose_class(span: Span, ner_label: str, reading: tuple[str, str, str]) -> ClassChoice:

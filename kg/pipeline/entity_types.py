@@ -24,7 +24,7 @@ from kg import lexicon
 from kg.linking import is_city_state_name, load_gazetteer
 from kg.model import ANAPHOR, ENTITY_CLASSES, SpanRecord
 from kg.model import Span as TextSpan
-from kg.pipeline.class_choice import choose_class, is_locative
+from kg.pipeline.class_choice import choose_class, is_actor, is_locative
 from kg.pipeline.doc import doc_text, sentence_span
 from kg.pipeline.entity_ruler import NER_LABELS, RULER_SOURCE
 
@@ -111,11 +111,12 @@ def _is_locative(span: Span) -> bool:
 
 
 def _metonymy(span: Span) -> tuple[str, str] | None:
-    """A capital used as an actor stands for its state: ``("State", state)``."""
+    """A capital used as an actor stands for its state: ``("State", state)``; anywhere else
+    ("in London", "London's mayor") it stays the city (:func:`kg.pipeline.class_choice.is_actor`)."""
     state = lexicon.CAPITALS.get(span.text)
     if state is None:
         return None
-    return None if _is_locative(span) else ("State", state)
+    return ("State", state) if is_actor(span) else None
 
 
 def _city_state_place(span: Span) -> bool:
