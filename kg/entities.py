@@ -92,6 +92,20 @@ def _state_in_name(name: str) -> str | None:
     return None
 
 
+def _surnames_as_people(records: list[SpanRecord]) -> list[SpanRecord]:
+    """A bare capitalised word the NER took for an organisation or a place, which no gazetteer
+    or lexicon names, is a person when it is the surname of a person the article names in full
+    ("Jack Straw" ... "Straw told MPs")."""
+    surnames = {_name_words(r.anchor)[-1] for r in records
+                if r.cls == "Person" and len(_name_words(r.anchor)) > 1}
+    return [
+        SpanRecord(r.start, r.end, r.anchor, "Person", "", r.sentence, r.label)
+        if r.cls in ("Organization", "Place") and not r.canonical and " " not in r.anchor
+        and r.anchor in surnames else r
+        for r in records
+    ]
+
+
 def collect_entities(
     records: Iterable[SpanRecord],
     *,
@@ -135,33 +149,57 @@ def collect_entities(
         for r in records
     ]
     anaphors = [r for r in records if r.canonical == ANAPHOR]
-    records = [r for r in records if r.canonical != ANAPHOR]
+    records = _surnames_as_people([r for r in records if r.canonical != ANAPHOR])
     # full person names first, so surnames can attach to them wherever they occur
     people = [r for r in records if r.cls == "Person" and not r.canonical]
     full_names = [r.anchor for r in people if len(_name_words(r.anchor)) > 1]
-    full_at = [(r.start, r.canonical or r.anchor, r.canonical) for r in records
+    full_at = [(r.start, r.canonical or r.anchor, r.canonical, r.sentence) for r in records
                if r.cls == "Person" and len(_name_words(r.canonical or r.anchor)) > 1]
 
     cluster_at: dict[int, _Cluster] = {}
 
     def first_form(name: str) -> str:
         """The first full name of the text that ``name`` is a spelling variant of (same first
-        word, matching surname), else ``name``: one key for "Volodymyr Zelensky/Zelenskyy"."""
+        word, matching surname), else ``name``: one key for "Volodymyr Zelensky/Zelenskyy"
+        and for "George Bush" / "George W. Bush"."""
         words = name.split()
         if len(words) < 2:
             return name
         return next((f for f in full_names if f.split()[0] == words[0] and _surname_match(words[-1], f)), name)
 
-    def nearest(position: int, matches: list[tuple[int, str, str]], default: str) -> tuple[str, str]:
+    def person_of(match: tuple[int, str, str, TextSpan]) -> str:
+        """Which person a full name is: its canonical name, else its first form."""
+        return match[2] or first_form(longest_form(match[1], match[0]))
+
+    def longest_form(name: str, position: int) -> str:
+        """The longest full name ``name`` is the end of ("Lula da Silva" -> "Luiz Inacio Lula
+        da Silva"), followed through shorter forms, nearest before ``position`` first."""
+        for _ in range(4):
+            longer = [m for m in full_at if m[1].endswith(" " + name) and len(m[1]) > len(name)]
+            if not longer:
+                break
+            name = nearest(position, longer, name)[0]
+        return name
+
+    def nearest(position: int, matches: list, default: str) -> tuple[str, str]:
         """``(full name, canonical name or "")`` of the match mentioned last before
         ``position``, else of the first one after it; ``(default, "")`` without a match."""
         before = [m for m in matches if m[0] < position]
         chosen = before[-1] if before else (matches[0] if matches else None)
         return (chosen[1], chosen[2]) if chosen else (default, "")
 
-    def full_name_for(short: str, position: int) -> tuple[str, str]:
-        """The full name a bare name stands for (see :func:`nearest`)."""
-        return nearest(position, [m for m in full_at if _surname_match(short, m[1])], short)
+    def full_name_for(short: str, position: int, sentence: TextSpan) -> tuple[str, str]:
+        """The full name a bare name stands for. Relatives who share a surname stay apart: when
+        several people of the text have it ("Tony Blair", "Cherie Blair"), the bare name is
+        the one named before it in its own sentence, else the one the text named first (the
+        person the story is about), never simply the one named last."""
+        matches = [m for m in full_at if _surname_match(short, m[1])]
+        people = {person_of(m) for m in matches}
+        if len(people) > 1:
+            local = [m for m in matches if m[3] == sentence and m[0] < position]
+            first = min(matches, key=lambda m: m[0])
+            matches = local[-1:] or [m for m in matches if person_of(m) == person_of(first)][:1]
+        return nearest(position, matches, short)
     for r in records:
         if r.cls == "MilitaryUnit":
             state = r.canonical or "unknown"
@@ -175,9 +213,11 @@ def collect_entities(
             words = _name_words(r.anchor)
             name = " ".join(words)
             if len(words) == 1:
-                head, known = full_name_for(name, r.start)
+                head, known = full_name_for(name, r.start, r.sentence)
             else:  # "da Silva" and "Baez Silva" are the end of "Luiz Inacio Lula da Silva"...
                 head, known = nearest(r.start, [m for m in full_at if m[1].endswith(" " + name)], name)
+                if not known:
+                    head = longest_form(head, r.start)
             # a known person joins that person; others group by their full name, its spelling
             # variants together ("Volodymyr Zelensky" joins "Volodymyr Zelenskyy")
             c = cluster_for("Person", slug(known), known) if known else cluster_for("Person", slug(first_form(head)), "")
@@ -218,7 +258,12 @@ def collect_entities(
         )
         link = linker(c.label, c.cls, context)
         if link is None and c.cls == "Person":
+            # other forms of the name ("George Bush" for "George W Bush"), never a bare surname
+            # when the full name is known: it could name a relative ("Blair", "Cherie Blair")
+            full = len(_name_words(c.label)) > 1
             for anchor in sorted(set(c.anchors), key=len, reverse=True):
+                if full and len(_name_words(anchor)) < 2:
+                    continue
                 link = linker(anchor, c.cls, context)
                 if link is not None:
                     break
