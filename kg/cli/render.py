@@ -31,6 +31,7 @@ def build_json(summary: BuildSummary, store: str) -> dict[str, Any]:
         "entities": summary.entities, "quads": summary.quads,
         "seconds": round(summary.seconds, 2), "store": store,
         "inferred_dropped": summary.inferred_dropped,
+        "warning_details": [{"path": w.path, "reason": w.reason} for w in summary.warnings],
     }
 
 

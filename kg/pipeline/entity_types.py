@@ -81,24 +81,48 @@ def _trim(span: Span) -> Span | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def _line_noise(line: str) -> tuple[bool, tuple[tuple[int, int], ...]]:
-    """Whether a line is boilerplate, and where its inline credits are. Cached: the entities
-    of one paragraph share its line."""
-    credits = tuple(m.span() for m in lexicon.INLINE_CREDIT.finditer(line))
-    return lexicon.is_noise_line(line), credits
+def _inline_credits(line: str) -> tuple[tuple[int, int], ...]:
+    """Where a line's inline credits are. Cached: the entities of one paragraph share its line."""
+    return tuple(m.span() for m in lexicon.INLINE_CREDIT.finditer(line))
 
 
-def _in_noise_line(doc: Doc, span: Span) -> bool:
-    """Bylines, credits, boilerplate, and lines that hold nothing but the name (a byline
-    such as "Maciej Zubel" or a heading such as "Background:")."""
+_FINITE_TAGS = frozenset({"VBD", "VBP", "VBZ", "MD"})
+
+
+def _boilerplate_sentences(doc: Doc) -> set[int]:
+    """The start tokens of the doc's boilerplate segments, each on evidence: a sentence holding a
+    byline, credit or notice pattern (:data:`kg.lexicon.NOISE_LINE`) that is no ordinary sentence
+    (no finite verb: "Photo: Reuters", "By Jan Novak"), or one of the last sentences holding a
+    rights notice ("This material may not be published"). A pattern inside an ordinary sentence
+    ("proof and sources", a copyright row of a sports table) never drops it, and an article
+    delivered as one line loses only what is boilerplate."""
+    sentences = list(doc.sents)
+    text = doc_text(doc)
+    found = set()
+    for index, sent in enumerate(sentences):
+        segment = text[sent.start_char:sent.end_char]
+        if index >= len(sentences) - lexicon.END_SENTENCES and lexicon.END_NOTICE.search(segment):
+            found.add(sent.start)
+        elif lexicon.is_noise_line(segment) and not any(t.tag_ in _FINITE_TAGS for t in sent):
+            found.add(sent.start)
+            if sent[-1].text == ":" and index + 1 < len(sentences):  # "Photo:" | "Reuters/Jan Novak"
+                following = sentences[index + 1]
+                if not any(t.tag_ in _FINITE_TAGS for t in following):
+                    found.add(following.start)
+    return found
+
+
+def _in_noise_line(doc: Doc, span: Span, boilerplate: set[int] | frozenset[int] = frozenset()) -> bool:
+    """Whether a span is a name of boilerplate: in a boilerplate segment (``boilerplate``, from
+    :func:`_boilerplate_sentences`), in an inline credit ("(MENAFN- UkrinForm)"), or alone on its
+    line as a person or organisation (a byline such as "Maciej Zubel")."""
+    if span.sent.start in boilerplate:
+        return True
     text = doc_text(doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
     line = text[line_start: line_end if line_end >= 0 else len(text)]
-    noise, credits = _line_noise(line)
-    if noise:
-        return True
-    for credit_start, credit_end in credits:
+    for credit_start, credit_end in _inline_credits(line):
         if credit_start <= span.start_char - line_start < credit_end:
             return True
     rest = (line[: span.start_char - line_start] + line[span.end_char - line_start:]).strip(" \t:-–—|·")
@@ -211,8 +235,9 @@ def _type_span(span: Span) -> Span | None:
 def kg_entities(doc: Doc) -> Doc:
     """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
     kept = []
+    boilerplate = _boilerplate_sentences(doc) if doc.ents else set()
     for span in doc.ents:
-        if _in_noise_line(doc, span):
+        if _in_noise_line(doc, span, boilerplate):
             continue
         typed = _type_span(span)
         if typed is not None:
