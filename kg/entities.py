@@ -16,7 +16,7 @@ from typing import Iterable
 
 from kg import lexicon
 from kg.linking import LinkContext, Linker, LinkResult, load_gazetteer, make_linker
-from kg.model import ANAPHOR, Entity, Mention, SpanRecord
+from kg.model import ANAPHOR, ENTITY_CLASSES, Entity, Mention, SpanRecord
 from kg.model import Span as TextSpan
 from kg.text import slug
 
@@ -90,6 +90,12 @@ def _state_in_name(name: str) -> str | None:
         if state:
             return state
     return None
+
+
+def _ner_labels(cluster: "_Cluster") -> set[str]:
+    """The statistical NER's labels of a cluster's mentions (kg's own class names, which the
+    ruler's spans may carry without a model, are not the NER's)."""
+    return {label for *_, label in cluster.spans if label and label not in ENTITY_CLASSES}
 
 
 def _surnames_as_people(records: list[SpanRecord]) -> list[SpanRecord]:
@@ -254,6 +260,7 @@ def collect_entities(
         context = LinkContext.of(
             entity_qids=(link.qid for link in links.values() if link is not None),
             country_qids=country_qids,
+            ner_labels=_ner_labels(c),
             region_cue=c.region_cue,
         )
         link = linker(c.label, c.cls, context)

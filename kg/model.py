@@ -241,11 +241,13 @@ class LinkContext:
     """The mention looked like a region (``the Kursk region``) even if ``name`` is bare."""
     city_cue: bool = False
     """The mention looked like a city (``the city of Kursk``)."""
+    ner_labels: frozenset[str] = frozenset()
+    """The NER's labels of the entity's mentions (empty: unknown), for type compatibility."""
 
     @classmethod
     def of(cls, entity_qids: Iterable[str] = (), country_qids: Iterable[str] = (),
-           **cues: bool) -> "LinkContext":
-        return cls(frozenset(entity_qids), frozenset(country_qids), **cues)
+           ner_labels: Iterable[str] = (), **cues: bool) -> "LinkContext":
+        return cls(frozenset(entity_qids), frozenset(country_qids), ner_labels=frozenset(ner_labels), **cues)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import typer
 
 from kg.cli import render
 from kg.cli.common import ConfigOption, StoreOption, emit_json, emit_lines, handle_errors, settings_from
-from kg.queries.link import link_store_entities
+from kg.queries.link import explain_link, link_store_entities
 from kg.store import open_store
 
 
@@ -17,6 +17,8 @@ from kg.store import open_store
 def link(
     online: Annotated[bool, typer.Option("--online", help="Ask Wikidata for entities the gazetteer lacks (needs network).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="text or json (with every entity's outcome).")] = "text",
+    explain: Annotated[str | None, typer.Option("--explain", metavar="NAME",
+                                                help="Show why NAME links as it does: candidates, evidence, confidence.")] = None,
     store: StoreOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -31,8 +33,17 @@ def link(
       kg link
 
       kg link --online --format json
+
+      kg link --explain Kursk
     """
     settings = settings_from(config, store=store, online=online or None)
+    if explain is not None:
+        explanations = explain_link(open_store(settings), settings, explain)
+        if fmt == "json":
+            emit_json(render.explain_json(explain, explanations, settings.link_threshold))
+        else:
+            emit_lines(render.explain_lines(explain, explanations, settings.link_threshold))
+        return
     report = link_store_entities(open_store(settings), settings)
     if fmt == "json":
         emit_json(render.link_json(report))
