@@ -16,7 +16,8 @@ from typing import Iterable
 
 from kg import lexicon
 from kg.linking import LinkContext, Linker, LinkResult, load_gazetteer, make_linker
-from kg.model import ANAPHOR, ENTITY_CLASSES, Entity, Mention, SpanRecord
+from kg.linking.gazetteer import CITY_KINDS
+from kg.model import ANAPHOR, ENTITY_CLASSES, RULER_SOURCE, Entity, Mention, SpanRecord
 from kg.model import Span as TextSpan
 from kg.text import slug
 
@@ -93,21 +94,30 @@ def _state_in_name(name: str) -> str | None:
 
 
 def _ner_labels(cluster: "_Cluster") -> set[str]:
-    """The statistical NER's labels of a cluster's mentions (kg's own class names, which the
-    ruler's spans may carry without a model, are not the NER's)."""
-    return {label for *_, label in cluster.spans if label and label not in ENTITY_CLASSES}
+    """The statistical NER's labels of a cluster's mentions (not the ruler's mark, nor a kg
+    class name: spans the NER never saw)."""
+    return {label for *_, label in cluster.spans
+            if label and label not in ENTITY_CLASSES and label != RULER_SOURCE}
 
 
 def _surnames_as_people(records: list[SpanRecord]) -> list[SpanRecord]:
-    """A bare capitalised word the NER took for an organisation or a place, which no gazetteer
-    or lexicon names, is a person when it is the surname of a person the article names in full
-    ("Jack Straw" ... "Straw told MPs")."""
+    """A bare capitalised word is a person when it is the surname of a person the article names
+    in full ("Jack Straw" ... "Straw told MPs"; "Lloyd Austin" ... "Austin said") and either
+    the NER took it for an organisation or a place that no gazetteer names, or only the
+    gazetteer found it, as a town (the NER saw no name there at all)."""
     surnames = {_name_words(r.anchor)[-1] for r in records
                 if r.cls == "Person" and len(_name_words(r.anchor)) > 1}
+    gazetteer = load_gazetteer()
+
+    def town_of_the_ruler(r: SpanRecord) -> bool:
+        if r.label != RULER_SOURCE or r.cls != "Place":
+            return False
+        return all(e.kind in CITY_KINDS | {"region"} for e in gazetteer.lookup(r.anchor))
+
     return [
         SpanRecord(r.start, r.end, r.anchor, "Person", "", r.sentence, r.label)
-        if r.cls in ("Organization", "Place") and not r.canonical and " " not in r.anchor
-        and r.anchor in surnames else r
+        if r.cls in ("Organization", "Place") and " " not in r.anchor and r.anchor in surnames
+        and (not r.canonical or town_of_the_ruler(r)) else r
         for r in records
     ]
 

@@ -91,6 +91,10 @@ class Span:
     end: int
 
 
+RULER_SOURCE = "kg_entity_ruler"
+"""The label of a :class:`SpanRecord` (and the ``kb_id`` of a spaCy span) that kg's entity ruler
+added where the statistical NER found nothing: no NER label stands behind it."""
+
 ANAPHOR = "@anaphor"
 """The canonical name of a :class:`SpanRecord` that is a definite description ("the agency"),
 to be resolved to the organization named before it."""

@@ -34,9 +34,7 @@ from spacy.util import filter_spans
 
 from kg import lexicon
 from kg.linking.gazetteer import load_gazetteer
-
-RULER_SOURCE = "kg_entity_ruler"
-"""The ``kb_id`` of a span the ruler added (in a gap of the NER, or over NER spans it covers)."""
+from kg.model import RULER_SOURCE
 
 _MILITARY = lexicon.section("lexicon/military")
 MODIFIERS = _MILITARY.words("modifiers")

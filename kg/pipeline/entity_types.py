@@ -164,6 +164,18 @@ def _demonym_of_title(span: Span) -> str | None:
     return None
 
 
+_NOT_NAME_TAGS = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "IN", "DT", "PRP"})
+
+
+def _stray_word(span: Span) -> bool:
+    """A one-word span that is no name: a word the tagger reads as an adjective, adverb or verb
+    ("Fierce fighting broke out", which the NER takes for an organisation), or a bare adjectival
+    demonym ("Ukrainian" alone, the NER's GPE or ORG)."""
+    if len(span) != 1:
+        return False
+    return span[0].tag_ in _NOT_NAME_TAGS or span.text in lexicon.DEMONYMS
+
+
 def _label(span: Span) -> str:
     """The NER's label of a span, or the kg class its id carries for a span of kg's ruler and
     for an NER span whose label agrees with the ruler's reading (GPE and ``State:Ukraine``).
@@ -214,6 +226,8 @@ def _type_span(span: Span) -> Span | None:
         return Span(doc, trimmed.start, trimmed.end, label="Place", span_id="Place:")
     reading = _reading(span) if (trimmed.start, trimmed.end) == (span.start, span.end) else None
     known = reading or _gazetteer_class(text)
+    if not known and _stray_word(trimmed):
+        return None
     if known:
         cls = known[0]
         if label not in NER_LABELS[cls]:  # the NER and the name disagree: weigh them in context
@@ -240,8 +254,9 @@ def kg_entities(doc: Doc) -> Doc:
         if _in_noise_line(doc, span, boilerplate):
             continue
         typed = _type_span(span)
-        if typed is not None:
-            kept.append(typed)
+        if typed is not None:  # the kb id keeps who found it: the NER's label, or the ruler
+            origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
+            kept.append(Span(doc, typed.start, typed.end, label=typed.label_, kb_id=origin, span_id=typed.id_))
     taken = {i for span in kept for i in range(span.start, span.end)}
     kept.extend(_organization_anaphors(doc, taken))
     doc.ents = filter_spans(kept)
@@ -275,7 +290,9 @@ def _organization_anaphors(doc: Doc, taken: set[int]) -> list[Span]:
 # ----------------------------------------------------------------------------------------------
 
 def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
-    """The typed entity spans of a processed doc, shifted to article offsets."""
+    """The typed entity spans of a processed doc, shifted to article offsets; each record's
+    label is the NER's label of the span, or :data:`~kg.pipeline.entity_ruler.RULER_SOURCE` for
+    a name the ruler added."""
     records = []
     for ent in doc.ents:
         cls, _, canonical = (ent.id_ or f"{ent.label_}:").partition(":")
@@ -305,7 +322,7 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
                 cls=cls,
                 canonical=canonical,
                 sentence=sentence,
-                label=ent.label_,
+                label=ent.kb_id_ or ent.label_,
             )
         )
     return records
