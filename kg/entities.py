@@ -183,10 +183,6 @@ def collect_entities(
             return name
         return next((f for f in full_names if f.split()[0] == words[0] and _surname_match(words[-1], f)), name)
 
-    def person_of(match: tuple[int, str, str, TextSpan]) -> str:
-        """Which person a full name is: its canonical name, else its first form."""
-        return match[2] or first_form(longest_form(match[1], match[0]))
-
     def longest_form(name: str, position: int) -> str:
         """The longest full name ``name`` is the end of ("Lula da Silva" -> "Luiz Inacio Lula
         da Silva"), followed through shorter forms, nearest before ``position`` first."""
@@ -205,17 +201,11 @@ def collect_entities(
         return (chosen[1], chosen[2]) if chosen else (default, "")
 
     def full_name_for(short: str, position: int, sentence: TextSpan) -> tuple[str, str]:
-        """The full name a bare name stands for. Relatives who share a surname stay apart: when
-        several people of the text have it ("Tony Blair", "Cherie Blair"), the bare name is
-        the one named before it in its own sentence, else the one the text named first (the
-        person the story is about), never simply the one named last."""
-        matches = [m for m in full_at if _surname_match(short, m[1])]
-        people = {person_of(m) for m in matches}
-        if len(people) > 1:
-            local = [m for m in matches if m[3] == sentence and m[0] < position]
-            first = min(matches, key=lambda m: m[0])
-            matches = local[-1:] or [m for m in matches if person_of(m) == person_of(first)][:1]
-        return nearest(position, matches, short)
+        """The full name a bare name stands for: of the people the text names in full with that
+        surname, the one named last before it (see :func:`nearest`). Relatives stay apart: each
+        full name is its own person, and only the bare name joins one of them."""
+        return nearest(position, [m for m in full_at if _surname_match(short, m[1])], short)
+
     for r in records:
         if r.cls == "MilitaryUnit":
             state = r.canonical or "unknown"

@@ -194,6 +194,8 @@ def _type_span(span: Span) -> Span | None:
     if label in ENTITY_CLASSES:
         hint = span.id_ or f"{label}:"
         cls, _, canonical = hint.partition(":")
+        if span.kb_id_ != RULER_SOURCE:  # the NER's bounds: "the Ukrainian Defense Forces"
+            span = _trim(span) or span
         if label == "Place" and span.text in lexicon.CAPITALS:
             turned = _metonymy(span)
             if turned:
