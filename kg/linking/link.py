@@ -46,6 +46,7 @@ CITY_CUES = _RULES.table("cues").words("city")
 CONFIDENCE = _RULES.table("confidence")
 """How sure each linking decision is (``data/rules/linking.toml``)."""
 FAR_LARGER_RATIO = _RULES.table("decisions").number("far_larger_ratio")
+BIG_CITY = _RULES.table("decisions").integer("big_city")
 PRIMARY_NAME_CONFIDENCE = CONFIDENCE.number("primary_name")
 NER_DISAGREES = CONFIDENCE.number("ner_disagrees")
 """Taken off when the NER read no mention of the entity as a label of its class."""
@@ -205,8 +206,13 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
     if len(in_article) == 1:
         return in_article[0], CONFIDENCE.number("in_article"), "the candidate linked elsewhere in the article"
     capitals = [o for o in options if o[2].kind == "capital"]
-    if len(capitals) == 1:
+    if len(capitals) == 1 and not _rival_city(capitals[0], options):
         return capitals[0], min(capitals[0][1], CONFIDENCE.number("only_capital")), "the only national capital"
+    cities = [o for o in options if o[2].kind in CITY_KINDS]
+    big = [o for o in cities if (o[2].population or 0) >= BIG_CITY]
+    if len(cities) == 1 and big and all(o[2].kind == REGION_KIND for o in options if o not in cities):
+        # "New York": a city of millions over the state of that name
+        return big[0], CONFIDENCE.number("big_city_over_region"), "a big city over the region named after it"
     in_country = [o for o in options if o[0].country_qid in context.country_qids]
     if context.country_qids and len(in_country) == 1:
         return (in_country[0], min(in_country[0][1], CONFIDENCE.number("in_article_country")),
@@ -227,6 +233,13 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
             first[2].population >= FAR_LARGER_RATIO * second[2].population):
         return first, CONFIDENCE.number("far_larger"), f"{FAR_LARGER_RATIO}x larger than the next candidate"
     return first, CONFIDENCE.number("guess"), "a guess: the most prominent of several"
+
+
+def _rival_city(capital, options) -> bool:
+    """Whether another candidate is a city at least a third as populous as the capital: "San
+    Jose" in California beside the capital of Costa Rica is no choice a capital decides."""
+    floor = (capital[2].population or 0) / 3
+    return any(o is not capital and o[2].kind in CITY_KINDS and (o[2].population or 0) >= floor for o in options)
 
 
 def _unrelated_competitors(target: GazetteerEntry, candidates, cls: str) -> float:

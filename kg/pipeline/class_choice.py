@@ -17,7 +17,7 @@ from spacy.tokens import Span
 
 from kg import lexicon
 
-__all__ = ["ClassChoice", "choose_class", "is_actor", "is_locative"]
+__all__ = ["ClassChoice", "after_initial", "choose_class", "is_actor", "is_locative", "is_team"]
 
 _CHOICE = lexicon.section("rules/entities").table("class_choice")
 NER_WEIGHT: dict[str, float] = _CHOICE.mapping("ner")
@@ -32,8 +32,13 @@ _NER_CLASS: dict[str, str] = lexicon.section("rules/entities").mapping("class_of
 _METONYMY = lexicon.section("rules/entities").table("metonymy")
 STATIVE_VERBS = _METONYMY.words("stative_verbs")
 """Verbs whose subject does not act ("London is a city"): no metonymy."""
-CITY_NOUNS = _METONYMY.words("city_nouns")
-"""Nouns whose possessor is the city itself ("London's mayor")."""
+ACTOR_NOUNS = _METONYMY.words("actor_nouns")
+"""Nouns whose possessor acts as a government ("Moscow's decision")."""
+_TEAMS = lexicon.section("rules/entities").table("teams")
+TEAM_ROLES = _TEAMS.words("roles")
+MATCH_NOUNS = _TEAMS.words("match_nouns")
+VERSUS = _TEAMS.words("versus")
+RESULT_VERBS = _TEAMS.words("result_verbs")
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,8 @@ def is_locative(span: Span) -> bool:
 def is_actor(span: Span) -> bool:
     """Whether a name acts in its sentence, as a government does: the subject of a verb that is
     not stative ("Moscow denied", "Tokyo will send"), the agent of a passive ("was rejected by
-    Moscow", "plans by Washington"), the possessor of something other than a city's own
-    ("Moscow's decision", not "London's mayor"), or one side of a pair of states ("Moscow-Pyongyang
+    Moscow", "plans by Washington"), the possessor of what a government holds ("Moscow's
+    decision", not "London's mayor"), or one side of a pair of states ("Moscow-Pyongyang
     ties"). Never inside a locative phrase ("talks in Tokyo")."""
     if is_locative(span):
         return False
@@ -79,7 +84,7 @@ def is_actor(span: Span) -> bool:
     if root.dep_ == "pobj" and root.head.lower_ == "by":
         return True
     if root.dep_ == "poss":
-        return root.head.lower_ not in CITY_NOUNS and root.head.lemma_.lower() not in CITY_NOUNS
+        return root.head.lemma_.lower() in ACTOR_NOUNS or root.head.lower_ in ACTOR_NOUNS
     if root.dep_ == "compound":  # "Moscow-Pyongyang ties": a pair of governments
         others = [t for t in (*root.head.children, *root.children) if t.dep_ == "compound" and t.i != root.i]
         others.append(root.head)
@@ -87,11 +92,51 @@ def is_actor(span: Span) -> bool:
     return False
 
 
+def is_team(span: Span) -> bool:
+    """Whether a place's name stands for a sports team: a plural verb after the singular name
+    ("Liverpool have", "Italy come to Edinburgh"), a player's role after it ("Middlesbrough
+    defender"), a match noun governing "against" it ("the friendly against Sweden", "his debut
+    against Portsmouth"), "v" beside it ("Hartlepool v Boston"), or a result between two named
+    sides ("Chelsea beat Portsmouth")."""
+    doc = span.doc
+    root = span.root
+    if (root.dep_ == "nsubj" and span[-1].tag_ == "NNP" and not span[-1].text.endswith("s")
+            and not any(c.dep_ == "conj" for c in root.children)):
+        verb = root.head
+        if verb.tag_ == "VBP" or any(c.dep_ == "aux" and c.tag_ == "VBP" for c in verb.children):
+            return True  # "Liverpool have", "Italy come", "Ireland have won"
+    if root.dep_ in ("nsubj", "dobj") and root.head.lemma_.lower() in RESULT_VERBS:
+        verb = root.head  # "Chelsea beat Portsmouth": a result between two named sides
+        sides = [c for c in verb.children if c.dep_ in ("nsubj", "dobj")]
+        if len(sides) == 2 and all(c.pos_ == "PROPN" for c in sides):
+            return True
+    if span.end < len(doc) and (doc[span.end].lower_ in TEAM_ROLES or doc[span.end].lower_ in VERSUS):
+        return True
+    if span.start > 0 and doc[span.start - 1].lower_ in VERSUS:
+        return True
+    root = span.root
+    while root.dep_ == "conj":
+        root = root.head
+    if root.dep_ == "pobj" and root.head.lower_ in ("against", "over", "to") and root.head.head.lemma_.lower() in MATCH_NOUNS:
+        return True
+    return False
+
+
+def after_initial(span: Span) -> bool:
+    """Whether a one-word name follows an initial, as a surname does in team sheets and
+    results ("S Orlando (Treviso)", "J. Smith")."""
+    if len(span) != 1 or span.start == 0:
+        return False
+    before = span.doc[span.start - 1].text.rstrip(".")
+    return len(before) == 1 and before.isupper() and before not in ("A", "I")
+
+
 def _person_cue(span: Span) -> bool:
+    """A title or honorific before the name ("Mr", "President"), or an initial ("S Orlando")."""
     if span.start == 0:
         return False
-    before = span.doc[span.start - 1].lower_.rstrip(".")
-    return before in lexicon.HONORIFICS or before in lexicon.TITLE_WORDS
+    word = span.doc[span.start - 1].lower_.rstrip(".")
+    return word in lexicon.HONORIFICS or word in lexicon.TITLE_WORDS or after_initial(span)
 
 
 def _coordinated_with_places(span: Span) -> bool:

@@ -24,7 +24,7 @@ from kg import lexicon
 from kg.linking import is_city_state_name, load_gazetteer
 from kg.model import ANAPHOR, ENTITY_CLASSES, SpanRecord
 from kg.model import Span as TextSpan
-from kg.pipeline.class_choice import choose_class, is_actor, is_locative
+from kg.pipeline.class_choice import after_initial, choose_class, is_actor, is_locative, is_team
 from kg.pipeline.doc import doc_text, sentence_span
 from kg.pipeline.entity_ruler import NER_LABELS, RULER_SOURCE
 
@@ -258,7 +258,13 @@ def kg_entities(doc: Doc) -> Doc:
         typed = _type_span(span)
         if typed is not None:  # the kb id keeps who found it: the NER's label, or the ruler
             origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
-            kept.append(Span(doc, typed.start, typed.end, label=typed.label_, kb_id=origin, span_id=typed.id_))
+            cls, span_id = typed.label_, typed.id_
+            if cls in ("Place", "State"):
+                if is_team(typed):  # "Liverpool have", "Middlesbrough defender": the club
+                    cls, span_id = "Organization", "Organization:"
+                elif after_initial(typed):  # "S Orlando (Treviso)": a surname
+                    cls, span_id = "Person", "Person:"
+            kept.append(Span(doc, typed.start, typed.end, label=cls, kb_id=origin, span_id=span_id))
     taken = {i for span in kept for i in range(span.start, span.end)}
     kept.extend(_organization_anaphors(doc, taken))
     doc.ents = filter_spans(kept)
