@@ -5,6 +5,7 @@ to link; relatives who share a surname stay apart. Sentences written for these t
 from __future__ import annotations
 
 import csv
+import json
 import importlib.util
 
 import pytest
@@ -203,3 +204,44 @@ def test_a_surname_the_ner_took_for_an_organisation_is_the_person(nlp):
                               "that Iran had agreed.")
     assert {e.cls for e in extraction.entities if e.label == "Jack Straw"} == {"Person"}
     assert "Straw" not in {e.label for e in extraction.entities}
+
+
+# the build reports a long article without entities; kg link --explain ------------------------------
+def test_the_build_summary_and_its_json_report_an_article_without_entities(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    source = tmp_path / "plain.txt"
+    source.write_text("the cat sat on the mat and then it slept for a while. " * 12, encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(source), "--store", str(tmp_path / "store"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout[result.stdout.index("{"):])
+    assert report["warnings"] == 1
+    assert "no entities found" in report["warning_details"][0]["reason"]
+
+
+def test_kg_link_explain_shows_candidates_evidence_and_confidence(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    store = str(tmp_path / "store")
+    result = CliRunner().invoke(app, ["link", "--explain", "Kursk", "--store", store, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [explained] = json.loads(result.stdout)["explanations"]
+    assert (explained["class"], explained["status"], explained["wikidata"]) == ("Place", "linked", "Q3159")
+    assert {c["wikidata"] for c in explained["candidates"]} == {"Q3159", "Q3178"}
+    assert any("own name" in reason for reason in explained["reasons"])
+    text = CliRunner().invoke(app, ["link", "--explain", "Reading", "--store", store])
+    assert text.exit_code == 0 and "no stored entity and no gazetteer entry" in text.stdout
+
+
+@pytest.mark.parametrize("text, anchor", [
+    ("Steven Gerrard admitted that Liverpool have little chance of winning the cup this season.", "Liverpool"),
+    ("Holloway hopes to sign Middlesbrough defender Andy Davies before the deadline.", "Middlesbrough"),
+    ("He scored twice on his debut against Portsmouth last weekend.", "Portsmouth"),
+])
+def test_a_city_named_for_its_team_is_the_team_and_not_linked(nlp, text, anchor):
+    team = entity_of(extract(nlp, text), anchor)
+    assert (team.cls, team.wikidata) == ("Organization", None)

@@ -39,6 +39,7 @@ TEAM_ROLES = _TEAMS.words("roles")
 MATCH_NOUNS = _TEAMS.words("match_nouns")
 VERSUS = _TEAMS.words("versus")
 RESULT_VERBS = _TEAMS.words("result_verbs")
+PLAY_VERBS = _TEAMS.words("play_verbs")
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ def is_actor(span: Span) -> bool:
 def is_team(span: Span) -> bool:
     """Whether a place's name stands for a sports team: a plural verb after the singular name
     ("Liverpool have", "Italy come to Edinburgh"), a player's role after it ("Middlesbrough
-    defender"), a match noun governing "against" it ("the friendly against Sweden", "his debut
-    against Portsmouth"), "v" beside it ("Hartlepool v Boston"), or a result between two named
+    defender"), a match noun or a verb of play governing "against" it ("the friendly against
+    Sweden", "scored on his debut against Portsmouth"), "v" beside it ("Hartlepool v Boston"), or a result between two named
     sides ("Chelsea beat Portsmouth")."""
     doc = span.doc
     root = span.root
@@ -117,8 +118,10 @@ def is_team(span: Span) -> bool:
     root = span.root
     while root.dep_ == "conj":
         root = root.head
-    if root.dep_ == "pobj" and root.head.lower_ in ("against", "over", "to") and root.head.head.lemma_.lower() in MATCH_NOUNS:
-        return True
+    if root.dep_ == "pobj" and root.head.lower_ in ("against", "over", "to"):
+        governor = root.head.head.lemma_.lower()
+        if governor in MATCH_NOUNS or (root.head.lower_ == "against" and governor in PLAY_VERBS):
+            return True
     return False
 
 

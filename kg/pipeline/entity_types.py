@@ -265,10 +265,24 @@ def kg_entities(doc: Doc) -> Doc:
                 elif after_initial(typed):  # "S Orlando (Treviso)": a surname
                     cls, span_id = "Person", "Person:"
             kept.append(Span(doc, typed.start, typed.end, label=cls, kb_id=origin, span_id=span_id))
+    kept = _teams_throughout(kept)
     taken = {i for span in kept for i in range(span.start, span.end)}
     kept.extend(_organization_anaphors(doc, taken))
     doc.ents = filter_spans(kept)
     return doc
+
+
+def _teams_throughout(spans: list[Span]) -> list[Span]:
+    """A name the text uses for a team ("Liverpool have") is the team wherever else the text
+    names it without placing something there ("He is the future of Liverpool"; but "in
+    Liverpool" stays the city): one sense per story."""
+    teams = {s.text for s in spans if s.id_ == "Organization:" and s.kb_id_ in ("GPE", "LOC", RULER_SOURCE)
+             and is_team(s)}
+    if not teams:
+        return spans
+    return [Span(s.doc, s.start, s.end, label="Organization", kb_id=s.kb_id_, span_id="Organization:")
+            if s.label_ in ("Place", "State") and s.text in teams and not is_locative(s) else s
+            for s in spans]
 
 
 @functools.lru_cache(maxsize=1)
