@@ -241,7 +241,12 @@ def test_kg_link_explain_shows_candidates_evidence_and_confidence(tmp_path):
     ("Steven Gerrard admitted that Liverpool have little chance of winning the cup this season.", "Liverpool"),
     ("Holloway hopes to sign Middlesbrough defender Andy Davies before the deadline.", "Middlesbrough"),
     ("He scored twice on his debut against Portsmouth last weekend.", "Portsmouth"),
+    ("Japan 2 Syria 1 (halftime 1-0)", "Syria"),
 ])
 def test_a_city_named_for_its_team_is_the_team_and_not_linked(nlp, text, anchor):
     team = entity_of(extract(nlp, text), anchor)
     assert (team.cls, team.wikidata) == ("Organization", None)
+
+
+def test_a_number_of_hours_after_a_name_is_no_score(nlp):
+    assert entity_of(extract(nlp, "Ukraine 24 hours after the attack"), "Ukraine").cls == "State"

@@ -111,6 +111,8 @@ def is_team(span: Span) -> bool:
         sides = [c for c in verb.children if c.dep_ in ("nsubj", "dobj")]
         if len(sides) == 2 and all(c.pos_ == "PROPN" for c in sides):
             return True
+    if _score_follows(span) and not any(t.tag_ in _FINITE for t in span.sent):
+        return True  # a result or a table row: "Japan 2 Syria 1", "Liverpool 10 6 2 2 15 8 20"
     if span.end < len(doc) and (doc[span.end].lower_ in TEAM_ROLES or doc[span.end].lower_ in VERSUS):
         return True
     if span.start > 0 and doc[span.start - 1].lower_ in VERSUS:
@@ -123,6 +125,24 @@ def is_team(span: Span) -> bool:
         if governor in MATCH_NOUNS or (root.head.lower_ == "against" and governor in PLAY_VERBS):
             return True
     return False
+
+
+_FINITE = frozenset({"VBD", "VBP", "VBZ", "MD"})
+
+
+def _score(token) -> bool:
+    """A small whole number, as a score or a table's column is."""
+    return token.text.isdigit() and int(token.text) < 200
+
+
+def _score_follows(span: Span) -> bool:
+    """Whether a score follows the name: a small number, then another name, a number, a
+    punctuation mark or the end ("Japan 2 Syria 1"), not a unit ("Ukraine 24 hours after")."""
+    doc = span.doc
+    if span.end >= len(doc) or not _score(doc[span.end]):
+        return False
+    after = doc[span.end + 1] if span.end + 1 < len(doc) else None
+    return after is None or after.pos_ in ("PROPN", "PUNCT", "NUM", "SPACE") or after.is_space
 
 
 def after_initial(span: Span) -> bool:
