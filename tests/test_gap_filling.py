@@ -5,16 +5,20 @@ to link; relatives who share a surname stay apart. Sentences written for these t
 from __future__ import annotations
 
 import csv
-import json
 import importlib.util
+import json
 
 import pytest
 import spacy
 from spacy.tokens import Span
+from typer.testing import CliRunner
 
+from kg.cli import app
+from kg.entities import collect_entities
 from kg.extract import NO_ENTITIES_CHARS, assemble
 from kg.linking import link_outcome, load_gazetteer
-from kg.model import LinkContext
+from kg.model import LinkContext, LinkResult, SpanRecord
+from kg.model import Span as TextSpan
 from kg.pipeline.entity_ruler import RULER_SOURCE, merge_spans
 from kg.resources import resource_dir
 from kg.sources import article_from_text
@@ -181,11 +185,8 @@ def test_a_middle_name_matches_the_shorter_forms(nlp):
 def test_relatives_who_share_a_surname_stay_apart_even_when_one_is_linked():
     """A person whose full name is known is never linked through a bare surname: "Cherie Blair"
     with the mention "Blair" must not take Tony Blair's Wikidata id (one key: one entity)."""
-    from kg.entities import collect_entities
-    from kg.model import LinkResult, Span, SpanRecord
-
     text = "Tony Blair spoke. Cherie Blair said Blair was tired."
-    sentence = Span(0, len(text))
+    sentence = TextSpan(0, len(text))
     records = [SpanRecord(text.index(n), text.index(n) + len(n), n, "Person", "", sentence, "PERSON")
                for n in ("Tony Blair", "Cherie Blair")]
     start = text.rindex("Blair was")
@@ -208,10 +209,6 @@ def test_a_surname_the_ner_took_for_an_organisation_is_the_person(nlp):
 
 # the build reports a long article without entities; kg link --explain ------------------------------
 def test_the_build_summary_and_its_json_report_an_article_without_entities(tmp_path):
-    from typer.testing import CliRunner
-
-    from kg.cli import app
-
     source = tmp_path / "plain.txt"
     source.write_text("the cat sat on the mat and then it slept for a while. " * 12, encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(source), "--store", str(tmp_path / "store"), "--format", "json"])
@@ -222,10 +219,6 @@ def test_the_build_summary_and_its_json_report_an_article_without_entities(tmp_p
 
 
 def test_kg_link_explain_shows_candidates_evidence_and_confidence(tmp_path):
-    from typer.testing import CliRunner
-
-    from kg.cli import app
-
     store = str(tmp_path / "store")
     result = CliRunner().invoke(app, ["link", "--explain", "Kursk", "--store", store, "--format", "json"])
     assert result.exit_code == 0, result.output
