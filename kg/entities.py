@@ -17,7 +17,7 @@ from typing import Iterable
 from kg import lexicon
 from kg.linking import LinkContext, Linker, LinkResult, load_gazetteer, make_linker
 from kg.linking.gazetteer import CITY_KINDS
-from kg.model import ANAPHOR, ENTITY_CLASSES, RULER_SOURCE, Entity, Mention, SpanRecord
+from kg.model import ANAPHOR, ENTITY_CLASSES, RULER_SOURCE, TEAM, Entity, Mention, SpanRecord
 from kg.model import Span as TextSpan
 from kg.text import slug
 
@@ -37,6 +37,8 @@ class _Cluster:
     anchors: list[str] = field(default_factory=list)
     spans: list[tuple[int, int, str, TextSpan, str]] = field(default_factory=list)
     state: str | None = None
+    team: bool = False
+    """A country's name used for its sports team: never linked to the state."""
 
     @property
     def region_cue(self) -> bool:
@@ -159,7 +161,7 @@ def collect_entities(
 
     records = [
         SpanRecord(r.start, r.end, r.anchor, r.cls,
-                   r.canonical if r.cls == "MilitaryUnit" or r.canonical == ANAPHOR
+                   r.canonical if r.cls == "MilitaryUnit" or r.canonical in (ANAPHOR, TEAM)
                    else canonical_name(r.cls, r.canonical, r.anchor),
                    r.sentence, r.label)
         for r in records
@@ -212,6 +214,9 @@ def collect_entities(
             demonym = lexicon.CANONICAL_DEMONYM.get(state, state)
             c = cluster_for("MilitaryUnit", slug(state), lexicon.UNIT_LABEL.format(demonym=demonym))
             c.state = state
+        elif r.canonical == TEAM:  # "lost to Tunisia": the team, named as its country
+            c = cluster_for(r.cls, f"team-{slug(r.anchor)}", "")
+            c.team = True
         elif r.canonical:
             c = cluster_for(r.cls, slug(r.canonical), r.canonical)
         elif r.cls == "Person":
@@ -255,7 +260,7 @@ def collect_entities(
     links: dict[int, LinkResult | None] = {}
     country_qids: set[str] = set()
     for c in sorted(order, key=lambda c: (c.cls != "State", not c.region_cue)):
-        if c.cls == "MilitaryUnit":
+        if c.cls == "MilitaryUnit" or c.team:
             continue
         context = LinkContext.of(
             entity_qids=(link.qid for link in links.values() if link is not None),

@@ -95,6 +95,10 @@ RULER_SOURCE = "kg_entity_ruler"
 """The label of a :class:`SpanRecord` (and the ``kb_id`` of a spaCy span) that kg's entity ruler
 added where the statistical NER found nothing: no NER label stands behind it."""
 
+TEAM = "@team"
+"""The canonical name of a :class:`SpanRecord` that names a country's sports team by the
+country's name ("lost to Tunisia"): typed as the state, never linked to it."""
+
 ANAPHOR = "@anaphor"
 """The canonical name of a :class:`SpanRecord` that is a definite description ("the agency"),
 to be resolved to the organization named before it."""

@@ -243,3 +243,21 @@ def test_a_city_named_for_its_team_is_the_team_and_not_linked(nlp, text, anchor)
 
 def test_a_number_of_hours_after_a_name_is_no_score(nlp):
     assert entity_of(extract(nlp, "Ukraine 24 hours after the attack"), "Ukraine").cls == "State"
+
+
+SPORTS_STORY = ("The striker joined the club this season after his move from Middlesbrough. The coach said "
+                "the league match in Cardiff was the best of the season, and Ireland lost 17-5 to Tunisia "
+                "in the cup final, while Sweden's Thomas Johansson won the tennis title.")
+
+
+def test_a_sports_story_names_clubs_and_teams_not_places(nlp):
+    extraction = extract(nlp, SPORTS_STORY)
+    assert entity_of(extraction, "Middlesbrough").cls == "Organization"        # the club
+    assert (entity_of(extraction, "Tunisia").cls, entity_of(extraction, "Tunisia").wikidata) == ("State", None)
+    assert entity_of(extraction, "Cardiff").wikidata == "Q10690"               # the venue
+    assert entity_of(extraction, "Sweden").wikidata == "Q34"                   # a nationality
+
+
+def test_a_story_that_is_not_about_sport_keeps_its_places(nlp):
+    extraction = extract(nlp, "Russia lost ground to Ukraine near Kharkiv after the move from Belgorod.")
+    assert entity_of(extraction, "Ukraine").wikidata == "Q212"

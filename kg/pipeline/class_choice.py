@@ -17,7 +17,8 @@ from spacy.tokens import Span
 
 from kg import lexicon
 
-__all__ = ["ClassChoice", "after_initial", "choose_class", "is_actor", "is_locative", "is_team"]
+__all__ = ["ClassChoice", "after_initial", "choose_class", "is_actor", "is_locative", "is_sports_story",
+           "is_team", "is_venue", "is_nationality"]
 
 _CHOICE = lexicon.section("rules/entities").table("class_choice")
 NER_WEIGHT: dict[str, float] = _CHOICE.mapping("ner")
@@ -40,6 +41,9 @@ MATCH_NOUNS = _TEAMS.words("match_nouns")
 VERSUS = _TEAMS.words("versus")
 RESULT_VERBS = _TEAMS.words("result_verbs")
 PLAY_VERBS = _TEAMS.words("play_verbs")
+SPORT_WORDS = _TEAMS.words("sport_words")
+MIN_SPORT_WORDS = _TEAMS.integer("min_sport_words")
+VENUE_PREPOSITIONS = _TEAMS.words("venue_prepositions")
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,40 @@ _FINITE = frozenset({"VBD", "VBP", "VBZ", "MD"})
 def _score(token) -> bool:
     """A small whole number, as a score or a table's column is."""
     return token.text.isdigit() and int(token.text) < 200
+
+
+def is_sports_story(doc) -> bool:
+    """Whether a doc is a sports story: at least ``min_sport_words`` of the words of sport."""
+    count = 0
+    for token in doc:
+        if token.lower_ in SPORT_WORDS or token.lemma_.lower() in SPORT_WORDS:
+            count += 1
+            if count >= MIN_SPORT_WORDS:
+                return True
+    return False
+
+
+def is_venue(span: Span) -> bool:
+    """Whether a name is where something happens: the object of "in", "near" … (or of one
+    such phrase it is coordinated in), or a place in apposition ("Charleroi, Belgium")."""
+    root = span.root
+    while root.dep_ == "conj":
+        root = root.head
+    if root.dep_ == "pobj" and root.head.lower_ in VENUE_PREPOSITIONS:
+        return True
+    return root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "PROPN"
+
+
+def is_nationality(span: Span) -> bool:
+    """Whether a country's name gives a person's nationality: "Sweden's Thomas Johansson",
+    "Dominik Hrbaty (Slovakia)", "the Norway international"."""
+    doc = span.doc
+    root = span.root
+    if root.dep_ == "poss" and root.head.ent_type_ in ("PERSON", "Person"):
+        return True
+    if span.start >= 2 and doc[span.start - 1].text == "(" and doc[span.start - 2].ent_type_ in ("PERSON", "Person"):
+        return True
+    return span.end < len(doc) and doc[span.end].lower_ in ("international", "internationals")
 
 
 def _score_follows(span: Span) -> bool:

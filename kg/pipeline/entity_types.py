@@ -22,9 +22,18 @@ from spacy.util import filter_spans
 
 from kg import lexicon
 from kg.linking import is_city_state_name, load_gazetteer
-from kg.model import ANAPHOR, ENTITY_CLASSES, SpanRecord
+from kg.model import ANAPHOR, ENTITY_CLASSES, TEAM, SpanRecord
 from kg.model import Span as TextSpan
-from kg.pipeline.class_choice import after_initial, choose_class, is_actor, is_locative, is_team
+from kg.pipeline.class_choice import (
+    after_initial,
+    choose_class,
+    is_actor,
+    is_locative,
+    is_nationality,
+    is_sports_story,
+    is_team,
+    is_venue,
+)
 from kg.pipeline.doc import doc_text, sentence_span
 from kg.pipeline.entity_ruler import NER_LABELS, RULER_SOURCE
 
@@ -252,6 +261,7 @@ def kg_entities(doc: Doc) -> Doc:
     """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
     kept = []
     boilerplate = _boilerplate_sentences(doc) if doc.ents else set()
+    sports = bool(doc.ents) and is_sports_story(doc)
     for span in doc.ents:
         if _in_noise_line(doc, span, boilerplate):
             continue
@@ -264,12 +274,25 @@ def kg_entities(doc: Doc) -> Doc:
                     cls, span_id = "Organization", "Organization:"
                 elif after_initial(typed):  # "S Orlando (Treviso)": a surname
                     cls, span_id = "Person", "Person:"
+                elif sports and not is_venue(typed) and _town_or_country(typed):
+                    # a sports story's club ("his move from Middlesbrough") or national team
+                    if cls == "Place":
+                        cls, span_id = "Organization", "Organization:"
+                    elif not is_nationality(typed):
+                        span_id = f"State:{TEAM}"
             kept.append(Span(doc, typed.start, typed.end, label=cls, kb_id=origin, span_id=span_id))
     kept = _teams_throughout(kept)
     taken = {i for span in kept for i in range(span.start, span.end)}
     kept.extend(_organization_anaphors(doc, taken))
     doc.ents = filter_spans(kept)
     return doc
+
+
+def _town_or_country(span: Span) -> bool:
+    """Whether the gazetteer knows a span's name as a town, a region or a country (a name a
+    sports story may give a club or a national team), not a continent."""
+    entries = load_gazetteer().lookup(span.text)
+    return bool(entries) and all(e.kind in ("city", "capital", "region", "country", "dependency") for e in entries)
 
 
 def _teams_throughout(spans: list[Span]) -> list[Span]:
