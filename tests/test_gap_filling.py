@@ -234,11 +234,29 @@ def test_kg_link_explain_shows_candidates_evidence_and_confidence(tmp_path):
     ("Steven Gerrard admitted that Liverpool have little chance of winning the cup this season.", "Liverpool"),
     ("Holloway hopes to sign Middlesbrough defender Andy Davies before the deadline.", "Middlesbrough"),
     ("He scored twice on his debut against Portsmouth last weekend.", "Portsmouth"),
-    ("Japan 2 Syria 1 (halftime 1-0)", "Syria"),
 ])
 def test_a_city_named_for_its_team_is_the_team_and_not_linked(nlp, text, anchor):
     team = entity_of(extract(nlp, text), anchor)
     assert (team.cls, team.wikidata) == ("Organization", None)
+
+
+def test_a_national_team_keeps_its_countrys_class_but_is_not_linked(nlp):
+    """The team is not the state (an entity linker that links it to the state is wrong), but a
+    newswire NER calls it a location: the class stays, the link goes."""
+    for text, anchor in [("Japan 2 Syria 1 (halftime 1-0)", "Syria"),
+                         ("Ireland and Munster lock Paul O'Connell dismissed the reports.", "Ireland")]:
+        team = entity_of(extract(nlp, text), anchor)
+        assert (team.cls, team.wikidata) == ("State", None)
+
+
+def test_initials_or_an_honorific_before_a_place_name_make_a_surname(nlp):
+    assert entity_of(extract(nlp, "Johnny Depp played JM Barrie in Finding Neverland."), "Barrie").cls == "Person"
+    assert entity_of(extract(nlp, "Mr Hague, 43, told the Daily Telegraph he was bored."), "Hague").cls == "Person"
+
+
+def test_a_capitalised_city_ending_a_name_is_no_city_cue():
+    assert link_outcome("Manchester City", "Place").status == "unlinked"
+    assert link_outcome("Kursk city", "Place").result.qid == "Q3159"
 
 
 def test_a_number_of_hours_after_a_name_is_no_score(nlp):

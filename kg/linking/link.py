@@ -99,10 +99,14 @@ def _result(entry: GazetteerEntry, confidence: float, cls: str) -> LinkResult:
 
 
 def _cues(name: str) -> tuple[str, bool, bool]:
-    """The name without cue words, and whether it carried a region / a city cue."""
+    """The name without cue words, and whether it carried a region / a city cue. A capitalised
+    "City" ending a name is part of the name, not a cue: "Manchester City" is a club, "Kursk
+    city" the city."""
     words = name_key(name).split()
+    written = name.split()
     region = bool(words) and words[-1] in REGION_CUES
-    city = bool(words) and (words[-1] in CITY_CUES or words[:2] == ["city", "of"])
+    suffix = bool(written) and written[-1].islower()
+    city = bool(words) and ((words[-1] in CITY_CUES and suffix) or words[:2] == ["city", "of"])
     if region or (city and words[-1] in CITY_CUES):
         words = words[:-1]
     elif city:

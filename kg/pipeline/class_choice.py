@@ -105,11 +105,14 @@ def is_team(span: Span) -> bool:
     sides ("Chelsea beat Portsmouth")."""
     doc = span.doc
     root = span.root
-    if (root.dep_ == "nsubj" and span[-1].tag_ == "NNP" and not span[-1].text.endswith("s")
+    if (root.dep_ in ("nsubj", "nsubjpass") and span[-1].tag_ == "NNP" and not span[-1].text.endswith("s")
             and not any(c.dep_ == "conj" for c in root.children)):
         verb = root.head
-        if verb.tag_ == "VBP" or any(c.dep_ == "aux" and c.tag_ == "VBP" for c in verb.children):
-            return True  # "Liverpool have", "Italy come", "Ireland have won"
+        forms = [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]
+        if any(t.tag_ == "VBP" or t.lower_ == "were" for t in forms):
+            return True  # "Liverpool have", "Italy come", "Liverpool were reported"
+    if any(c.i + 1 < len(doc) and doc[c.i + 1].lower_ in TEAM_ROLES for c in root.conjuncts):
+        return True  # "Ireland and Munster lock Paul O'Connell"
     if root.dep_ in ("nsubj", "dobj") and root.head.lemma_.lower() in RESULT_VERBS:
         verb = root.head  # "Chelsea beat Portsmouth": a result between two named sides
         sides = [c for c in verb.children if c.dep_ in ("nsubj", "dobj")]
@@ -183,13 +186,18 @@ def _score_follows(span: Span) -> bool:
     return after is None or after.pos_ in ("PROPN", "PUNCT", "NUM", "SPACE") or after.is_space
 
 
-def after_initial(span: Span) -> bool:
-    """Whether a one-word name follows an initial, as a surname does in team sheets and
-    results ("S Orlando (Treviso)", "J. Smith")."""
+def after_initial(span: Span, known=lambda word: False) -> bool:
+    """Whether a one-word name follows initials, as a surname does ("S Orlando (Treviso)",
+    "J. Smith", "JM Barrie"), or a personal honorific ("Mr Hague", "Mrs Houston"). ``known``
+    tells the names that are no initials ("UK", "EU")."""
     if len(span) != 1 or span.start == 0:
         return False
-    before = span.doc[span.start - 1].text.rstrip(".")
-    return len(before) == 1 and before.isupper() and before not in ("A", "I")
+    before = span.doc[span.start - 1].text
+    if before.lower().rstrip(".") in lexicon.PERSONAL_HONORIFICS:
+        return True
+    letters = before.replace(".", "")
+    return (1 <= len(letters) <= 2 and letters.isalpha() and letters.isupper()
+            and letters not in ("A", "I") and not known(before))
 
 
 def _person_cue(span: Span) -> bool:

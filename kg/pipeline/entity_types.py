@@ -270,9 +270,10 @@ def kg_entities(doc: Doc) -> Doc:
             origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
             cls, span_id = typed.label_, typed.id_
             if cls in ("Place", "State"):
-                if is_team(typed):  # "Liverpool have", "Middlesbrough defender": the club
-                    cls, span_id = "Organization", "Organization:"
-                elif after_initial(typed):  # "S Orlando (Treviso)": a surname
+                if is_team(typed):  # "Liverpool have", "Middlesbrough defender": the club;
+                    # a national team keeps its country's class but is not the state
+                    cls, span_id = ("Organization", "Organization:") if cls == "Place" else (cls, f"State:{TEAM}")
+                elif after_initial(typed, known=_known_name):  # "S Orlando", "Mr Hague": a surname
                     cls, span_id = "Person", "Person:"
                 elif sports and not is_venue(typed) and _town_or_country(typed):
                     # a sports story's club ("his move from Middlesbrough") or national team
@@ -288,9 +289,17 @@ def kg_entities(doc: Doc) -> Doc:
     return doc
 
 
+def _known_name(word: str) -> bool:
+    """Whether the gazetteer knows a word as a name ("UK", "EU"): then it is no initial."""
+    return bool(load_gazetteer().lookup(word))
+
+
 def _town_or_country(span: Span) -> bool:
-    """Whether the gazetteer knows a span's name as a town, a region or a country (a name a
-    sports story may give a club or a national team), not a continent."""
+    """Whether the gazetteer knows a span's name as a town, a region or a country, or the
+    lexicon as a people ("the Russians"): names a sports story may give a club or a national
+    team, where a continent is never one."""
+    if span.text in lexicon.PLURAL_DEMONYMS:
+        return True
     entries = load_gazetteer().lookup(span.text)
     return bool(entries) and all(e.kind in ("city", "capital", "region", "country", "dependency") for e in entries)
 
@@ -299,13 +308,17 @@ def _teams_throughout(spans: list[Span]) -> list[Span]:
     """A name the text uses for a team ("Liverpool have") is the team wherever else the text
     names it without placing something there ("He is the future of Liverpool"; but "in
     Liverpool" stays the city): one sense per story."""
-    teams = {s.text for s in spans if s.id_ == "Organization:" and s.kb_id_ in ("GPE", "LOC", RULER_SOURCE)
-             and is_team(s)}
+    teams = {s.text for s in spans if s.id_ in ("Organization:", f"State:{TEAM}")
+             and s.kb_id_ in ("GPE", "LOC", "ORG", RULER_SOURCE) and is_team(s)}
     if not teams:
         return spans
-    return [Span(s.doc, s.start, s.end, label="Organization", kb_id=s.kb_id_, span_id="Organization:")
-            if s.label_ in ("Place", "State") and s.text in teams and not is_locative(s) else s
-            for s in spans]
+    out = []
+    for s in spans:
+        if s.text in teams and s.label_ in ("Place", "State") and s.id_ != f"State:{TEAM}" and not is_locative(s):
+            cls, span_id = ("Organization", "Organization:") if s.label_ == "Place" else ("State", f"State:{TEAM}")
+            s = Span(s.doc, s.start, s.end, label=cls, kb_id=s.kb_id_, span_id=span_id)
+        out.append(s)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
