@@ -36,11 +36,12 @@ kept only if it can stand for the place in running text (thresholds in the ``[al
 ``data/rules/linking.toml``):
 
 * at least ``min_length`` characters, and not a dotted abbreviation ("L", "IN", "Tex.", "Co");
-* not a common English word or first name (wordfreq's frequency list): a one-word name as
-  frequent in English as ``common_zipf`` is kept only where the place's own prominence explains
-  the frequency (see :func:`explained`): "London" for the capital, not for London, Ontario, nor
-  for the City of London's admin-1 row; "Texas" for the state; "Reading", "Man", "David",
-  "Central", "Jewish" for nothing.
+* not a region's or a city's acronym ("NTT", also a company's);
+* not common English words or a first name (wordfreq's frequency list): a name each of whose
+  words is as frequent in English as ``common_zipf`` is kept only where the place's own
+  prominence explains the frequency (see :func:`explained`): "London" for the capital, not for
+  London, Ontario, nor for the City of London's admin-1 row; "Texas" for the state; "Reading",
+  "Man", "David", "Central", "Jewish", "South East" (a district of Botswana) for nothing.
 
 A row whose every name goes is left out. No name is made up: " Oblast" is added to a bare
 oblast name ("Kursk" -> "Kursk Oblast", the item's English label) but never to a name that
@@ -82,6 +83,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _ALIASES = tomllib.loads((ROOT / "data" / "rules" / "linking.toml").read_text(encoding="utf-8"))["aliases"]
 MIN_LENGTH: int = _ALIASES["min_length"]
 COMMON_ZIPF: float = _ALIASES["common_zipf"]
+COMMON_PHRASE_ZIPF: float = _ALIASES["common_phrase_zipf"]
 CITY_OFFSET: float = _ALIASES["city_offset"]
 REGION_BASE: float = _ALIASES["region_base"]
 COLUMNS = ["qid", "name", "kind", "country_qid", "lat", "lon", "population", "alt_names", "source"]
@@ -305,13 +307,17 @@ def fit_name(name: str, row: dict) -> str | None:
         return "an abbreviation"
     if not any(c.isalpha() for c in name):
         return "no letters"
+    if name.replace(" ", "").isupper() and row["kind"] not in ("country", "dependency"):
+        return "an acronym"  # "NTT", "DKI": a region's acronym is a company's too ("NTT DoCoMo")
     words = norm(name).split()
     if words[:1] == ["the"]:
         words = words[1:]  # "The City" is looked up as "City"
-    if len(words) == 1:
-        frequency = zipf_frequency(words[0], "en")
-        if frequency >= COMMON_ZIPF and frequency > explained(row):
-            return f"a common English word (Zipf {frequency:.1f})"
+    frequencies = [zipf_frequency(word, "en") for word in words]
+    common = COMMON_ZIPF if len(words) == 1 else COMMON_PHRASE_ZIPF
+    if frequencies and min(frequencies) >= common:  # "Central", "South East": common words
+        frequency = zipf_frequency(" ".join(words), "en")
+        if frequency > explained(row):
+            return f"common English words (Zipf {frequency:.1f})"
     return None
 
 
@@ -325,7 +331,7 @@ def fit_names(rows: list[dict]) -> list[dict]:
             why = fit_name(name, row)
             if why is None:
                 names.append(name)
-            elif norm(name) == norm(row["name"]) or len(name) >= MIN_LENGTH and " " not in name:
+            elif norm(name) == norm(row["name"]) or len(name) >= MIN_LENGTH:
                 log(f"unfit name {row['table']}:{row['ne_name']} ({row['a3']}): {name!r}: {why}")
         if not names:
             log(f"drop {row['table']}:{row['ne_name']} ({row['a3']}): no name fit for text")

@@ -105,8 +105,19 @@ class Gazetteer:
         return len(self.entries)
 
     def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
-        """Every entry one of whose names normalises like ``name``, most prominent first."""
-        return tuple(self._by_name.get(name_key(name), ()))
+        """Every entry one of whose names normalises like ``name``, most prominent first.
+
+        Short names match case-sensitively (an acronym only an acronym: "UBS" is not the
+        Mongolian province "Ubs", "us" not the US), and an acronym of the gazetteer only as
+        written ("dprk" is nothing).
+
+        >>> [e.qid for e in load_gazetteer().lookup("UBS")], [e.qid for e in load_gazetteer().lookup("Ubs")]
+        ([], ['Q192942'])
+        """
+        entries = self._by_name.get(name_key(name), ())
+        if not entries or not _case_matters(name):
+            return tuple(e for e in entries if not _acronym_only(e, name))
+        return tuple(e for e in entries if any(_same_case(n, name) for n in e.names))
 
     def get(self, qid: str) -> GazetteerEntry | None:
         return self._by_qid.get(qid)
@@ -159,6 +170,34 @@ class Gazetteer:
                     and not entry.curated):  # curated names always count
                 return False  # bare "Luxembourg" (Belgian province), "Washington" (US state)
         return True
+
+
+CASE_SENSITIVE_LENGTH = 4
+"""Names of at most this many letters (one more in capitals) match case-sensitively."""
+
+
+def _letters(name: str) -> str:
+    return "".join(c for c in name if c.isalnum())
+
+
+def _case_matters(name: str) -> bool:
+    """Whether ``name`` must be matched with its case: short ("Ubs", "UBS", "us"), or in
+    capitals and not much longer, as acronyms are; a long name in a capitals headline
+    ("UKRAINE") matches as any other."""
+    letters = _letters(name)
+    return bool(letters) and len(letters) <= CASE_SENSITIVE_LENGTH + (1 if letters.isupper() else 0)
+
+
+def _same_case(form: str, name: str) -> bool:
+    return _letters(form) == _letters(name)
+
+
+def _acronym_only(entry: GazetteerEntry, name: str) -> bool:
+    """Whether ``entry`` matches ``name`` only through an acronym written otherwise ("dprk")."""
+    key = name_key(name)
+    matching = [n for n in entry.names if name_key(n) == key]
+    return bool(matching) and all(_letters(n).isupper() and len(_letters(n)) > 1 for n in matching) and not any(
+        _same_case(n, name) for n in matching)
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:

@@ -160,8 +160,8 @@ def is_venue(span: Span) -> bool:
     while root.dep_ == "conj":
         root = root.head
     if root.dep_ == "pobj" and root.head.lower_ in VENUE_PREPOSITIONS:
-        return True
-    return root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "PROPN"
+        return True  # "Charleroi, Belgium": in apposition to a place, not to a person's name
+    return root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "PROPN" and root.head.ent_type_ in ("GPE", "LOC", "Place", "State")
 
 
 def is_nationality(span: Span) -> bool:
