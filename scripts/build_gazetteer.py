@@ -312,6 +312,8 @@ def fit_name(name: str, row: dict) -> str | None:
     words = norm(name).split()
     if words[:1] == ["the"]:
         words = words[1:]  # "The City" is looked up as "City"
+    if len(words) > 1 and PROMINENT_WORDS & set(words):
+        return None  # "City of London": a name of common words around a prominent place's name
     frequencies = [zipf_frequency(word, "en") for word in words]
     common = COMMON_ZIPF if len(words) == 1 else COMMON_PHRASE_ZIPF
     if frequencies and min(frequencies) >= common:  # "Central", "South East": common words
@@ -321,9 +323,19 @@ def fit_name(name: str, row: dict) -> str | None:
     return None
 
 
+PROMINENT_WORDS: set[str] = set()
+"""One-word names whose places explain their frequency ("london", "paris"): a name of several
+common words holding one of them is a proper name ("City of London"), not common English."""
+
+
 def fit_names(rows: list[dict]) -> list[dict]:
     """Drop the names that cannot stand for their place (:func:`fit_name`); a row whose primary
     name goes takes its first fit name instead, a row with none left goes."""
+    for row in rows:
+        for name in (row["name"], *row["names"]):
+            words = norm(name).split()
+            if len(words) == 1 and zipf_frequency(words[0], "en") >= COMMON_PHRASE_ZIPF and fit_name(name, row) is None:
+                PROMINENT_WORDS.add(words[0])
     kept = []
     for row in rows:
         names = []
