@@ -11,6 +11,7 @@ its score (the winner's share of the evidence) and the evidence itself, for diag
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span
@@ -67,8 +68,8 @@ def is_locative(span: Span) -> bool:
     if root.dep_ == "conj":
         head = root.head
         return head.dep_ == "pobj" and head.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS
-    if root.dep_ == "appos" or (root.dep_ == "npadvmod" and root.head.pos_ == "PROPN"):
-        return True
+    if root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "PROPN":
+        return root.head.ent_type_ in ("GPE", "LOC", "Place", "State")  # "Budapest, Hungary"
     return False
 
 
@@ -142,11 +143,16 @@ def _score(token) -> bool:
     return token.text.isdigit() and int(token.text) < 200
 
 
+_SCORE = re.compile(r"\d{1,3}-\d{1,3}")
+
+
 def is_sports_story(doc) -> bool:
-    """Whether a doc is a sports story: at least ``min_sport_words`` of the words of sport."""
+    """Whether a doc is a sports story: at least ``min_sport_words`` of the words of sport or
+    of scores ("28-17", "6-4")."""
     count = 0
     for token in doc:
-        if token.lower_ in SPORT_WORDS or token.lemma_.lower() in SPORT_WORDS:
+        if (token.lower_ in SPORT_WORDS or token.lemma_.lower() in SPORT_WORDS
+                or _SCORE.fullmatch(token.text)):
             count += 1
             if count >= MIN_SPORT_WORDS:
                 return True
