@@ -244,7 +244,10 @@ def test_a_national_team_keeps_its_countrys_class_but_is_not_linked(nlp):
     """The team is not the state (an entity linker that links it to the state is wrong), but a
     newswire NER calls it a location: the class stays, the link goes."""
     for text, anchor in [("Japan 2 Syria 1 (halftime 1-0)", "Syria"),
-                         ("Ireland and Munster lock Paul O'Connell dismissed the reports.", "Ireland")]:
+                         ("Ireland and Munster lock Paul O'Connell dismissed the reports.", "Ireland"),
+                         ("He picked up the injury in the win over Italy.", "Italy"),
+                         ("Fiji (3), Australia (6), Canada, Japan.", "Australia"),
+                         ("Portugal confirmed their progress by recording a win.", "Portugal")]:
         team = entity_of(extract(nlp, text), anchor)
         assert (team.cls, team.wikidata) == ("State", None)
 
@@ -279,3 +282,7 @@ def test_a_sports_story_names_clubs_and_teams_not_places(nlp):
 def test_a_story_that_is_not_about_sport_keeps_its_places(nlp):
     extraction = extract(nlp, "Russia lost ground to Ukraine near Kharkiv after the move from Belgorod.")
     assert entity_of(extraction, "Ukraine").wikidata == "Q212"
+
+
+def test_a_war_against_a_state_is_no_match(nlp):
+    assert entity_of(extract(nlp, "Russia has won the war against Ukraine, Moscow said."), "Ukraine").wikidata == "Q212"

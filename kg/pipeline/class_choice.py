@@ -114,6 +114,14 @@ def is_team(span: Span) -> bool:
             return True  # "Liverpool have", "Italy come", "Liverpool were reported"
     if any(c.i + 1 < len(doc) and doc[c.i + 1].lower_ in TEAM_ROLES for c in root.conjuncts):
         return True  # "Ireland and Munster lock Paul O'Connell"
+    if (root.dep_ == "nsubj" and not span[-1].text.endswith("s")
+            and any(t.lower_ == "their" for t in root.head.subtree if not span.start <= t.i < span.end)):
+        return True  # "Portugal confirmed their progress": a team, as a state is "its"
+    if (span.start >= 2 and doc[span.start - 1].lower_ in ("over", "against")
+            and doc[span.start - 2].lemma_.lower() in MATCH_NOUNS):
+        return True  # "the win over Italy", however the parse attaches "over"
+    if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].like_num and doc[span.end + 2].text == ")":
+        return True  # a seeded team in a draw: "Fiji (3), Australia (6)"
     if root.dep_ in ("nsubj", "dobj") and root.head.lemma_.lower() in RESULT_VERBS:
         verb = root.head  # "Chelsea beat Portsmouth": a result between two named sides
         sides = [c for c in verb.children if c.dep_ in ("nsubj", "dobj")]
