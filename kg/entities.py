@@ -30,6 +30,11 @@ _SURNAME_SIMILARITY = _NAMES.number("surname_similarity")
 _REGION_WORDS = lexicon.section("lexicon/names").sequence("region_words")
 
 
+def _last_word(name: str) -> str:
+    words = name.lower().split()
+    return words[-1] if words else ""
+
+
 @dataclass
 class _Cluster:
     cls: str
@@ -241,8 +246,10 @@ def collect_entities(
     # "the agency": the organization named last before it, if close enough
     organizations = [(r.start, r) for r in records if r.cls == "Organization"]
     for anaphor in anaphors:
+        kinds = lexicon.ANAPHOR_KINDS.get(anaphor.anchor.lower())
         before = [r for start, r in organizations if start < anaphor.start
-                  and anaphor.start - start <= lexicon.ANAPHOR_REACH]
+                  and anaphor.start - start <= lexicon.ANAPHOR_REACH
+                  and (kinds is None or _last_word(r.canonical or r.anchor) in kinds)]
         if not before:
             continue
         antecedent = cluster_at[before[-1].start]

@@ -19,6 +19,12 @@ class InputError(KGError):
     exit_code = 2
 
 
+class UsageError(KGError):
+    """Raised when arguments do not fit what they name: an unknown column, a repeated parameter."""
+
+    exit_code = 2
+
+
 class SettingsError(KGError):
     """Raised when a setting (flag, environment variable, config file) is invalid."""
 
@@ -47,6 +53,15 @@ class StoreError(KGError):
 
 class StoreLockedError(StoreError):
     """Raised when another process holds the on-disk store."""
+
+
+class StoreReadOnlyError(StoreError):
+    """Raised when a command that writes meets a store it may only read (permissions, a
+    read-only mount)."""
+
+
+class StoreCorruptError(StoreError):
+    """Raised when the on-disk store's files are damaged (the database reports corruption)."""
 
 
 class QueryError(KGError):

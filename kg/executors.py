@@ -10,7 +10,10 @@ graph as a local build.
     :func:`local_executor`: this process, or ``settings.jobs`` spawned processes.
 ``dask-local``
     a :class:`distributed.LocalCluster` of ``settings.jobs`` single-threaded worker processes,
-    started for the build and closed after it.
+    started for the build and closed after it (:func:`local_cluster`): scheduler and workers
+    listen on the loopback interface only, speak TLS with credentials made for the run (mutual
+    TLS: a process without them cannot connect, even on this machine), and serve no dashboard
+    nor any other HTTP page.
 ``dask://HOST:PORT`` (or ``tcp://HOST:PORT``)
     an existing Dask scheduler. Its workers need kg and the spaCy model installed.
 
@@ -23,6 +26,7 @@ yielded in order as the oldest batch completes.
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import itertools
 import logging
@@ -77,6 +81,44 @@ def local_executor(articles: Iterable[Article], settings: Settings) -> Iterator[
 
 
 # client side ------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def local_cluster(workers: int) -> Iterator[tuple[object, object]]:
+    """A Dask cluster of ``workers`` single-threaded processes on this machine, for one run:
+    ``(cluster, security)``, the security being what a client needs to connect.
+
+    Scheduler and workers bind to 127.0.0.1 and speak mutual TLS with a certificate authority
+    and key made for this run (:meth:`distributed.security.Security.temporary`), held in memory
+    by this process and handed to its workers only; their HTTP servers (dashboard, info pages,
+    metrics, proxy) serve no routes, on random loopback ports.
+
+    Raises:
+        SettingsError: dask.distributed or cryptography (for the credentials) is missing.
+    """
+    try:
+        import dask
+        from distributed import LocalCluster
+        from distributed.security import Security
+
+        security = Security.temporary()
+    except ImportError as exc:
+        raise SettingsError(
+            f"the dask-local executor needs dask.distributed and cryptography ({exc}): "
+            "pip install 'kg[dask]'"
+        ) from None
+    no_pages = {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
+    with dask.config.set(no_pages):
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True,
+            host="127.0.0.1", protocol="tls://", security=security,
+            dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+            worker_dashboard_address=None, silence_logs=logging.ERROR,
+        )
+        try:
+            yield cluster, security
+        finally:
+            cluster.close()
+
+
 def _scheduler_address(address: str) -> str:
     if address.startswith("dask://"):
         address = "tcp://" + address[len("dask://"):]
@@ -112,38 +154,31 @@ def dask_executor(address: str = "dask-local", *, in_flight: int | None = None) 
     scheduler = None if address == "dask-local" else _scheduler_address(address)
 
     def run(articles: Iterable[Article], settings: Settings) -> Iterator[Extraction | SourceFailure]:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
-        cluster = None
-        try:
-            if scheduler is None:
-                cluster = LocalCluster(
-                    n_workers=settings.jobs, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR,
-                )
-                client = Client(cluster)
-            else:
-                client = Client(scheduler, timeout="10s")
-        except OSError as exc:
-            if cluster is not None:
-                cluster.close()
-            raise SettingsError(f"cannot connect to the Dask scheduler {address}: {exc}") from None
-        pending: collections.deque = collections.deque()
-        try:
-            threads = sum(client.nthreads().values()) or 1
-            limit = in_flight or IN_FLIGHT_PER_THREAD * threads
-            for batch in batches(articles, settings.batch_size):
-                pending.append(client.submit(extract_on_worker, batch, settings, pure=False, retries=1))
-                while len(pending) >= limit:
+        with contextlib.ExitStack() as stack:
+            try:
+                if scheduler is None:
+                    cluster, security = stack.enter_context(local_cluster(settings.jobs))
+                    client = Client(cluster, security=security)
+                else:
+                    client = Client(scheduler, timeout="10s")
+            except OSError as exc:
+                raise SettingsError(f"cannot connect to the Dask scheduler {address}: {exc}") from None
+            pending: collections.deque = collections.deque()
+            try:
+                threads = sum(client.nthreads().values()) or 1
+                limit = in_flight or IN_FLIGHT_PER_THREAD * threads
+                for batch in batches(articles, settings.batch_size):
+                    pending.append(client.submit(extract_on_worker, batch, settings, pure=False, retries=1))
+                    while len(pending) >= limit:
+                        yield from pending.popleft().result()
+                while pending:
                     yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        finally:
-            for future in pending:  # the caller stopped early or a batch failed
-                future.cancel()
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            finally:
+                for future in pending:  # the caller stopped early or a batch failed
+                    future.cancel()
+                client.close()
 
     return run
 

@@ -27,6 +27,7 @@ from kg.model import (
 )
 from kg.pipeline import doc_spans
 from kg.pipeline.doc import sentence_span
+from kg.pipeline.relations.consolidate import consolidate
 
 __all__ = ["assemble", "batches", "chunk_offsets", "extract_articles", "extract_batch"]
 
@@ -170,6 +171,9 @@ def assemble(article: Article, chunks: list[_Chunk], *, model: str, linker: Link
             )
             for c in chunk.claims
         )
+    if len(chunks) > 1:  # the same event told in two chunks is one event
+        merged, merged_claims = consolidate(events, claims)
+        events, claims = list(merged), list(merged_claims)
     # one claim per content span (its IRI): keep the most confident reading
     best: dict[tuple[int, int], Claim] = {}
     for claim in claims:

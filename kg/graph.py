@@ -190,6 +190,8 @@ class GraphBuilder:
         yield q(node, RDF.type, KG.Quantity)
         if count.value is not None:
             yield q(node, KG.value, _int(count.value))
+        if count.upper is not None:
+            yield q(node, KG.maxValue, _int(count.upper))
         yield q(node, KG.approximate, _bool(count.approximate))
         yield q(node, KG.vague, _bool(count.vague))
         yield q(node, KG.quantityText, Literal(count.text))
@@ -225,9 +227,11 @@ class GraphBuilder:
 
     def _claim(self, claim: Claim, art, nodes, event_nodes, ex, units, q, provenance) -> Iterator[Quad]:
         node = self.iris.span(art.id, "claim", claim.content.start, claim.content.end)
-        yield q(node, RDF.type, KG.Claim)
-        speaker = nodes.get(claim.speaker) if claim.speaker else None
-        if speaker is not None:
+        speakers = [nodes[k] for k in dict.fromkeys((claim.speaker, *claim.also)) if k in nodes]
+        attributed = bool(speakers) or (claim.source is not None and claim.source in nodes)
+        # an attributed statement is a claim; one nobody is said to have made is a statement only
+        yield q(node, RDF.type, KG.Claim if attributed else KG.Statement)
+        for speaker in speakers:
             yield q(node, KG.speaker, speaker)
             yield q(node, PROV.wasAttributedTo, speaker)
         if claim.source and claim.source in nodes:

@@ -28,9 +28,9 @@ from kg.resources import resource_dir
 
 __all__ = [
     "LexiconError", "Section", "section",
-    "DEMONYMS", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "LEADERS", "CAPITALS", "UNIT_LABEL",
-    "CANONICAL_DEMONYM", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
-    "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
+    "DEMONYMS", "OFFICES", "PARTIES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "LEADERS", "CAPITALS", "UNIT_LABEL",
+    "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
+    "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_KINDS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
     "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
     "END_NOTICE", "END_SENTENCES",
     "is_noise_line",
@@ -115,13 +115,26 @@ def section(name: str) -> Section:
 
 # --- states and the words that stand for them ------------------------------------------------
 _STATES = section("lexicon/states")
-DEMONYMS: dict[str, str] = _STATES.mapping("demonyms")
-"""Adjectival demonym (as written) -> state: "North Korean" -> "North Korea"."""
+_WORDNET = section("lexicon/wordnet")
+DEMONYMS: dict[str, str] = _STATES.mapping("demonyms") | {
+    word: state for word, state in _WORDNET.mapping("demonyms").items() if word not in _STATES.mapping("demonyms")
+}
+"""Adjectival demonym (as written) -> state: "North Korean" -> "North Korea" (the hand-written
+table of ``lexicon/states.toml`` first, then WordNet's pertainyms, ``lexicon/wordnet.toml``)."""
 PLURAL_DEMONYMS: dict[str, str] = _STATES.mapping("plural_demonyms")
-"""People of a state spoken of as an actor ("the Russians") -> that state."""
+"""People of a state spoken of as an actor ("the Russians") -> that state, as the entity ruler
+marks them."""
+PEOPLE: dict[str, str] = _WORDNET.mapping("people") | PLURAL_DEMONYMS
+"""The people of a state as a plural noun ("the Iraqis") -> the state (WordNet and the table above)."""
 ARMED_FORCES_NAMES: dict[str, str] = _STATES.mapping("armed_forces_names")
 """Proper names of armed forces -> state."""
 LEADERS: dict[str, str] = _STATES.mapping("leaders")
+PARTIES: dict[str, str] = _WORDNET.mapping("parties")
+"""A political party's name or its members' noun, as written -> the party's name ("Tories" ->
+Conservative Party), from WordNet (``data/lexicon/wordnet.toml``)."""
+OFFICES: dict[str, str] = _WORDNET.mapping("offices")
+"""Office title (lower case) -> the state it belongs to when the text names none ("prime
+minister" -> United Kingdom), as English usage has it (``data/lexicon/wordnet.toml``)."""
 """Leaders whose possessive names a state's forces ("Kim's troops")."""
 CAPITALS: dict[str, str] = _STATES.mapping("capitals")
 """Seats of government that stand for their state when used as an actor (metonymy)."""
@@ -158,6 +171,10 @@ NEWS_OUTLETS: tuple[str, ...] = _NAMES.sequence("news_outlets")
 NOT_A_NAME = _NAMES.words("not_a_name")
 """Single words NER takes for organizations in titles ("Defense Secretary")."""
 ORGANIZATION_ANAPHORS = _NAMES.words("organization_anaphors")
+ANAPHOR_KINDS: dict[str, frozenset[str]] = {
+    noun: frozenset(words) for noun, words in _NAMES.mapping("anaphor_kinds").items()
+}
+"""Anaphors that refer back only to an organization whose name ends in one of the words."""
 """Nouns that, as "the agency", refer back to the organization named just before."""
 ANAPHOR_BLOCKERS = _NAMES.words("anaphor_blockers")
 """Words after the noun that make it a new description ("the alliance between …")."""

@@ -37,7 +37,8 @@ class RelationKind(StrEnum):
 
 
 class EventKind(StrEnum):
-    """The classes of n-ary events (:class:`Event`), each a subclass of ``kg:Event``."""
+    """The classes of n-ary events (:class:`Event`): ``kg:Event`` itself (an event of no more
+    specific kind) and its subclasses."""
 
     DEPLOYMENT = "Deployment"
     TROOP_TRANSFER = "TroopTransfer"
@@ -45,6 +46,9 @@ class EventKind(StrEnum):
     MEETING = "Meeting"
     SUMMIT = "Summit"
     AGREEMENT = "Agreement"
+    SIGHTING = "Sighting"
+    ELECTION = "Election"
+    OTHER = "Event"
 
 
 ENTITY_CLASSES: tuple[str, ...] = tuple(c.value for c in EntityClass)
@@ -53,7 +57,7 @@ EVENT_KINDS: tuple[str, ...] = tuple(k.value for k in EventKind)
 """The event class names in their canonical order."""
 
 Precision = Literal["day", "month", "year"]
-Modality = Literal["asserted", "possible", "expected"]
+Modality = Literal["asserted", "possible", "expected", "hypothetical"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,11 @@ class SourceFailure:
 
     path: str
     reason: str
+    article_id: str | None = None
+    """The article's id, when the input was read far enough to have one (a refused id)."""
+    repeat_of: str | None = None
+    """Where the same article (same id, same text) was read before in this run: the input is
+    read once, nothing is lost, and it is not counted as a failure."""
 
 
 @dataclass(frozen=True)
@@ -166,8 +175,11 @@ class Quantity:
 
     text: str
     value: int | None = None
+    """The number, or the lower end of a range."""
     approximate: bool = False
     vague: bool = False
+    upper: int | None = None
+    """The upper end of a range ("10,000 to 12,000"), else None."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +230,8 @@ class Claim:
     """Indexes into ``Extraction.events`` of the events the claim reports."""
     counts: tuple[Quantity, ...] = ()
     """Troop figures the claim states."""
+    also: tuple[str, ...] = ()
+    """Further speakers saying it together with ``speaker`` ("France and Germany said")."""
 
 
 @dataclass(frozen=True)

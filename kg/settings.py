@@ -44,6 +44,46 @@ class Settings:
     link_threshold: float = 0.8
     """Below this confidence an entity stays unlinked."""
     query_timeout: float = 30.0
+    """Seconds a query may run (``kg query --timeout``)."""
+    query_max_rows: int = 1_000_000
+    """A query answer with more rows is an error (``kg query``; 0: no cap): a row costs memory
+    in kg, however little the store spends on it."""
+    query_max_memory: int = 2048
+    """MiB a query given to ``kg query`` as a file, stdin or text may use on a local store (0: no
+    cap). Such a query runs in a process of its own, stopped when it uses more (or outlasts the
+    timeout); the queries kg ships run in kg's process."""
+    max_memory: int = 0
+    """MiB the ``kg`` command may use before it stops with one line (0: three quarters of the
+    machine's memory): a query over a large or damaged store can grow without bound, and the
+    machine must not be the one to stop it."""
+    max_article_chars: int = 500_000
+    """Longer articles are not built (one clear line says so): an article's cost in time, memory
+    and quads grows with its length (an article of 300,000 characters on one line took 39 s and
+    wrote 54,000 quads, one of 5,000,000 over six minutes and 820,000), and one huge input must
+    not stall a whole feed. News articles run to a few thousand characters."""
+    remote_query_path: str = "/query"
+    """A remote store's SPARQL query endpoint: a path under the store URL, or a full URL."""
+    remote_update_path: str = "/update"
+    """Its SPARQL update endpoint."""
+    remote_store_path: str = "/store"
+    """Its Graph Store Protocol endpoint."""
+    remote_union: str = "parameter"
+    """How queries read the union of the article graphs: ``parameter`` (Oxigraph's
+    ``union-default-graph``), ``dataset`` (every graph listed, any SPARQL 1.1 endpoint) or
+    ``native`` (the endpoint's default graph already is the union: Fuseki's
+    ``unionDefaultGraph``, Virtuoso, GraphDB)."""
+    remote_auth: str = ""
+    """``basic`` or ``bearer`` (empty: none), with the credentials in the environment variable
+    ``remote_auth_env`` names (``user:password`` for basic, the token for bearer)."""
+    remote_auth_env: str = "KG_REMOTE_CREDENTIALS"
+    remote_retries: int = 3
+    """How often a request that failed for a passing reason (no connection, HTTP 429, 502, 503,
+    504, a read timeout of a request that changes nothing) is sent again."""
+    remote_backoff: float = 0.5
+    """Seconds before the first retry, doubled at each one (a ``Retry-After`` answer wins, up to
+    a minute)."""
+    remote_credentials: str = field(default="", repr=False, compare=False)
+    """Read from the variable ``remote_auth_env`` names by :func:`load_settings`; never from a file."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> "Settings":
@@ -55,7 +95,7 @@ class Settings:
         return self.store.startswith(("http://", "https://"))
 
 
-_FIELDS = {f.name: f for f in dataclasses.fields(Settings) if f.name != "extra"}
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings) if f.name not in ("extra", "remote_credentials")}
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -106,8 +146,25 @@ def load_settings(
         if value is not None:
             values[key] = _coerce(key, value)
     settings = Settings(**values)
+    if settings.remote_auth:
+        if settings.remote_auth not in ("basic", "bearer"):
+            raise SettingsError(f"remote_auth must be 'basic' or 'bearer', not {settings.remote_auth!r}")
+        credentials = environ.get(settings.remote_auth_env, "")
+        if not credentials:
+            raise SettingsError(f"remote_auth is {settings.remote_auth!r} but the environment variable "
+                                f"{settings.remote_auth_env} that holds the credentials is not set")
+        if settings.remote_auth == "basic" and ":" not in credentials:
+            raise SettingsError(f"{settings.remote_auth_env} must be user:password for basic authentication")
+        settings = dataclasses.replace(settings, remote_credentials=credentials)
+    if settings.remote_union not in ("parameter", "dataset", "native"):
+        raise SettingsError(f"remote_union must be parameter, dataset or native, not {settings.remote_union!r}")
+    if settings.remote_retries < 0 or settings.remote_backoff < 0:
+        raise SettingsError("remote_retries and remote_backoff must not be negative")
     if not settings.base_iri.endswith(("/", "#")):
         raise SettingsError("base_iri must end with '/' or '#'")
     if settings.jobs < 1 or settings.batch_size < 1:
         raise SettingsError("jobs and batch_size must be at least 1")
+    for name in ("query_max_rows", "query_max_memory", "max_memory", "max_article_chars"):
+        if getattr(settings, name) < 0:
+            raise SettingsError(f"{name} must be 0 (no cap) or more")
     return settings

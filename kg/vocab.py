@@ -47,14 +47,14 @@ KG = Namespace(
     KG_NS,
     """
     Agent Actor Person State MilitaryUnit Organization Place
-    Event Deployment TroopTransfer Clash Meeting Summit Agreement Statement Claim
+    Event Deployment TroopTransfer Clash Meeting Summit Agreement Sighting Election Statement Claim
     Article Role Quantity RelationAssertion
     mentionedIn contentHash articleId publisher spacyModel kgVersion
     holdsRole roleHolder roleTitle roleIn
     partOf locatedIn alliedWith fightsAgainst belongsToState
     participant agent deployedUnit sendingState receivingState destination place
     date dateText datePrecision troopCount
-    value approximate vague quantityText quantityOf
+    value maxValue approximate vague quantityText quantityOf
     speaker source cue content modality negated about
     confidence sentence article linkConfidence mentionCount articleCount
     """,

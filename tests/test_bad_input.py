@@ -81,14 +81,15 @@ def test_bad_articles_fail_alone_and_the_rest_is_built(mixed_build):
     summary = json.loads(result.stdout)
     assert summary["new"] == len(BUILT)
     assert summary["failed"] == len(FAILURES) + 1  # + the missing path
-    assert summary["warnings"] == 1
+    # the invalid date marker, and the JSONL record whose date "yesterday" cannot be read
+    assert [w["reason"].split(" ")[:2] for w in summary["warnings"]] == [["invalid", "date"], ["unreadable", "date"]]
     assert set(LocalStore(Settings(store=str(base / "store"))).article_ids()) == BUILT
 
 
 def test_each_problem_is_one_line_naming_path_and_reason(mixed_build):
     base, folder, missing, result = mixed_build
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == len(FAILURES) + 2, lines  # + missing path + the date warning
+    assert len(lines) == len(FAILURES) + 3, lines  # + missing path + the two date warnings
     failed = {}
     for line in lines:
         assert line.startswith(("kg: failed: ", "kg: warning: ")), line
@@ -100,6 +101,7 @@ def test_each_problem_is_one_line_naming_path_and_reason(mixed_build):
         assert word.lower() in reason.lower(), (name, reason)
     assert "no such file" in failed.pop(("failed", str(missing)))
     assert "date marker" in failed.pop(("warning", str(folder / "baddate.txt")))
+    assert "unreadable date 'yesterday'" in failed.pop(("warning", f"{folder / 'feed.jsonl'}:5"))
     assert not failed
 
 
@@ -165,7 +167,7 @@ def test_folder_without_articles_and_stdin_without_text(tmp_path):
     result = invoke("build", str(tmp_path), "-", "--store", str(tmp_path / "store"), "--format", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["failed"] == 2
-    assert "no .txt or .jsonl files" in result.stderr and "<stdin>: empty input" in result.stderr
+    assert "no .txt, .jsonl, .html or feed files" in result.stderr and "<stdin>: empty input" in result.stderr
 
 
 # huge articles ----------------------------------------------------------------------------------

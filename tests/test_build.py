@@ -87,7 +87,7 @@ def test_rebuild_changes_nothing_and_remove_drops_one_graph(tmp_path):
     assert remove_articles([victim], settings) == []
     graphs = {g.value for g in store.graph_names()}
     assert store.iris.graph(victim).value not in graphs
-    assert len(graphs) == 5 and store.iris.graph("_entities").value in graphs  # 4 articles and the entity index
+    assert len(graphs) == 6 and store.iris.kg_graph("_entities").value in graphs  # 4 articles, the entity index and its state
     assert remove_articles([victim], settings) == [victim]
 
 

@@ -65,6 +65,12 @@ def test_vague_or_not_a_date(text: str) -> None:
     assert resolve_date(text, THU) is None
 
 
+def test_a_month_handed_over_alone_is_a_date() -> None:
+    # the date finder trims "in" off "in March": the month alone is the phrase it hands over
+    assert resolve_date("March", THU).iso == "2024-03"
+    assert resolve_date("the march on the capital", THU) is None
+
+
 def test_relative_dates_need_an_anchor() -> None:
     assert resolve_date("yesterday", None) is None
     assert resolve_date("Saturday", None) is None
@@ -99,3 +105,31 @@ def test_date_search_near_anchors_finds_what_the_whole_doc_gives() -> None:
     expected = sorted((start, end) for _, start, end in whole(doc))
     assert len(expected) > 20
     assert sorted(_DateMatcher(doc.vocab)(doc, doc.text)) == expected
+
+
+# what kg's patterns left unread, read by dateparser; kg's own reading kept where it is better
+@pytest.mark.parametrize(
+    ("text", "iso", "precision"),
+    [
+        ("a fortnight ago", "2024-10-24", "day"),
+        ("twenty days ago", "2024-10-18", "day"),
+        ("the day after tomorrow", "2024-11-09", "day"),
+        ("5/11/2024", "2024-11-05", "day"),  # day first
+        ("mid-October", "2024-10", "month"),  # kg's: dateparser reads nothing
+        ("earlier this month", "2024-11", "month"),  # kg's
+        ("three days ago", "2024-11-04", "day"),
+    ],
+)
+def test_relative_dates_kg_misses_fall_back_to_dateparser(text: str, iso: str, precision: str) -> None:
+    value = resolve_date(text, date(2024, 11, 7))
+    assert value is not None and (value.iso, value.precision) == (iso, precision)
+
+
+@pytest.mark.parametrize("text", ["in recent days", "soon", "Kursk", "troops"])
+def test_vague_phrases_still_resolve_to_nothing(text: str) -> None:
+    assert resolve_date(text, date(2024, 11, 7)) is None
+
+
+def test_without_an_anchor_only_a_written_year_falls_back() -> None:
+    assert resolve_date("a fortnight ago", None) is None
+    assert resolve_date("5/11/2024", None).iso == "2024-11-05"

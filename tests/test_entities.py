@@ -277,3 +277,8 @@ def test_a_name_after_mr_or_ms_is_a_person_named_without_the_honorific(nlp, text
 def test_a_thing_named_after_mr_someone_is_not_that_person(nlp) -> None:
     extraction = extract(nlp, "The plan builds on Mr Brown's International Finance Facility, which aims to double aid.")
     assert "Person" not in {e.cls for e in extraction.entities}
+
+
+def test_the_agency_is_not_an_alliance(nlp):
+    extraction = extract(nlp, "NATO leaders met on Monday. The agency said the talks went well.")
+    assert "agency" not in {m.anchor for m in extraction.mentions}

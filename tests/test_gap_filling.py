@@ -214,8 +214,8 @@ def test_the_build_summary_and_its_json_report_an_article_without_entities(tmp_p
     result = CliRunner().invoke(app, ["build", str(source), "--store", str(tmp_path / "store"), "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout[result.stdout.index("{"):])
-    assert report["warnings"] == 1
-    assert "no entities found" in report["warning_details"][0]["reason"]
+    assert len(report["warnings"]) == 1
+    assert "no entities found" in report["warnings"][0]["reason"]
 
 
 def test_kg_link_explain_shows_candidates_evidence_and_confidence(tmp_path):

@@ -15,8 +15,10 @@ KG_DIR = Path(__file__).resolve().parent.parent / "kg"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("kg.__main__",),                            # python -m kg
     ("kg.cli",),                                 # the command line: thin, on top
+    ("kg.api",),                                 # the Python facade: kg.open, kg.extract
     ("kg.evaluate",),                            # scoring against gold annotations
     ("kg.build",),                               # sources -> extraction -> quads -> store -> index
+    ("kg.export",),                              # views for other tools: GeoJSON, GraphML, CSV…
     ("kg.executors", "kg.queries"),              # where extraction runs; the bundled queries
     ("kg.extract", "kg.derived"),                # articles -> extractions; index, SHACL, OWL RL
     ("kg.pipeline", "kg.store", "kg.graph", "kg.sources", "kg.ontology"),
@@ -31,8 +33,15 @@ IMPORTS_IN_FUNCTIONS = {
     # dask.distributed is an optional dependency (the dask extra), imported only when chosen
     ("kg.executors", "dask_executor"): {"distributed"},
     ("kg.executors", "run"): {"distributed"},
+    # so are dask and cryptography's credentials, for a local cluster (kg.executors.local_cluster)
+    ("kg.executors", "local_cluster"): {"dask", "distributed", "distributed.security"},
     # rdflib's SPARQL parser costs 0.27 s to import, and most query texts are cleared without it
     ("kg.queries.run", "classify"): {"pyparsing", "rdflib.plugins.sparql.parser"},
+    # pandas is optional: only Result.to_df needs it
+    ("kg.api", "to_df"): {"pandas"},
+    # import kg stays cheap: the facade (spaCy, the store, the queries) loads on first use
+    ("kg", "__getattr__"): {"kg.api"},
+    ("kg", "extract"): {"kg.api"},
 }
 
 

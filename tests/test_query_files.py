@@ -224,8 +224,8 @@ def test_kg_s_own_queries_answer_the_same_on_another_base(default_store: LocalSt
         refresh_entity_index(other_store)
         result = reason(other_store)
     assert result.graph == OTHER_BASE + "graph/_inferred" and result.inferred > 0
-    assert other_store.iris.graph("_inferred") in other_store.graph_names()
-    assert other_store.iris.graph("_inferred-staging") not in other_store.graph_names()
+    assert other_store.iris.kg_graph("_inferred") in other_store.graph_names()
+    assert other_store.iris.kg_graph("_inferred-staging") not in other_store.graph_names()
     after = collections.Counter(rebased(str(q.triple)) for q in other_store.quads(other_store.index_graph))
     assert after == index  # inferred triples name no new entity of data/
 

@@ -19,7 +19,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "article_valid.ttl"
 SETTINGS = Settings()
 IRIS = IRIMinter(SETTINGS.base_iri)
 GRAPH = IRIS.graph("001_test")
-INFERRED = IRIS.graph("_inferred")
+INFERRED = IRIS.kg_graph("_inferred")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 KG = "https://w3id.org/kg-news/ontology#"
 ENTITY = "https://w3id.org/kg-news/entity/"
@@ -79,7 +79,7 @@ def test_reason_replaces_the_previous_inferred_graph(store: LocalStore) -> None:
     second = reason(store)
     assert first.inferred == second.inferred == len(inferred(store))
     assert stale.triple not in inferred(store)
-    assert IRIS.graph("_inferred-staging") not in set(store.graph_names())
+    assert IRIS.kg_graph("_inferred-staging") not in set(store.graph_names())
 
 
 def test_symmetric_property_is_materialised(store: LocalStore) -> None:
@@ -141,7 +141,7 @@ def test_kg_graphs_cannot_be_removed_as_articles(tmp_path: Path) -> None:
 
     settings, store = _reasoned_store(tmp_path)
     assert remove_articles([ENTITY_INDEX_GRAPH_ID, "_inferred"], settings) == [ENTITY_INDEX_GRAPH_ID, "_inferred"]
-    assert inferred_graph_exists(store) and store.iris.graph(ENTITY_INDEX_GRAPH_ID) in store.graph_names()
+    assert inferred_graph_exists(store) and store.iris.kg_graph(ENTITY_INDEX_GRAPH_ID) in store.graph_names()
 
 
 # the closure of the triples a rule can read is the closure of them all ---------------------------

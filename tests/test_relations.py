@@ -15,6 +15,7 @@ from kg.model import Article, Entity, Mention, Span
 from kg.pipeline.dates import parse_anchor
 from kg.pipeline.relations import Facts, extract_facts
 from kg.pipeline.relations.context import Context
+from kg.pipeline.relations.roles import office_state
 from kg.pipeline.relations.words import CHAINS
 
 E = {
@@ -25,6 +26,7 @@ E = {
         Entity("State/north-korea", "State", "North Korea", aliases=("Pyongyang", "DPRK")),
         Entity("State/south-korea", "State", "South Korea"),
         Entity("State/hungary", "State", "Hungary"),
+        Entity("State/uk", "State", "United Kingdom", aliases=("Britain",)),
         Entity("MilitaryUnit/nk", "MilitaryUnit", "North Korean troops", state="State/north-korea"),
         Entity("MilitaryUnit/ru", "MilitaryUnit", "Russian troops", state="State/russia"),
         Entity("MilitaryUnit/ua", "MilitaryUnit", "Ukrainian troops", state="State/ukraine"),
@@ -56,6 +58,7 @@ SURFACES = {
     "Moscow": "State/russia",
     "Ukraine": "State/ukraine",
     "Hungary": "State/hungary",
+    "Britain": "State/uk",
     "NATO": "Organization/nato",
     "Pentagon": "Organization/pentagon",
     "European Political Community": "Organization/epc",
@@ -133,6 +136,24 @@ def test_role(nlp, text, person, org, title) -> None:
     assert 0 < roles[0].confidence <= 1
 
 
+def test_an_office_english_binds_to_one_state_is_that_states_when_the_text_names_it(nlp) -> None:
+    assert office_state("Shadow Foreign Secretary") == office_state("Prime Minister") == "United Kingdom"
+    assert office_state("President") is None and office_state("defence minister") is None
+    roles = lambda text: {(r.subject, r.object, r.title) for r in facts(nlp, text).relations if r.kind == "role"}  # noqa: E731
+    assert roles("Prime Minister Jan Novak met Ivan Petrov. Britain's exports grew.") == {("Person/novak", "State/uk", "Prime Minister")}
+    assert roles("Prime Minister Jan Novak met Ivan Petrov in Budapest.") == set()  # the state is not in the text
+    # a person the text ties to another state keeps it
+    assert roles("Hungarian Prime Minister Jan Novak spoke. Later, Prime Minister Jan Novak met Britain's envoy.") == {
+        ("Person/novak", "State/hungary", "Prime Minister")}
+
+
+def test_a_leaders_troops_are_the_forces_of_the_state_of_the_leaders_role(nlp) -> None:
+    f = facts(nlp, "Ukrainian President Olena Koval said her forces had attacked Russian troops.")
+    assert ("MilitaryUnit/ru", "MilitaryUnit/ua") in rels(f, "conflict")
+    # no role, no state: the person's forces are no one's
+    assert rels(facts(nlp, "Olena Koval said her forces had attacked Russian troops."), "conflict") == set()
+
+
 def test_no_role_without_a_title(nlp) -> None:
     assert rels(facts(nlp, "Jan Novak met NATO officials in Budapest."), "role") == set()
 
@@ -208,9 +229,13 @@ def test_vague_count_on_deployment(nlp) -> None:
     assert ev.count.vague and ev.count.value is None
 
 
-def test_modal_deployment_is_possible(nlp) -> None:
-    (ev,) = events(facts(nlp, "North Korean soldiers may arrive in the Kursk region within days."), "Deployment")
-    assert ev.modality == "possible"
+def test_a_possible_deployment_is_not_asserted(nlp) -> None:
+    assert events(facts(nlp, "North Korean soldiers may arrive in the Kursk region within days."), "Deployment") == []
+
+
+def test_a_scheduled_deployment_is_an_expected_event(nlp) -> None:
+    (ev,) = events(facts(nlp, "North Korean soldiers will arrive in the Kursk region next week."), "Deployment")
+    assert ev.modality == "expected"
 
 
 def test_negated_deployment_yields_no_event(nlp) -> None:
@@ -335,18 +360,47 @@ def test_quote_from_lead(nlp) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "modality"),
+    ("text", "modality", "asserted"),
     [
-        ("Jan Novak said that North Korea could send more troops to Russia.", "possible"),
-        ("Jan Novak said that North Korea would send more troops to Russia.", "expected"),
-        ("Jan Novak said that North Korea sent more troops to Russia.", "asserted"),
+        ("Jan Novak said that North Korea could send more troops to Russia.", "possible", False),
+        ("Jan Novak said that North Korea would send more troops to Russia.", "hypothetical", False),
+        ("Jan Novak said that if Russia asked, North Korea sent more troops to Russia.", "hypothetical", False),
+        ("Jan Novak said that North Korea will send more troops to Russia.", "expected", True),
+        ("Jan Novak said that North Korea sent more troops to Russia.", "asserted", True),
     ],
 )
-def test_claim_modality(nlp, text, modality) -> None:
+def test_claim_modality(nlp, text, modality, asserted) -> None:
+    """A possible or hypothetical statement is a claim with its modality, never an event."""
     f = facts(nlp, text)
     (claim,) = f.claims
     assert claim.modality == modality
-    assert f.events[claim.about[0]].modality == modality
+    assert bool(claim.about) == asserted
+    if asserted:
+        assert f.events[claim.about[0]].modality == modality
+
+
+def test_a_call_for_a_clause_is_a_claim_of_every_caller(nlp) -> None:
+    (claim,) = facts(nlp, "Russia and Hungary have called for the sanctions to be lifted.").claims
+    assert (claim.speaker, claim.also, claim.cue) == ("State/russia", ("State/hungary",), "called")
+    assert facts(nlp, "Russia called a meeting of its allies.").claims == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Ukraine condemned the decision to lift the sanctions.", "State/ukraine", "the decision to lift the sanctions"),
+        ("The decision to lift the sanctions was condemned by Ukraine.", "State/ukraine", "The decision to lift the sanctions"),
+        ("Hungary objected to the new sanctions package.", "State/hungary", "the new sanctions package"),
+        ("Jan Novak welcomed the talks between Ukraine and Hungary.", "Person/novak", "the talks between Ukraine and Hungary"),
+    ],
+)
+def test_a_stance_verb_states_a_claim_on_what_it_judges(nlp, text, speaker, content) -> None:
+    (claim,) = facts(nlp, text).claims
+    assert claim.speaker == speaker and text[claim.content.start:claim.content.end] == content
+
+
+def test_greeting_a_person_is_no_claim(nlp) -> None:
+    assert facts(nlp, "Jan Novak welcomed Ivan Petrov at the airport.").claims == ()
 
 
 def test_denial_is_negated_and_yields_no_event(nlp) -> None:
@@ -375,9 +429,16 @@ def test_undated_claim_in_the_lede_takes_the_article_date(nlp) -> None:
     assert claim.date.iso == "2024-10-26"
 
 
-def test_undated_past_claim_has_no_date(nlp) -> None:
-    text = "Earlier, Jan Novak confirmed that Russia was using North Korean troops. Ivan Petrov said that more troops had arrived in the Kursk region."
-    assert [c.date for c in facts(nlp, text).claims] == [None, None]
+def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) -> None:
+    text = ("On 20 October, Jan Novak confirmed that Russia was using North Korean troops. Ivan Petrov said "
+            "that more troops had arrived in the Kursk region. Jan Novak added that they were training.")
+    assert [c.date.iso for c in facts(nlp, text).claims] == ["2024-10-20", "2024-10-26", "2024-10-20"]
+    assert [c.date for c in facts(nlp, text, date=None).claims] == [facts(nlp, text, date=None).claims[0].date, None, facts(nlp, text, date=None).claims[0].date]
+
+
+def test_a_date_inside_the_statement_is_not_the_claims(nlp) -> None:
+    (claim,) = facts(nlp, "Jan Novak said that more troops would arrive in the Kursk region next week.").claims
+    assert claim.date.iso == "2024-10-26" and claim.date.text == ""
 
 
 def test_confidences_in_range(nlp) -> None:
@@ -397,26 +458,6 @@ def test_merge_shifts_claim_event_indexes(nlp) -> None:
 
 
 # --- shortcuts that must not change the outcome -------------------------------------------------
-
-GATE_TEXTS = [  # each needs another part of the trigger gate (kg.pipeline.relations.words.TRIGGER_LEMMAS)
-    "North Korea sent 3,000 troops to Russia to fight against Ukraine.",  # lemmas
-    "North Korean troops stood alongside Russian troops.",  # a preposition child
-    "North Korea stood on the side of Russia.",
-    "North Korea supports Russia.",
-    "Moscow calls Pyongyang its ally.",
-    "EU ministers will meet in Luxembourg next week.",
-    "Leaders spoke at the summit of the European Political Community in Budapest on 7 November.",  # words
-    "Russia's war against Ukraine entered a new phase.",
-    "Jan Novak said there was no evidence that North Korean troops were in the Kursk region.",
-]
-
-
-def test_trigger_gate_skips_only_tokens_that_trigger_nothing(nlp, monkeypatch) -> None:
-    gated = [facts(nlp, text) for text in GATE_TEXTS]
-    monkeypatch.setattr(Context, "trigger_candidates", lambda self: list(self.doc))
-    assert [facts(nlp, text) for text in GATE_TEXTS] == gated
-    assert all(f.relations or f.events for f in gated)
-
 
 def test_chains_match_like_spacys_dependency_matcher(nlp) -> None:
     from spacy.matcher import DependencyMatcher

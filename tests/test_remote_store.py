@@ -125,7 +125,7 @@ def test_remove(builds, corpus):
     local, remote, _, _ = builds
     assert remove_articles(["r2", "missing"], remote) == ["missing"]
     store = RemoteStore(remote)
-    assert sorted(g.value for g in store.graph_names()) == [store.iris.graph(i).value for i in ("_entities", "r1")]
+    assert sorted(g.value for g in store.graph_names()) == sorted([store.iris.kg_graph("_entities").value, store.iris.kg_graph("_state").value, store.iris.graph("r1").value])
     assert store.article_ids() == ["r1"]
     indexed = {q.subject for q in store.quads(entity_index_graph(remote))}
     mentioned = {q.object for q in store.quads(store.iris.graph("r1")) if q.predicate == ITSRDF.taIdentRef}
@@ -145,7 +145,7 @@ def test_prefixes_name_the_store_graphs_and_a_query_declaration_wins(builds):
     for store in (RemoteStore(remote), LocalStore(local)):
         assert store.prefixes["graph"] == store.settings.base_iri + "graph/"
         named = store.query("SELECT (graph:_entities AS ?g) WHERE {}").rows
-        assert named == ((store.iris.graph("_entities"),),)
+        assert named == ((store.iris.kg_graph("_entities"),),)
         own = store.query("PREFIX graph: <urn:other/>\nSELECT (graph:x AS ?g) WHERE {}").rows
         assert own == ((ox.NamedNode("urn:other/x"),),)
 
@@ -163,5 +163,5 @@ def test_reasoning_on_the_endpoint_matches_local(builds):
     local, remote, _, _ = builds
     results = [reason(store) for store in (LocalStore(local), RemoteStore(remote))]
     assert results[0].inferred == results[1].inferred > 0 and results[0].read_triples == results[1].read_triples > 0
-    graph = LocalStore(local).iris.graph("_inferred")
+    graph = LocalStore(local).iris.kg_graph("_inferred")
     assert_same_dataset(dataset_lines(RemoteStore(remote).quads(graph)), dataset_lines(LocalStore(local).quads(graph)))

@@ -10,16 +10,13 @@ test_relations.py run the same families through the trained model.
 from __future__ import annotations
 
 import re
-from textwrap import dedent
-
-import spacy
 from spacy.tokens import Doc
 
 from kg.model import Entity, Mention, Span
 from kg.pipeline.dates import parse_anchor
 from kg.pipeline.relations import Facts, extract_facts
 
-VOCAB = spacy.blank("en").vocab
+from conftest import parsed_table
 
 ENTITIES = {
     e.key: e
@@ -55,18 +52,7 @@ SURFACES = {
 
 
 def parsed(table: str) -> Doc:
-    """A ``Doc`` from a parse table (see the module docstring)."""
-    words, spaces, tags, pos, lemmas, deps, heads = [], [], [], [], [], [], []
-    for i, line in enumerate(dedent(table).strip().splitlines()):
-        word, tag, upos, lemma, dep, head, *glued = line.split()
-        words.append(word)
-        spaces.append(not glued)
-        tags.append(tag)
-        pos.append(upos)
-        lemmas.append(lemma)
-        deps.append(dep)
-        heads.append(i if head == "-" else int(head))
-    return Doc(VOCAB, words=words, spaces=spaces, tags=tags, pos=pos, lemmas=lemmas, deps=deps, heads=heads)
+    return parsed_table(table)
 
 
 def facts(table: str, date: str | None = "2024-11-07") -> Facts:

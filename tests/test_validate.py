@@ -136,7 +136,7 @@ def test_entity_typed_differently_in_two_articles(store: LocalStore) -> None:
 
 
 def test_inferred_graph_is_not_validated_and_unknown_ids_fail(store: LocalStore) -> None:
-    insert(store, f"<{ENTITY}Q423> a kg:Place .", IRIMinter(SETTINGS.base_iri).graph("_inferred"))
+    insert(store, f"<{ENTITY}Q423> a kg:Place .", IRIMinter(SETTINGS.base_iri).kg_graph("_inferred"))
     assert validate_store(store).articles == 1
     with pytest.raises(StoreError, match="no article 'nope'"):
         validate_store(store, ["nope"])

@@ -32,6 +32,21 @@ ENTITIES = {
 }
 
 
+def synthetic_hits(name: str) -> list[dict]:
+    """``Person 7`` -> two candidates, Q9007 (a human) and Q19007 (a film)."""
+    if not name.startswith("Person "):
+        return []
+    n = int(name.split()[1])
+    return [{"id": f"Q{9000 + n}", "label": name}, {"id": f"Q{19000 + n}", "label": f"{name} (film)"}]
+
+
+def synthetic_entity(qid: str) -> dict:
+    n = int(qid[1:])
+    kind = "Q5" if n < 19000 else "Q11424"
+    return {"labels": {"en": {"value": f"Person {n % 1000}" + ("" if kind == "Q5" else " (film)")}},
+            "claims": {"P31": [{"mainsnak": {"datavalue": {"value": {"id": kind}}}}]}}
+
+
 class FakeWikidata(BaseHTTPRequestHandler):
     calls: list[dict] = []
     delay = 0.0
@@ -44,11 +59,14 @@ class FakeWikidata(BaseHTTPRequestHandler):
             time.sleep(self.delay)
         if query.get("action") == "wbsearchentities":
             body = {"searchinfo": {"search": query["search"]},
-                    "search": SEARCH.get(query["search"], []), "success": 1}
+                    "search": SEARCH.get(query["search"]) or synthetic_hits(query["search"]), "success": 1}
         elif query.get("action") == "wbgetentities":
             ids = query["ids"].split("|")
-            body = {"entities": {i: {"id": i, **ENTITIES[i]} for i in ids if i in ENTITIES},
-                    "success": 1}
+            if len(ids) > 50:
+                body = {"error": {"code": "toomanyvalues", "info": "Too many values supplied for ids"}}
+            else:
+                body = {"entities": {i: {"id": i, **(ENTITIES.get(i) or synthetic_entity(i))} for i in ids},
+                        "success": 1}
         else:
             body = {"error": {"code": "badvalue", "info": "unknown action"}}
         data = json.dumps(body).encode()
@@ -109,6 +127,40 @@ def test_p31_mismatch_stays_unlinked(settings):
 def test_no_hit_stays_unlinked(settings):
     with WikidataClient(settings, min_interval=0) as client:
         assert client.link("Xyzzy", "Person") is None
+
+
+def test_prefetch_batches_candidates_fifty_at_a_time_and_link_then_asks_nothing(settings):
+    names = [(f"Person {n}", "Person") for n in range(60)]
+    seen = []
+    with WikidataClient(settings, min_interval=0) as client:
+        client.prefetch(names, progress=lambda done, total: seen.append((done, total)))
+        searches = [c for c in FakeWikidata.calls if c["action"] == "wbsearchentities"]
+        batches = [c["ids"].split("|") for c in FakeWikidata.calls if c["action"] == "wbgetentities"]
+        assert len(searches) == 60 and [len(b) for b in batches] == [50, 50, 20]  # 120 candidates
+        assert client.requests == 63  # instead of 120 one search and one lookup per name
+        sent = client.requests
+        assert [client.link(name, cls).qid for name, cls in names] == [f"Q{9000 + n}" for n in range(60)]
+        assert client.requests == sent and not client.failures
+    assert seen[-1] == (63 - 0, 63) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_an_interrupted_prefetch_resumes_from_the_cache(settings):
+    with WikidataClient(settings, min_interval=0) as client:
+        client.prefetch([(f"Person {n}", "Person") for n in range(10)])
+    FakeWikidata.calls = []
+    with WikidataClient(settings, min_interval=0) as client:
+        client.prefetch([(f"Person {n}", "Person") for n in range(30)])
+        assert client.requests == 20 + 1  # only the 20 new searches and one batch of their 40 candidates
+    assert {c["search"] for c in FakeWikidata.calls if c["action"] == "wbsearchentities"} == {
+        f"Person {n}" for n in range(10, 30)}
+
+
+def test_an_unreachable_api_is_asked_once_then_every_lookup_fails_at_once(tmp_path):
+    dead = Settings(online=True, wikidata_api="http://127.0.0.1:9/w/api.php", cache_dir=str(tmp_path))
+    with WikidataClient(dead, min_interval=0, timeout=1) as client:
+        with pytest.warns(RuntimeWarning, match="cannot reach"):
+            client.prefetch([(f"Person {n}", "Person") for n in range(5)])
+        assert client.requests == 1 and len(client.failures) == 5 and client.unreachable
 
 
 def test_timeout_warns_and_stays_unlinked(settings):

@@ -16,12 +16,12 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 from typer.main import get_command_from_info
 from typer.models import CommandInfo
 
 from kg import __version__
-from kg.cli.common import err, state
+from kg.cli.common import err, guard_memory, state
 from kg.errors import StoreError
 
 MARKUP_MODE = None
@@ -53,8 +53,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ontology": ("kg.cli.ontology:ontology",
                  "Show the ontology's classes, properties and their alignments (Wikidata, PROV, schema.org)."),
     "reason": ("kg.cli.check:reason",
-               "Materialise OWL RL consequences into the graph <{base}graph/_inferred> (replacing it), "
-               "then refresh the entity index, which inferred classes and labels can change. The closure "
+               "Materialise OWL RL consequences into the graph graph:_inferred (replacing it), then "
+               "refresh the entity index, which inferred classes and labels can change. The closure "
                "is computed in memory over all the articles, over the triples an OWL RL rule can read "
                "(about a third of them; ~0.1 s per BBC article)."),
 }
@@ -65,6 +65,21 @@ def command_function(name: str) -> Any:
     """The function implementing command ``name``, its module imported on demand."""
     module, _, function = COMMANDS[name][0].partition(":")
     return getattr(importlib.import_module(module), function)
+
+
+class PlainArgument(TyperArgument):
+    """An argument shown as click shows one (``SOURCE...``, ``[ARTICLE_ID]...``), without the
+    Python type typer adds (``<list[str]>``) or braces around a required one."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def _rich_display_name(self) -> str:
+        return self.display_name_raw + ("..." if self.nargs != 1 else "")
 
 
 class LazyGroup(TyperGroup):
@@ -78,9 +93,11 @@ class LazyGroup(TyperGroup):
             return None
         if cmd_name not in self.commands:
             info = CommandInfo(name=cmd_name, callback=command_function(cmd_name))
-            self.commands[cmd_name] = get_command_from_info(
-                info, pretty_exceptions_short=True, rich_markup_mode=MARKUP_MODE
-            )
+            command = get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=MARKUP_MODE)
+            for param in command.params:
+                if isinstance(param, TyperArgument):
+                    param.__class__ = PlainArgument
+            self.commands[cmd_name] = command
         return self.commands[cmd_name]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -103,11 +120,16 @@ app = typer.Typer(
         "Examples:\n\n"
         "  kg build data/                 # read articles, extract, store in ./kg-data\n\n"
         "  kg query troop-numbers         # run a bundled query\n\n"
-        "  kg export --format turtle -o graph.ttl"
+        "  kg export --format turtle -o graph.ttl\n\n"
+        "Exit codes: 0 done; 1 something failed or was found wrong (an article not built, a SHACL "
+        "violation, a failed look-up); 2 usage error; 3 model missing; 4 store error; 5 query error; "
+        "130 interrupted.\n\n"
+        "Shell completion: kg --install-completion (bash, zsh, fish or PowerShell)."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=MARKUP_MODE,
+    pretty_exceptions_enable=False,
 )
 
 
@@ -128,10 +150,32 @@ def main_callback(
     state["debug"] = debug
 
 
+def _unraisable(hook: Any) -> Any:
+    """``sys.unraisablehook`` that drops pyoxigraph's note about an answer object released on
+    another thread than the one that made it (a query given up on at its timeout, left to end
+    with the process): nothing is lost, and it is not the user's to act on."""
+
+    def unraisable(info: Any) -> None:
+        if "unsendable" in str(info.exc_value):
+            return
+        hook(info)
+
+    return unraisable
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
+    sys.unraisablehook = _unraisable(sys.unraisablehook)
+    guard_memory()
     try:
         app()
     except StoreError as exc:  # raised outside a command body (e.g. while closing)
         err.print(f"kg: error: {exc}", markup=False)
         sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug: one line, the traceback with --debug
+        if state["debug"]:
+            raise
+        message = " ".join(str(exc).split())
+        err.print(f"kg: internal error: {type(exc).__name__}: {message} (run 'kg --debug …' for the traceback)",
+                  markup=False)
+        sys.exit(1)

@@ -10,8 +10,10 @@ import typer
 from kg.cli import render
 from kg.cli.common import (
     ConfigOption,
+    Inference,
     QuietOption,
     StoreOption,
+    TextFormat,
     count_progress,
     emit_json,
     emit_lines,
@@ -27,11 +29,13 @@ from kg.store import open_store
 
 @handle_errors
 def validate(
-    article_ids: Annotated[Optional[list[str]], typer.Argument(help="Article ids to check (default: all).")] = None,
+    article_ids: Annotated[Optional[list[str]], typer.Argument(
+        metavar="ARTICLE_ID", help="Article ids to check (default: all).")] = None,
     store: StoreOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    inference: Annotated[str, typer.Option("--inference", help="SHACL pre-inference: none, rdfs, owlrl or both.")] = "none",
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Validation processes (default: the build's jobs).")] = None,
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
+    inference: Annotated[Inference, typer.Option("--inference", help="SHACL pre-inference.")] = Inference.none,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, metavar="N", help="Validation processes (default: the build's jobs).")] = None,
     quiet: QuietOption = False,
     config: ConfigOption = None,
 ) -> None:
@@ -41,13 +45,13 @@ def validate(
 
       kg validate --format json
 
-      kg validate --jobs 2
+      kg validate 2024-10-24-pentagon-confirms --jobs 2
     """
     settings = settings_from(config, store=store, jobs=jobs)
-    with count_progress("validating", quiet or fmt == "json") as progress:
-        report = validate_store(open_store(settings), article_ids or None, inference=inference,
+    with count_progress("validating", "articles", quiet) as progress:
+        report = validate_store(open_store(settings), article_ids or None, inference=inference.value,
                                 jobs=settings.jobs, progress=progress)
-    if fmt == "json":
+    if fmt is TextFormat.json:
         emit_json(render.validation_json(report))
     else:
         emit_lines(render.validation_lines(report))
@@ -57,25 +61,28 @@ def validate(
 
 @handle_errors
 def reason(
-    article_ids: Annotated[Optional[list[str]], typer.Argument(help="Article ids to reason over (default: all).")] = None,
+    article_ids: Annotated[Optional[list[str]], typer.Argument(
+        metavar="ARTICLE_ID", help="Article ids to reason over (default: all).")] = None,
     store: StoreOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
     quiet: QuietOption = False,
     config: ConfigOption = None,
 ) -> None:
-    """Materialise OWL RL consequences into the graph <{base}graph/_inferred> (replacing it),
-    then refresh the entity index, which inferred classes and labels can change. The closure is
+    """Materialise OWL RL consequences into the graph graph:_inferred (replacing it), then
+    refresh the entity index, which inferred classes and labels can change. The closure is
     computed in memory over all the articles, over the triples an OWL RL rule can read (about a
     third of them; ~0.1 s per BBC article).
 
+    Queries see the inferred triples in the union graph.
+
     Example:
 
-      kg reason && kg query ... # queries see the inferred triples in the union graph
+      kg reason && kg query entities-by-type --param type=kg:Person
     """
     kg_store = open_store(settings_from(config, store=store))
-    with kg_store.writer(), status(quiet or fmt == "json") as step:
+    with kg_store.writer(), status(quiet) as step:
         result = run_reasoner(kg_store, article_ids or None, progress=step)
-    if fmt == "json":
+    if fmt is TextFormat.json:
         emit_json(dataclasses.asdict(result))
     else:
         emit_lines([render.reasoning_line(result)])

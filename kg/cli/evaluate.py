@@ -7,17 +7,20 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.common import ConfigOption, handle_errors, settings_from
+from kg.cli.common import ConfigOption, EvalFormat, handle_errors, settings_from
 from kg.evaluate import evaluate_texts, format_report
 from kg.store import open_store
 
 
 @handle_errors
 def eval_(
-    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold *.json annotations (see gold/FORMAT.md).")],
-    texts: Annotated[Optional[Path], typer.Option("--texts", help="Folder of the annotated texts [default: GOLD_DIR/../seeds].")] = None,
-    store: Annotated[Optional[str], typer.Option("--store", help="Score this existing store instead of building the texts.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    gold_dir: Annotated[Path, typer.Argument(
+        metavar="GOLD_DIR", help="Folder of gold *.json annotations (their format: docs/gold-format.md).")],
+    texts: Annotated[Optional[Path], typer.Option(
+        "--texts", metavar="DIR", help="Folder of the annotated texts [default: GOLD_DIR/../seeds].")] = None,
+    store: Annotated[Optional[str], typer.Option(
+        "--store", metavar="DIR|URL", help="Score this existing store instead of building the texts.")] = None,
+    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
     config: ConfigOption = None,
 ) -> None:
     """Score extraction against gold annotations: entities, types, Wikidata links, relations.
@@ -30,9 +33,9 @@ def eval_(
 
       kg eval ../shared/gold --format json
 
-      kg eval gold/ --store ./kg-data
+      kg build ../shared/seeds --store seeds && kg eval ../shared/gold --store seeds
     """
     settings = settings_from(config, store=store)
     existing = open_store(settings) if store is not None else None
     report = evaluate_texts(gold_dir, settings, texts_dir=texts, store=existing)
-    typer.echo(format_report(report, fmt), nl=False)
+    typer.echo(format_report(report, fmt.value), nl=False)

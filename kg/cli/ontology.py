@@ -9,13 +9,13 @@ from typing import Annotated
 import typer
 
 from kg.cli import render
-from kg.cli.common import emit_json, emit_lines, handle_errors
+from kg.cli.common import TextFormat, emit_json, emit_lines, handle_errors
 from kg.ontology import summarize
 
 
 @handle_errors
 def ontology(
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")] = TextFormat.text,
 ) -> None:
     """Show the ontology's classes, properties and their alignments (Wikidata, PROV, schema.org).
 
@@ -24,7 +24,7 @@ def ontology(
       kg ontology --format json
     """
     summary = summarize()
-    if fmt == "json":
+    if fmt is TextFormat.json:
         emit_json(dataclasses.asdict(summary))
         return
     emit_lines(render.ontology_blocks(summary))

@@ -7,6 +7,7 @@ hands the rendering to :func:`kg.cli.common.emit_lines` or :func:`kg.cli.common.
 from __future__ import annotations
 
 import dataclasses
+import shlex
 from typing import TYPE_CHECKING, Any, Sequence
 
 from rich.console import RenderableType
@@ -18,20 +19,25 @@ if TYPE_CHECKING:  # annotations only: the commands import these modules when th
     from kg.derived.validate import ValidationReport
     from kg.linking import LinkReport
     from kg.ontology import OntologySummary
-    from kg.queries.browse import EntityDescription
+    from kg.queries.browse import EntityDescription, EntityRow
     from kg.queries.catalog import QueryInfo
     from kg.store import StoreStats
 
 
 # build ------------------------------------------------------------------------------------------
 def build_json(summary: BuildSummary, store: str) -> dict[str, Any]:
+    """``kg build --format json``: the counts, and each failed input and warning with its reason."""
     return {
         "new": summary.new, "updated": summary.updated, "skipped": summary.skipped,
-        "failed": summary.failed, "warnings": len(summary.warnings),
+        "failed": summary.failed,
+        "failures": [{"path": f.path, "reason": f.reason} for f in summary.failures],
+        "warnings": [{"path": w.path, "reason": w.reason} for w in summary.warnings],
+        "articles": list(summary.article_ids),
         "entities": summary.entities, "quads": summary.quads,
         "seconds": round(summary.seconds, 2), "store": store,
         "inferred_dropped": summary.inferred_dropped,
-        "warning_details": [{"path": w.path, "reason": w.reason} for w in summary.warnings],
+        "written": summary.written_ids, "skipped_ids": summary.skipped_ids,
+        "refused": [{"source": f.path, "id": f.article_id, "reason": f.reason} for f in summary.failures],
     }
 
 
@@ -64,16 +70,53 @@ def stats_lines(stats: StoreStats, article_ids: Sequence[str] = ()) -> list[str]
 
 
 # show / link ------------------------------------------------------------------------------------
+def fact_line(fact: Any) -> str:
+    """One fact of ``kg show`` in words."""
+    text = " ".join(fact.text.split())
+    if fact.kind == "claim":
+        return f"claim: {fact.date or 'undated'} {fact.cue or 'said'}: {text}  [{fact.article}]"
+    if fact.side == "object":
+        return f"{fact.kind} (inverse): {text}  [{fact.article}]"
+    return f"{fact.kind}: {text}  [{fact.article}]"
+
+
 def entity_lines(info: EntityDescription) -> list[str]:
     """``kg show``: the entity, its class, aliases and link, its facts, the sentences."""
-    lines = [f"{', '.join(info.labels)}  <{info.iri}>", f"  class: {', '.join(info.classes)}"]
+    lines = [f"{', '.join(info.labels)}  {info.name}", f"  class: {', '.join(info.classes)}"]
     if info.aliases:
         lines.append(f"  aliases: {', '.join(info.aliases)}")
     lines.append(f"  wikidata: {', '.join(info.wikidata) or '(not linked)'}")
-    lines += [f"  {kind}: {' '.join(text.split())}  [{article_id}]" for kind, text, article_id in info.facts]
-    lines.append(f"  mentioned in {len(info.sentences)} sentences:")
-    lines += [f"    [{article_id}] {' '.join(sentence.split())}" for article_id, sentence in info.sentences]
+    lines += [f"  {fact_line(fact)}" for fact in info.facts]
+    lines.append(f"  mentioned in {len(info.mentions)} sentences:")
+    lines += [f"    [{m.article}] {' '.join(m.sentence.split())}" for m in info.mentions]
     return lines
+
+
+def entity_json(info: EntityDescription) -> dict[str, Any]:
+    """``kg show --format json``: data only (no sentence made up of the facts)."""
+    return {
+        "iri": info.iri, "name": info.name, "classes": list(info.classes), "labels": list(info.labels),
+        "aliases": list(info.aliases), "wikidata": list(info.wikidata),
+        "facts": [dataclasses.asdict(fact) for fact in info.facts],
+        "mentions": [dataclasses.asdict(m) for m in info.mentions],
+    }
+
+
+def entities_json(rows: Sequence[EntityRow], prefixes: Any) -> list[dict[str, Any]]:
+    """``kg entities --format json``: one record per entity."""
+    from_prefix = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+    return [
+        {"iri": r.iri, "name": _prefixed(r.iri, from_prefix), "label": r.label, "class": r.cls,
+         "mentions": r.mentions, "articles": r.articles, "wikidata": r.wikidata}
+        for r in rows
+    ]
+
+
+def _prefixed(iri: str, prefixes: Sequence[tuple[str, str]]) -> str:
+    for name, namespace in prefixes:
+        if iri.startswith(namespace):
+            return f"{name}:{iri[len(namespace):]}"
+    return f"<{iri}>"
 
 
 def link_json(report: LinkReport) -> dict[str, Any]:
@@ -128,9 +171,20 @@ def explain_lines(name: str, explanations: Sequence[Any], threshold: float) -> l
 
 
 # queries ----------------------------------------------------------------------------------------
+def example_command(q: QueryInfo) -> str:
+    """A command line that runs query ``q`` with its parameters' examples: a value as the user
+    types it (an IRI as a prefixed name), quoted for the shell."""
+    parts = ["kg", "query", q.name]
+    for p in q.params:
+        if p.example:
+            parts += ["--param", f"{p.name}={p.example}"]
+    return " ".join(shlex.quote(part) for part in parts)
+
+
 def queries_json(infos: Sequence[QueryInfo]) -> list[dict[str, Any]]:
     return [
         {"name": q.name, "title": q.title, "description": q.description, "network": q.network,
+         "example": example_command(q),
          "params": [{"name": p.name, "kind": p.kind, "example": p.example,
                      "description": p.description, "required": p.required} for p in q.params]}
         for q in infos
@@ -143,7 +197,9 @@ def queries_lines(infos: Sequence[QueryInfo]) -> list[str]:
         lines.append(f"{q.name}{'  (needs network)' if q.network else ''}: {q.title}")
         if q.description:
             lines.append(f"    {q.description}")
-        lines += [f"    --param {p.name}={p.example or '…'}  [{p.kind}] {p.description}" for p in q.params]
+        lines += [f"    --param {shlex.quote(f'{p.name}={p.example}') if p.example else p.name + '=…'}  "
+                  f"[{p.kind}] {p.description}" for p in q.params]
+        lines.append(f"    example: {example_command(q)}")
     return lines
 
 

@@ -413,8 +413,8 @@ def reason(
         OntologyError: if the ontology cannot be loaded.
     """
     started = time.perf_counter()
-    target = store.iris.graph(INFERRED_GRAPH_ID)
-    staging = store.iris.graph(STAGING_GRAPH_ID)
+    target = store.iris.kg_graph(INFERRED_GRAPH_ID)
+    staging = store.iris.kg_graph(STAGING_GRAPH_ID)
     step = progress or (lambda what: None)
     ontology = load_ontology()
     with store.session():  # the passes over the article graphs share one open database

@@ -26,7 +26,7 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import OntologyError, SettingsError, StoreError
-from kg.iri import IRIMinter, is_article_id
+from kg.iri import IRIMinter
 from kg.ontology import compact, load_ontology, load_shapes
 from kg.store import KGStore, bundled_sparql
 from kg.vocab import DCTERMS, KG, NIF
@@ -99,8 +99,8 @@ def article_graphs(store: KGStore, article_ids: Sequence[str] | None = None) -> 
     if article_ids is None:
         found = []
         for graph in present:
-            article_id = iris.article_id_from_graph(graph)
-            if article_id is not None and is_article_id(article_id):
+            article_id = iris.article_id_from_graph(graph)  # None for kg's own graphs
+            if article_id is not None:
                 found.append((article_id, graph))
         return sorted(found, key=lambda pair: pair[0])
     wanted = [(article_id, iris.graph(article_id)) for article_id in article_ids]
@@ -268,9 +268,9 @@ def _class_conflicts(
     for graph, entity, first, other, other_graph in store.query(bundled_sparql("internal/class-conflicts")).rows:
         if graph not in selected:
             continue
-        other_id = iris.article_id_from_graph(other_graph) or other_graph.value
-        if not is_article_id(other_id):
+        if iris.is_kg_graph(other_graph):
             continue
+        other_id = iris.article_id_from_graph(other_graph) or other_graph.value
         first_name = "kg:" + first.value.rsplit("#", 1)[-1]
         other_name = "kg:" + other.value.rsplit("#", 1)[-1]
         found.append(

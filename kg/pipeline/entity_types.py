@@ -222,8 +222,12 @@ def _type_span(span: Span) -> Span | None:
     if titled:
         return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{titled}")
     if label == "NORP":
-        state = lexicon.PLURAL_DEMONYMS.get(text)
-        return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{state}") if state else None
+        # the people of a state ("the Russians") and a state's adjective ("French President",
+        # "Iraqi elections") name that state
+        state = lexicon.PEOPLE.get(text) or lexicon.DEMONYMS.get(text)
+        if state is None or text in lexicon.AMBIGUOUS_DEMONYMS:
+            return None
+        return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{state}")
     if text in lexicon.CAPITALS:
         turned = _metonymy(trimmed)
         if turned:
@@ -383,6 +387,19 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
                 label=ent.kb_id_ or ent.label_,
             )
         )
+        if cls == "MilitaryUnit" and canonical:
+            records.extend(_demonym_of_unit(ent, canonical, sentence, offset))
     return records
+
+
+def _demonym_of_unit(ent: Span, state: str, sentence: TextSpan, offset: int) -> list[SpanRecord]:
+    """The state a unit's own words name by its demonym ("British troops": "British" is the United
+    Kingdom), as a mention of that state inside the unit's mention."""
+    for size in (2, 1):
+        words = ent[:size]
+        if len(words) == size and lexicon.DEMONYMS.get(words.text) == state and words.text not in lexicon.AMBIGUOUS_DEMONYMS:
+            start = words.start_char + offset
+            return [SpanRecord(start, start + len(words.text), words.text, "State", state, sentence, "NORP")]
+    return []
 
 

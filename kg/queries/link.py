@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.derived.entity_index import require_entity_index
-from kg.linking import LinkContext, LinkOutcome, LinkReport, link_outcome, link_report, load_gazetteer
+from kg.linking import (
+    LinkContext,
+    LinkOutcome,
+    LinkReport,
+    WikidataClient,
+    link_outcome,
+    link_report,
+    load_gazetteer,
+)
 from kg.queries.browse import short_name
 from kg.settings import Settings
 from kg.store import KGStore, bundled_sparql
@@ -77,9 +85,15 @@ def explain_link(store: KGStore, settings: Settings, name: str, *, client=None) 
             for cls in classes]
 
 
-def link_store_entities(store: KGStore, settings: Settings, *, client=None) -> LinkReport:
+def link_store_entities(store: KGStore, settings: Settings, *, client=None, progress=None) -> LinkReport:
     """Link every stored entity again (gazetteer, and Wikidata when ``settings.online``),
-    with the other linked entities of its articles as context: the report of ``kg link``."""
+    with the other linked entities of its articles as context: the report of ``kg link``.
+
+    Online, the names the gazetteer leaves unlinked are looked up in one go first
+    (:meth:`kg.linking.WikidataClient.prefetch`: searches, then candidates 50 at a time, each
+    answer cached), with ``progress(done, total)`` called as the requests go; the look-ups that
+    failed are in ``client.failures``.
+    """
     require_entity_index(store)
     entities: dict[str, tuple[str, str]] = {}
     articles_of: dict[str, set[str]] = {}
@@ -102,4 +116,8 @@ def link_store_entities(store: KGStore, settings: Settings, *, client=None) -> L
             country_qids=set().union(*(states_in.get(a, set()) for a in articles)),
         )
         items.append((label, cls, context))
+    if settings.online:
+        client = client if client is not None else WikidataClient(settings)
+        offline = link_report(items, settings=settings.replace(online=False))
+        client.prefetch([(o.name, o.cls) for o in offline.outcomes if o.status != "linked"], progress)
     return link_report(items, settings=settings, client=client)

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from kg.derived.entity_index import reads_entity_index, require_entity_index
 from kg.errors import QueryError
-from kg.queries.catalog import Query, load_query, without_comments
+from kg.queries.catalog import QUERIES_DIR, Query, load_query, without_comments
 from kg.queries.params import check_required
 from kg.store import KGStore, QueryResult, Term, bundled_sparql
 from kg.text import name_key
@@ -133,6 +133,9 @@ def run_query(
     Entity parameters given as a name are resolved to the matching entities and the query is
     run once for each; the rows are concatenated without duplicates. ``limit`` keeps the first
     rows only (see :meth:`kg.store.KGStore.query`); the result says whether there were more.
+    An answer longer than the ``query_max_rows`` setting is an error; a query that kg does not
+    ship runs in a process of its own, stopped when it uses more than ``query_max_memory`` MiB
+    or outlasts ``timeout``.
 
     Raises:
         QueryError: the text is an update and ``allow_update`` is false, a syntax error
@@ -170,7 +173,7 @@ def run_query(
         for name, value in names.items():
             matches = resolve_entity(store, value.value, timeout=timeout) or [NO_MATCH]
             runs = [{**run, name: match} for run in runs for match in matches]
-        results = [_execute(store, query, run, timeout, limit) for run in runs]
+    results = [_execute(store, query, run, timeout, limit) for run in runs]
     if len(results) == 1:
         return results[0]
     seen: dict[tuple, None] = {}
@@ -186,6 +189,13 @@ def run_query(
     return QueryResult(columns=first.columns, rows=rows, boolean=first.boolean, triples=triples, truncated=truncated)
 
 
+def _bundled(query: Query) -> bool:
+    """Whether the query is one kg ships (``queries/*.rq``): those run in kg's own process; any
+    other text runs in a process of its own, stopped at the ``query_max_memory`` setting."""
+    path = query.info.path
+    return path is not None and path.resolve().parent == QUERIES_DIR.resolve()
+
+
 def _execute(
     store: KGStore, query: Query, bindings: Mapping[str, Term], timeout: float | None, limit: int | None = None
 ) -> QueryResult:
@@ -195,8 +205,12 @@ def _execute(
         if not isinstance(article, ox.Literal):
             raise QueryError(f"query {query.name!r} reads one article: pass --param article=ID")
         graphs = [store.iris.graph(article.value)]
+        if article.value.startswith("_") or graphs[0] not in store.graph_names():
+            raise QueryError(f"no article {article.value!r} in the store; 'kg stats --articles' lists them")
     try:
-        return store.query(query.text, bindings or None, timeout=timeout, graphs=graphs, limit=limit)
+        return store.query(query.text, bindings or None, timeout=timeout, graphs=graphs, limit=limit,
+                           max_rows=store.settings.query_max_rows or None,
+                           max_memory=None if _bundled(query) else store.settings.query_max_memory or None)
     except (RuntimeError, ValueError) as exc:  # pyoxigraph: a bound variable it cannot use
         message = str(exc)
         if "projection" in message:

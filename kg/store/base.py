@@ -27,7 +27,7 @@ from typing import IO, Iterable, Iterator, Mapping, Sequence
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.iri import IRIMinter
+from kg.iri import ENTITY_INDEX_GRAPH_ID, STATE_GRAPH_ID, IRIMinter
 from kg.resources import sparql
 from kg.settings import DEFAULT_BASE_IRI, Settings
 from kg.vocab import ENTITY_CLASSES, KG
@@ -45,10 +45,6 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
 """``kg export`` formats; trig, nquads and jsonld keep the article graphs, the others merge them."""
 
 DATASET_FORMATS = {"trig", "nquads", "jsonld"}
-
-ENTITY_INDEX_GRAPH_ID = "_entities"
-"""Id of the entity index graph (:mod:`kg.derived.entity_index`); graphs whose id starts with
-``_`` are not article graphs."""
 
 SUPPLIED_PREFIXES: Mapping[str, str] = IRIMinter(DEFAULT_BASE_IRI).prefixes()
 """The prefixes every store declares for the queries it runs (:attr:`KGStore.prefixes`), with
@@ -79,6 +75,72 @@ def drop_supplied_prefixes(text: str) -> str:
         return "" if SUPPLIED_PREFIXES.get(name) == match["iri"] else match[0]
 
     return _PREFIX_LINE.sub(keep, text)
+
+
+# what makes a store reach the network: SERVICE (a federated query) and LOAD (an update that
+# fetches a document); found in the text outside strings, IRIs and comments, after the
+# \\u and \\U escapes that SPARQL decodes before parsing
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|\\."  # an escaped character of a local name (ex:a\\#b) does not start a comment
+    r"|#[^\n\r]*",
+    re.S,
+)
+_NETWORK_KEYWORD = re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?![\w:])", re.IGNORECASE)
+
+
+def _decode_escape(match: re.Match[str]) -> str:
+    code = int(match[1] or match[2], 16)
+    return chr(code) if code <= 0x10FFFF else match[0]
+
+
+@functools.lru_cache(maxsize=256)
+def network_operations(sparql: str) -> frozenset[str]:
+    """The operations of a query or update that make the store fetch from elsewhere:
+    ``SERVICE`` (a federated query) and ``LOAD`` (an update that reads a document by IRI).
+
+    The keywords are looked for outside strings, IRIs and comments, after decoding the ``\\u``
+    escapes SPARQL decodes before parsing, and case-insensitively; a word that may be one is
+    counted, so the answer errs towards refusing.
+
+    >>> sorted(network_operations("SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }"))
+    ['SERVICE']
+    >>> sorted(network_operations('SELECT ?service { ?service ex:load "SERVICE" } # LOAD'))
+    []
+    """
+    text = _CODEPOINT_ESCAPE.sub(_decode_escape, sparql)
+    return frozenset(m[1].upper() for m in _NETWORK_KEYWORD.finditer(_NOT_CODE.sub(" ", text)))
+
+
+def check_network(sparql: str, online: bool) -> None:
+    """Refuse a query or update that would reach the network unless ``online`` (``--online``).
+
+    Raises:
+        QueryError: the text uses ``SERVICE`` or ``LOAD`` and ``online`` is false.
+    """
+    if online:
+        return
+    found = network_operations(sparql)
+    if found:
+        words = " and ".join(sorted(found))
+        raise QueryError(
+            f"the query uses {words}, which fetches data over the network; kg reaches the network "
+            "only when asked: pass --online (KG_ONLINE=1) to allow it"
+            + ("; to load a file, use 'kg import FILE'" if "LOAD" in found else "")
+        )
+
+
+def too_many_rows(max_rows: int) -> QueryError:
+    """The error of an answer longer than the ``query_max_rows`` setting."""
+    return QueryError(
+        f"the answer has more than {max_rows:,} rows (setting query_max_rows); narrow the query, "
+        "add a LIMIT or --limit, or raise the setting (KG_QUERY_MAX_ROWS)"
+    )
 
 
 @functools.lru_cache(maxsize=128)
@@ -128,8 +190,12 @@ class KGStore(abc.ABC):
         self.prefixes: Mapping[str, str] = self.iris.prefixes()
         """Prefixes every query and update may use: kg's vocabularies plus ``entity:``,
         ``article:`` and ``graph:`` under the base IRI; a query's own declarations win."""
-        self.index_graph = self.iris.graph(ENTITY_INDEX_GRAPH_ID)
+        self.index_graph = self.iris.kg_graph(ENTITY_INDEX_GRAPH_ID)
         """The entity index graph (:mod:`kg.derived.entity_index`): derived data, not an article."""
+        self.state_graph = self.iris.kg_graph(STATE_GRAPH_ID)
+        """What the index was derived from (:mod:`kg.derived.entity_index`): bookkeeping."""
+        self.derived_graphs = frozenset({self.index_graph, self.state_graph})
+        """Graphs kg derives from the others: neither exported nor counted."""
 
     # writing -------------------------------------------------------------------------------
     @abc.abstractmethod
@@ -137,16 +203,31 @@ class KGStore(abc.ABC):
         """Hold the writer lock for a whole build (fails at once if another process has it)."""
 
     @abc.abstractmethod
+    def replace_graphs(self, graphs: Sequence[tuple[ox.NamedNode, Sequence[ox.Quad]]]) -> None:
+        """Replace each named graph of ``(graph, quads)``; each graph is atomic."""
+
     def replace_articles(self, graphs: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
         """Replace the named graph of each ``(article_id, quads)``; each article is atomic."""
+        self.replace_graphs([(self.iris.graph(article_id), quads) for article_id, quads in graphs])
 
     @abc.abstractmethod
+    def remove_graph(self, graph: ox.NamedNode) -> bool:
+        """Drop a named graph; return whether it existed."""
+
     def remove_article(self, article_id: str) -> bool:
-        """Drop an article's graph; return whether it existed."""
+        """Drop an article's graph; return whether it existed (an id never names one of kg's
+        own graphs: :func:`kg.iri.article_segment`)."""
+        return self.remove_graph(self.iris.graph(article_id))
+
+    def graph_label(self, graph: ox.NamedNode) -> str:
+        """How messages name a graph: ``article 'x'`` for an article's, else its IRI."""
+        article_id = self.iris.article_id_from_graph(graph)
+        return f"article {article_id!r}" if article_id is not None else f"graph <{graph.value}>"
 
     @abc.abstractmethod
     def update(self, sparql: str) -> None:
-        """Run a SPARQL UPDATE (only on explicit request)."""
+        """Run a SPARQL UPDATE (only on explicit request); ``LOAD`` and ``SERVICE`` are refused
+        unless the settings are ``online``."""
 
     @abc.abstractmethod
     def load_quads(self, quads: Iterable[ox.Quad]) -> None:
@@ -162,18 +243,28 @@ class KGStore(abc.ABC):
         timeout: float | None = None,
         graphs: Sequence[ox.NamedNode] | None = None,
         limit: int | None = None,
+        max_rows: int | None = None,
+        max_memory: int | None = None,
     ) -> QueryResult:
         """Run a read-only SPARQL query over the union of the article graphs, or, with
         ``graphs``, over just those graphs (one article's graph is read by its own index).
 
         ``limit`` keeps the first rows (or triples) of the answer and stops reading there: the
         engine still computes a sorted answer whole, but the rows after the limit are never
-        decoded. ``QueryResult.truncated`` says whether there were more."""
+        decoded. ``QueryResult.truncated`` says whether there were more. ``max_rows`` makes a
+        longer answer an error; ``max_memory`` (MiB) runs the query where it can be stopped
+        when it uses more (a local store: in a process of its own; a remote endpoint bounds
+        its own resources). A query that would reach the network (``SERVICE``) is refused
+        unless the settings are ``online``.
+
+        Raises:
+            QueryError: a syntax error, a timeout, a cap passed, ``SERVICE`` while offline.
+            StoreError: the store cannot be opened or read (damaged, in use, missing)."""
 
     @abc.abstractmethod
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
-        """All quads but those of the entity index (derived data, rebuilt from the articles:
-        see :mod:`kg.derived.entity_index`), or those of one named graph."""
+        """All quads of the named graphs but the entity index and its state (derived data,
+        rebuilt from the articles: see :mod:`kg.derived.entity_index`), or those of one graph."""
 
     @abc.abstractmethod
     def graph_names(self) -> list[ox.NamedNode]:
@@ -213,7 +304,7 @@ class KGStore(abc.ABC):
             articles=len(self.article_hashes()),
             entities_by_class=by_class,
             quads=quads,
-            graphs=len([graph for graph in self.graph_names() if graph != self.index_graph]),
+            graphs=len([graph for graph in self.graph_names() if graph not in self.derived_graphs]),
         )
 
     def export(self, fmt: str, output: IO[bytes], article_id: str | None = None) -> int:
@@ -231,7 +322,7 @@ class KGStore(abc.ABC):
         graph = None
         if article_id is not None:
             graph = self.iris.graph(article_id)
-            if graph == self.index_graph or graph not in self.graph_names():
+            if graph not in self.graph_names():
                 raise StoreError(f"no article {article_id!r} in the store")
         quads = self.quads(graph)
         prefixes = dict(self.prefixes)
@@ -250,9 +341,12 @@ class KGStore(abc.ABC):
 
 
 # reading an answer --------------------------------------------------------------------------------
-def materialise(answer: object, timeout: float | None, limit: int | None = None) -> QueryResult:
+def materialise(
+    answer: object, timeout: float | None, limit: int | None = None, max_rows: int | None = None
+) -> QueryResult:
     """Read a whole pyoxigraph answer (solutions, triples or a boolean) into a
-    :class:`QueryResult` while the store is open, honouring ``timeout`` and ``limit``.
+    :class:`QueryResult` while the store is open, honouring ``timeout``, ``limit`` and
+    ``max_rows`` (an answer longer than that is an error, unless ``limit`` keeps fewer rows).
 
     Reading the rows is most of the Python side of a query: a ~10,000-row answer makes some
     100,000 term objects, and Python's cyclic garbage collector would traverse them again and
@@ -261,7 +355,8 @@ def materialise(answer: object, timeout: float | None, limit: int | None = None)
     grouped answer, which the first row waits for, runs before the pause.
 
     Raises:
-        QueryError: the rows took longer than ``timeout`` seconds to read.
+        QueryError: the rows took longer than ``timeout`` seconds to read, or there are more
+            than ``max_rows`` of them.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
 
@@ -275,8 +370,12 @@ def materialise(answer: object, timeout: float | None, limit: int | None = None)
     # a solution becomes the tuple of its values (None if unbound) as it is read: ~5% less time
     # for a 13,000-row answer than keeping the solutions and converting them afterwards
     rows = map(tuple, answer) if solutions else iter(answer)  # type: ignore[call-overload]
-    if limit is not None:  # one more than kept, to know whether there were more
-        rows = itertools.islice(rows, limit + 1)
+    capped = max_rows is not None and (limit is None or limit > max_rows)
+    if capped:
+        limit = None
+    bound = max_rows if capped else limit
+    if bound is not None:  # one more than kept, to know whether there were more
+        rows = itertools.islice(rows, bound + 1)
     first = next(rows, None)  # a sorted or grouped answer is computed here
     items = [] if first is None else [first]
     with _collector_paused():
@@ -286,6 +385,8 @@ def materialise(answer: object, timeout: float | None, limit: int | None = None)
             check()
             if len(chunk) < 1000:
                 break
+    if capped and len(items) > max_rows:  # type: ignore[operator]
+        raise too_many_rows(max_rows)  # type: ignore[arg-type]
     truncated = limit is not None and len(items) > limit
     if truncated:
         del items[limit:]

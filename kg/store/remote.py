@@ -10,12 +10,22 @@
 * updates: ``POST {url}/update`` (SPARQL 1.1 Update).
 
 The paths default to ``oxigraph serve``'s layout (``/query``, ``/update``, ``/store``) and can be
-changed with the ``query_path``, ``update_path`` and ``store_path`` keywords or the same keys in
-``settings.extra``; a value starting with ``http`` is taken as a full URL.
+changed with the settings ``remote_query_path``, ``remote_update_path`` and ``remote_store_path``
+(``kg.toml``, ``KG_REMOTE_*``), the ``query_path``, ``update_path`` and ``store_path`` keywords or
+the same keys in ``settings.extra``; a value starting with ``http`` is taken as a full URL
+(Fuseki: ``/ds/sparql``, ``/ds/update``, ``/ds/data``).
+
+Authentication and retries
+    ``remote_auth = "basic"`` or ``"bearer"`` sends the credentials of the environment variable
+    ``remote_auth_env`` (read by :func:`kg.settings.load_settings`, never from a file). A request
+    that failed for a passing reason (no connection, HTTP 429, 502, 503 or 504, a read timeout)
+    is sent again up to ``remote_retries`` times, after ``remote_backoff`` seconds doubled each
+    time (or the server's ``Retry-After``); a request that changes the store is sent again only
+    when it cannot have reached it (no connection, 429, 503).
 
 Default graph as union
     kg queries read the union of the article graphs. How that is asked for is the ``union``
-    option: ``"parameter"`` (default) sends Oxigraph's ``union-default-graph`` request
+    option (setting ``remote_union``): ``"parameter"`` (default) sends Oxigraph's ``union-default-graph`` request
     parameter; ``"dataset"`` is plain SPARQL 1.1 Protocol for any endpoint: every named graph is
     listed as both ``default-graph-uri`` and ``named-graph-uri`` of a form-encoded POST (one
     extra query per query to list the graphs); ``"native"`` sends the query unchanged, for
@@ -47,9 +57,11 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.settings import Settings
-from kg.store.base import KGStore, QueryResult, Term, bundled_sparql, materialise
+from kg.store.base import KGStore, QueryResult, Term, bundled_sparql, check_network, materialise
 
 UNION_MODES = ("parameter", "dataset", "native")
+RETRY_STATUS = frozenset({429, 502, 503, 504})
+"""Answers that say the server is busy or a proxy lost it: worth asking again."""
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 N_QUADS = "application/n-quads"
@@ -131,6 +143,25 @@ def bind_values(sparql: str, bindings: Mapping[str, Term] | None) -> str:
     return f"{sparql.rstrip()}\n{block}\n"
 
 
+class _Bearer(httpx.Auth):
+    """``Authorization: Bearer <token>``."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        yield request
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """The seconds a ``Retry-After`` header asks for (0 when absent or a date)."""
+    try:
+        return max(0.0, float(response.headers.get("retry-after", "0")))
+    except ValueError:
+        return 0.0
+
+
 def _prologue(sparql: str, prefixes: Mapping[str, str]) -> str:
     """``PREFIX`` lines for ``prefixes``, one a line (a query's own declarations come later and
     win); the IRIs are serialised by pyoxigraph, so a base IRI from the settings cannot break out."""
@@ -158,10 +189,10 @@ class RemoteStore(KGStore):
         super().__init__(settings)
         extra = settings.extra or {}
         self.url = settings.store.rstrip("/")
-        self.query_url = self._endpoint(query_path or extra.get("query_path", "/query"))
-        self.update_url = self._endpoint(update_path or extra.get("update_path", "/update"))
-        self.store_url = self._endpoint(store_path or extra.get("store_path", "/store"))
-        self.union = union or extra.get("union", "parameter")
+        self.query_url = self._endpoint(query_path or extra.get("query_path", settings.remote_query_path))
+        self.update_url = self._endpoint(update_path or extra.get("update_path", settings.remote_update_path))
+        self.store_url = self._endpoint(store_path or extra.get("store_path", settings.remote_store_path))
+        self.union = union or extra.get("union", settings.remote_union)
         if self.union not in UNION_MODES:
             raise StoreError(f"unknown union mode {self.union!r}; choose one of {', '.join(UNION_MODES)}")
         self._client = client
@@ -175,8 +206,21 @@ class RemoteStore(KGStore):
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(timeout=httpx.Timeout(self.settings.query_timeout, connect=10.0))
+            self._client = httpx.Client(timeout=httpx.Timeout(self.settings.query_timeout, connect=10.0),
+                                        auth=self._auth())
         return self._client
+
+    def _auth(self) -> httpx.Auth | None:
+        kind, credentials = self.settings.remote_auth, self.settings.remote_credentials
+        if not kind:
+            return None
+        if not credentials:
+            raise StoreError(f"remote_auth is {kind!r} but no credentials were given "
+                             f"(set the environment variable {self.settings.remote_auth_env})")
+        if kind == "basic":
+            user, _, password = credentials.partition(":")
+            return httpx.BasicAuth(user, password)
+        return _Bearer(credentials)
 
     def close(self) -> None:
         """Close the HTTP connections (the store can still be used; they reopen on demand)."""
@@ -190,16 +234,34 @@ class RemoteStore(KGStore):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _request(self, method: str, url: str, *, what: str, **kwargs) -> httpx.Response:
-        try:
-            return self.client.request(method, url, **kwargs)
-        except httpx.TimeoutException:
-            raise StoreError(f"{what}: the endpoint {url} did not answer in time") from None
-        except httpx.TransportError as exc:
-            raise StoreError(
-                f"{what}: cannot reach the SPARQL endpoint {url} ({type(exc).__name__}: {exc}); "
-                "is the server running? (e.g. 'oxigraph serve --location DIR --bind HOST:PORT')"
-            ) from None
+    def _request(self, method: str, url: str, *, what: str, changes: bool = False, **kwargs) -> httpx.Response:
+        """One request, sent again after a passing failure (see the module docstring);
+        ``changes``: it writes to the store, so it is sent again only if it cannot have arrived."""
+        retries, delay = self.settings.remote_retries, self.settings.remote_backoff
+        for attempt in range(retries + 1):
+            last = attempt == retries
+            try:
+                response = self.client.request(method, url, **kwargs)
+            except httpx.TimeoutException as exc:
+                if last or (changes and not isinstance(exc, httpx.ConnectTimeout)):
+                    raise StoreError(f"{what}: the endpoint {url} did not answer in time") from None
+            except httpx.TransportError as exc:
+                if last or (changes and not isinstance(exc, httpx.ConnectError)):
+                    raise StoreError(
+                        f"{what}: cannot reach the SPARQL endpoint {url} ({type(exc).__name__}: {exc}); "
+                        "is the server running? (e.g. 'oxigraph serve --location DIR --bind HOST:PORT')"
+                    ) from None
+            else:
+                passing = {429, 503} if changes else RETRY_STATUS
+                if last or response.status_code not in passing:
+                    if response.status_code == 401:
+                        raise StoreError(f"{what}: the endpoint {url} refused the credentials (HTTP 401); "
+                                         "check remote_auth and the variable remote_auth_env names")
+                    return response
+                delay = max(delay, _retry_after(response))
+            time.sleep(min(delay, 60.0))
+            delay *= 2
+        raise AssertionError("unreachable")
 
     def _fail(self, response: httpx.Response, what: str, error: type[Exception] = StoreError) -> None:
         if response.is_success:
@@ -217,24 +279,21 @@ class RemoteStore(KGStore):
         """No lock: the server serialises writes and every article is replaced atomically."""
         yield self
 
-    def replace_articles(self, graphs: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
-        for article_id, quads in graphs:
-            graph = self.iris.graph(article_id)
+    def replace_graphs(self, graphs: Sequence[tuple[ox.NamedNode, Sequence[ox.Quad]]]) -> None:
+        for graph, quads in graphs:
+            what = f"cannot write {self.graph_label(graph)}"
             others = [q for q in quads if q.graph_name != graph]
             if others:
-                raise StoreError(
-                    f"cannot write article {article_id!r}: {len(others)} quads are outside its graph {graph}"
-                )
+                raise StoreError(f"{what}: {len(others)} quads are outside its graph {graph}")
             body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
             response = self._request(
-                "PUT", self.store_url, what=f"cannot write article {article_id!r}",
+                "PUT", self.store_url, what=what,
                 params={"graph": graph.value}, content=body, headers={"Content-Type": N_TRIPLES},
             )
-            self._fail(response, f"cannot write article {article_id!r}")
+            self._fail(response, what)
 
-    def remove_article(self, article_id: str) -> bool:
-        graph = self.iris.graph(article_id)
-        what = f"cannot remove article {article_id!r}"
+    def remove_graph(self, graph: ox.NamedNode) -> bool:
+        what = f"cannot remove {self.graph_label(graph)}"
         response = self._request("DELETE", self.store_url, what=what, params={"graph": graph.value})
         if response.status_code == 404:
             return False
@@ -242,8 +301,10 @@ class RemoteStore(KGStore):
         return True
 
     def update(self, sparql: str) -> None:
+        check_network(sparql, self.settings.online)
         response = self._request(
-            "POST", self.update_url, what="update failed", content=_prologue(sparql, self.prefixes).encode(),
+            "POST", self.update_url, what="update failed", changes=True,
+            content=_prologue(sparql, self.prefixes).encode(),
             headers={"Content-Type": "application/sparql-update"},
         )
         self._fail(response, "update failed", QueryError)
@@ -253,7 +314,7 @@ class RemoteStore(KGStore):
 
         def send() -> None:
             body = ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
-            response = self._request("POST", self.store_url, what="cannot import quads", content=body,
+            response = self._request("POST", self.store_url, what="cannot import quads", changes=True, content=body,
                                      headers={"Content-Type": N_QUADS})
             self._fail(response, "cannot import quads")
             batch.clear()
@@ -295,7 +356,10 @@ class RemoteStore(KGStore):
         timeout: float | None = None,
         graphs: Sequence[ox.NamedNode] | None = None,
         limit: int | None = None,
+        max_rows: int | None = None,
+        max_memory: int | None = None,
     ) -> QueryResult:
+        check_network(sparql, self.settings.online)
         text = bind_values(sparql, bindings)
         started = time.monotonic()
         response = self._post_query(text, f"{SPARQL_JSON}, {N_TRIPLES};q=0.9", union=self.union,
@@ -312,7 +376,7 @@ class RemoteStore(KGStore):
             raise QueryError(f"cannot read the answer of {self.query_url} ({content_type}): {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(boolean=bool(answer))
-        return materialise(answer, remaining, limit)
+        return materialise(answer, remaining, limit, max_rows)
 
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         if graph is None:
@@ -320,7 +384,7 @@ class RemoteStore(KGStore):
                                      headers={"Accept": N_QUADS})
             self._fail(response, "cannot read the store")
             return [q for q in ox.parse(response.content, format=ox.RdfFormat.N_QUADS)
-                    if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != self.index_graph]
+                    if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in self.derived_graphs]
         response = self._request("GET", self.store_url, what=f"cannot read graph {graph}",
                                  params={"graph": graph.value}, headers={"Accept": N_TRIPLES})
         if response.status_code == 404:

@@ -16,16 +16,21 @@ when, according to whom, how sure). One module per family of facts:
 * :mod:`~kg.pipeline.relations.alliance` — ``alliance`` and agreements;
 * :mod:`~kg.pipeline.relations.gatherings` — meetings and summits.
 
-They share one :class:`~kg.pipeline.relations.context.Context` (the doc's mentions and the parse
-lookups: actors, places, modality, negation, quotations, dates) and read their words and
-confidences from the data files (:mod:`~kg.pipeline.relations.words`). Statements under negation
-(``did not send``, ``no evidence that``, ``denied``) yield a negated claim and no positive
-relation or event, so claims run first; modal words set ``modality``.
+Events and relations between actors come from declarative patterns (``data/rules/patterns.toml``,
+:mod:`~kg.pipeline.relations.patterns`): a trigger word list and slots filled from the normalised
+parse (:mod:`~kg.pipeline.relations.parse`); the family modules (deployments, conflict, alliance,
+gatherings, happenings) turn the filled frames into facts. Roles, part-of, located-in and claims
+read the noun phrase and the reporting cues. All share one
+:class:`~kg.pipeline.relations.context.Context`: the doc's mentions, references resolved
+(:mod:`~kg.pipeline.relations.coref`: pronouns, "the ministry", "the president"), modality,
+negation, quotations and dates. Statements under negation (``did not send``, ``no evidence that``,
+``denied``) yield a negated claim and no relation or event; a possible or hypothetical one
+(``may send``, ``would be forced to``) a claim with its modality and no relation or event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from spacy.language import Language
@@ -42,19 +47,28 @@ from kg.pipeline.relations import (
     conflict,
     deployments,
     gatherings,
+    happenings,
     membership,
     places,
     roles,
 )
 from kg.pipeline.relations.context import Context, Facts
+from kg.pipeline.relations.patterns import Frame, frames
 from kg.settings import Settings
 
 __all__ = ["Facts", "FactsComponent", "extract_facts"]
 
-TOKEN_RULES = (deployments.find_deployment, conflict.find_conflict, alliance.find_alliance,
-               gatherings.find_gathering)
-"""The rules looked at for each trigger token, in this order (an event's index in the output,
-part of its IRI, follows the order the rules find events in)."""
+BUILDERS: dict[str, Callable[[Context, Frame], None]] = {
+    "deployment": deployments.build_deployment,
+    "sighting": deployments.build_sighting,
+    "conflict": conflict.build_conflict,
+    "alliance": alliance.build_alliance,
+    "agreement": alliance.build_agreement,
+    "gathering": gatherings.build_gathering,
+    "election": happenings.build_election,
+    "event": happenings.build_event,
+}
+"""The rule module that turns a pattern family's frames into facts."""
 
 
 def extract_facts(
@@ -80,18 +94,13 @@ def extract_facts(
         ``events``.
     """
     ctx = Context(doc, tuple(mentions), entities, anchor, offset)
-    claims.find_claims(ctx)
-    claims.mark_negations(ctx)
+    roles.find_roles(ctx)  # first: the titles tell who "the president" is
     membership.find_part_of(ctx)
-    for sent in doc.sents:
-        roles.find_roles(ctx, sent)
-        places.find_located_in(ctx, sent)
-    for tok in ctx.trigger_candidates():
-        if ctx.is_negated(tok):
-            continue
-        for rule in TOKEN_RULES:
-            rule(ctx, tok)
-    alliance.find_between(ctx)
+    places.find_located_in(ctx)
+    claims.find_claims(ctx)
+    claims.mark_negations(ctx)  # what a negated claim covers is asserted by no rule below
+    for frame in frames(ctx):
+        BUILDERS[frame.pattern.family](ctx, frame)
     return ctx.facts()
 
 

@@ -17,19 +17,20 @@ from kg.pipeline.relations.tree import root_of
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES,
     CONFIDENCE,
-    DEFINITE,
     DENIAL_VERBS,
     FIRST_PERSON,
     NEGATION_NOUNS,
     NEGATIVE_DETERMINERS,
-    PERFECT_AUXILIARIES,
     PRONOUN_CONTENTS,
     PRONOUNS,
     REACH,
+    CUE_LEMMAS,
+    PREPOSITIONAL_CUES,
     REPORT_VERBS,
-    ROLE_HEADS,
     SENTENCE_ENDS,
     SOURCE_VERBS,
+    STANCE_PREPOSITIONS,
+    STANCE_VERBS,
     TAIL_MARKS,
 )
 
@@ -55,9 +56,12 @@ def find_claims(ctx: Context) -> None:
     items: list[tuple[int, int, tuple]] = []
     taken: set[tuple[int, int]] = set()
     verb_contents: list[tuple[int, int]] = []
-    for tok in ctx.with_lemma(REPORT_VERBS):
+    for tok in ctx.with_lemma(CUE_LEMMAS):
         if tok.pos_ not in {"VERB", "AUX"}:
             continue
+        lemma = tok.lemma_.lower()
+        if lemma in PREPOSITIONAL_CUES and lemma not in REPORT_VERBS and not _has_cue_preposition(tok, PREPOSITIONAL_CUES[lemma]):
+            continue  # "call" a meeting, but "call for" a ceasefire
         if ctx.in_quote(tok.i) is not None:
             continue  # the speaker's own words, not an attribution
         if tok.dep_ in {"amod", "acl"} and tok.tag_ == "VBN":
@@ -67,7 +71,7 @@ def find_claims(ctx: Context) -> None:
             continue  # inside an unmarked quotation: the speaker's own words
         if tok.sent.start in sources and sources[tok.sent.start] == ctx.entity(subj) and _other_report(ctx, tok):
             continue  # "reports Politico" is the source of the sentence's claim
-        content = _content(ctx, tok)
+        content = _stance_content(ctx, tok) if lemma in STANCE_VERBS else _content(ctx, tok)
         if content is None:
             continue
         if content in ctx.quotes:
@@ -96,6 +100,8 @@ def find_claims(ctx: Context) -> None:
         if kind == "verb":
             _, tok, subj, content = item
             speaker = speaker_key(ctx, subj) or _adjacent_speaker(ctx, tok)
+            also = tuple(dict.fromkeys(k for c in (subj.conjuncts if subj is not None else ())
+                                       if (k := speaker_key(ctx, c)) is not None and k != speaker))
             source = sources.get(tok.sent.start)
             if tok.i in according:
                 acc_key = according[tok.i][1]
@@ -103,7 +109,7 @@ def find_claims(ctx: Context) -> None:
                     speaker = acc_key
                 elif acc_key and acc_key != speaker:
                     source = acc_key
-            _add_claim(ctx, tok, tok.text.lower(), content, speaker, source, subj)
+            _add_claim(ctx, tok, tok.text.lower(), content, speaker, source, subj, also=also)
         elif kind == "according":
             _, acc, key, head_i = item
             head = doc[head_i]
@@ -155,15 +161,14 @@ def _stands_alone(ctx: Context, region: tuple[int, int]) -> bool:
 
 
 def _report_subject(ctx: Context, verb: Token) -> Token | None:
-    """Who speaks: the subject, the ``by`` agent, or the subject of the clause it hangs off."""
+    """Who speaks: the subject as the normalised parse reads it (a passive's "by" agent, a
+    relative pronoun's antecedent: "Allawi, who criticised ..."), or the subject of the clause
+    the cue hangs off."""
     t = verb
     for _ in range(3):
-        subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
-        if subj is not None:
-            return subj
-        agent = next((c for c in t.children if c.dep_ == "agent"), None)
-        if agent is not None:
-            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        subjects = ctx.parse.subjects(t)
+        if subjects:
+            return subjects[0]
         if t.dep_ in {"advcl", "conj", "xcomp"} and t.head != t:
             t = t.head
             continue
@@ -176,6 +181,37 @@ def _other_report(ctx: Context, tok: Token) -> bool:
         t != tok and t.lemma_.lower() in REPORT_VERBS and t.pos_ == "VERB" and t.i < tok.i
         for t in tok.sent
     ) or any(m for m in ctx.matches.get("ACCORDING_TO", []) if ctx.doc[m[0]].sent.start == tok.sent.start)
+
+
+def _has_cue_preposition(verb: Token, prepositions: frozenset[str]) -> bool:
+    """``called for a ceasefire`` (a preposition) or ``called for the embargo to be lifted`` (the
+    preposition marks a clause under the verb)."""
+    return any(
+        (c.dep_ == "prep" and c.lower_ in prepositions)
+        or (c.dep_ in {"advcl", "ccomp", "xcomp"} and any(m.dep_ == "mark" and m.lower_ in prepositions for m in c.children))
+        for c in verb.children
+    )
+
+
+def _stance_content(ctx: Context, verb: Token) -> tuple[int, int] | None:
+    """What a stance verb judges: its object ("condemned the move"), the subject of its passive
+    ("the move was condemned by ..."), or the object of its preposition ("objected to the
+    plan"); not a bare name ("welcomed Mr Putin" greets him)."""
+    doc = ctx.doc
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    wanted = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    wanted += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in STANCE_PREPOSITIONS
+               for g in c.children if g.dep_ == "pobj"]
+    for target in wanted:
+        if target.lower_ in PRONOUN_CONTENTS or target.pos_ == "PRON":
+            continue
+        start, end = target.left_edge.i, target.right_edge.i + 1
+        while end > start and doc[end - 1].is_punct:
+            end -= 1
+        if ctx.entity(target) is not None and not any(t.pos_ in {"VERB", "AUX"} for t in doc[start:end]):
+            continue  # a name alone: "welcomed Mr Putin"
+        return start, end
+    return None
 
 
 def _content(ctx: Context, verb: Token) -> tuple[int, int] | None:
@@ -223,6 +259,10 @@ def _content(ctx: Context, verb: Token) -> tuple[int, int] | None:
 
 
 def speaker_key(ctx: Context, tok: Token | None) -> str | None:
+    """Who a speaker phrase names: its entity, one qualifying it ("NATO spokesman", "the
+    ministry's press office"), a demonym ("the Russians"), a surname known from elsewhere, or
+    what a pronoun or a definite description refers to ("he", "the ministry", "the president").
+    Places do not speak: a "place" saying something is a mistyped name."""
     if tok is None:
         return None
     key = ctx.entity(tok)
@@ -231,19 +271,25 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
             if child.dep_ in {"compound", "poss"} and ctx.entity(child):
                 key = ctx.entity(child)
                 break
-    if key is None:
-        key = ctx.demonym(tok) if tok.pos_ == "PROPN" else None
     if key is None and tok.pos_ == "PROPN":
-        key = _person_by_name(ctx, tok.text)
-    if key is not None:
-        # places do not speak: a "place" saying something is a mistyped name, not a speaker
-        return None if ctx.cls(key) == "Place" else key
-    low = tok.lower_
-    titled = tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() in ROLE_HEADS and any(
-        c.lower_ in DEFINITE for c in tok.children
-    )
-    if low in PRONOUNS or titled:
-        return _last_person(ctx, tok)
+        key = ctx.demonym(tok) or _person_by_name(ctx, tok.text)
+    if key is None and tok.lower_ in PRONOUNS:
+        key = _last_speaker(ctx, tok)
+    if key is None:
+        key = ctx.refs.resolve(tok)
+    if key is None and tok.pos_ in {"NOUN", "PROPN"}:
+        key = ctx.demonym(tok)
+    return None if key is None or ctx.cls(key) == EntityClass.PLACE else key
+
+
+def _last_speaker(ctx: Context, tok: Token) -> str | None:
+    """For "he said": the person who spoke last, if the pronoun's gender allows — in news a
+    pronoun speaker most often goes on quoting the same person."""
+    wanted = ctx.refs.pronoun_gender(tok)
+    for claim, _, start, _ in reversed(ctx.claims):
+        if start < tok.i and claim.speaker and ctx.cls(claim.speaker) == EntityClass.PERSON:
+            known = ctx.refs.gender.get(claim.speaker)
+            return claim.speaker if known in (None, wanted) else None
     return None
 
 
@@ -269,17 +315,6 @@ def _person_by_name(ctx: Context, name: str) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def _last_person(ctx: Context, tok: Token) -> str | None:
-    """The most recent person speaker, else the most recent person mentioned before."""
-    for claim, _, start, _ in reversed(ctx.claims):
-        if start < tok.i and claim.speaker and ctx.cls(claim.speaker) == "Person":
-            return claim.speaker
-    for span, m in reversed(ctx.mentions):
-        if span.end <= tok.i and ctx.cls(m.entity) == "Person":
-            return m.entity
-    return None
-
-
 def _add_claim(
     ctx: Context,
     cue_tok: Token,
@@ -291,10 +326,13 @@ def _add_claim(
     *,
     claim_root: Token | None = None,
     inherit: Claim | None = None,
+    also: tuple[str, ...] = (),
 ) -> None:
     start, end = content
     root = claim_root or cue_tok
-    negated = cue_tok.lemma_.lower() in DENIAL_VERBS or ctx.clause_negated(cue_tok)
+    denial = cue_tok.lemma_.lower() in DENIAL_VERBS
+    cue_negated = ctx.clause_negated(cue_tok)
+    negated = denial != cue_negated  # "did not deny" is no denial, and no assertion either
     content_root = root_of(ctx.doc[start:end])
     if content_root is not None and content_root != root and ctx.in_quote(content_root.i) is None:
         negated = negated or ctx.clause_negated(content_root) or any(
@@ -303,6 +341,8 @@ def _add_claim(
     modality = "asserted"
     if content_root is not None and ctx.in_quote(content_root.i) is None:
         modality = ctx.modality(content_root)
+    if denial and cue_negated:
+        modality = "possible"
     date = inherit.date if inherit else _claim_date(ctx, root, speaker)
     conf = C_CLAIM.number("with_speaker") if speaker else C_CLAIM.number("without_speaker")
     if subj is not None and subj.lower_ in PRONOUNS and not ctx.entity(subj):
@@ -314,6 +354,7 @@ def _add_claim(
         confidence=conf,
         speaker=speaker,
         source=source if source != speaker else None,
+        also=also,
         date=date,
         modality=modality,  # type: ignore[arg-type]
         negated=negated,
@@ -322,24 +363,17 @@ def _add_claim(
 
 
 def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | None:
+    """The date the reporting verb governs ("said on Monday"), else the date of the speaker's
+    last dated claim before it, else the article's date (the day it reports)."""
     own = ctx.date_for(verb)
     if own is not None:
         return own
-    # A statement continuing the same speaker's previous one keeps its date.
-    if ctx.claims:
-        prev, prev_tok, _, _ = ctx.claims[-1]
-        if prev.speaker == speaker and speaker is not None and verb.sent.start - prev_tok.sent.start <= REACH.integer("claim_date_carry_tokens"):
-            if prev.date is not None or prev_tok.sent.start == verb.sent.start:
+    if speaker is not None:
+        for prev, prev_tok, _, _ in reversed(ctx.claims):
+            if prev.speaker == speaker and prev.date is not None and prev_tok.i < verb.i:
                 return prev.date
-    # Present or present perfect in the lede: the news of the day, dated by the article.
     if ctx.anchor is not None:
-        first_sent = next(ctx.doc.sents)
-        lede = verb.sent.start == first_sent.start or verb.sent.start <= REACH.integer("lede_tokens")
-        present = verb.tag_ in {"VBZ", "VBP"} or (
-            verb.tag_ == "VBN" and any(c.lower_ in PERFECT_AUXILIARIES for c in verb.children if c.dep_ == "aux")
-        )
-        if present and (lede or verb.tag_ in {"VBZ", "VBP"}):
-            return DateValue(iso=ctx.anchor.isoformat(), precision="day", text="")
+        return DateValue(iso=ctx.anchor.isoformat(), precision="day", text="")
     return None
 
 

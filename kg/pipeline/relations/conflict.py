@@ -1,88 +1,53 @@
 """``conflict`` between two sides, and clash events.
 
-``fight against``, ``attack Y``, ``X's war against Y``; a Clash event when the words name a
-clash or a battle, or the fighting has a place or a date.
+Built from the frames of the ``conflict`` patterns (``data/rules/patterns.toml``: "X attacked Y",
+"Y was attacked by X", "X fights against Y", "X's war against Y", "clashes between X and Y").
+Every pair of sides that are not the same state makes a ``conflict`` relation; the fighting is a
+``Clash`` event when its word names a clash ("clashes", "a raid", "shelled") or it has a place or
+a date, with the sides as participants.
 """
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from spacy.tokens import Token
 
+from kg.model import DateValue, EventKind, RelationKind
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.words import (
-    AGAINST,
-    CLASH_NOUNS,
-    CLASH_PLACE_PREPOSITIONS,
-    CLASH_VERBS,
-    CONFIDENCE,
-    CONFLICT_NOUNS,
-    CONFLICT_VERBS,
-    NOUN_AGAINST,
-    OBJECTLESS_CONFLICT_VERBS,
-    VERB_PLACE_PREPOSITIONS,
-    WITH_CONFLICT_VERBS,
-)
+from kg.pipeline.relations.patterns import Frame
+from kg.pipeline.relations.words import CLASH_NOUNS, CLASH_VERBS, CONFIDENCE
 
-C_CLASH = CONFIDENCE.table("clash")
+__all__ = ["build_conflict", "clash"]
+
 C_CONFLICT = CONFIDENCE.table("conflict")
+C_CLASH = CONFIDENCE.table("clash")
 
 
-
-def find_conflict(ctx: Context, tok: Token) -> None:
-    lemma = tok.lemma_.lower()
-    if tok.pos_ == "VERB" and lemma in CONFLICT_VERBS:
-        a = ctx.actor(ctx.subject_of(tok))
-        b = None
-        for child in tok.children:
-            if child.dep_ == "dobj" and lemma not in OBJECTLESS_CONFLICT_VERBS:
-                b = ctx.actor(child)
-            if child.dep_ == "prep" and child.lower_ in AGAINST or (child.dep_ == "prep" and child.lower_ == "with" and lemma in WITH_CONFLICT_VERBS):
-                pobj = next((p for p in child.children if p.dep_ == "pobj"), None)
-                b = ctx.actor(pobj) or b
-        if ctx.sides(a, b):
-            ctx.relation("conflict", a, b, tok, C_CONFLICT.number("verb"))  # type: ignore[arg-type]
-            if lemma in CLASH_VERBS or ctx.date_for(tok) or ctx.place(tok, VERB_PLACE_PREPOSITIONS):
-                clash(ctx, tok, (a, b))  # type: ignore[arg-type]
-    elif tok.pos_ in {"NOUN", "PROPN"} and tok.lower_ in CONFLICT_NOUNS:
-        b = None
-        for child in tok.children:
-            if child.dep_ == "prep" and child.lower_ in NOUN_AGAINST:
-                pobj = next((p for p in child.children if p.dep_ == "pobj"), None)
-                b = ctx.actor(pobj)
-        if b is None:
-            return
-        sides: list[str] = []
-        for child in tok.children:
-            if child.dep_ in {"poss", "amod", "compound"}:
-                key = ctx.entity(child) or ctx.demonym(child)
-                if key:
-                    sides.append(key)
-        gov = tok.head
-        if tok.dep_ == "pobj":
-            prep = tok.head
-            gov = prep.head
-        if tok.dep_ in {"dobj", "pobj"} and gov.pos_ in {"VERB", "AUX"}:
-            sides.append(ctx.actor(ctx.subject_of(gov)) or "")
-            obj = next((c for c in gov.children if c.dep_ == "dobj" and c != tok), None)
-            if obj is not None and ctx.is_troops(obj):
-                sides.append(ctx.actor(obj) or "")
-        elif tok.dep_ == "pobj" and gov.pos_ == "NOUN":
-            # "participation of X in the war against Y"
-            for child in gov.children:
-                if child.dep_ == "prep" and child.lower_ == "of":
-                    sides.append(ctx.actor(next((p for p in child.children if p.dep_ == "pobj"), None)) or "")
-        for a in dict.fromkeys(s for s in sides if s):
-            if ctx.sides(a, b):
-                ctx.relation("conflict", a, b, tok, C_CONFLICT.number("noun"))
-                if tok.lower_ in CLASH_NOUNS:
-                    clash(ctx, tok, (a, b))
-
-
-def clash(ctx: Context, trigger: Token, sides: tuple[str, ...]) -> None:
-    place_tok = ctx.place(trigger, CLASH_PLACE_PREPOSITIONS)
+def build_conflict(ctx: Context, frame: Frame) -> None:
+    trigger = frame.trigger
+    modality = ctx.asserted(trigger)
+    if modality is None:
+        return
+    pairs: list[tuple[str, str]] = [(a, b) for a in frame.keys("side_a") for b in frame.keys("side_b")]
+    pairs += list(combinations(frame.keys("sides"), 2))
+    pairs = [(a, b) for a, b in pairs if ctx.sides(a, b)]
+    for a, b in pairs:
+        ctx.relation(RelationKind.CONFLICT, a, b, trigger, frame.pattern.confidence)
+    place = next(iter(frame.keys("place")), None)
     date = ctx.date_for(trigger) or ctx.governing_date(trigger)
-    ctx.event(
-        "Clash", trigger, C_CLASH.number("with_place_or_date") if place_tok is not None or date else C_CLASH.number("bare"), participants=tuple(sides),
-        place=ctx.entity(place_tok) if place_tok is not None else None, date=date,
-        modality=ctx.modality(trigger),
-    )  # fmt: skip
+    if trigger.pos_ in {"NOUN", "PROPN"}:
+        is_clash = trigger.lower_ in CLASH_NOUNS  # a war is a state of conflict, not one clash
+    else:  # a clash verb names one; "attacked", "killed" one that has a place
+        is_clash = trigger.lemma_.lower() in CLASH_VERBS or place is not None
+    sides = list(dict.fromkeys(k for pair in pairs for k in pair)) or frame.keys("side_a") + frame.keys("side_b") + frame.keys("sides")
+    if sides and is_clash and (len(set(sides)) > 1 or place is not None or date is not None):
+        # one side, no place, no date ("hostilities against Ukraine"): the conflict relation says it all
+        clash(ctx, trigger, tuple(dict.fromkeys(sides)), place=place, date=date, modality=modality)
+
+
+def clash(ctx: Context, trigger: Token, sides: tuple[str, ...], *, place: str | None = None,
+          date: DateValue | None = None, modality: str = "asserted") -> None:
+    """A ``Clash`` event at ``trigger`` between ``sides``."""
+    confidence = C_CLASH.number("with_place_or_date") if place is not None or date else C_CLASH.number("bare")
+    ctx.event(EventKind.CLASH, trigger, confidence, participants=sides, place=place, date=date, modality=modality)

@@ -27,8 +27,9 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.lexicon import CAPITALS, DEMONYMS, PLURAL_DEMONYMS
+from kg.lexicon import CAPITALS, DEMONYMS, PEOPLE
 from kg.model import (
+    EntityClass,
     Claim,
     DateValue,
     Entity,
@@ -42,38 +43,16 @@ from kg.model import (
 from kg.pipeline.dates import date_spans, resolve_date
 from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
-from kg.pipeline.relations.tree import governing_verb, governor, most_precise
+from kg.pipeline.relations.consolidate import consolidate
+from kg.pipeline.relations.coref import DETERMINERS, References
+from kg.pipeline.relations.parse import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, Parse
+from kg.pipeline.relations.tree import governor, most_precise
 from kg.pipeline.relations.words import (
-    ACTOR_CLASSES,
-    CALL_ON_VERBS,
-    CHAIN_PREPOSITIONS,
-    CHAIN_TRIGGERS,
-    CHAINS,
-    CLOSING_QUOTES,
-    EXPECTED_HEADS,
-    EXPECTED_WORDS,
-    FIGURE_DETERMINERS,
-    FIGURE_HEDGES,
-    FUTURE_AUX,
-    FUTURE_MODIFIERS,
-    MIN_HEAD_COUNT,
-    OPENING_AFTER,
-    OPENING_QUOTES,
-    PARTITIVE_COUNTS,
-    PARTITIVE_HEADS,
-    PARTITIVE_PREPOSITIONS,
-    PLACE_CLASSES,
-    PLURAL_PRONOUNS,
-    POSSESSIVE_PRONOUNS,
-    POSSIBLE_WORDS,
-    QUOTE_MARKS,
-    SINGLE_QUOTES,
-    TRANSFER_VERBS,
-    TRIGGER_LEMMAS,
-    TRIGGER_PREPOSITIONS,
-    TRIGGER_WORDS,
-    TROOP_NOUNS,
-    VAGUE_HEADS,
+    ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
+    FIGURE_DETERMINERS, FIGURE_HEDGES, FUTURE_AUX, FUTURE_MODIFIERS, HYPOTHETICAL_WORDS, MIN_HEAD_COUNT,
+    EVENT_PLACE_PREPOSITIONS, NEGATIVE_ADVERBS, NEGATIVE_VERBS, OF_PLACE_PREPOSITIONS, OPENING_AFTER, OPENING_QUOTES,
+    PARTITIVE_PREPOSITIONS, PLACE_CLASSES, POSSESSIVE_PRONOUNS, POSSIBLE_WORDS, QUOTE_MARKS,
+    SINGLE_QUOTES, TROOP_NOUNS, VAGUE_HEADS,
 )
 
 __all__ = ["Context", "Facts"]
@@ -120,7 +99,8 @@ class Facts:
 
 
 class Context:
-    """One doc's mentions, parse lookups and the facts found so far (see the module docstring)."""
+    """One doc's mentions, the parse and reference lookups, and the facts found so far (see the
+    module docstring)."""
 
     def __init__(
         self,
@@ -137,7 +117,7 @@ class Context:
         self.mentions: list[tuple[SpacySpan, Mention]] = []
         self.tok_mention: dict[int, Mention] = {}
         self.text = doc_text(doc)
-        # each token's lower-cased lemma and form: the word-list gates below need no Token objects
+        # each token's lower-cased lemma and form: the word-list gates need no Token objects
         self.lemmas = [lemma.lower() for lemma in token_strings(doc, LEMMA)]
         self.lowers = token_strings(doc, LOWER)
         end = offset + len(self.text)
@@ -154,18 +134,23 @@ class Context:
         # walks the doc, so asking it per sentence and mention made long texts quadratic
         self.by_sentence: dict[int, list[tuple[SpacySpan, Mention]]] = {}
         self.bounds: dict[int, tuple[int, int]] = {}
+        anchors: dict[str, list[str]] = {}
         for span, m in self.mentions:
             self.by_sentence.setdefault(span.sent.start, []).append((span, m))
             self.bounds.setdefault(id(m), (span.start, span.end))
+            anchors.setdefault(m.entity, []).append(m.anchor)
         self.state_names: dict[str, str] = {}
         for ent in entities.values():
-            if ent.cls == "State":
+            if ent.cls == EntityClass.STATE:
                 for name in (ent.label, *ent.aliases):
                     self.state_names.setdefault(name.lower(), ent.key)
         self.state_unit: dict[str, str] = {}
         for ent in entities.values():
-            if ent.cls == "MilitaryUnit" and ent.state:
+            if ent.cls == EntityClass.MILITARY_UNIT and ent.state:
                 self.state_unit.setdefault(ent.state, ent.key)
+        self.parse = Parse(doc)
+        self.refs = References(doc, {i: m.entity for i, m in self.tok_mention.items()}, entities, anchors,
+                               state_of_word=self.demonym)
         self.relations: list[tuple[Relation, int]] = []
         self.events: list[tuple[Event, int]] = []
         self.claims: list[tuple[Claim, Token, int, int]] = []
@@ -174,15 +159,200 @@ class Context:
         self.dates = date_spans(doc)
         self.matches = self._chain_matches()
 
-    def trigger_candidates(self) -> list[Token]:
-        """The tokens that may trigger an event or relation (see ``TRIGGER_LEMMAS``), in text order."""
-        doc = self.doc
-        found = {
-            i for i, (lemma, low) in enumerate(zip(self.lemmas, self.lowers))
-            if lemma in TRIGGER_LEMMAS or low in TRIGGER_WORDS
-        }
-        found.update(doc[i].head.i for i, low in enumerate(self.lowers) if low in TRIGGER_PREPOSITIONS)
-        return [doc[i] for i in sorted(found)]
+    # --- who or what a word stands for ----------------------------------------------------------
+    def key_of(self, tok: Token | None) -> str | None:
+        """The entity a word stands for: the mention it is part of, the mention heading its phrase
+        (past a partitive: "some of the troops"), a demonym's state, or what a pronoun or a
+        definite description refers back to (:mod:`kg.pipeline.relations.coref`)."""
+        if tok is None:
+            return None
+        key = self.entity(tok)
+        if key is not None:
+            return key
+        head = self.parse.head_noun(tok)
+        if head is not tok:
+            key = self.entity(head)
+            if key is not None:
+                return key
+        key = self.refs.resolve(head)
+        if key is not None:
+            return key
+        if head.pos_ in {"PROPN", "ADJ", "NOUN"}:
+            return self.demonym(head)
+        return None
+
+    def demonym(self, tok: Token) -> str | None:
+        """The state a demonym or a capital used for its state names ("Ukrainian", "North
+        Korean", "the Russians", "Moscow"), when the text's entities hold that state."""
+        candidates = [tok.text]
+        if tok.i > 0:
+            candidates.insert(0, f"{self.doc[tok.i - 1].text} {tok.text}")
+        for text in candidates:
+            name = DEMONYMS.get(text) or PEOPLE.get(text) or CAPITALS.get(text)
+            if name and name.lower() in self.state_names:
+                return self.state_names[name.lower()]
+        return None
+
+    def actor(self, tok: Token | None, depth: int = 0) -> str | None:
+        """The entity (state, unit, organisation, person) a phrase names as an actor: its own
+        entity, or for troops the armed forces of the state that qualifies them ("Ukrainian
+        soldiers", "its troops", "troops from Chad") or that a partitive counts ("some of the
+        North Korean troops")."""
+        if tok is None or depth > 3:
+            return None
+        head = self.parse.head_noun(tok)
+        key = self.entity(head) or self.entity(tok)
+        if key is not None:
+            return key
+        if self.is_troop_noun(head):
+            for child in self.parse.modifiers(head):
+                owner = self.entity(child) or self.demonym(child)
+                if owner is None and child.lower_ in POSSESSIVE_PRONOUNS:
+                    owner = next((self.actor(s, depth + 1) for s in self.parse.subjects(self.parse.governor(head)[0])), None)
+                    owner = owner or self.refs.resolve(child)
+                if owner is not None:
+                    return self.unit_for(owner)
+            for origin in self.parse.oblique(head, PARTITIVE_PREPOSITIONS):
+                owner = self.actor(origin, depth + 1)
+                if owner is not None:
+                    return self.unit_for(owner)
+            return None
+        key = self.key_of(head)
+        if key is None and head.pos_ == "NOUN":  # "Russian positions", "Russian-occupied territory"
+            for word in head.subtree:
+                if word.i >= head.i:
+                    break
+                owner = self.entity(word) or self.demonym(word)
+                if owner is not None and self.cls(owner) in ACTOR_CLASSES:
+                    return owner
+        return key
+
+    def troop_units(self, tok: Token) -> list[str | None]:
+        """The armed forces a troop phrase names — several for coordinated qualifiers ("British
+        and American troops") — or ``[None]`` for unnamed troops ("3,000 soldiers")."""
+        head = self.parse.head_noun(tok)
+        if self.entity(head) is None and self.is_troop_noun(head):
+            owners = [self.entity(m) or self.demonym(m) for m in self.parse.modifiers(head)]
+            units = [self.unit_for(o) for o in dict.fromkeys(o for o in owners if o is not None)
+                     if self.cls(o) in ACTOR_CLASSES]
+            if len(units) > 1:
+                return units
+        return [self.actor(tok)]
+
+    def unit_of(self, tok: Token, sender: str | None) -> str | None:
+        """The armed forces a troop phrase names, or, for unnamed troops ("sent 3,000 troops"),
+        the forces of the state that sends them."""
+        key = self.actor(tok)
+        if key is None and sender is not None and self.cls(sender) == EntityClass.STATE:
+            key = self.unit_for(sender)
+        return key
+
+    def is_troop_noun(self, tok: Token) -> bool:
+        return tok.lower_ in TROOP_NOUNS or tok.lemma_.lower() in TROOP_NOUNS
+
+    def is_troops(self, tok: Token | None) -> bool:
+        """Whether a phrase speaks of soldiers: a unit mention, a troop noun, a number of them
+        ("3,000 of its soldiers"), or "they" standing for a unit."""
+        if tok is None:
+            return False
+        head = self.parse.head_noun(tok)
+        key = self.entity(head) or self.entity(tok) or self.refs.resolve(head)
+        if key is not None:
+            return self.cls(key) == EntityClass.MILITARY_UNIT
+        if self.is_troop_noun(head):
+            return True
+        return bool(tok.like_num and tok.dep_ in {"nsubj", "nsubjpass", "dobj"})
+
+    def place_of(self, tok: Token | None) -> str | None:
+        """The place or state a phrase names: its own mention, one inside it ("the Kursk
+        region"), one its "of" phrase names ("the village of X", "a region of Russia"), or what
+        a definite description ("the city") refers back to."""
+        if tok is None:
+            return None
+        for candidate in (tok, *(c for c in tok.children if c.dep_ in {"compound", "poss"})):
+            key = self.entity(candidate)
+            if key is not None and self.cls(key) in PLACE_CLASSES:
+                return key
+        if self.entity(tok) is not None:
+            return None  # a person, an organisation: not a place
+        key = self.refs.resolve(tok) or (self.demonym(tok) if tok.pos_ == "PROPN" else None)
+        if key is not None and self.cls(key) in PLACE_CLASSES:
+            return key
+        for inner in self.parse.oblique(tok, OF_PLACE_PREPOSITIONS):
+            key = self.entity(inner)
+            if key is not None and self.cls(key) in PLACE_CLASSES:
+                return key
+        if tok.pos_ == "NOUN" and not self.is_troop_noun(tok):  # "during a visit to Pyongyang"
+            for inner in self.parse.oblique(tok, EVENT_PLACE_PREPOSITIONS):
+                key = self.entity(inner)
+                if key is not None and self.cls(key) in PLACE_CLASSES:
+                    return key
+        return None
+
+    # kept for the claim and role rules: the first subject, through the normalised parse
+    def subject_of(self, verb: Token | None) -> Token | None:
+        subjects = self.parse.subjects(verb)
+        return subjects[0] if subjects else None
+
+    # --- modality and negation --------------------------------------------------------------------
+    def modality(self, tok: Token) -> str:
+        """``possible`` (may, could, perhaps …), ``hypothetical`` (would, if …), ``expected``
+        (will, plans to, is expected to …) or ``asserted``, read from the trigger's clause and the
+        clauses that govern it (an infinitive's verb: "plans to send")."""
+        t: Token | None = tok
+        result = "asserted"
+        for _ in range(4):
+            if t is None:
+                break
+            for child in t.children:
+                low = child.lower_
+                if child.dep_ in {"aux", "advmod", "auxpass", "acomp"}:
+                    if low in POSSIBLE_WORDS:
+                        return "possible"
+                    if low in HYPOTHETICAL_WORDS:
+                        return "hypothetical"
+                    if low in EXPECTED_WORDS:
+                        result = "expected"
+                if child.dep_ == "mark" and low in CONDITIONAL_MARKS:
+                    return "hypothetical"
+                if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITIONAL_MARKS for m in child.children):
+                    return "hypothetical"  # "if Russia asks, Pyongyang sends more troops"
+            if t != tok and t.lemma_.lower() in EXPECTED_WORDS | EXPECTED_HEADS:
+                result = "expected"
+            if t.dep_ in {"xcomp", "conj", "acomp"} or (t.dep_ == "advcl" and any(c.lower_ == "to" for c in t.children)):
+                t = t.head
+            else:
+                break
+        return result
+
+    def clause_negated(self, tok: Token) -> bool:
+        """Whether the trigger's clause (or the verb an infinitive depends on) is negated: "did
+        not send", "never met", "refused to sign"."""
+        t: Token | None = tok
+        for _ in range(3):
+            if t is None:
+                return False
+            if any(c.dep_ == "neg" or (c.dep_ in {"advmod", "det"} and c.lower_ in NEGATIVE_ADVERBS) for c in t.children):
+                return True
+            if t.dep_ == "xcomp" and t.head.lemma_.lower() in NEGATIVE_VERBS:
+                return True
+            if t.dep_ in {"xcomp"}:
+                t = t.head
+            else:
+                return False
+        return False
+
+    def is_negated(self, tok: Token) -> bool:
+        return any(start <= tok.i < end for start, end in self.negated) or self.clause_negated(tok)
+
+    def asserted(self, tok: Token) -> str | None:
+        """The modality of a fact triggered at ``tok``, or None when the fact must not be
+        asserted: negated, only possible, or hypothetical (such statements live on as claims
+        with their modality)."""
+        if self.is_negated(tok):
+            return None
+        modality = self.modality(tok)
+        return None if modality in {"possible", "hypothetical"} else modality
 
     def _chain_matches(self) -> dict[str, list[list[int]]]:
         """Token indices ``[head, word, child]`` of the ``CHAINS`` found, per chain, in text
@@ -235,182 +405,27 @@ class Context:
             return None
         return key if ent.cls == "State" else ent.state
 
-    def demonym(self, tok: Token) -> str | None:
-        """State key for a demonym token (``Ukrainian``, ``North Korean``, ``Russians``)."""
-        candidates = [tok.text]
-        if tok.i > 0:
-            candidates.insert(0, f"{self.doc[tok.i - 1].text} {tok.text}")
-        for text in candidates:
-            name = DEMONYMS.get(text) or PLURAL_DEMONYMS.get(text) or CAPITALS.get(text)
-            if name and name.lower() in self.state_names:
-                return self.state_names[name.lower()]
-        return None
-
     def mention_tokens(self, tok: Token) -> tuple[int, int] | None:
         m = self.tok_mention.get(tok.i)
         if m is None:
             return None
         return self.bounds.get(id(m))
 
-    def actor(self, tok: Token | None, depth: int = 0) -> str | None:
-        """Entity key of the actor (state, unit, organisation, person) the NP at ``tok`` names."""
-        if tok is None or depth > 3:
-            return None
-        key = self.entity(tok)
-        if key is not None:
-            return key
-        if tok.lower_ in PLURAL_PRONOUNS:
-            return self.resolve_they(tok)
-        low = tok.lower_
-        state = self.demonym(tok) if tok.pos_ in {"PROPN", "NOUN", "ADJ"} else None
-        if state and low.endswith("s"):
-            return state  # "the Russians use …"
-        is_troops = tok.lemma_.lower() in TROOP_NOUNS or low in TROOP_NOUNS
-        for child in tok.children:
-            if child.dep_ in {"compound", "amod", "poss", "nmod"}:
-                key = self.entity(child)
-                if key is None and child.lower_ in POSSESSIVE_PRONOUNS and is_troops:
-                    key = self.actor(self.subject_of(governing_verb(tok)), depth + 1)
-                if key is None:
-                    key = self.demonym(child)
-                if key is not None:
-                    return self.unit_for(key) if is_troops else key
-        if is_troops and tok.dep_ == "dobj" and tok.head.lemma_.lower() in TRANSFER_VERBS and depth == 0:
-            # "X sent 3,000 troops": unnamed troops are the sender's
-            sender = self.actor(self.subject_of(tok.head), depth + 1)
-            if sender is not None and self.cls(sender) == "State":
-                return self.unit_for(sender)
-        if tok.like_num or tok.pos_ == "NUM" or is_troops or low in PARTITIVE_HEADS:
-            for child in tok.children:
-                if child.dep_ == "prep" and child.lower_ in PARTITIVE_PREPOSITIONS:
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj":
-                            key = self.actor(pobj, depth + 1)
-                            if key is not None:
-                                return self.unit_for(key)
-        return None
-
     def unit_for(self, key: str) -> str:
-        """Troops of a state are its military unit when the entity layer knows one."""
+        """Troops of a state are its military unit when the entity layer knows one; a leader's
+        troops ("Kim's troops", "his forces") are the forces of the state the text gives him a
+        role in."""
+        if self.cls(key) == "Person":
+            key = self.state_of_leader(key) or key
         if self.cls(key) == "State":
             return self.state_unit.get(key, key)
         return key
 
-    def is_troops(self, tok: Token | None) -> bool:
-        """Whether the NP at ``tok`` speaks of soldiers (a unit mention or a troop noun)."""
-        if tok is None:
-            return False
-        key = self.entity(tok)
-        if key is not None:
-            return self.cls(key) == "MilitaryUnit"
-        if tok.lemma_.lower() in TROOP_NOUNS or tok.lower_ in TROOP_NOUNS:
-            return True
-        if tok.like_num or tok.pos_ == "NUM" or tok.lower_ in PARTITIVE_COUNTS:
-            return any(
-                c.dep_ == "prep" and c.lower_ in PARTITIVE_PREPOSITIONS and any(self.is_troops(p) for p in c.children if p.dep_ == "pobj")
-                for c in tok.children
-            ) or (tok.like_num and tok.dep_ in {"nsubj", "nsubjpass", "dobj"})
-        return False
-
-    def resolve_they(self, tok: Token) -> str | None:
-        """``they`` as the most recent military unit that was a subject in the last sentences."""
-        sent_start = tok.sent.start
-        prev = self.doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
-        for i in range(tok.i - 1, prev - 1, -1):
-            t = self.doc[i]
-            key = self.entity(t)
-            if key and self.cls(key) == "MilitaryUnit" and t.dep_ in {"nsubj", "nsubjpass"}:
-                return key
-        return None
-
-    def subject_of(self, verb: Token | None) -> Token | None:
-        """The subject of ``verb``, inherited through control (``sent men to fight``)."""
-        seen = 0
-        while verb is not None and seen < 4:
-            seen += 1
-            for child in verb.children:
-                if child.dep_ in {"nsubj", "nsubjpass", "expl"} and child.dep_ != "expl":
-                    return child
-            if verb.dep_ in {"xcomp", "advcl", "conj", "acl", "acomp"} and verb.head != verb:
-                head = verb.head
-                if verb.dep_ in {"xcomp", "advcl"}:
-                    for child in head.children:
-                        if child.dep_ in {"dobj", "dative"}:
-                            return child  # object control: "sent its men to fight"
-                        if child.dep_ == "prep" and child.lower_ == "on" and head.lemma_ in CALL_ON_VERBS:
-                            for pobj in child.children:
-                                if pobj.dep_ == "pobj":
-                                    return pobj
-                if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}:
-                    return head
-                verb = head
-                continue
-            return None
-        return None
-
-    def place(self, tok: Token, preps: frozenset[str] | set[str], depth: int = 3) -> Token | None:
-        """First place/state mention reached from ``tok`` through ``prep → pobj`` chains."""
-        frontier = [tok]
-        for _ in range(depth):
-            nxt: list[Token] = []
-            for t in frontier:
-                for child in t.children:
-                    if child.dep_ in {"prep", "agent"} and (child.lower_ in preps or (nxt and child.lower_ == "of")):
-                        for pobj in child.children:
-                            if pobj.dep_ != "pobj":
-                                continue
-                            hit = self.place_token(pobj)
-                            if hit is not None:
-                                return hit
-                            nxt.append(pobj)
-            frontier = nxt
-            preps = set(preps) | CHAIN_PREPOSITIONS
-        return None
-
-    def place_token(self, tok: Token) -> Token | None:
-        key = self.entity(tok)
-        if key is not None:
-            return tok if self.cls(key) in PLACE_CLASSES else None
-        for child in tok.children:
-            if child.dep_ in {"poss", "compound"}:
-                key = self.entity(child)
-                if key is not None and self.cls(key) in PLACE_CLASSES:
-                    return child
-        return None
-
-    def modality(self, tok: Token) -> str:
-        t: Token | None = tok
-        result = "asserted"
-        for _ in range(4):
-            if t is None:
-                break
-            for child in t.children:
-                low = child.lower_
-                if child.dep_ in {"aux", "advmod", "auxpass", "acomp"}:
-                    if low in POSSIBLE_WORDS:
-                        return "possible"
-                    if low in EXPECTED_WORDS:
-                        result = "expected"
-            if t != tok and t.lemma_.lower() in EXPECTED_WORDS | EXPECTED_HEADS:
-                result = "expected"
-            if t.dep_ in {"xcomp", "conj", "acomp"} or (t.dep_ == "advcl" and any(c.lower_ == "to" for c in t.children)):
-                t = t.head
-            else:
-                break
-        return result
-
-    def clause_negated(self, tok: Token) -> bool:
-        t: Token | None = tok
-        for _ in range(3):
-            if t is None:
-                return False
-            if any(c.dep_ == "neg" for c in t.children):
-                return True
-            if t.dep_ in {"xcomp"}:
-                t = t.head
-            else:
-                return False
-        return False
+    def state_of_leader(self, person: str) -> str | None:
+        """The one state the text's roles give ``person`` a title in, if any."""
+        states = {r.object for r, _ in self.relations
+                  if r.kind == RelationKind.ROLE and r.subject == person and self.cls(r.object) == "State"}
+        return states.pop() if len(states) == 1 else None
 
     def is_future(self, tok: Token) -> bool:
         t = tok
@@ -496,9 +511,6 @@ class Context:
                 return start, end
         return None
 
-    def is_negated(self, tok: Token) -> bool:
-        return any(start <= tok.i < end for start, end in self.negated) or self.clause_negated(tok)
-
     def count_of(self, tok: Token | None) -> Quantity | None:
         """The troop figure of the NP at ``tok``: ``about 10,000 (of its military)``."""
         if tok is None:
@@ -539,7 +551,11 @@ class Context:
         return not (sa and sb and sa == sb)
 
     def governing_date(self, tok: Token) -> DateValue | None:
-        """Date of the nearest verb above ``tok`` that has one (``On 5 November, X confirmed the clashes``)."""
+        """Date of the nearest verb above ``tok`` that has one (``On 5 November, X confirmed the
+        clashes``), within ``tok``'s clause: a verb with its own subject is a clause of its own
+        ("said on Monday that troops had arrived" does not date the arrival)."""
+        if tok.pos_ in {"VERB", "AUX"} and any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in tok.children):
+            return None
         t = tok
         for _ in range(5):
             if t.head == t:
@@ -552,6 +568,8 @@ class Context:
                 for claim, cue_tok, _, _ in self.claims:
                     if cue_tok == t and claim.date is not None and claim.date.text:
                         return claim.date
+                if any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in t.children):
+                    break  # a clause with its own subject bounds the date's reach
         return None
 
     def claim_date_of(self, tok: Token) -> DateValue | None:
@@ -566,6 +584,7 @@ class Context:
             return
         if kind in SYMMETRIC and obj < subject:
             subject, obj = obj, subject
+        kind = str(kind)  # the plain value ("role"), as every fact's kind is stored
         rel = Relation(kind=kind, subject=subject, object=obj, sentence=self.sentence(tok), confidence=confidence, title=title)  # type: ignore[arg-type]
         for existing, _ in self.relations:
             if (existing.kind, existing.subject, existing.object, existing.sentence) == (kind, subject, obj, rel.sentence):
@@ -573,11 +592,21 @@ class Context:
         self.relations.append((rel, tok.i))
 
     def event(self, kind: str, trigger: Token, confidence: float, **fields: object) -> None:
-        event = Event(kind=kind, sentence=self.sentence(trigger), confidence=confidence, trigger=trigger.text, **fields)  # type: ignore[arg-type]
+        """Add an event, once per trigger, kind and agent. An asserted event dated after the
+        article is expected ("next Sunday's elections")."""
+        event = Event(kind=str(kind), sentence=self.sentence(trigger), confidence=confidence, trigger=trigger.text, **fields)  # type: ignore[arg-type]
+        if event.modality == "asserted" and event.date is not None and self.anchor is not None:
+            if event.date.iso > self.anchor.isoformat()[: len(event.date.iso)]:
+                event = dataclasses.replace(event, modality="expected")
         for existing, i in self.events:
-            if i == trigger.i and existing.kind == kind:
+            if i == trigger.i and existing.kind == kind and existing.agent == event.agent:
                 return
         self.events.append((event, trigger.i))
+
+    @staticmethod
+    def is_definite(tok: Token) -> bool:
+        """Whether ``tok`` heads a definite noun phrase ("the treaty", "this visit")."""
+        return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in DETERMINERS for c in tok.children)
 
     def facts(self) -> Facts:
         events = [e for e, _ in self.events]
@@ -591,8 +620,7 @@ class Context:
                     if q is not None and q not in counts:
                         counts.append(q)
             claims.append(dataclasses.replace(claim, about=about, counts=tuple(dict.fromkeys(counts))))  # type: ignore[arg-type]
-        return Facts(
-            relations=tuple(r for r, _ in self.relations),
-            events=tuple(events),
-            claims=tuple(claims),
-        )
+        definite = {n for n, (_, i) in enumerate(self.events) if self.is_definite(self.doc[i])}
+        merged, merged_claims = consolidate(events, claims, definite)
+        return Facts(relations=tuple(r for r, _ in self.relations), events=merged, claims=merged_claims)
+

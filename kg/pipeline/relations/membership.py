@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg.model import EntityClass
+from kg.model import EntityClass, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
     CONFIDENCE,
@@ -23,13 +23,15 @@ def find_part_of(ctx: Context) -> None:
     for span, m in ctx.mentions:
         first.setdefault(m.entity, span.root)
     for key, tok in first.items():
+        if key not in ctx.entities:
+            continue
         ent = ctx.entities[key]
         if ent.state and ent.state != key and ent.state in ctx.entities:
             conf = C_PART_OF.number("unit_state") if ent.cls == EntityClass.MILITARY_UNIT else C_PART_OF.number("body_state")
-            ctx.relation("part_of", key, ent.state, tok, conf)
+            ctx.relation(RelationKind.PART_OF, key, ent.state, tok, conf)
     # "the Main Intelligence Directorate of Ukraine's Defense Ministry", "Ukraine's X".
     for span, m in ctx.mentions:
-        if ctx.cls(m.entity) != "Organization":
+        if ctx.cls(m.entity) != EntityClass.ORGANIZATION:
             continue
         root = span.root
         candidates: list[Token] = []
@@ -40,12 +42,15 @@ def find_part_of(ctx: Context) -> None:
                         candidates.extend([pobj, *[c for c in pobj.children if c.dep_ in {"poss", "compound"}]])
             if child.dep_ in {"poss", "compound", "amod"}:
                 candidates.append(child)
-        # a state named inside the organisation's own mention ("Ukraine's Defense Ministry")
+        # a state named inside the organisation's own mention: "Ukraine's Defense Ministry",
+        # "the Japanese Ministry of Defence", "the Defence Intelligence of Norway"
         for tok in span:
-            if tok.dep_ == "poss":
+            if tok.dep_ in {"poss", "amod", "compound", "pobj"} or ctx.demonym(tok):
                 candidates.append(tok)
         for cand in candidates:
-            key = ctx.entity(cand) or ctx.demonym(cand)
-            if key and key != m.entity and ctx.cls(key) == "State":
-                ctx.relation("part_of", m.entity, key, root, C_PART_OF.number("of_or_possessive"))
+            key = ctx.entity(cand)
+            if key == m.entity or key is None:
+                key = ctx.demonym(cand) or ctx.state_names.get(cand.text.lower())
+            if key and key != m.entity and ctx.cls(key) == EntityClass.STATE:
+                ctx.relation(RelationKind.PART_OF, m.entity, key, root, C_PART_OF.number("of_or_possessive"))
                 break

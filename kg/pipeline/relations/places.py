@@ -1,69 +1,102 @@
-"""``located_in``: a place lies in a state or region.
+"""``located_in``: a place lies in a state or region, as the text says.
 
-``P in/of S``, ``S's P``, ``City, Country``.
+"P in S" and "P of S" (the phrase attached to the place, or right after it when the parser hung
+it elsewhere: "the Kursk region in western Russia"), "S's P", "P, S" ("Budapest, Hungary", not a
+list), "P, the capital of S", and a state named inside the place's own name ("Russia's Far
+East"). A phrase shared by coordinated places holds for each: "Baghdad and Basra in Iraq".
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
+from kg.model import EntityClass, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
-    CONFIDENCE,
-    CONTAINMENT_PREPOSITIONS,
-    LIST_CONJUNCTIONS,
-    PLACE_CLASSES,
+    CONFIDENCE, CONTAINMENT_PREPOSITIONS, LIST_CONJUNCTIONS, PLACE_CLASSES, SETTLEMENT_HEADS,
 )
+
+__all__ = ["find_located_in"]
 
 C_LOCATED = CONFIDENCE.table("located_in")
 
 
-
-def find_located_in(ctx: Context, sent: SpacySpan) -> None:
-    doc = ctx.doc
-    for span, m in ctx.by_sentence.get(sent.start, ()):
-        if ctx.cls(m.entity) != "Place":
-            continue
-        root = span.root
-        for child in root.children:
-            if child.dep_ == "prep" and child.lower_ in CONTAINMENT_PREPOSITIONS:
-                pobj = next((p for p in child.children if p.dep_ == "pobj"), None)
-                hit = ctx.place_token(pobj) if pobj is not None else None
-                if hit is not None:
-                    ctx.relation("located_in", m.entity, ctx.entity(hit), root, C_LOCATED.number("parse"))
-            if child.dep_ == "poss":
-                key = ctx.entity(child)
-                if key and ctx.cls(key) in PLACE_CLASSES:
-                    ctx.relation("located_in", m.entity, key, root, C_LOCATED.number("parse"))
-        # "the Kursk region in western Russia" with "in" attached elsewhere by the parser.
-        k = span.end
-        if k < sent.end and doc[k].lower_ in CONTAINMENT_PREPOSITIONS:
+def _containers(ctx: Context, span: SpacySpan, key: str) -> list[tuple[str, float]]:
+    doc, root = ctx.doc, span.root
+    sent = root.sent
+    found: list[tuple[str, float]] = []
+    # "P in S": of several such phrases on a place in a list ("Dallas in the US, Bordeaux in
+    # France"), the one right after it; a coordinated container only of the same class and
+    # without a container of its own ("in France and Oporto in Portugal" gives no Oporto)
+    preps = [c for c in root.children if c.dep_ == "prep" and c.lower_ in CONTAINMENT_PREPOSITIONS and c.i > root.i]
+    if preps:
+        prep = min(preps, key=lambda c: c.i)
+        for obj in (c for c in prep.children if c.dep_ in {"pobj", "pcomp"}):
+            target = ctx.place_of(obj)
+            if target is None:
+                continue
+            found.append((target, C_LOCATED.number("parse")))
+            for other in obj.conjuncts:
+                has_own = any(c.dep_ == "prep" and c.lower_ in CONTAINMENT_PREPOSITIONS for c in other.children)
+                extra = None if has_own else ctx.place_of(other)
+                if extra is not None and ctx.cls(extra) == ctx.cls(target):
+                    found.append((extra, C_LOCATED.number("parse")))
+    for child in root.children:
+        if child.dep_ == "poss":
+            target = ctx.entity(child)
+            if target and ctx.cls(target) in PLACE_CLASSES:
+                found.append((target, C_LOCATED.number("parse")))
+        if child.dep_ == "appos" and child.lemma_.lower() in SETTLEMENT_HEADS:  # "X, the capital of Y"
+            for word in ctx.parse.oblique(child, CONTAINMENT_PREPOSITIONS):
+                target = ctx.place_of(word)
+                if target is not None:
+                    found.append((target, C_LOCATED.number("comma")))
+    k = span.end
+    if not found and k < sent.end and doc[k].lower_ in CONTAINMENT_PREPOSITIONS:
+        k += 1
+        while k < sent.end and doc[k].pos_ in {"DET", "ADJ"} and ctx.entity(doc[k]) is None:
             k += 1
-            while k < sent.end and doc[k].pos_ in {"DET", "ADJ"} and ctx.entity(doc[k]) is None:
-                k += 1
-            key = ctx.entity(doc[k]) if k < sent.end else None
-            if key and key != m.entity and ctx.cls(key) in PLACE_CLASSES:
-                ctx.relation("located_in", m.entity, key, root, C_LOCATED.number("adjacent"))
-        # "Budapest, Hungary": a place, a comma, then a state/place and no conjunction.
-        after = span.end
-        if after + 1 < sent.end and doc[after].text == ",":
-            nxt = ctx.entity(doc[after + 1])
-            bounds = ctx.mention_tokens(doc[after + 1]) if nxt else None
-            if nxt and nxt != m.entity and ctx.cls(nxt) in PLACE_CLASSES and bounds:
-                tail = doc[bounds[1]] if bounds[1] < sent.end else None
-                listy = tail is not None and (tail.lower_ in LIST_CONJUNCTIONS or (tail.text == "," and bounds[1] + 1 < sent.end and ctx.entity(doc[bounds[1] + 1])))
-                if not listy:
-                    ctx.relation("located_in", m.entity, nxt, root, C_LOCATED.number("comma"))
-    # "Russia's Far East" may come as one Place mention containing the state.
-    for span, m in ctx.by_sentence.get(sent.start, ()):
-        if ctx.cls(m.entity) != "Place":
-            continue
-        for tok in span:
-            if tok.dep_ == "poss" and tok.head.i >= span.start:
-                key = ctx.demonym(tok) or _state_by_text(ctx, tok.text)
-                if key and key != m.entity:
-                    ctx.relation("located_in", m.entity, key, span.root, C_LOCATED.number("inside_name"))
+        target = ctx.entity(doc[k]) if k < sent.end else None
+        if target and ctx.cls(target) in PLACE_CLASSES:
+            found.append((target, C_LOCATED.number("adjacent")))
+    after = span.end
+    if after + 1 < sent.end and doc[after].text == ",":  # "Budapest, Hungary" but not a list
+        nxt = ctx.entity(doc[after + 1])
+        bounds = ctx.mention_tokens(doc[after + 1]) if nxt else None
+        if nxt and ctx.cls(nxt) in PLACE_CLASSES and bounds:
+            tail = doc[bounds[1]] if bounds[1] < sent.end else None
+            listy = tail is not None and (tail.lower_ in LIST_CONJUNCTIONS or (
+                tail.text == "," and bounds[1] + 1 < sent.end and ctx.entity(doc[bounds[1] + 1])))
+            before = doc[span.start - 1] if span.start > sent.start else None
+            listy = listy or (before is not None and before.text == "," and ctx.entity(doc[before.i - 1]) is not None)
+            if not listy:
+                found.append((nxt, C_LOCATED.number("comma")))
+    for tok in span:  # "Russia's Far East" as one place mention holding its state
+        if tok.dep_ == "poss" and tok.head.i >= span.start:
+            target = ctx.demonym(tok) or ctx.state_names.get(tok.text.lower())
+            if target:
+                found.append((target, C_LOCATED.number("inside_name")))
+    return [(t, c) for t, c in found if t != key]
 
 
-def _state_by_text(ctx: Context, text: str) -> str | None:
-    return ctx.state_names.get(text.lower())
+def _coordinated(root: Token) -> list[Token]:
+    first = root
+    while first.dep_ == "conj" and first.head is not first:
+        first = first.head
+    return [first, *first.conjuncts]
+
+
+def find_located_in(ctx: Context) -> None:
+    places = [(span, m) for span, m in ctx.mentions if ctx.cls(m.entity) == EntityClass.PLACE]
+    containers = {id(m): _containers(ctx, span, m.entity) for span, m in places}
+    by_root = {span.root.i: (span, m) for span, m in places}
+    for span, m in places:
+        found = containers[id(m)]
+        if not found:  # a phrase shared by coordinated places: "Baghdad and Basra in Iraq"
+            group = [by_root.get(t.i) for t in _coordinated(span.root)]
+            if len(group) > 1 and all(g is not None for g in group):
+                shared = [c for g in group for c in containers[id(g[1])]]  # type: ignore[index]
+                found = [(t, c) for t, c in shared if t != m.entity]
+        for target, confidence in found:
+            ctx.relation(RelationKind.LOCATED_IN, m.entity, target, span.root, confidence)

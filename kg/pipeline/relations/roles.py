@@ -1,109 +1,292 @@
-"""``role``: a person holds a title in an organisation or state.
+"""``role``: a person holds a title (or a place) in an organisation or state.
 
-Title words between an organisation/state (or its demonym) and a person (``NATO Secretary
-General Mark Rutte``, ``Ukrainian President …``), ``President of Ukraine …``, and appositions
-(``X, the defence minister of Y``).
+A title is a run of title words (``data/lexicon/wordnet.toml``'s title nouns and
+``data/lexicon/relations.toml``'s title modifiers) holding a title noun: "Foreign Secretary",
+"shadow defence minister", "interim leader", "political editor". Its organisation or state is
+named inside the title phrase — an organisation or state mention, a demonym ("French President"),
+a possessive ("the BBC's political editor", "Israel's prime minister"), an "of" phrase ("President
+of Ukraine", "the defence minister of Ukraine") — in any of the places a title stands:
+
+* before the name: "NATO Secretary General Mark Rutte", "Iraqi interim leader Iyad Allawi";
+* in an apposition after it: "Olena Koval, the defence minister of Ukraine", "X, Israel's
+  prime minister", or before it: "the Palestinian leader, Mahmoud Abbas";
+* as the complement of a copula or an appointment: "X is the foreign minister of Y", "X was
+  appointed ambassador to Y", also in a relative clause ("X, who is ...");
+* an affiliation without a title: "Brad Smith, from the Red Cross", "the BBC's Paul Reynolds".
+
+A title found without its organisation ("Prime Minister Tony Blair") is kept for the document:
+a titled description elsewhere in the text ("the British prime minister") gives the organisation
+when one person holds that title; "his Israeli counterpart, X" gives X the title of the person
+"his" refers to, in Israel. Failing both, an office that English binds to one state ("Prime
+Minister", "Home Secretary": ``data/lexicon/wordnet.toml``'s offices) is that state's, when the
+text names that state and ties the person to no other. Every title also tells the reference
+resolver who "the president" is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from kg.lexicon import LEADERS
+from kg.lexicon import OFFICES
+from kg.model import EntityClass, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
-    ACTOR_CLASSES,
-    CAPITALISED_TITLES,
-    CONFIDENCE,
-    HEAD_OF_STATE_TITLES,
-    OF_PREPOSITIONS,
-    ROLE_HEADS,
-    ROLE_WORDS,
+    ACTOR_CLASSES, AFFILIATION_PREPOSITIONS, CAPITALISED_TITLES, CONFIDENCE, COPULA_VERBS, COUNTERPARTS,
+    OF_PREPOSITIONS, ROLE_HEADS, ROLE_WORDS,
 )
 
+__all__ = ["find_roles", "title_of"]
+
 C_ROLE = CONFIDENCE.table("role")
+POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+LINKS = frozenset({"of", "the", "for", "to"})
+"""Words that may stand inside a title phrase before a name ("Secretary of State", "President of
+the United States")."""
 
 
-
-def find_roles(ctx: Context, sent: SpacySpan) -> None:
-    doc = ctx.doc
-    for span, m in ctx.by_sentence.get(sent.start, ()):
-        if ctx.cls(m.entity) != "Person":
-            continue
-        person = m.entity
-        # Titles before the name: "[Org] [title words] Name", "[title] of [Org] Name".
-        j = span.start - 1
-        org_key: str | None = None
-        title_end = span.start
-        if j >= sent.start and ctx.entity(doc[j]) and ctx.cls(ctx.entity(doc[j])) in ACTOR_CLASSES:
-            # "President of Ukraine Volodymyr Zelenskyy"
-            bounds = ctx.mention_tokens(doc[j])
-            if bounds and bounds[0] - 1 > sent.start and doc[bounds[0] - 1].lower_ == "of":
-                org_key = ctx.entity(doc[j])
-                j = bounds[0] - 2
-                title_end = bounds[0] - 1
-        k = j
-        while k >= sent.start and doc[k].lower_ in ROLE_WORDS and ctx.entity(doc[k]) is None:
-            k -= 1
-        title_toks = doc[k + 1 : title_end] if org_key else doc[k + 1 : j + 1]
-        if not any(t.lower_ in ROLE_HEADS for t in title_toks):
-            _apposition_role(ctx, span, person)
-            continue
-        if org_key is None and k >= sent.start:
-            org_key = ctx.entity(doc[k]) or ctx.demonym(doc[k])
-            if org_key and ctx.cls(org_key) not in ACTOR_CLASSES:
-                org_key = None
-        confidence = C_ROLE.number("title_before_name")
-        if org_key is None:
-            # A known head of state named with a bare title ("President X"): the lexicon
-            # says which state.
-            org_key = _leader_state(ctx, person) if any(t.lower_ in HEAD_OF_STATE_TITLES for t in title_toks) else None
-            confidence = C_ROLE.number("leader_title")
-        if org_key is None:
-            _apposition_role(ctx, span, person)
-            continue
-        ctx.relation("role", person, org_key, span.root, confidence, title=title_of(title_toks))
-
-
-def _leader_state(ctx: Context, person: str) -> str | None:
-    ent = ctx.entities[person]
-    for name in (ent.label, *ent.aliases):
-        for part in (name, name.split()[-1]):
-            state = LEADERS.get(part)
-            if state and state.lower() in ctx.state_names:
-                return ctx.state_names[state.lower()]
-    return None
-
-
-def _apposition_role(ctx: Context, span: SpacySpan, person: str) -> None:
-    """``X, the defence minister of Y`` / ``X, Y's defence minister``."""
-    for child in span.root.children:
-        if child.dep_ != "appos" or child.lower_ not in ROLE_HEADS:
-            continue
-        org = None
-        title = [t for t in child.subtree if t.i <= child.i and t.lower_ in ROLE_WORDS]
-        for sub in child.children:
-            if sub.dep_ == "prep" and sub.lower_ in OF_PREPOSITIONS:
-                pobj = next((p for p in sub.children if p.dep_ == "pobj"), None)
-                org = ctx.actor(pobj)
-                if org is None and pobj is not None:
-                    org = next((ctx.entity(t) for t in pobj.subtree if ctx.entity(t)), None)
-            elif sub.dep_ in {"poss", "compound", "amod"} and org is None:
-                org = ctx.entity(sub) or ctx.demonym(sub)
-        if org and ctx.cls(org) in ACTOR_CLASSES:
-            ctx.relation("role", person, org, span.root, C_ROLE.number("apposition"), title=title_of(title))
+@dataclass
+class _Candidate:
+    person: str
+    title: str | None
+    org: str | None
+    token: Token
+    confidence: float
+    counterpart_of: str | None = None
 
 
 def title_of(tokens: Iterable[Token]) -> str | None:
     """The title the title words among ``tokens`` spell ("defence minister"); one that opens
     with a head-of-government word is capitalised ("President")."""
     words = [t.text for t in tokens if t.lower_ in ROLE_WORDS]
-    if not words:
+    if not words or not any(w.lower() in ROLE_HEADS for w in words):
         return None
     text = " ".join(words)
     if text[0].islower() and text.split()[0].lower() in CAPITALISED_TITLES:
         return text[0].upper() + text[1:]
     return text
+
+
+def _org_of(ctx: Context, tok: Token) -> str | None:
+    """The organisation or state a word of a title phrase names (mention or demonym)."""
+    key = ctx.entity(tok) or ctx.demonym(tok)
+    if key is None and tok.pos_ in ("PRON", "DET") and tok.dep_ == "poss":
+        key = None  # "his counterpart": handled apart
+    return key if key is not None and ctx.cls(key) in ACTOR_CLASSES else None
+
+
+def _phrase_org(ctx: Context, head: Token, person: str) -> str | None:
+    """The organisation a title noun's own phrase names: its qualifiers ("Israel's", "French",
+    "NATO"), its "of/at/for" phrase ("of Ukraine")."""
+    for word in (*ctx.parse.modifiers(head), *(c for c in head.subtree if c.i < head.i)):
+        key = _org_of(ctx, word)
+        if key is not None and key != person:
+            return key
+    for word in ctx.parse.oblique(head, OF_PREPOSITIONS):
+        key = ctx.actor(word)
+        if key is None:
+            key = next((k for t in word.subtree if (k := _org_of(ctx, t)) is not None), None)
+        if key is not None and key != person and ctx.cls(key) in ACTOR_CLASSES:
+            return key
+    return None
+
+
+def _counterpart_owner(ctx: Context, head: Token) -> str | None:
+    """For "his counterpart"/"Blair's counterpart": the person whose title it is."""
+    for child in head.children:
+        if child.dep_ == "poss":
+            key = ctx.entity(child) or ctx.refs.resolve(child)
+            if key is not None and ctx.cls(key) == EntityClass.PERSON:
+                return key
+    return None
+
+
+def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) -> _Candidate | None:
+    """"[Org|demonym]['s] [title words] [of Org] Name"."""
+    doc = ctx.doc
+    k = span.start - 1
+    words: list[Token] = []
+    while k >= sent.start:
+        tok = doc[k]
+        key = ctx.entity(tok)
+        if key is not None and key != person and ctx.cls(key) in ACTOR_CLASSES:
+            bounds = ctx.mention_tokens(tok)
+            start = bounds[0] if bounds else k
+            words[:0] = list(doc[start:k + 1])
+            k = start - 1
+            continue
+        if key is not None or not (tok.lower_ in ROLE_WORDS or tok.text in POSSESSIVE_MARKS or ctx.demonym(tok)
+                                   or tok.lower_ in LINKS and words):
+            break
+        words.insert(0, tok)
+        k -= 1
+    while words and words[0].lower_ in LINKS | POSSESSIVE_MARKS:
+        words.pop(0)
+    title = title_of(words)
+    if title is None:
+        return None
+    head = next((w for w in reversed(words) if w.lower_ in ROLE_HEADS), words[-1])
+    if head.lower_ in COUNTERPARTS:
+        return _Candidate(person, None, _first_org(ctx, words, person), span.root, C_ROLE.number("title_before_name"),
+                          counterpart_of=_counterpart_owner(ctx, head))
+    org = _first_org(ctx, words, person)
+    return _Candidate(person, title, org, span.root, C_ROLE.number("title_before_name"))
+
+
+def _first_org(ctx: Context, words: list[Token], person: str) -> str | None:
+    for word in words:
+        key = _org_of(ctx, word)
+        if key is not None and key != person:
+            return key
+    return None
+
+
+def _title_phrase(ctx: Context, head: Token, person: str, root: Token, confidence: float) -> _Candidate | None:
+    """A title noun standing apart from the name (apposition, copula): its words and its org."""
+    if head.lower_ not in ROLE_HEADS:
+        return None
+    words = [t for t in head.subtree if t.i <= head.i and t.lower_ in ROLE_WORDS]
+    if head.lower_ in COUNTERPARTS:
+        return _Candidate(person, None, _phrase_org(ctx, head, person), root, confidence,
+                          counterpart_of=_counterpart_owner(ctx, head))
+    title = title_of(words)
+    if title is None:
+        return None
+    return _Candidate(person, title, _phrase_org(ctx, head, person), root, confidence)
+
+
+def _candidates(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    before = _before_name(ctx, span, person, sent)
+    if before is not None:
+        found.append(before)
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos":  # "X, the defence minister of Y"
+            candidate = _title_phrase(ctx, child, person, root, C_ROLE.number("apposition"))
+            if candidate is not None:
+                found.append(candidate)
+        elif child.dep_ == "relcl" and child.lemma_.lower() in COPULA_VERBS:  # "X, who is ..."
+            for complement in child.children:
+                if complement.dep_ in {"attr", "oprd", "xcomp"}:
+                    candidate = _title_phrase(ctx, complement, person, root, C_ROLE.number("apposition"))
+                    if candidate is not None:
+                        found.append(candidate)
+        elif child.dep_ == "prep" and child.lower_ in AFFILIATION_PREPOSITIONS and not found:
+            # "Brad Smith, from the Red Cross": an affiliation without a title
+            comma = root.i + 1 < len(ctx.doc) and ctx.doc[root.i + 1].text == ","
+            for word in ctx.parse.oblique(root, frozenset({child.lower_})):
+                key = ctx.actor(word)
+                if key is not None and ctx.cls(key) == EntityClass.ORGANIZATION and (comma or child.lower_ == "from"):
+                    found.append(_Candidate(person, None, key, root, C_ROLE.number("apposition")))
+        elif child.dep_ == "poss" and not found:  # "the BBC's Paul Reynolds"
+            key = ctx.entity(child)
+            if key is not None and ctx.cls(key) == EntityClass.ORGANIZATION:
+                found.append(_Candidate(person, None, key, root, C_ROLE.number("apposition")))
+    if root.dep_ == "appos":  # "the Palestinian leader, Mahmoud Abbas"
+        candidate = _title_phrase(ctx, root.head, person, root, C_ROLE.number("apposition"))
+        if candidate is not None:
+            found.append(candidate)
+    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_.lower() in COPULA_VERBS:
+        verb = root.head
+        complements = [c for c in verb.children if c.dep_ in {"attr", "oprd", "xcomp", "acomp"}]
+        complements += ctx.parse.oblique(verb, frozenset({"as"}))
+        for complement in complements:
+            candidate = _title_phrase(ctx, complement, person, root, C_ROLE.number("apposition"))
+            if candidate is not None:
+                found.append(candidate)
+    return found
+
+
+def find_roles(ctx: Context) -> None:
+    """Every role of the doc (see the module docstring), and the titles it tells the resolver."""
+    candidates: list[_Candidate] = []
+    for sent in ctx.doc.sents:
+        for span, m in ctx.by_sentence.get(sent.start, ()):
+            if ctx.cls(m.entity) == EntityClass.PERSON:
+                candidates.extend(_candidates(ctx, span, m.entity, sent))
+    for c in candidates:
+        if c.title is not None:
+            ctx.refs.add_title(c.person, c.title, c.org)
+    titles = {c.person: c.title for c in candidates if c.title}
+    for c in candidates:  # "his Israeli counterpart, X": the title of the person "his" is
+        if c.counterpart_of is not None and c.title is None:
+            c.title = titles.get(c.counterpart_of)
+            if c.title is not None:
+                ctx.refs.add_title(c.person, c.title, c.org)
+    _orgs_from_descriptions(ctx, candidates)
+    _orgs_from_offices(ctx, candidates)
+    emitted: set[tuple[str, str | None, str]] = set()
+    for c in candidates:
+        if c.org is None or (c.title is None and c.counterpart_of is not None):
+            continue
+        if (c.person, c.title, c.org) in emitted:
+            continue
+        emitted.add((c.person, c.title, c.org))
+        ctx.relation(RelationKind.ROLE, c.person, c.org, c.token, c.confidence, title=c.title)
+
+
+def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
+    """A title without its organisation takes the one a titled description of the text gives:
+    "Prime Minister Tony Blair ... the British prime minister" (one holder of the title only)."""
+    bare = [c for c in candidates if c.org is None and c.title]
+    if not bare:
+        return
+    for tok in ctx.doc:
+        if tok.lower_ not in ROLE_HEADS or ctx.entity(tok) is not None:
+            continue
+        if not any(d.dep_ == "det" and d.lower_ in {"the", "this"} for d in tok.children):
+            continue
+        states = {ctx.demonym(q) or ctx.entity(q) for q in ctx.parse.modifiers(tok)} - {None}
+        states = {s for s in states if ctx.cls(s) in ACTOR_CLASSES}
+        if len(states) != 1:
+            continue
+        state = next(iter(states))
+        words = frozenset(_head_words(" ".join(t.text for t in tok.subtree if t.lower_ in ROLE_WORDS)))
+        # who holds that title and is not known to hold it elsewhere
+        people = {c.person for c in candidates
+                  if c.title and frozenset(_head_words(c.title)) == words and c.org in (None, state)}
+        if len(people) != 1:
+            continue
+        person = next(iter(people))
+        for c in bare:
+            if c.person == person and frozenset(_head_words(c.title or "")) == words:
+                c.org = state
+                c.confidence = C_ROLE.number("leader_title")
+
+
+def _head_words(title: str) -> list[str]:
+    return [w for w in title.lower().split() if w in ROLE_WORDS and w not in {"former", "outgoing", "incoming"}]
+
+
+def office_state(title: str) -> str | None:
+    """The state English binds an office title to when none is named ("Shadow Foreign
+    Secretary" -> United Kingdom), read on the title's longest known ending."""
+    words = title.lower().split()
+    for start in range(len(words)):
+        state = OFFICES.get(" ".join(words[start:]))
+        if state is not None:
+            return state
+    return None
+
+
+def _orgs_from_offices(ctx: Context, candidates: list[_Candidate]) -> None:
+    """A title still without its organisation takes the state its office belongs to
+    (:func:`office_state`), when the text names that state and ties the person to no other."""
+    named = {m.entity for _, m in ctx.mentions}
+    tied: dict[str, set[str]] = {}
+    for c in candidates:
+        if c.org is not None and ctx.cls(c.org) == EntityClass.STATE:
+            tied.setdefault(c.person, set()).add(c.org)
+    for c in candidates:
+        if c.org is not None or not c.title:
+            continue
+        state = office_state(c.title)
+        key = ctx.state_names.get(state.lower()) if state else None
+        if key is None or key not in named or tied.get(c.person, {key}) != {key}:
+            continue
+        c.org = key
+        c.confidence = C_ROLE.number("office_state")

@@ -14,9 +14,10 @@ __all__ = ["governor", "governing_verb", "root_of", "most_precise"]
 _PASS_THROUGH = frozenset({"pobj", "pcomp", "conj"})
 """Dependencies a modifier's governor is looked for above: prepositional objects, conjuncts."""
 _ATTACHMENTS = frozenset(
-    {"prep", "agent", "npadvmod", "compound", "appos", "tmod", "nmod", "amod", "advmod", "nummod", "dobj"}
+    {"prep", "agent", "npadvmod", "compound", "appos", "tmod", "nmod", "amod", "advmod", "nummod", "dobj", "poss"}
 )
-"""Dependencies through which a modifier (a date) attaches to the word it modifies."""
+"""Dependencies through which a modifier (a date) attaches to the word it modifies ("poss":
+"next Sunday's elections")."""
 _VERBAL = frozenset({"VERB", "AUX"})
 _PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
 

@@ -1,9 +1,11 @@
 """The word lists and values the relation rules read, loaded once from the data files.
 
-Words are in ``data/lexicon/relations.toml`` (with ``data/lexicon/military.toml`` and
-``states.toml``), confidences and dependency chains in ``data/rules/relations.toml``. Each name
-below is the list a rule module reads; a trigger list is matched on the lemma or on the word as
-its comment in the data file says.
+Trigger words of events and relations are in ``data/lexicon/wordnet.toml`` (grown from WordNet by
+``scripts/build_lexicon.py``) and are named by the patterns of ``data/rules/patterns.toml``;
+the words the rules read besides — reporting cues, pronouns, modality, quotation marks, title
+words — are in ``data/lexicon/relations.toml``; confidences and dependency chains in
+``data/rules/relations.toml``. A list is matched on the lemma or on the word as its comment in the
+data file says.
 """
 
 from __future__ import annotations
@@ -16,17 +18,28 @@ from kg.model import EntityClass
 __all__ = ["CONFIDENCE", "REACH", "CHAINS"]  # and the word lists below
 
 _WORDS = section("lexicon/relations")
+_WORDNET = section("lexicon/wordnet").table("lists")
 _RULES = section("rules/relations")
 
 # claims
 _CLAIMS = _WORDS.table("claims")
-REPORT_VERBS = _CLAIMS.words("report_verbs")
+REPORT_VERBS = _CLAIMS.words("report_verbs") | _WORDNET.words("reporting_verbs")
+"""Verbs that attribute a statement to their subject (lemma)."""
+PREPOSITIONAL_CUES: dict[str, frozenset[str]] = {
+    verb: frozenset(preps) for verb, preps in _CLAIMS.mapping("prepositional_cues").items()
+}
+"""Verbs that attribute a statement only with one of these prepositions ("called for", "called on")."""
+URGING_VERBS = _CLAIMS.words("urging_verbs")
+STANCE_VERBS = _WORDNET.words("stance_verbs") - REPORT_VERBS
+"""Verbs that state a stance on something ("condemned the move"): a claim whose content is what
+they judge (lemma)."""
+STANCE_PREPOSITIONS = _CLAIMS.words("stance_prepositions")
+CUE_LEMMAS = REPORT_VERBS | URGING_VERBS | STANCE_VERBS | frozenset(PREPOSITIONAL_CUES)
+"""Every lemma that may cue a claim."""
 DENIAL_VERBS = _CLAIMS.words("denial_verbs")
 SOURCE_VERBS = _CLAIMS.words("source_verbs")
 FIRST_PERSON = _CLAIMS.words("first_person")
 PRONOUN_CONTENTS = _CLAIMS.words("pronoun_contents")
-DEFINITE = _CLAIMS.words("definite")
-PERFECT_AUXILIARIES = _CLAIMS.words("perfect_auxiliaries")
 NEGATION_NOUNS = _CLAIMS.words("negation_nouns")
 NEGATIVE_DETERMINERS = _CLAIMS.words("negative_determiners")
 
@@ -40,88 +53,61 @@ _MODALITY = _WORDS.table("modality")
 POSSIBLE_WORDS = _MODALITY.words("possible")
 EXPECTED_WORDS = _MODALITY.words("expected")
 EXPECTED_HEADS = _MODALITY.words("expected_heads")
+HYPOTHETICAL_WORDS = _MODALITY.words("hypothetical")
+CONDITIONAL_MARKS = _MODALITY.words("conditional_marks")
+NEGATIVE_ADVERBS = _MODALITY.words("negative_adverbs")
+NEGATIVE_VERBS = _MODALITY.words("negative_verbs")
 FUTURE_AUX = _MODALITY.words("future_auxiliaries")
 FUTURE_MODIFIERS = _MODALITY.words("future_modifiers")
 
 # troops and figures
 _TROOPS = _WORDS.table("troops")
-TROOP_NOUNS = frozenset(UNIT_NOUNS) | _TROOPS.words("extra_nouns")
-PARTITIVE_HEADS = _TROOPS.words("partitive_heads")
-PARTITIVE_COUNTS = _TROOPS.words("partitive_counts")
+TROOP_NOUNS = frozenset(UNIT_NOUNS) | _TROOPS.words("extra_nouns") | _WORDNET.words("troop_nouns")
+"""Nouns of soldiers and units (word or lemma)."""
 VAGUE_HEADS = _TROOPS.words("vague_heads")
 PARTITIVE_PREPOSITIONS = _TROOPS.words("partitive_prepositions")
 FIGURE_HEDGES = _TROOPS.words("figure_hedges")
 FIGURE_DETERMINERS = _TROOPS.words("figure_determiners")
 MIN_HEAD_COUNT = _TROOPS.integer("min_head_count")
 
-# deployments
-_DEPLOYMENT = _WORDS.table("deployment")
-TRANSFER_VERBS = _DEPLOYMENT.words("transfer_verbs")
-MOTION_VERBS = _DEPLOYMENT.words("motion_verbs")
-PRESENCE_VERBS = _DEPLOYMENT.words("presence_verbs")
-USE_VERBS = _DEPLOYMENT.words("use_verbs")
-CASUALTY_VERBS = _DEPLOYMENT.words("casualty_verbs")
-DESTINATION_PREPOSITIONS = _DEPLOYMENT.words("destination_prepositions")
-LOCATION_PREPOSITIONS = _DEPLOYMENT.words("location_prepositions")
-PURPOSE_PREPOSITIONS = _DEPLOYMENT.words("purpose_prepositions")
-NEAR_PREPOSITIONS = _DEPLOYMENT.words("near_prepositions")
+# conflict and gatherings: which triggers name a clash, a summit
+CLASH_NOUNS = _WORDNET.words("clash_nouns")
+"""Nouns that name a clash (an event), unlike a war (a state of conflict)."""
+CLASH_VERBS = _WORDS.table("conflict").words("clash_verbs")
+FIGHTING_VERBS = _WORDS.table("conflict").words("fighting_verbs")
+"""Verbs of fighting alongside someone ("fight", "serve"), for the ground they fight on."""
+"""Verbs that always make a clash event, with or without a place or a date."""
+SUMMIT_NOUNS = _WORDNET.words("summit_nouns")
+LEADER_NOUNS = _WORDS.table("gatherings").words("leader_nouns")
 
-# conflict
-_CONFLICT = _WORDS.table("conflict")
-CONFLICT_VERBS = _CONFLICT.words("verbs")
-OBJECTLESS_CONFLICT_VERBS = _CONFLICT.words("objectless_verbs")
-WITH_CONFLICT_VERBS = _CONFLICT.words("with_verbs")
-CLASH_VERBS = _CONFLICT.words("clash_verbs")
-AGAINST = _CONFLICT.words("against")
-NOUN_AGAINST = _CONFLICT.words("noun_against")
-CONFLICT_NOUNS = _CONFLICT.words("nouns")
-CLASH_NOUNS = _CONFLICT.words("clash_nouns")
-CLASH_PLACE_PREPOSITIONS = _CONFLICT.words("clash_place_prepositions")
-VERB_PLACE_PREPOSITIONS = _CONFLICT.words("verb_place_prepositions")
-
-# alliance
-_ALLIANCE = _WORDS.table("alliance")
-ALLIANCE_NOUNS = _ALLIANCE.words("nouns")
-AGREEMENT_NOUNS = _ALLIANCE.words("agreement_nouns")
-SIGNING_VERBS = _ALLIANCE.words("signing_verbs")
-ALLY_VERBS = _ALLIANCE.words("ally_verbs")
-SUPPORT_VERBS = _ALLIANCE.words("support_verbs")
-ALLY_NOUNS = _ALLIANCE.words("ally_nouns")
-REGARD_VERBS = _ALLIANCE.words("regard_verbs")
-FIGHT_ALONGSIDE_VERBS = _ALLIANCE.words("fight_alongside_verbs")
-ALONGSIDE = _ALLIANCE.words("alongside")
-SIDE_ON = _ALLIANCE.words("side_on")
-SIDE_NOUN = _ALLIANCE.words("side_noun")
-SIGNING_PLACE_PREPOSITIONS = _ALLIANCE.words("signing_place_prepositions")
-NOT_ALLIANCES = _ALLIANCE.words("not_alliances")
-WEAK_BONDS = _ALLIANCE.words("weak_bonds")
-
-# gatherings
-_GATHERINGS = _WORDS.table("gatherings")
-SUMMIT_NOUNS = _GATHERINGS.words("summit_nouns")
-MEETING_NOUNS = _GATHERINGS.words("meeting_nouns")
-MEETING_VERBS = _GATHERINGS.words("meeting_verbs")
-MEET = _GATHERINGS.words("meet")
-PARTICIPANT_PREPOSITIONS = _GATHERINGS.words("participant_prepositions")
-LEADER_NOUNS = _GATHERINGS.words("leader_nouns")
+# bonds
+_BONDS = _WORDS.table("bonds")
+POSITIVE_BOND_MODIFIERS = _BONDS.words("positive_modifiers")
+ALLIANCE_AGREEMENTS = _BONDS.words("alliance_agreements")
+SELF_ALLIANCE_AGREEMENTS = _BONDS.words("alliance_nouns")
+BOND_NOUNS_NEEDING_QUALIFIER = _BONDS.words("need_qualifier")
+WEAK_BONDS = _BONDS.words("weak_bonds")
 
 # roles
 _ROLES = _WORDS.table("roles")
-ROLE_WORDS = _ROLES.words("title_words")
-ROLE_HEADS = _ROLES.words("title_heads")
-HEAD_OF_STATE_TITLES = _ROLES.words("head_of_state_titles")
+TITLE_NOUNS = _WORDNET.words("title_nouns")
+"""Nouns that are a position someone holds: the head a title must have."""
+ROLE_WORDS = TITLE_NOUNS | _ROLES.words("title_modifiers")
+"""Words that may make up a title."""
+ROLE_HEADS = TITLE_NOUNS
 CAPITALISED_TITLES = _ROLES.words("capitalised_titles")
 OF_PREPOSITIONS = _ROLES.words("of_prepositions")
+AFFILIATION_PREPOSITIONS = _ROLES.words("affiliation_prepositions")
+COPULA_VERBS = _ROLES.words("copula_verbs")
+COUNTERPARTS = _ROLES.words("counterparts")
 
 # places
 _PLACES = _WORDS.table("places")
 CONTAINMENT_PREPOSITIONS = _PLACES.words("containment_prepositions")
 LIST_CONJUNCTIONS = _PLACES.words("list_conjunctions")
-CHAIN_PREPOSITIONS = _PLACES.words("chain_prepositions")
-PLACE_PREPOSITIONS = _PLACES.words("place_prepositions")
-
-# control
-CALL_ON_VERBS = _WORDS.table("control").words("call_on_verbs")
+OF_PLACE_PREPOSITIONS = _PLACES.words("of_place_prepositions")
+EVENT_PLACE_PREPOSITIONS = _PLACES.words("event_place_prepositions")
+SETTLEMENT_HEADS = _PLACES.words("settlement_heads")
 
 # quotations
 _QUOTES = _WORDS.table("quotes")
@@ -133,18 +119,6 @@ CLOSING_QUOTES = _QUOTES.words("closing")
 OPENING_AFTER = "".join(_QUOTES.sequence("opening_after"))
 TAIL_MARKS = _QUOTES.words("tail_marks")
 SENTENCE_ENDS = _QUOTES.words("sentence_ends")
-
-# derived: the gates of the rule modules
-TRIGGER_LEMMAS = (
-    TRANSFER_VERBS | MOTION_VERBS | PRESENCE_VERBS | USE_VERBS | CONFLICT_VERBS | ALLIANCE_NOUNS
-    | ALLY_VERBS | SUPPORT_VERBS | REGARD_VERBS | MEETING_VERBS
-)
-TRIGGER_WORDS = CONFLICT_NOUNS | ALLIANCE_NOUNS | SUMMIT_NOUNS | MEETING_NOUNS
-TRIGGER_PREPOSITIONS = ALONGSIDE | SIDE_ON
-"""A token is looked at as an event or relation trigger only with its lemma in
-``TRIGGER_LEMMAS``, its word in ``TRIGGER_WORDS`` or a ``TRIGGER_PREPOSITIONS`` child (``fight
-alongside X``, ``on the side of X``): the token rules do nothing for any other token. The sets are
-unions of the rules' own trigger lists, so they cannot drift apart."""
 
 ACTOR_CLASSES = frozenset({EntityClass.STATE, EntityClass.MILITARY_UNIT, EntityClass.ORGANIZATION})
 """Classes that act: take sides, send troops, sign, meet."""
@@ -163,8 +137,8 @@ CHAINS: dict[str, tuple[tuple[str, frozenset[str]], frozenset[str], tuple[str, f
     )
     for name, chain in _RULES.mapping("chains").items()
 }
-"""Dependency chains ``head > word > child`` (``ACCORDING_TO``, ``IN_WORDS``, ``QUOTE_FROM``,
-``BETWEEN``): a word (lower-cased) with its head and one of its children."""
+"""Dependency chains ``head > word > child`` (``ACCORDING_TO``, ``IN_WORDS``, ``QUOTE_FROM``): a
+word (lower-cased) with its head and one of its children."""
 CHAIN_TRIGGERS = re.compile(
     r"\b(?:" + "|".join(word for chain in _RULES.mapping("chains").values() for word in chain["anchors"]) + r")\b",
     re.IGNORECASE,

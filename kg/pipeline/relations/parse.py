@@ -1,0 +1,219 @@
+"""The parse, normalised: who does what to whom, whatever construction the sentence uses.
+
+A statistical parser gives the same meaning several shapes: "sent troops to Kursk" hangs "to" as
+``prep`` or as ``dative``; a passive names its doer with ``agent`` ("were sent by Pyongyang"); a
+relative clause leaves its subject to a pronoun ("the accord, which the leaders signed"); a
+participle modifies the noun that is its subject or object ("troops stationed in Kursk", "units
+fighting near Kherson"); coordination shares one verb's arguments ("France and Germany said");
+control gives an infinitive its subject ("sent men to fight"); a quantifier heads the phrase of
+what it counts ("thousands of soldiers"). :class:`Parse` answers the questions the relation
+rules ask — the subjects, objects and prepositional objects of a word — once, the same for all
+these shapes, so a rule is written against meaning rather than against one parse.
+
+>>> import spacy
+>>> from spacy.tokens import Doc
+>>> doc = Doc(spacy.blank("en").vocab, words=["Troops", "were", "sent", "to", "Kursk", "by", "Moscow"],
+...           pos=["NOUN", "AUX", "VERB", "ADP", "PROPN", "ADP", "PROPN"], tags=["NNS", "VBD", "VBN", "IN", "NNP", "IN", "NNP"],
+...           heads=[2, 2, 2, 2, 3, 2, 5], deps=["nsubjpass", "auxpass", "ROOT", "dative", "pobj", "agent", "pobj"])
+>>> parse = Parse(doc)
+>>> [t.text for t in parse.subjects(doc[2])], [t.text for t in parse.objects(doc[2])]
+(['Moscow'], ['Troops'])
+>>> [(p, t.text) for p, t in parse.obliques(doc[2])]
+[('to', 'Kursk'), ('by', 'Moscow')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Token
+
+from kg.lexicon import section
+
+__all__ = ["Parse"]
+
+_WORDS = section("lexicon/relations").table("parse")
+RELATIVE_PRONOUNS = _WORDS.words("relative_pronouns")
+"""Words that stand for the antecedent of a relative clause ("which", "who", "that")."""
+PARTITIVES = _WORDS.words("partitives")
+"""Heads that count or part what their "of" phrase names ("thousands of soldiers", "some of them")."""
+PARTITIVE_PREPOSITIONS = _WORDS.words("partitive_prepositions")
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "obj"})
+PREPOSITION_DEPS = frozenset({"prep", "dative", "agent"})
+"""Children that hang a prepositional phrase off a word: ``dative`` ("sent to X") and ``agent``
+("by X") read like any preposition."""
+OBJECT_OF_PREPOSITION = frozenset({"pobj", "pcomp"})
+CONTROL_DEPS = frozenset({"xcomp", "advcl"})
+VERBAL = frozenset({"VERB", "AUX"})
+NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+
+
+class Parse:
+    """Normalised argument lookups over one parsed ``Doc`` (see the module docstring)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+
+    # --- coordination and phrases ----------------------------------------------------------------
+    @staticmethod
+    def expand(tok: Token | None) -> list[Token]:
+        """``tok`` and the words coordinated with it ("France, Germany and Italy")."""
+        if tok is None:
+            return []
+        return [tok, *tok.conjuncts] if tok.dep_ != "conj" else [tok]
+
+    @staticmethod
+    def head_noun(tok: Token) -> Token:
+        """The noun a phrase is about: past a partitive head ("thousands of soldiers",
+        "some of the troops", "a group of fighters") to what it counts."""
+        for _ in range(3):
+            if not (tok.lower_ in PARTITIVES or tok.like_num or tok.pos_ == "NUM"):
+                return tok
+            inner = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ in PARTITIVE_PREPOSITIONS
+                          for p in c.children if p.dep_ == "pobj"), None)
+            if inner is None:
+                return tok
+            tok = inner
+        return tok
+
+    @staticmethod
+    def antecedent(tok: Token) -> Token | None:
+        """The noun a relative pronoun stands for ("the accord, which ..." -> accord)."""
+        if tok.lower_ not in RELATIVE_PRONOUNS:
+            return None
+        clause = tok.head
+        while clause.dep_ in {"conj"} and clause.head is not clause:
+            clause = clause.head
+        if clause.dep_ in {"relcl", "acl"} and clause.head is not clause:
+            return clause.head
+        return None
+
+    def _nominal(self, tok: Token) -> list[Token]:
+        """A nominal argument as the words it stands for: relative pronouns by their antecedent,
+        a common noun by the name in apposition to it ("his counterpart, Cho Tae-yul"),
+        coordinated phrases by each conjunct."""
+        noun = self.antecedent(tok) or tok
+        if noun.pos_ == "NOUN":
+            noun = next((c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"), noun)
+        return self.expand(noun)
+
+    # --- verb arguments ------------------------------------------------------------------------
+    def subjects(self, verb: Token | None, depth: int = 0) -> list[Token]:
+        """Who does ``verb``: its subject; a passive's "by" agent; a relative clause's or a
+        present participle's noun; the subject (or, for "sent X to fight", the object) of the verb
+        an infinitive or participle clause depends on ("after meeting X, he ..." too); a
+        coordinated verb's first conjunct's."""
+        if verb is None or depth > 4:
+            return []
+        found = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        if found:
+            return [t for c in found for t in self._nominal(c)]
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            return [t for p in agent.children if p.dep_ in OBJECT_OF_PREPOSITION for t in self._nominal(p)]
+        if any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in verb.children):
+            return []  # a passive without its doer
+        head = verb.head
+        if head is verb:
+            return []
+        if verb.dep_ == "relcl":
+            return self.expand(head)
+        if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "troops fighting in X"
+            return self.expand(head)
+        if verb.dep_ in CONTROL_DEPS | {"acomp"} and head.pos_ in VERBAL:
+            objects = [c for c in head.children if c.dep_ in OBJECT_DEPS | {"dative"} and c.pos_ in NOMINAL]
+            if verb.dep_ == "xcomp" and objects:  # object control: "sent its men to fight"
+                return [t for o in objects for t in self._nominal(o)]
+            return self.subjects(head, depth + 1)
+        if verb.dep_ == "conj" and head.pos_ in VERBAL:
+            return self.subjects(head, depth + 1)
+        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" and head.head.pos_ in VERBAL:
+            return self.subjects(head.head, depth + 1)  # "before visiting X, Blair met ...": Blair visits
+        return []
+
+    def objects(self, verb: Token | None) -> list[Token]:
+        """What ``verb`` acts on: its direct object; a passive's subject; the noun a past
+        participle modifies ("troops stationed in X"); a relative clause's antecedent when the
+        relative pronoun is the object ("the deal, which they signed")."""
+        if verb is None:
+            return []
+        found = [c for c in verb.children if c.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+        if found:
+            return [t for c in found for t in self._nominal(c)]
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head is not verb:
+            return self.expand(verb.head)
+        return []
+
+    def obliques(self, word: Token | None) -> list[tuple[str, Token]]:
+        """``(preposition, object)`` of each prepositional phrase on ``word`` ("to Kursk",
+        "by Moscow"), the object expanded over coordination; a preposition without an object
+        of its own ("according to") gives its complement's."""
+        if word is None:
+            return []
+        out: list[tuple[str, Token]] = []
+        for child in word.children:
+            if child.dep_ in PREPOSITION_DEPS:
+                for obj in child.children:
+                    if obj.dep_ in OBJECT_OF_PREPOSITION:
+                        out.extend((child.lower_, t) for t in self._nominal(obj))
+                        for grand in obj.children:  # "out of X", "from behind X"
+                            if grand.dep_ == "prep" and obj.dep_ == "pcomp":
+                                out.extend((child.lower_, t) for t in self._nominal(grand))
+        return out
+
+    def oblique(self, word: Token | None, prepositions: frozenset[str]) -> list[Token]:
+        """The objects of ``word``'s prepositional phrases headed by one of ``prepositions``."""
+        return [t for prep, t in self.obliques(word) if prep in prepositions]
+
+    def between(self, word: Token) -> list[Token]:
+        """The sides of ``word``'s "between" phrase. "Between" takes two: when the parser hung the
+        coordination inside the phrase ("between the Border Guard and army troops" read as one
+        noun, "Guard and army" qualifying "troops"), the coordinated qualifiers are sides too."""
+        objects = self.oblique(word, frozenset({"between"}))
+        if len(objects) >= 2:
+            return objects
+        out = list(objects)
+        for obj in objects:
+            for child in obj.children:
+                if child.dep_ in {"nmod", "compound", "amod"} and any(c.dep_ == "cc" for c in child.children):
+                    out.extend(self.expand(child))
+        return out
+
+    # --- nouns -------------------------------------------------------------------------------------
+    @staticmethod
+    def modifiers(noun: Token, deps: frozenset[str] = frozenset({"compound", "amod", "nmod", "poss"})) -> list[Token]:
+        """The words that qualify a noun from inside its phrase ("Russia's war", "Ukrainian
+        forces", "the NATO summit"), expanded over coordination ("French and German troops")."""
+        out: list[Token] = []
+        for child in noun.children:
+            if child.dep_ in deps:
+                out.extend(Parse.expand(child))
+        return out
+
+    def governor(self, noun: Token) -> tuple[Token | None, str]:
+        """The verb a noun is an argument of, and how: ``("subject"|"object"|<preposition>)``
+        ("held talks" -> (held, "object"); "at the summit" -> (verb, "at"))."""
+        tok = noun
+        while tok.dep_ == "conj" and tok.head is not tok:
+            tok = tok.head
+        head = tok.head
+        if head is tok:
+            return None, ""
+        if tok.dep_ in SUBJECT_DEPS:
+            return head, "subject"
+        if tok.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
+            return head, "object"
+        if tok.dep_ in OBJECT_OF_PREPOSITION and head.dep_ in PREPOSITION_DEPS and head.head is not head:
+            return head.head, head.lower_
+        return None, ""
+
+    def clause_words(self, word: Token) -> Iterator[Token]:
+        """The words of ``word``'s own clause: its subtree without embedded clauses."""
+        stack = [word]
+        while stack:
+            tok = stack.pop()
+            yield tok
+            stack.extend(c for c in tok.children if c.dep_ not in {"ccomp", "relcl", "advcl", "parataxis"})

@@ -1,0 +1,227 @@
+"""The declarative patterns of the event and relation rules, and the frames they fill.
+
+A pattern (``data/rules/patterns.toml``, whose header documents the format) names a trigger — a
+word list matched on lemmas or words, parts of speech, a voice — and slots, each filled from the
+normalised parse (:class:`~kg.pipeline.relations.parse.Parse`: subject, object, a preposition's
+object, the qualifiers inside a noun's phrase, "between A and B", the verb a noun depends on).
+:func:`frames` finds every trigger of every pattern in a doc and fills its slots with entities
+through the shared resolver (:class:`~kg.pipeline.relations.context.Context`: mentions, demonyms,
+troops of a state, pronouns and definite descriptions). The family modules turn frames into
+facts; they hold no trigger words of their own.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from kg.errors import LexiconError
+from kg.lexicon import Section, section
+from kg.model import EntityClass
+from kg.pipeline.relations.context import Context
+
+__all__ = ["Filler", "Frame", "Pattern", "Slot", "frames", "load_patterns"]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One argument of a pattern: where it is read from and what it may hold."""
+
+    name: str
+    sources: tuple[str, ...]
+    classes: frozenset[str] | None = None
+    troops: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A trigger and its slots (see the module docstring)."""
+
+    id: str
+    family: str
+    words: frozenset[str] | None
+    """The trigger words; None matches any word of the parts of speech."""
+    match: str
+    pos: frozenset[str]
+    voice: str
+    slots: tuple[Slot, ...]
+    confidence: float
+    object_words: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Filler:
+    """An entity that fills a slot, and the word it was read at."""
+
+    key: str | None
+    """The entity; None for unnamed troops ("sent 3,000 troops"), which a rule may give an owner."""
+    token: Token
+
+
+@dataclass
+class Frame:
+    """A pattern matched at a trigger, with what each slot holds."""
+
+    pattern: Pattern
+    trigger: Token
+    slots: dict[str, list[Filler]] = field(default_factory=dict)
+
+    def keys(self, slot: str) -> list[str]:
+        """The distinct entities of a slot, in the order found."""
+        return list(dict.fromkeys(f.key for f in self.slots.get(slot, ()) if f.key is not None))
+
+    def first(self, slot: str) -> Filler | None:
+        fillers = self.slots.get(slot)
+        return fillers[0] if fillers else None
+
+
+def _word_list(reference: str | list[str]) -> frozenset[str] | None:
+    """A pattern's ``words``: a list, ``any``, or ``file:name`` of a lexicon file's list."""
+    if isinstance(reference, list):
+        return frozenset(w.lower() for w in reference)
+    if reference == "any":
+        return None
+    source, sep, name = reference.partition(":")
+    if not sep:
+        raise LexiconError(f"rules/patterns: word list {reference!r} must be 'file:list' or a list")
+    data: Section = section(f"lexicon/{source}")
+    if source == "wordnet":
+        data = data.table("lists")
+    *tables, key = name.split(".")
+    for table in tables:
+        data = data.table(table)
+    return data.words(key)
+
+
+@functools.lru_cache(maxsize=1)
+def load_patterns() -> tuple[Pattern, ...]:
+    """Every pattern of ``data/rules/patterns.toml``, in file order."""
+    patterns = []
+    for entry in section("rules/patterns").entries["pattern"]:
+        trigger = entry["trigger"]
+        slots = tuple(
+            Slot(name, tuple(spec["from"]), frozenset(spec["classes"]) if "classes" in spec else None,
+                 bool(spec.get("troops")), bool(spec.get("required")))
+            for name, spec in entry.get("slots", {}).items()
+        )
+        unknown = {c for s in slots for c in (s.classes or ())} - {c.value for c in EntityClass}
+        if unknown:
+            raise LexiconError(f"rules/patterns: pattern {entry['id']!r} names unknown classes {sorted(unknown)}")
+        patterns.append(Pattern(
+            id=entry["id"], family=entry["family"], words=_word_list(trigger["words"]),
+            match=trigger.get("match", "lemma"), pos=frozenset(trigger.get("pos", ())),
+            voice=trigger.get("voice", "any"), slots=slots, confidence=float(entry["confidence"]),
+            object_words=_word_list(trigger["object"]) if "object" in trigger else None,
+        ))
+    return tuple(patterns)
+
+
+def _passive(tok: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children) or (tok.dep_ == "acl" and tok.tag_ == "VBN")
+
+
+def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
+    """The words a slot source gives for the trigger ``tok``."""
+    parse = ctx.parse
+    if source.startswith("governor."):
+        governor, _ = parse.governor(tok)
+        return _source_tokens(ctx, governor, source.partition(".")[2]) if governor is not None else []
+    if source.startswith("acl."):
+        return [t for c in tok.children if c.dep_ in {"acl", "relcl"} for t in _source_tokens(ctx, c, source[4:])]
+    if source.startswith("clause.within:"):
+        preps = frozenset(source.partition(":")[2].split(","))
+        return [t for c in tok.children if c.dep_ in {"xcomp", "advcl"} for t in c.subtree
+                if t.dep_ == "pobj" and t.head.lower_ in preps]
+    if source.startswith("subject.prep:"):
+        preps = frozenset(source.partition(":")[2].split(","))
+        return [t for subject in parse.subjects(tok) for t in parse.oblique(subject, preps)]
+    if source.startswith("prep.prep:"):
+        preps = frozenset(source.partition(":")[2].split(","))
+        return [t for _, o in parse.obliques(tok) for t in parse.oblique(o, preps)]
+    if source.startswith("object.prep:"):  # also a participle on the object: "troops operating in X"
+        preps = frozenset(source.partition(":")[2].split(","))
+        objects = parse.objects(tok)
+        return [t for o in objects for w in (o, *(c for c in o.children if c.dep_ == "acl"))
+                for t in parse.oblique(w, preps)]
+    if source == "where":  # "Basra, where British forces are stationed": the place it modifies
+        relative = tok.dep_ == "relcl" and any(c.lower_ in {"where"} for c in tok.children)
+        return [tok.head] if relative else []
+    if source.startswith("up.prep:"):  # "the presence of troops in Iraq": the noun "of troops" is on
+        preps = frozenset(source.partition(":")[2].split(","))
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+            return parse.oblique(tok.head.head, preps)
+        return []
+    if source.startswith("prep:"):
+        return parse.oblique(tok, frozenset(source.partition(":")[2].split(",")))
+    if source == "subject":
+        return parse.subjects(tok)
+    if source == "object":
+        return parse.objects(tok)
+    if source == "mod":
+        return parse.modifiers(tok)
+    if source == "between":
+        return parse.between(tok)
+    if source == "self":
+        return [tok]
+    if source == "head":
+        return parse.expand(tok.head) if tok.dep_ in {"acl", "amod", "relcl"} else []
+    raise LexiconError(f"rules/patterns: unknown slot source {source!r}")
+
+
+def _fill(ctx: Context, slot: Slot, tok: Token) -> list[Filler]:
+    fillers: list[Filler] = []
+    seen: set[int] = set()
+    for source in slot.sources:
+        for word in _source_tokens(ctx, tok, source):
+            if word.i in seen or word.i == tok.i and source != "self":
+                continue
+            seen.add(word.i)
+            if slot.troops:
+                if ctx.is_troops(word):
+                    fillers.extend(Filler(unit, word) for unit in ctx.troop_units(word))
+                continue
+            places = slot.classes is not None and slot.classes <= {EntityClass.PLACE, EntityClass.STATE}
+            key = ctx.place_of(word) if places else ctx.actor(word)
+            if key is not None and (slot.classes is None or ctx.cls(key) in slot.classes):
+                fillers.append(Filler(key, word))
+    return fillers
+
+
+def _trigger_fits(ctx: Context, pattern: Pattern, tok: Token) -> bool:
+    if pattern.pos and tok.pos_ not in pattern.pos:
+        return False
+    if pattern.voice == "active" and _passive(tok) or pattern.voice == "passive" and not _passive(tok):
+        return False
+    if pattern.object_words is not None:
+        return any(o.lower_ in pattern.object_words or o.lemma_.lower() in pattern.object_words
+                   for o in ctx.parse.objects(tok))
+    return True
+
+
+def frames(ctx: Context) -> Iterator[Frame]:
+    """Every pattern matched in the doc, in text order (then file order), with its slots filled;
+    a frame whose required slot is empty is dropped."""
+    patterns = load_patterns()
+    by_lemma: dict[str, list[Pattern]] = {}
+    by_word: dict[str, list[Pattern]] = {}
+    anywhere = [p for p in patterns if p.words is None]
+    for p in patterns:
+        if p.words is None:
+            continue
+        for word in p.words:
+            (by_lemma if p.match == "lemma" else by_word).setdefault(word, []).append(p)
+    for i, (lemma, low) in enumerate(zip(ctx.lemmas, ctx.lowers)):
+        candidates = by_lemma.get(lemma, []) + by_word.get(low, []) + anywhere
+        if not candidates:
+            continue
+        tok = ctx.doc[i]
+        for pattern in sorted(set(candidates), key=patterns.index):
+            if not _trigger_fits(ctx, pattern, tok):
+                continue
+            frame = Frame(pattern, tok, {slot.name: _fill(ctx, slot, tok) for slot in pattern.slots})
+            if all(frame.slots[s.name] for s in pattern.slots if s.required):
+                yield frame

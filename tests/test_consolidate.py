@@ -1,0 +1,39 @@
+"""Document-level consolidation of events (kg.pipeline.relations.consolidate)."""
+
+from __future__ import annotations
+
+from kg.model import Claim, DateValue, Event, Quantity, Span
+from kg.pipeline.relations.consolidate import consolidate
+
+HEADLINE = Event("Meeting", Span(0, 20), 0.6, participants=("Person/a", "Person/b"), trigger="meets")
+BODY = Event("Meeting", Span(30, 90), 0.7, participants=("Person/a",), place="Place/ramallah",
+             date=DateValue("2024-12-20", "day", "on Monday"), trigger="talks")
+
+
+def test_the_headline_and_the_body_are_one_meeting() -> None:
+    claim = Claim(content=Span(30, 90), sentence=Span(30, 90), cue="said", confidence=0.8, about=(1,))
+    (event,), (merged_claim,) = consolidate([HEADLINE, BODY], [claim])
+    assert (event.place, event.date.iso, set(event.participants)) == ("Place/ramallah", "2024-12-20", {"Person/a", "Person/b"})
+    assert event.sentence == HEADLINE.sentence and event.confidence == 0.7
+    assert merged_claim.about == (0,)
+
+
+def test_conflicting_places_dates_or_figures_stay_apart() -> None:
+    elsewhere = Event("Meeting", Span(100, 140), 0.7, participants=("Person/a",), place="Place/gaza")
+    later = Event("Meeting", Span(100, 140), 0.7, participants=("Person/a",), date=DateValue("2024-12-27", "day", "x"))
+    assert len(consolidate([BODY, elsewhere], [])[0]) == 2
+    assert len(consolidate([BODY, later], [])[0]) == 2
+    a = Event("Deployment", Span(0, 9), 0.7, agent="Unit/x", place="State/r", count=Quantity("3,000", 3000))
+    b = Event("Deployment", Span(20, 29), 0.7, agent="Unit/x", place="State/r", count=Quantity("12,000", 12000))
+    assert len(consolidate([a, b], [])[0]) == 2
+
+
+def test_a_meeting_and_a_summit_of_the_same_people_are_one_summit() -> None:
+    summit = Event("Summit", Span(100, 140), 0.7, participants=("Person/a", "Person/b"), place="Place/ramallah")
+    (event,), _ = consolidate([BODY, summit], [])
+    assert event.kind == "Summit" and set(event.participants) == {"Person/a", "Person/b"}
+
+
+def test_events_without_a_shared_participant_stay_apart() -> None:
+    other = Event("Meeting", Span(100, 140), 0.7, participants=("Person/c",), place="Place/ramallah")
+    assert len(consolidate([BODY, other], [])[0]) == 2

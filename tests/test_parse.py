@@ -1,0 +1,136 @@
+"""The normalised parse (kg.pipeline.relations.parse) on hand-built parses: one meaning, whatever
+the construction."""
+
+from __future__ import annotations
+
+from kg.pipeline.relations.parse import Parse
+
+from conftest import parsed_table
+
+
+def words(tokens) -> list[str]:
+    return [t.text for t in tokens]
+
+
+def test_a_relative_pronoun_stands_for_its_antecedent() -> None:
+    doc = parsed_table("""
+        The            DT    DET    the          det        1
+        accord         NN    NOUN   accord       nsubj      11  _
+        ,              ,     PUNCT  ,            punct      1
+        which          WDT   PRON   which        dobj       7
+        the            DT    DET    the          det        6
+        two            CD    NUM    two          nummod     6
+        leaders        NNS   NOUN   leader       nsubj      7
+        signed         VBD   VERB   sign         relcl      1
+        in             IN    ADP    in           prep       7
+        Geneva         NNP   PROPN  Geneva       pobj       8   _
+        ,              ,     PUNCT  ,            punct      1
+        holds          VBZ   VERB   hold         ROOT       -   _
+        .              .     PUNCT  .            punct      11  _
+    """)
+    parse = Parse(doc)
+    assert words(parse.objects(doc[7])) == ["accord"]
+    assert words(parse.subjects(doc[7])) == ["leaders"]
+    assert parse.obliques(doc[7]) == [("in", doc[9])]
+
+
+def test_a_quantifier_heads_what_it_counts_and_a_passive_its_object() -> None:
+    doc = parsed_table("""
+        Thousands      NNS   NOUN   thousand     nsubjpass  4
+        of             IN    ADP    of           prep       0
+        soldiers       NNS   NOUN   soldier      pobj       1
+        were           VBD   AUX    be           auxpass    4
+        deployed       VBN   VERB   deploy       ROOT       -
+        to             IN    ADP    to           dative     4
+        the            DT    DET    the          det        7
+        border         NN    NOUN   border       pobj       5   _
+        .              .     PUNCT  .            punct      4   _
+    """)
+    parse = Parse(doc)
+    (thousands,) = parse.objects(doc[4])
+    assert parse.head_noun(thousands).text == "soldiers"
+    assert parse.subjects(doc[4]) == []
+    assert words(parse.oblique(doc[4], frozenset({"to"}))) == ["border"]  # "dative" reads as "to"
+
+
+def test_coordinated_subjects_share_the_verb() -> None:
+    doc = parsed_table("""
+        France         NNP   PROPN  France       nsubj      3
+        and            CC    CCONJ  and          cc         0
+        Germany        NNP   PROPN  Germany      conj       0
+        said           VBD   VERB   say          ROOT       -
+        the            DT    DET    the          det        5
+        embargo        NN    NOUN   embargo      nsubj      7
+        should         MD    AUX    should       aux        7
+        stay           VB    VERB   stay         ccomp      3   _
+        .              .     PUNCT  .            punct      3   _
+    """)
+    assert words(Parse(doc).subjects(doc[3])) == ["France", "Germany"]
+
+
+def test_a_participle_modifies_its_object_and_control_passes_the_subject_on() -> None:
+    doc = parsed_table("""
+        Moscow         NNP   PROPN  Moscow       nsubj      1
+        sent           VBD   VERB   send         ROOT       -
+        troops         NNS   NOUN   troop        dobj       1
+        stationed      VBN   VERB   station      acl        2
+        in             IN    ADP    in           prep       3
+        Basra          NNP   PROPN  Basra        pobj       4
+        to             TO    PART   to           aux        7
+        fight          VB    VERB   fight        xcomp      1   _
+        .              .     PUNCT  .            punct      1   _
+    """)
+    parse = Parse(doc)
+    assert words(parse.objects(doc[3])) == ["troops"]  # "troops stationed ...": the troops were
+    assert words(parse.subjects(doc[7])) == ["troops"]  # object control: the troops fight
+    assert parse.governor(doc[2]) == (doc[1], "object")
+
+
+def test_between_takes_two_sides_even_when_the_parser_nests_them() -> None:
+    # "clashes between the Border Guard and army troops", parsed as one noun phrase whose
+    # qualifier "Guard" is coordinated with "army"
+    doc = parsed_table("""
+        clashes        NNS   NOUN   clash        ROOT       -
+        between        IN    ADP    between      prep       0
+        the            DT    DET    the          det        7
+        Border         NNP   PROPN  Border       compound   4
+        Guard          NNP   PROPN  Guard        nmod       7
+        and            CC    CCONJ  and          cc         4
+        army           NN    NOUN   army         conj       4
+        troops         NNS   NOUN   troop        pobj       1
+    """)
+    assert words(Parse(doc).between(doc[0])) == ["troops", "Guard", "army"]
+    plain = parsed_table("""
+        talks          NNS   NOUN   talk         ROOT       -
+        between        IN    ADP    between      prep       0
+        Chile          NNP   PROPN  Chile        pobj       1
+        and            CC    CCONJ  and          cc         2
+        Peru           NNP   PROPN  Peru         conj       2
+    """)
+    assert words(Parse(plain).between(plain[0])) == ["Chile", "Peru"]
+
+
+def test_a_gerund_after_a_preposition_is_done_by_the_main_clauses_subject() -> None:
+    doc = parsed_table("""
+        Before         IN    ADP    before       prep       5
+        visiting       VBG   VERB   visit        pcomp      0
+        Chile          NNP   PROPN  Chile        dobj       1   _
+        ,              ,     PUNCT  ,            punct      5
+        Lula           NNP   PROPN  Lula         nsubj      5
+        met            VBD   VERB   meet         ROOT       -
+        Boric          NNP   PROPN  Boric        dobj       5   _
+        .              .     PUNCT  .            punct      5
+    """)
+    assert words(Parse(doc).subjects(doc[1])) == ["Lula"]
+
+
+def test_a_common_noun_stands_for_the_name_in_apposition_to_it() -> None:
+    doc = parsed_table("""
+        Iwaya          NNP   PROPN  Iwaya        nsubj      1
+        met            VBD   VERB   meet         ROOT       -
+        his            PRP$  PRON   his          poss       3
+        counterpart    NN    NOUN   counterpart  dobj       1
+        Cho            NNP   PROPN  Cho          appos      3   _
+        .              .     PUNCT  .            punct      1
+    """)
+    assert words(Parse(doc).objects(doc[1])) == ["Cho"]

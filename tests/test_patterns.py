@@ -1,0 +1,160 @@
+"""Every pattern of data/rules/patterns.toml on sentences written for it, through the real
+pipeline (entities, links and parse included): the fact the pattern is for comes out, and a
+sentence of another meaning with the same words does not give it. A new pattern fails
+``test_every_pattern_has_a_case`` until it has a case here."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+
+from kg.extract import extract_articles
+from kg.model import Extraction
+from kg.pipeline.relations.patterns import load_patterns
+from kg.sources import article_from_text
+
+Check = Callable[[Extraction], bool]
+
+
+def run(nlp, text: str, date: str | None = "2024-11-07") -> Extraction:
+    article = article_from_text(text, article_id="p", date=date)
+    (extraction,) = extract_articles(nlp, [article], model="t")
+    return extraction
+
+
+def label(ex: Extraction, key: str | None) -> str | None:
+    return next((e.label for e in ex.entities if e.key == key), None)
+
+
+def events(ex: Extraction, kind: str) -> list:
+    return [e for e in ex.events if e.kind == kind]
+
+
+def has_event(kind: str, place: str | None = None, *, agent: str | None = None, participants: set[str] | None = None) -> Check:
+    def check(ex: Extraction) -> bool:
+        for e in events(ex, kind):
+            if place is not None and label(ex, e.place) != place:
+                continue
+            if agent is not None and label(ex, e.agent) != agent:
+                continue
+            if participants is not None and not participants <= {label(ex, p) for p in e.participants}:
+                continue
+            return True
+        return False
+    return check
+
+
+def has_relation(kind: str, a: str, b: str) -> Check:
+    def check(ex: Extraction) -> bool:
+        return any(r.kind == kind and {label(ex, r.subject), label(ex, r.object)} == {a, b} for r in ex.relations)
+    return check
+
+
+def no_event(kind: str) -> Check:
+    return lambda ex: not events(ex, kind)
+
+
+CASES: list[tuple[str, str, Check]] = [
+    # deployments
+    ("send-troops", "Sweden sent 400 soldiers to Latvia last month.", has_event("TroopTransfer", "Latvia", agent="Sweden")),
+    ("send-troops", "Senegal dispatched troops to Banjul.", has_event("Deployment", "Banjul", agent="Senegal")),
+    ("troops-sent", "Canadian soldiers were sent to Latvia.", has_event("Deployment", "Latvia", agent="Canadian troops")),
+    ("troops-sent", "Danish troops stationed in Estonia took part.", has_event("Deployment", "Estonia", agent="Danish troops")),
+    ("troops-present", "Turkish troops arrived in Cyprus on Monday.", has_event("Deployment", "Cyprus", agent="Turkish troops")),
+    ("troops-present", "The Turkish troops remained in Cyprus.", has_event("Deployment", "Cyprus")),
+    ("troops-hit", "Two Italian soldiers were killed near Herat.", has_event("Deployment", "Herat")),
+    ("troops-in", "The 800 Dutch troops in Mali will come home.", has_event("Deployment", "Mali", agent="Dutch troops")),
+    ("use-troops", "Russia uses Wagner fighters in Mali.", has_event("Deployment", "Mali", agent="Wagner")),
+    ("have-troops", "Norway has about 200 soldiers in Lithuania.", has_event("TroopTransfer", "Lithuania", agent="Norway")),
+    ("troops-seen", "Belarusian troops were seen near the Polish border in Brest.", has_event("Sighting", "Brest")),
+    # conflict
+    ("attack", "Ethiopian forces attacked Eritrea in May.", has_relation("conflict", "Ethiopian troops", "Eritrea")),
+    ("attacked", "Eritrea was attacked by Ethiopian forces.", has_relation("conflict", "Ethiopian troops", "Eritrea")),
+    ("fight-against", "Armenian troops fought against Azerbaijan.", has_relation("conflict", "Armenian troops", "Azerbaijan")),
+    ("hostility-noun", "Iraq's war against Iran lasted eight years.", has_relation("conflict", "Iraq", "Iran")),
+    ("clash-noun", "Clashes between Sudanese troops and Chadian forces broke out in Darfur.",
+     has_event("Clash", "Darfur")),
+    # alliance and agreements
+    ("bond-noun", "The alliance between Japan and Australia has grown.", has_relation("alliance", "Japan", "Australia")),
+    ("agreement-noun", "Kenya and Somalia signed a defence pact in Nairobi in March.", has_event("Agreement", "Nairobi")),
+    ("agreement-noun", "Kenya and Somalia signed a defence pact in Nairobi in March.", has_relation("alliance", "Kenya", "Somalia")),
+    ("agree-verb", "The reform plans agreed in Lisbon in 2000 were slow.", has_event("Agreement", "Lisbon")),
+    ("ally-with", "Greece will cooperate with Cyprus.", has_relation("alliance", "Greece", "Cyprus")),
+    ("alongside", "Cuban troops fought alongside Angolan forces.", has_relation("alliance", "Cuban troops", "Angolan troops")),
+    ("support", "Qatar supports Turkey.", has_relation("alliance", "Qatar", "Turkey")),
+    # meetings
+    ("gather", "Leaders of the African Union gathered in Addis Ababa on Friday.", has_event("Summit", "Addis Ababa")),
+    ("meet", "Emmanuel Macron met Olaf Scholz in Berlin on Tuesday.", has_event("Meeting", "Berlin")),
+    ("visit", "Before touring Kenya, Emmanuel Macron visited Tanzania on Monday.",
+     has_event("Meeting", "Tanzania", participants={"Emmanuel Macron"})),
+    ("visit", "Before touring Kenya, Emmanuel Macron visited Tanzania on Monday.",
+     has_event("Meeting", "Kenya", participants={"Emmanuel Macron"})),
+    ("meeting-noun", "The talks in Doha ended without a deal.", has_event("Meeting", "Doha")),
+    ("meeting-noun", "Ministers will attend the summit in Oslo.", has_event("Summit", "Oslo")),
+    # elections and other events
+    ("election", "Kenya's election in August was peaceful.", has_event("Election", "Kenya")),
+    ("other-event", "Riots in Dakar left three dead.", has_event("Event", "Dakar")),
+]
+"""(pattern id, a sentence of the shape it reads, what must come out)."""
+
+NEGATIVES: list[tuple[str, Check]] = [
+    ("Sweden may send soldiers to Latvia.", no_event("TroopTransfer")),
+    ("Sweden did not send soldiers to Latvia.", no_event("TroopTransfer")),
+    ("If Riga asks, Sweden would send soldiers to Latvia.", no_event("TroopTransfer")),
+    ("The company sent its report to Latvia.", no_event("TroopTransfer")),
+    ("The targets were met last year.", no_event("Meeting")),
+    ("A trade deal between Japan and Australia was signed.", lambda ex: not has_relation("alliance", "Japan", "Australia")(ex)),
+    ("Relations between Japan and Australia have soured.", lambda ex: not has_relation("alliance", "Japan", "Australia")(ex)),
+    ("Iraq's war against Iran lasted eight years.", no_event("Clash")),
+    ("Somalia prepared its army for hostilities against Kenya.", no_event("Clash")),
+    ("Kenya and Somalia signed a trade pact.", lambda ex: not has_relation("alliance", "Kenya", "Somalia")(ex)),
+]
+
+
+def test_every_pattern_has_a_case() -> None:
+    assert {p.id for p in load_patterns()} <= {pattern for pattern, _, _ in CASES}
+
+
+@pytest.mark.parametrize(("pattern", "text", "check"), CASES, ids=[f"{p}:{t[:30]}" for p, t, _ in CASES])
+def test_pattern(nlp, pattern: str, text: str, check: Check) -> None:
+    ex = run(nlp, text)
+    assert check(ex), (
+        [(r.kind, label(ex, r.subject), label(ex, r.object)) for r in ex.relations],
+        [(e.kind, label(ex, e.agent), label(ex, e.place), [label(ex, p) for p in e.participants]) for e in ex.events],
+        [(e.cls, e.label) for e in ex.entities],
+    )
+
+
+@pytest.mark.parametrize(("text", "check"), NEGATIVES, ids=[t[:40] for t, _ in NEGATIVES])
+def test_not_a_fact(nlp, text: str, check: Check) -> None:
+    assert check(run(nlp, text))
+
+
+def _event_dates(ex: Extraction, kind: str) -> list[str | None]:
+    return [e.date.iso if e.date else None for e in events(ex, kind)]
+
+
+def test_an_event_in_a_reported_clause_does_not_take_the_report_date(nlp) -> None:
+    # the signing happened before Monday, when it was reported: its own date is unknown
+    assert _event_dates(run(nlp, "Chile said on Monday that Peru and Bolivia had signed a treaty."), "Agreement") == [None]
+    assert _event_dates(run(nlp, "On Monday, Peru and Bolivia signed a treaty."), "Agreement") == ["2024-11-04"]
+    assert _event_dates(run(nlp, "Chile said on Monday that 300 Peruvian troops had arrived in Bolivia."), "Deployment") == [None]
+
+
+def test_a_definite_description_tells_an_earlier_event_again(nlp) -> None:
+    ex = run(nlp, "A trade pact was signed in Lima in March. Since Peru and Bolivia signed the treaty, trade has doubled.")
+    (agreement,) = events(ex, "Agreement")
+    assert (label(ex, agreement.place), agreement.date.iso) == ("Lima", "2024-03")
+    assert {label(ex, p) for p in agreement.participants} == {"Peru", "Bolivia"}
+    # other parties make another agreement, definite or not
+    ex = run(nlp, "Peru and Bolivia signed a trade pact in Lima in March. Chile and Argentina signed the treaty in May.")
+    assert len(events(ex, "Agreement")) == 2
+
+
+def test_a_possessive_date_dates_its_event_and_a_later_date_makes_it_expected(nlp) -> None:
+    # the article is of Thursday 7 November 2024
+    (election,) = events(run(nlp, "Analysts doubt next Sunday's election in Ghana will be calm."), "Election")
+    assert (election.date.iso, election.modality) == ("2024-11-10", "expected")
+    (meeting,) = events(run(nlp, "Monday's meeting in Oslo between Norway and Sweden was short."), "Meeting")
+    assert (meeting.date.iso, meeting.modality) == ("2024-11-04", "asserted")
