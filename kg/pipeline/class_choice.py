@@ -87,8 +87,8 @@ def is_actor(span: Span) -> bool:
     if root.dep_ == "nsubj":
         head = root.head
         return head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in STATIVE_VERBS
-    if root.dep_ == "pobj" and root.head.lower_ == "by":
-        return True
+    if root.dep_ == "pobj" and root.head.lower_ in ("by", "between"):
+        return True  # "plans by Washington", "cooperation between Moscow and Pyongyang"
     if root.dep_ == "poss":
         return root.head.lemma_.lower() in ACTOR_NOUNS or root.head.lower_ in ACTOR_NOUNS
     if root.dep_ == "compound":  # "Moscow-Pyongyang ties": a pair of governments
@@ -114,8 +114,9 @@ def is_team(span: Span) -> bool:
             return True  # "Liverpool have", "Italy come", "Liverpool were reported"
     if any(c.i + 1 < len(doc) and doc[c.i + 1].lower_ in TEAM_ROLES for c in root.conjuncts):
         return True  # "Ireland and Munster lock Paul O'Connell"
-    if (root.dep_ == "nsubj" and not span[-1].text.endswith("s")
-            and any(t.lower_ == "their" for t in root.head.subtree if not span.start <= t.i < span.end)):
+    if root.dep_ == "nsubj" and not span[-1].text.endswith("s") and any(
+            c.dep_ == "dobj" and any(t.lower_ == "their" and t.dep_ == "poss" for t in c.children)
+            for c in root.head.children):
         return True  # "Portugal confirmed their progress": a team, as a state is "its"
     if (span.start >= 2 and doc[span.start - 1].lower_ in ("over", "against")
             and doc[span.start - 2].lemma_.lower() in MATCH_NOUNS):
