@@ -205,6 +205,7 @@ def build_sources(
                 continue
             quads = builder.quads(result, now)
             article_id = result.article.id
+            summary.warnings.extend(SourceFailure(result.article.path or article_id, w) for w in result.warnings)
             event = "updated" if article_id in states else "new"
             setattr(summary, event, getattr(summary, event) + 1)
             summary.quads += len(quads)

@@ -16,7 +16,8 @@ from typing import Iterable
 
 from kg import lexicon
 from kg.linking import LinkContext, Linker, LinkResult, load_gazetteer, make_linker
-from kg.model import ANAPHOR, Entity, Mention, SpanRecord
+from kg.linking.gazetteer import CITY_KINDS
+from kg.model import ANAPHOR, ENTITY_CLASSES, RULER_SOURCE, TEAM, Entity, Mention, SpanRecord
 from kg.model import Span as TextSpan
 from kg.text import slug
 
@@ -41,6 +42,8 @@ class _Cluster:
     anchors: list[str] = field(default_factory=list)
     spans: list[tuple[int, int, str, TextSpan, str]] = field(default_factory=list)
     state: str | None = None
+    team: bool = False
+    """A country's name used for its sports team: never linked to the state."""
 
     @property
     def region_cue(self) -> bool:
@@ -97,6 +100,35 @@ def _state_in_name(name: str) -> str | None:
     return None
 
 
+def _ner_labels(cluster: "_Cluster") -> set[str]:
+    """The statistical NER's labels of a cluster's mentions (not the ruler's mark, nor a kg
+    class name: spans the NER never saw)."""
+    return {label for *_, label in cluster.spans
+            if label and label not in ENTITY_CLASSES and label != RULER_SOURCE}
+
+
+def _surnames_as_people(records: list[SpanRecord]) -> list[SpanRecord]:
+    """A bare capitalised word is a person when it is the surname of a person the article names
+    in full ("Jack Straw" ... "Straw told MPs"; "Lloyd Austin" ... "Austin said") and either
+    the NER took it for an organisation or a place that no gazetteer names, or only the
+    gazetteer found it, as a town (the NER saw no name there at all)."""
+    surnames = {_name_words(r.anchor)[-1] for r in records
+                if r.cls == "Person" and len(_name_words(r.anchor)) > 1}
+    gazetteer = load_gazetteer()
+
+    def town_of_the_ruler(r: SpanRecord) -> bool:
+        if r.label != RULER_SOURCE or r.cls != "Place":
+            return False
+        return all(e.kind in CITY_KINDS | {"region"} for e in gazetteer.lookup(r.anchor))
+
+    return [
+        SpanRecord(r.start, r.end, r.anchor, "Person", "", r.sentence, r.label)
+        if r.cls in ("Organization", "Place") and " " not in r.anchor and r.anchor in surnames
+        and (not r.canonical or town_of_the_ruler(r)) else r
+        for r in records
+    ]
+
+
 def collect_entities(
     records: Iterable[SpanRecord],
     *,
@@ -134,45 +166,62 @@ def collect_entities(
 
     records = [
         SpanRecord(r.start, r.end, r.anchor, r.cls,
-                   r.canonical if r.cls == "MilitaryUnit" or r.canonical == ANAPHOR
+                   r.canonical if r.cls == "MilitaryUnit" or r.canonical in (ANAPHOR, TEAM)
                    else canonical_name(r.cls, r.canonical, r.anchor),
                    r.sentence, r.label)
         for r in records
     ]
     anaphors = [r for r in records if r.canonical == ANAPHOR]
-    records = [r for r in records if r.canonical != ANAPHOR]
+    records = _surnames_as_people([r for r in records if r.canonical != ANAPHOR])
     # full person names first, so surnames can attach to them wherever they occur
     people = [r for r in records if r.cls == "Person" and not r.canonical]
     full_names = [r.anchor for r in people if len(_name_words(r.anchor)) > 1]
-    full_at = [(r.start, r.canonical or r.anchor, r.canonical) for r in records
+    full_at = [(r.start, r.canonical or r.anchor, r.canonical, r.sentence) for r in records
                if r.cls == "Person" and len(_name_words(r.canonical or r.anchor)) > 1]
 
     cluster_at: dict[int, _Cluster] = {}
 
     def first_form(name: str) -> str:
         """The first full name of the text that ``name`` is a spelling variant of (same first
-        word, matching surname), else ``name``: one key for "Volodymyr Zelensky/Zelenskyy"."""
+        word, matching surname), else ``name``: one key for "Volodymyr Zelensky/Zelenskyy"
+        and for "George Bush" / "George W. Bush"."""
         words = name.split()
         if len(words) < 2:
             return name
         return next((f for f in full_names if f.split()[0] == words[0] and _surname_match(words[-1], f)), name)
 
-    def nearest(position: int, matches: list[tuple[int, str, str]], default: str) -> tuple[str, str]:
+    def longest_form(name: str, position: int) -> str:
+        """The longest full name ``name`` is the end of ("Lula da Silva" -> "Luiz Inacio Lula
+        da Silva"), followed through shorter forms, nearest before ``position`` first."""
+        for _ in range(4):
+            longer = [m for m in full_at if m[1].endswith(" " + name) and len(m[1]) > len(name)]
+            if not longer:
+                break
+            name = nearest(position, longer, name)[0]
+        return name
+
+    def nearest(position: int, matches: list, default: str) -> tuple[str, str]:
         """``(full name, canonical name or "")`` of the match mentioned last before
         ``position``, else of the first one after it; ``(default, "")`` without a match."""
         before = [m for m in matches if m[0] < position]
         chosen = before[-1] if before else (matches[0] if matches else None)
         return (chosen[1], chosen[2]) if chosen else (default, "")
 
-    def full_name_for(short: str, position: int) -> tuple[str, str]:
-        """The full name a bare name stands for (see :func:`nearest`)."""
+    def full_name_for(short: str, position: int, sentence: TextSpan) -> tuple[str, str]:
+        """The full name a bare name stands for: of the people the text names in full with that
+        surname, the one named last before it (see :func:`nearest`). Relatives stay apart: each
+        full name is its own person, and only the bare name joins one of them."""
         return nearest(position, [m for m in full_at if _surname_match(short, m[1])], short)
+
     for r in records:
         if r.cls == "MilitaryUnit":
             state = r.canonical or "unknown"
             demonym = lexicon.CANONICAL_DEMONYM.get(state, state)
             c = cluster_for("MilitaryUnit", slug(state), lexicon.UNIT_LABEL.format(demonym=demonym))
             c.state = state
+        elif r.canonical == TEAM:  # "lost to Tunisia": the team, named as its country
+            c = cluster_for(r.cls, f"team-{slug(r.anchor)}", "")
+            c.team = True
         elif r.canonical:
             c = cluster_for(r.cls, slug(r.canonical), r.canonical)
         elif r.cls == "Person":
@@ -180,9 +229,11 @@ def collect_entities(
             words = _name_words(r.anchor)
             name = " ".join(words)
             if len(words) == 1:
-                head, known = full_name_for(name, r.start)
+                head, known = full_name_for(name, r.start, r.sentence)
             else:  # "da Silva" and "Baez Silva" are the end of "Luiz Inacio Lula da Silva"...
                 head, known = nearest(r.start, [m for m in full_at if m[1].endswith(" " + name)], name)
+                if not known:
+                    head = longest_form(head, r.start)
             # a known person joins that person; others group by their full name, its spelling
             # variants together ("Volodymyr Zelensky" joins "Volodymyr Zelenskyy")
             c = cluster_for("Person", slug(known), known) if known else cluster_for("Person", slug(first_form(head)), "")
@@ -216,16 +267,22 @@ def collect_entities(
     links: dict[int, LinkResult | None] = {}
     country_qids: set[str] = set()
     for c in sorted(order, key=lambda c: (c.cls != "State", not c.region_cue)):
-        if c.cls == "MilitaryUnit":
+        if c.cls == "MilitaryUnit" or c.team:
             continue
         context = LinkContext.of(
             entity_qids=(link.qid for link in links.values() if link is not None),
             country_qids=country_qids,
+            ner_labels=_ner_labels(c),
             region_cue=c.region_cue,
         )
         link = linker(c.label, c.cls, context)
         if link is None and c.cls == "Person":
+            # other forms of the name ("George Bush" for "George W Bush"), never a bare surname
+            # when the full name is known: it could name a relative ("Blair", "Cherie Blair")
+            full = len(_name_words(c.label)) > 1
             for anchor in sorted(set(c.anchors), key=len, reverse=True):
+                if full and len(_name_words(anchor)) < 2:
+                    continue
                 link = linker(anchor, c.cls, context)
                 if link is not None:
                     break

@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.entities import collect_entities
+from kg.lexicon import section
 from kg.linking import Linker
 from kg.model import (
     Article, Claim, Entity, Event, Extraction, Mention, Relation, SourceFailure, Span, SpanRecord,
@@ -29,6 +30,9 @@ from kg.pipeline.doc import sentence_span
 from kg.pipeline.relations.consolidate import consolidate
 
 __all__ = ["assemble", "batches", "chunk_offsets", "extract_articles", "extract_batch"]
+
+NO_ENTITIES_CHARS = section("rules/entities").table("warnings").integer("no_entities_chars")
+"""An article with more text than this that yields no entity is reported (``Extraction.warnings``)."""
 
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
 
@@ -176,6 +180,11 @@ def assemble(article: Article, chunks: list[_Chunk], *, model: str, linker: Link
         key = (claim.content.start, claim.content.end)
         if key not in best or claim.confidence > best[key].confidence:
             best[key] = claim
+    warnings = []
+    body = len(article.text[article.body_start:].strip())
+    if not entities and body > NO_ENTITIES_CHARS:
+        warnings.append(f"no entities found in {body} characters of text; check that it is prose "
+                        "and not lost as boilerplate")
     return Extraction(
         article=article,
         entities=tuple(entities),
@@ -185,6 +194,7 @@ def assemble(article: Article, chunks: list[_Chunk], *, model: str, linker: Link
         events=tuple(events),
         claims=tuple(c for c in claims if best[(c.content.start, c.content.end)] is c),
         model=model,
+        warnings=tuple(warnings),
     )
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
     "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_KINDS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
     "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
+    "END_NOTICE", "END_SENTENCES",
     "is_noise_line",
 ]
 
@@ -187,9 +188,14 @@ LOCATIVE_PREPOSITIONS = _NAMES.words("locative_prepositions")
 # --- boilerplate ------------------------------------------------------------------------------
 _BOILERPLATE = section("lexicon/boilerplate")
 NOISE_LINE = _BOILERPLATE.regex("noise_line", re.IGNORECASE | re.MULTILINE)
-"""Lines that are bylines, credits or publisher boilerplate: their names are not entities."""
+"""Bylines, credits or publisher boilerplate: a segment holding one is boilerplate when it is not
+an ordinary sentence (see ``data/lexicon/boilerplate.toml``)."""
 NOISE_LINE_KEYS: tuple[str, ...] = _BOILERPLATE.sequence("noise_line_keys")
 """Lower-case text that every match of :data:`NOISE_LINE` but the "By <Name>" byline contains."""
+END_NOTICE = _BOILERPLATE.regex("end_notice", re.IGNORECASE)
+"""Rights notices that make one of an article's last sentences boilerplate even as a full sentence."""
+END_SENTENCES: int = _BOILERPLATE.integer("end_sentences")
+"""How many sentences at the end of an article count as its end."""
 INLINE_CREDIT = _BOILERPLATE.regex("inline_credit")
 """An inline syndication credit such as ``(MENAFN- UkrinForm)``: its names are the publisher."""
 

@@ -100,6 +100,14 @@ class Span:
     end: int
 
 
+RULER_SOURCE = "kg_entity_ruler"
+"""The label of a :class:`SpanRecord` (and the ``kb_id`` of a spaCy span) that kg's entity ruler
+added where the statistical NER found nothing: no NER label stands behind it."""
+
+TEAM = "@team"
+"""The canonical name of a :class:`SpanRecord` that names a country's sports team by the
+country's name ("lost to Tunisia"): typed as the state, never linked to it."""
+
 ANAPHOR = "@anaphor"
 """The canonical name of a :class:`SpanRecord` that is a definite description ("the agency"),
 to be resolved to the organization named before it."""
@@ -255,11 +263,13 @@ class LinkContext:
     """The mention looked like a region (``the Kursk region``) even if ``name`` is bare."""
     city_cue: bool = False
     """The mention looked like a city (``the city of Kursk``)."""
+    ner_labels: frozenset[str] = frozenset()
+    """The NER's labels of the entity's mentions (empty: unknown), for type compatibility."""
 
     @classmethod
     def of(cls, entity_qids: Iterable[str] = (), country_qids: Iterable[str] = (),
-           **cues: bool) -> "LinkContext":
-        return cls(frozenset(entity_qids), frozenset(country_qids), **cues)
+           ner_labels: Iterable[str] = (), **cues: bool) -> "LinkContext":
+        return cls(frozenset(entity_qids), frozenset(country_qids), ner_labels=frozenset(ner_labels), **cues)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,26 @@ Known errors fixed here
   a QID across tables (a city that is also an admin-1 unit, e.g. Moscow, Budapest, Kyiv city) are
   merged into one entry. Every decision is printed.
 
+Names fit to find and link
+--------------------------
+Natural Earth lists every name a place has, abbreviations and common words among them. A name is
+kept only if it can stand for the place in running text (thresholds in the ``[aliases]`` table of
+``data/rules/linking.toml``):
+
+* at least ``min_length`` characters, and not a dotted abbreviation ("L", "IN", "Tex.", "Co");
+* not a region's or a city's acronym ("NTT", also a company's);
+* not common English words or a first name (wordfreq's frequency list): a name each of whose
+  words is as frequent in English as ``common_zipf`` is kept only where the place's own
+  prominence explains the frequency (see :func:`explained`): "London" for the capital, not for
+  London, Ontario, nor for the City of London's admin-1 row; "Texas" for the state; "Reading",
+  "Man", "David", "Central", "Jewish", "South East" (a district of Botswana) for nothing.
+
+A row whose every name goes is left out. No name is made up: " Oblast" is added to a bare
+oblast name ("Kursk" -> "Kursk Oblast", the item's English label) but never to a name that
+already says what it is ("Autonomous Republic of Crimea"), and a type word is added as an alias
+only where it is used so ("Helmand Province", "Kursk region"), never twice ("Northern Territory
+Territory") nor as a made-up "Texas State".
+
 Run from the project root::
 
     python scripts/build_gazetteer.py [--source ../shared/gazetteer/naturalearth] [--out data/gazetteer/places.tsv]
@@ -40,16 +60,32 @@ import argparse
 import csv
 import json
 import re
+import math
 import sys
+import tomllib
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
+
+from wordfreq import zipf_frequency
 
 MIN_CITY_POPULATION = 50_000
 """Populated places below this are dropped, except capitals and places in DOMAIN_COUNTRIES."""
 DOMAIN_COUNTRIES = {"UKR", "RUS", "PRK", "KOR", "BLR"}
 DOMAIN_MIN_POPULATION = 5_000
 OBLAST_TYPES = {"Oblast", "Oblast'", "Voblasts'"}
+TYPE_ALIASES = {"Province", "Region", "Territory"}
+"""Natural Earth ``type_en`` words written after a region's name in the news ("Helmand Province")."""
+GENERIC_WORDS = {"oblast", "region", "republic", "city", "autonomous", "krai", "kray", "okrug",
+                 "province", "territory", "district", "state", "county", "municipality"}
+"""Words that already say what a region is: no type word is added to a name holding one."""
+ROOT = Path(__file__).resolve().parent.parent
+_ALIASES = tomllib.loads((ROOT / "data" / "rules" / "linking.toml").read_text(encoding="utf-8"))["aliases"]
+MIN_LENGTH: int = _ALIASES["min_length"]
+COMMON_ZIPF: float = _ALIASES["common_zipf"]
+COMMON_PHRASE_ZIPF: float = _ALIASES["common_phrase_zipf"]
+CITY_OFFSET: float = _ALIASES["city_offset"]
+REGION_BASE: float = _ALIASES["region_base"]
 COLUMNS = ["qid", "name", "kind", "country_qid", "lat", "lon", "population", "alt_names", "source"]
 
 # (table, adm0_a3, NE name) -> changes; see the module docstring.
@@ -106,17 +142,19 @@ def read_admin1(path: Path) -> list[dict]:
             base = r["name_en"] or r["name"]
             names = [r["name"], base, *split_alts(r["name_alt"])]
             name = base
-            if r["type"] in OBLAST_TYPES:
+            bare = not GENERIC_WORDS & set(norm(base).split())
+            if r["type"] in OBLAST_TYPES and bare:
                 name = f"{base} Oblast"
                 names += [f"{base} Oblast", f"{base} oblast", f"{base} region",
                           f"{base} Region", f"{r['name']} Oblast"]
-            elif r["type_en"] in {"Territory", "Province", "Region", "Republic", "State"}:
+            elif r["type_en"] in TYPE_ALIASES and bare:
                 names.append(f"{base} {r['type_en']}")
             rows.append({
                 "table": "admin1", "a3": r["adm0_a3"], "ne_name": r["name"],
                 "qid": r["wikidataid"], "name": name, "kind": "region", "country": r["adm0_a3"],
                 "lat": _coord(r["latitude"]), "lon": _coord(r["longitude"]), "population": "",
                 "names": names, "name_en": r["name_en"], "source": "ne_10m_admin_1_states_provinces",
+                "label_rank": _float(r["min_label"]),
             })
     return rows
 
@@ -153,6 +191,13 @@ def _coord(value: str) -> str:
         return f"{float(value):.4f}"
     except ValueError:
         return ""
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
 
 def _int(value: str) -> str:
@@ -241,6 +286,75 @@ def merge_across_tables(rows: list[dict]) -> list[dict]:
     return out
 
 
+def explained(row: dict) -> float:
+    """The English frequency (Zipf) a row's prominence accounts for: a country's name may be as
+    common as any word, a city's as its population makes it ("London", 8.6 million: 5.6; the
+    word "london" is 5.3), a region's as its Natural Earth label rank (US states 5.0)."""
+    if row["kind"] in ("country", "dependency"):
+        return math.inf
+    population = int(row["population"] or 0)
+    best = math.log10(population) - CITY_OFFSET if population > 0 else -math.inf
+    if row.get("label_rank") is not None:
+        best = max(best, REGION_BASE - row["label_rank"])
+    return best
+
+
+def fit_name(name: str, row: dict) -> str | None:
+    """Why ``name`` cannot stand for the row's place in running text, or None if it can."""
+    if len(name) < MIN_LENGTH:
+        return "too short"
+    if name.endswith(".") and len(name) <= 5:
+        return "an abbreviation"
+    if not any(c.isalpha() for c in name):
+        return "no letters"
+    if name.replace(" ", "").isupper() and row["kind"] not in ("country", "dependency"):
+        return "an acronym"  # "NTT", "DKI": a region's acronym is a company's too ("NTT DoCoMo")
+    words = norm(name).split()
+    if words[:1] == ["the"]:
+        words = words[1:]  # "The City" is looked up as "City"
+    if len(words) > 1 and PROMINENT_WORDS & set(words):
+        return None  # "City of London": a name of common words around a prominent place's name
+    frequencies = [zipf_frequency(word, "en") for word in words]
+    common = COMMON_ZIPF if len(words) == 1 else COMMON_PHRASE_ZIPF
+    if frequencies and min(frequencies) >= common:  # "Central", "South East": common words
+        frequency = zipf_frequency(" ".join(words), "en")
+        if frequency > explained(row):
+            return f"common English words (Zipf {frequency:.1f})"
+    return None
+
+
+PROMINENT_WORDS: set[str] = set()
+"""One-word names whose places explain their frequency ("london", "paris"): a name of several
+common words holding one of them is a proper name ("City of London"), not common English."""
+
+
+def fit_names(rows: list[dict]) -> list[dict]:
+    """Drop the names that cannot stand for their place (:func:`fit_name`); a row whose primary
+    name goes takes its first fit name instead, a row with none left goes."""
+    for row in rows:
+        for name in (row["name"], *row["names"]):
+            words = norm(name).split()
+            if len(words) == 1 and zipf_frequency(words[0], "en") >= COMMON_PHRASE_ZIPF and fit_name(name, row) is None:
+                PROMINENT_WORDS.add(words[0])
+    kept = []
+    for row in rows:
+        names = []
+        for name in dict.fromkeys(n.strip() for n in [row["name"], *row["names"]] if n.strip()):
+            why = fit_name(name, row)
+            if why is None:
+                names.append(name)
+            elif norm(name) == norm(row["name"]) or len(name) >= MIN_LENGTH:
+                log(f"unfit name {row['table']}:{row['ne_name']} ({row['a3']}): {name!r}: {why}")
+        if not names:
+            log(f"drop {row['table']}:{row['ne_name']} ({row['a3']}): no name fit for text")
+            continue
+        if row["name"] not in names:
+            row["name"] = names[0]
+        row["names"] = names
+        kept.append(row)
+    return kept
+
+
 def write(rows: list[dict], out: Path) -> None:
     country_qid = {r["a3"]: r["qid"] for r in rows if r["table"] == "countries"}
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -276,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     countries = fix_duplicate_qids(countries, "countries")
     admin1 = fix_duplicate_qids(admin1, "admin1")
     places = fix_duplicate_qids(places, "places")
-    rows = merge_across_tables(countries + admin1 + places)
+    rows = fit_names(merge_across_tables(countries + admin1 + places))
     write(rows, args.out)
     log(f"wrote {len(rows)} rows to {args.out}")
     return 0

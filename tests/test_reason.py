@@ -91,6 +91,25 @@ def test_symmetric_property_is_materialised(store: LocalStore) -> None:
     assert back in inferred(store)
 
 
+def test_link_confidences_of_two_articles_stay_with_their_entities(store: LocalStore) -> None:
+    """Each article states its own link confidence: one entity sure in one article and less
+    sure in another gives no other entity either value (a functional property would equate them)."""
+    other = IRIS.graph("002_test")
+    decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    confidence = ox.NamedNode(KG + "linkConfidence")
+    a, b = ox.NamedNode(ENTITY + "Q1"), ox.NamedNode(ENTITY + "Q2")
+    store.load_quads([
+        ox.Quad(a, RDF_TYPE, ox.NamedNode(KG + "State"), GRAPH),
+        ox.Quad(a, confidence, ox.Literal("0.95", datatype=decimal), GRAPH),
+        ox.Quad(b, RDF_TYPE, ox.NamedNode(KG + "State"), GRAPH),
+        ox.Quad(b, confidence, ox.Literal("0.95", datatype=decimal), GRAPH),
+        ox.Quad(b, RDF_TYPE, ox.NamedNode(KG + "State"), other),
+        ox.Quad(b, confidence, ox.Literal("0.8", datatype=decimal), other),
+    ])
+    reason(store)
+    assert not [t for t in inferred(store) if t.predicate == confidence]
+
+
 def test_disjoint_classes_are_reported_as_inconsistencies(store: LocalStore) -> None:
     store.load_quads([ox.Quad(ox.NamedNode(ENTITY + "Q3881980"), RDF_TYPE, ox.NamedNode(KG + "Place"), GRAPH)])
     result = reason(store)

@@ -107,10 +107,12 @@ def test_a_phrase_and_a_longer_forces_span_overlap_the_longer_wins(blank):
         ("Soldiers from North Korea", "MilitaryUnit"), ("North Korea", "State")]
 
 
-def test_the_pipeline_uses_kgs_ruler_before_the_ner(nlp):
+def test_the_pipeline_uses_kgs_ruler_after_the_ner(nlp):
+    """The ruler fills the NER's gaps (kg.pipeline.entity_ruler.merge_spans): placed before the
+    NER it would preset entities the model then has to respect."""
     names = nlp.pipe_names
     assert isinstance(nlp.get_pipe("kg_entity_ruler"), KGEntityRuler)
-    assert names.index("kg_entity_ruler") < names.index("ner")
+    assert names.index("kg_entity_ruler") > names.index("ner")
 
 
 def test_ruler_spans_carry_labels_the_ner_knows(nlp):

@@ -21,7 +21,7 @@ from kg.cli.common import (
     warn,
 )
 from kg.linking.wikidata import WikidataClient
-from kg.queries.link import link_store_entities
+from kg.queries.link import explain_link, link_store_entities
 from kg.store import open_store
 
 
@@ -29,6 +29,8 @@ from kg.store import open_store
 def link(
     online: Annotated[bool, typer.Option("--online", help="Ask Wikidata for entities the gazetteer lacks (needs network).")] = False,
     fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format (json lists every entity's outcome).")] = TextFormat.text,
+    explain: Annotated[str | None, typer.Option("--explain", metavar="NAME",
+                                                help="Show why NAME links as it does: candidates, evidence, confidence.")] = None,
     quiet: QuietOption = False,
     store: StoreOption = None,
     config: ConfigOption = None,
@@ -46,9 +48,18 @@ def link(
       kg link
 
       kg link --format json
+
+      kg link --explain Kursk
     """
     settings = settings_from(config, store=store, online=online or None)
     client = WikidataClient(settings) if settings.online else None
+    if explain is not None:
+        explanations = explain_link(open_store(settings), settings, explain, client=client)
+        if fmt is TextFormat.json:
+            emit_json(render.explain_json(explain, explanations, settings.link_threshold))
+        else:
+            emit_lines(render.explain_lines(explain, explanations, settings.link_threshold))
+        return
     with count_progress("asking Wikidata", "requests", quiet or client is None) as progress:
         report = link_store_entities(open_store(settings), settings, client=client, progress=progress)
     failures = client.failures if client is not None else []

@@ -139,6 +139,37 @@ def link_lines(report: LinkReport) -> list[str]:
     return lines
 
 
+def explain_json(name: str, explanations: Sequence[Any], threshold: float) -> dict[str, Any]:
+    return {
+        "name": name, "threshold": threshold,
+        "explanations": [
+            {"entity": x.entity, "articles": x.articles, "stored_wikidata": x.stored_qid,
+             "class": x.outcome.cls, "status": x.outcome.status,
+             "wikidata": x.outcome.result.qid if x.outcome.result else None,
+             "label": x.outcome.result.label if x.outcome.result else None,
+             "confidence": x.outcome.result.confidence if x.outcome.result else None,
+             "reasons": list(x.outcome.reasons),
+             "candidates": [{"wikidata": c.qid, "name": c.name, "class": c.cls, "kind": c.kind,
+                             "country": c.country_qid, "population": c.population}
+                            for c in x.outcome.candidates]}
+            for x in explanations
+        ],
+    }
+
+
+def explain_lines(name: str, explanations: Sequence[Any], threshold: float) -> list[str]:
+    if not explanations:
+        return [f"{name}: no stored entity and no gazetteer entry has this name"]
+    lines = []
+    for x in explanations:
+        o = x.outcome
+        where = f"stored entity in {x.articles} article(s)" if x.entity else "not in the store; out of context"
+        result = (f"{o.result.qid} {o.result.label}, confidence {o.result.confidence:.2f}" if o.result else "-")
+        lines.append(f"{o.name} ({o.cls}, {where}): {o.status} {result} (threshold {threshold:.2f})")
+        lines += [f"  {reason}" for reason in o.reasons]
+    return lines
+
+
 # queries ----------------------------------------------------------------------------------------
 def example_command(q: QueryInfo) -> str:
     """A command line that runs query ``q`` with its parameters' examples: a value as the user

@@ -38,9 +38,6 @@ RULER_MIN_CITY_POPULATION = _RULER.integer("min_city_population")
 RULER_DOMAIN_COUNTRIES = _RULER.words("domain_countries")
 """Countries in which smaller towns and bare region names are kept (data/rules/linking.toml)."""
 RULER_DOMAIN_MIN_POPULATION = _RULER.integer("domain_min_population")
-RULER_STOPLIST = _RULER.words("stoplist")
-"""Lower-cased single words never emitted as ruler patterns (common words, given names, states
-that are also people's names or US states)."""
 
 
 @dataclass(frozen=True)
@@ -108,8 +105,19 @@ class Gazetteer:
         return len(self.entries)
 
     def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
-        """Every entry one of whose names normalises like ``name``, most prominent first."""
-        return tuple(self._by_name.get(name_key(name), ()))
+        """Every entry one of whose names normalises like ``name``, most prominent first.
+
+        Short names match case-sensitively (an acronym only an acronym: "UBS" is not the
+        Mongolian province "Ubs", "us" not the US), and an acronym of the gazetteer only as
+        written ("dprk" is nothing).
+
+        >>> [e.qid for e in load_gazetteer().lookup("UBS")], [e.qid for e in load_gazetteer().lookup("Ubs")]
+        ([], ['Q192942'])
+        """
+        entries = self._by_name.get(name_key(name), ())
+        if not entries or not _case_matters(name):
+            return tuple(e for e in entries if not _acronym_only(e, name))
+        return tuple(e for e in entries if any(_same_case(n, name) for n in e.names))
 
     def get(self, qid: str) -> GazetteerEntry | None:
         return self._by_qid.get(qid)
@@ -117,9 +125,10 @@ class Gazetteer:
     def names_for_ruler(self) -> list[tuple[str, str, str]]:
         """``(surface form, class, key)`` triples safe to match in running text.
 
-        Meant for case-sensitive (``ORTH``) phrase patterns of :mod:`kg.ruler`. Skipped:
-        small places, bare admin-1 names outside the domain countries, single words of the
-        stoplist, lower-case words, and two-letter forms except upper-case acronyms.
+        Meant for case-sensitive (``ORTH``) phrase patterns of :mod:`kg.pipeline.entity_ruler`.
+        Skipped: small places, bare admin-1 names outside the domain countries, lower-case
+        words, and two-letter forms except upper-case acronyms (common words and first names
+        are not gazetteer names at all: ``scripts/build_gazetteer.py``).
         A form that names several entries gets the class of the most prominent one and the key
         ``Class/slug``, left for :func:`kg.linking.link` to resolve in context (``Luxembourg``
         -> ``State``, ``Kursk`` -> ``Place/kursk``).
@@ -155,14 +164,40 @@ class Gazetteer:
         if not words or not form[0].isupper() or "." in form and len(form) <= 3:
             return False
         if len(words) == 1:
-            if words[0].casefold() in RULER_STOPLIST:
-                return False
             if len(form) <= 2 and not form.isupper():
                 return False
             if (entry.kind == REGION_KIND and entry.country_qid not in RULER_DOMAIN_COUNTRIES
                     and not entry.curated):  # curated names always count
                 return False  # bare "Luxembourg" (Belgian province), "Washington" (US state)
         return True
+
+
+CASE_SENSITIVE_LENGTH = 4
+"""Names of at most this many letters (one more in capitals) match case-sensitively."""
+
+
+def _letters(name: str) -> str:
+    return "".join(c for c in name if c.isalnum())
+
+
+def _case_matters(name: str) -> bool:
+    """Whether ``name`` must be matched with its case: short ("Ubs", "UBS", "us"), or in
+    capitals and not much longer, as acronyms are; a long name in a capitals headline
+    ("UKRAINE") matches as any other."""
+    letters = _letters(name)
+    return bool(letters) and len(letters) <= CASE_SENSITIVE_LENGTH + (1 if letters.isupper() else 0)
+
+
+def _same_case(form: str, name: str) -> bool:
+    return _letters(form) == _letters(name)
+
+
+def _acronym_only(entry: GazetteerEntry, name: str) -> bool:
+    """Whether ``entry`` matches ``name`` only through an acronym written otherwise ("dprk")."""
+    key = name_key(name)
+    matching = [n for n in entry.names if name_key(n) == key]
+    return bool(matching) and all(_letters(n).isupper() and len(_letters(n)) > 1 for n in matching) and not any(
+        _same_case(n, name) for n in matching)
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:
@@ -212,7 +247,7 @@ def read_actors(path: Path) -> list[GazetteerEntry]:
             qid=row["qid"] or None, name=row["name"], cls=row["type"],
             kind=row.get("kind") or row["type"].lower(),
             country_qid=row["qid"] if row["type"] == "State" and row["qid"] else None,
-            aliases=_split(row["aliases"]), source=row["source"],
+            aliases=_split(row["aliases"]), source=f"actors.tsv: {row['source']}",
         ))
     return entries
 
@@ -230,7 +265,7 @@ def merge(places: list[GazetteerEntry], actors: list[GazetteerEntry]) -> list[Ga
         names = [n for n in (place.name, *place.aliases, *actor.aliases) if n != actor.name]
         merged[index] = replace(
             place, name=actor.name, aliases=tuple(dict.fromkeys(names)),
-            source=f"{place.source}; actors.tsv",
+            source=f"{place.source}; {actor.source}",
         )
     return merged
 

@@ -46,7 +46,13 @@ CITY_CUES = _RULES.table("cues").words("city")
 CONFIDENCE = _RULES.table("confidence")
 """How sure each linking decision is (``data/rules/linking.toml``)."""
 FAR_LARGER_RATIO = _RULES.table("decisions").number("far_larger_ratio")
+BIG_CITY = _RULES.table("decisions").integer("big_city")
 PRIMARY_NAME_CONFIDENCE = CONFIDENCE.number("primary_name")
+NER_DISAGREES = CONFIDENCE.number("ner_disagrees")
+"""Taken off when the NER read no mention of the entity as a label of its class."""
+NER_LABELS_OF: dict[str, frozenset[str]] = {
+    cls: frozenset(labels) for cls, labels in section("rules/entities").mapping("ner_labels_for_class").items()
+}
 """A bare name that is the primary name of exactly one candidate (``Donetsk`` the city, not
 ``Donetsk Oblast``): above the default ``link_threshold`` of 0.8."""
 
@@ -62,6 +68,10 @@ class LinkOutcome:
     status: Status
     result: LinkResult | None = None
     """The chosen link (status ``linked``) or the best rejected guess (``ambiguous``)."""
+    reasons: tuple[str, ...] = ()
+    """Why, step by step: the candidates, the evidence that chose one, the confidence."""
+    candidates: tuple[GazetteerEntry, ...] = ()
+    """Every gazetteer entry the name could be, most prominent first."""
 
 
 @dataclass(frozen=True)
@@ -89,10 +99,14 @@ def _result(entry: GazetteerEntry, confidence: float, cls: str) -> LinkResult:
 
 
 def _cues(name: str) -> tuple[str, bool, bool]:
-    """The name without cue words, and whether it carried a region / a city cue."""
+    """The name without cue words, and whether it carried a region / a city cue. A capitalised
+    "City" ending a name is part of the name, not a cue: "Manchester City" is a club, "Kursk
+    city" the city."""
     words = name_key(name).split()
+    written = name.split()
     region = bool(words) and words[-1] in REGION_CUES
-    city = bool(words) and (words[-1] in CITY_CUES or words[:2] == ["city", "of"])
+    suffix = bool(written) and written[-1].islower()
+    city = bool(words) and ((words[-1] in CITY_CUES and suffix) or words[:2] == ["city", "of"])
     if region or (city and words[-1] in CITY_CUES):
         words = words[:-1]
     elif city:
@@ -116,7 +130,8 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     if not candidates and base and base != name_key(name):
         candidates = list(gaz.lookup(base))
     if not candidates:
-        return LinkOutcome(name, cls, "unlinked")
+        return LinkOutcome(name, cls, "unlinked", reasons=("no gazetteer entry has this name",))
+    reasons = [f"{len(candidates)} candidate(s): " + "; ".join(_describe(e, gaz) for e in candidates[:8])]
 
     # (target entry, base confidence, reading) for every class-compatible candidate
     eligible: list[tuple[GazetteerEntry, float, GazetteerEntry]] = []
@@ -129,12 +144,17 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
             if country is not None and country.cls == "State":
                 eligible.append((country, CONFIDENCE.number("capital_for_state"), entry))
     if not eligible:
-        return LinkOutcome(name, cls, "unlinked")
+        reasons.append(f"none is a {cls} (type compatibility)")
+        return LinkOutcome(name, cls, "unlinked", reasons=tuple(reasons), candidates=tuple(candidates))
+    if len(eligible) < len(candidates):
+        reasons.append(f"{len(eligible)} of them fit the class {cls}")
 
     if region_cue and any(r.kind == REGION_KIND for _, _, r in eligible):
         eligible = [e for e in eligible if e[2].kind == REGION_KIND]
+        reasons.append("a region cue ('region', 'oblast' ...) keeps the regions")
     elif city_cue and any(r.kind in CITY_KINDS for _, _, r in eligible):
         eligible = [e for e in eligible if e[2].kind in CITY_KINDS]
+        reasons.append("a city cue keeps the cities")
 
     # one target may be reached by several readings (Moscow city and Moscow as capital)
     targets: dict[int, tuple[GazetteerEntry, float, GazetteerEntry]] = {}
@@ -144,12 +164,30 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
             targets[id(target)] = (target, confidence, reading)
     options = sorted(targets.values(), key=lambda t: (-t[1], -t[2].prominence))
 
-    chosen, confidence = _choose(options, context, cue=region_cue or city_cue, name=name)
+    chosen, confidence, why = _choose(options, context, cue=region_cue or city_cue, name=name)
     target = chosen[0]
-    confidence -= _unrelated_competitors(target, candidates, cls)
+    reasons.append(f"{why}: {target.name} ({target.qid or 'no QID'}) at {confidence:.2f}")
+    penalty = _unrelated_competitors(target, candidates, cls)
+    if penalty:
+        confidence -= penalty
+        reasons.append(f"the name also names an unrelated entity of another class: -{penalty:.2f}")
+    if context.ner_labels and not context.ner_labels & NER_LABELS_OF.get(cls, frozenset()):
+        confidence -= NER_DISAGREES
+        reasons.append(f"the NER read every mention as {'/'.join(sorted(context.ner_labels))}, "
+                       f"not a {cls}: -{NER_DISAGREES:.2f}")
     if target.qid is None:
-        return LinkOutcome(name, cls, "ambiguous" if len(options) > 1 else "unlinked")
-    return LinkOutcome(name, cls, "linked", _result(target, confidence, cls))
+        reasons.append("the chosen entry has no Wikidata id")
+        return LinkOutcome(name, cls, "ambiguous" if len(options) > 1 else "unlinked",
+                           reasons=tuple(reasons), candidates=tuple(candidates))
+    return LinkOutcome(name, cls, "linked", _result(target, confidence, cls), tuple(reasons), tuple(candidates))
+
+
+def _describe(entry: GazetteerEntry, gaz: Gazetteer) -> str:
+    """One candidate for ``kg link --explain``: id, name, kind, country, population."""
+    country = gaz.get(entry.country_qid) if entry.country_qid and entry.country_qid != entry.qid else None
+    where = f", {country.name}" if country is not None else ""
+    population = f", population {entry.population:,}" if entry.population else ""
+    return f"{entry.qid or '-'} {entry.name} ({entry.kind}{where}{population})"
 
 
 def _choose(options, context: LinkContext, cue: bool, name: str = ""):
@@ -159,37 +197,53 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
     then -- for a bare name without cue -- the one candidate whose primary name it is.
     """
     if len(options) == 1:
-        return options[0], options[0][1]
+        option = options[0]
+        how = "capital for its state (metonymy)" if option[0] is not option[2] else (
+            "one candidate, named exactly" if option[1] == CONFIDENCE.number("exact_name") else "one candidate, by an alias")
+        return option, option[1], how
     if not cue and name:
         # a curated entry (actors.tsv) named exactly so beats the derived ones: "Brussels"
         curated = [o for o in options if o[0].curated and name_key(o[0].name) == name_key(name)]
         if len(curated) == 1:
-            return curated[0], min(curated[0][1], CONFIDENCE.number("curated_name"))
+            return curated[0], min(curated[0][1], CONFIDENCE.number("curated_name")), "the curated entry of that name"
     in_article = [o for o in options if o[0].qid and o[0].qid in context.entity_qids]
     if len(in_article) == 1:
-        return in_article[0], CONFIDENCE.number("in_article")
+        return in_article[0], CONFIDENCE.number("in_article"), "the candidate linked elsewhere in the article"
     capitals = [o for o in options if o[2].kind == "capital"]
-    if len(capitals) == 1:
-        return capitals[0], min(capitals[0][1], CONFIDENCE.number("only_capital"))
+    if len(capitals) == 1 and not _rival_city(capitals[0], options):
+        return capitals[0], min(capitals[0][1], CONFIDENCE.number("only_capital")), "the only national capital"
+    cities = [o for o in options if o[2].kind in CITY_KINDS]
+    big = [o for o in cities if (o[2].population or 0) >= BIG_CITY]
+    if len(cities) == 1 and big and all(o[2].kind == REGION_KIND for o in options if o not in cities):
+        # "New York": a city of millions over the state of that name
+        return big[0], CONFIDENCE.number("big_city_over_region"), "a big city over the region named after it"
     in_country = [o for o in options if o[0].country_qid in context.country_qids]
     if context.country_qids and len(in_country) == 1:
-        return in_country[0], min(in_country[0][1], CONFIDENCE.number("in_article_country"))
+        return (in_country[0], min(in_country[0][1], CONFIDENCE.number("in_article_country")),
+                "the only candidate in a country the article names")
     if not cue and name:
         # Donetsk: the city's own name, only an alias of Donetsk Oblast
         key = name_key(name)
         primary = [o for o in options if name_key(o[2].name) == key]
         if len(primary) == 1:
-            return primary[0], min(primary[0][1], PRIMARY_NAME_CONFIDENCE)
+            return primary[0], min(primary[0][1], PRIMARY_NAME_CONFIDENCE), "the only candidate whose own name it is"
     kinds = {o[2].kind for o in options}
     cities = [o for o in options if o[2].kind in CITY_KINDS]
     if "region" in kinds and len(cities) == 1:
         # a city and the region named after it, neither of them by its primary name
-        return cities[0], CONFIDENCE.number("city_over_region")
+        return cities[0], CONFIDENCE.number("city_over_region"), "a city over the region named after it"
     first, second = options[0], options[1]
     if first[2].population and second[2].population and (
             first[2].population >= FAR_LARGER_RATIO * second[2].population):
-        return first, CONFIDENCE.number("far_larger")
-    return first, CONFIDENCE.number("guess")
+        return first, CONFIDENCE.number("far_larger"), f"{FAR_LARGER_RATIO}x larger than the next candidate"
+    return first, CONFIDENCE.number("guess"), "a guess: the most prominent of several"
+
+
+def _rival_city(capital, options) -> bool:
+    """Whether another candidate is a city at least a third as populous as the capital: "San
+    Jose" in California beside the capital of Costa Rica is no choice a capital decides."""
+    floor = (capital[2].population or 0) / 3
+    return any(o is not capital and o[2].kind in CITY_KINDS and (o[2].population or 0) >= floor for o in options)
 
 
 def _unrelated_competitors(target: GazetteerEntry, candidates, cls: str) -> float:
@@ -270,7 +324,9 @@ def link_outcome(name: str, cls: str, context: LinkContext | None = None, *,
     settings = settings or Settings()
     outcome = resolve(name, cls, context, gazetteer)
     if outcome.result is not None and outcome.result.confidence < settings.link_threshold:
-        outcome = LinkOutcome(name, cls, "ambiguous", outcome.result)
+        outcome = LinkOutcome(name, cls, "ambiguous", outcome.result,
+                              (*outcome.reasons, f"below the threshold {settings.link_threshold:.2f}: not linked"),
+                              outcome.candidates)
     if outcome.status != "linked" and settings.online:
         if client is None:
             client = WikidataClient(settings)

@@ -5,7 +5,7 @@ as ``data/rules/pipeline.toml`` lists them:
 
 * ``kg_line_breaks`` (:mod:`kg.pipeline.doc`) — a sentence starts after every line break;
 * ``kg_entity_ruler`` (:mod:`kg.pipeline.entity_ruler`) — gazetteer names, demonym units and
-  armed-forces names, marked before the NER;
+  armed-forces names, filling the NER's gaps;
 * ``kg_entities`` (:mod:`kg.pipeline.entity_types`) — types, trims and filters entity spans;
 * ``kg_facts`` (:mod:`kg.pipeline.relations`) — entities with their links, and the relations,
   events and claims between them (``doc._.kg_entities``, ``doc._.kg_mentions``,
@@ -80,8 +80,9 @@ def _load(model: str, with_rules: bool, linking: tuple[float, bool, str, str]) -
         needs = component.get("needs")
         if needs and needs not in nlp.pipe_names:
             continue
-        before = component.get("before")
-        position = {"before": before} if before in nlp.pipe_names else {}
+        before, after = component.get("before"), component.get("after")
+        position = ({"before": before} if before in nlp.pipe_names
+                    else {"after": after} if after in nlp.pipe_names else {})
         config = ({"link_threshold": threshold, "online": online, "wikidata_api": wikidata_api,
                    "cache_dir": cache_dir} if component.get("linking") else {})
         nlp.add_pipe(component["factory"], config=config, **position)

@@ -1,4 +1,14 @@
-"""The ``kg_entity_ruler`` component: gazetteer and lexicon names marked before the statistical NER.
+"""The ``kg_entity_ruler`` component: gazetteer and lexicon names that fill the statistical NER's gaps.
+
+It runs after the NER (``data/rules/pipeline.toml``) and only adds to what the model found
+(:func:`merge_spans`): a name of its own goes where the NER found nothing, or replaces NER spans
+it wholly covers and outgrows ("North Korean" -> "North Korean troops", "Kursk" -> "Kursk
+Oblast"). It never cuts, splits or retypes a span of the NER's: a name that crosses one or sits
+inside one ("George" in "George W Bush", a city inside a club's or an exchange's name) is
+dropped; one with exactly an NER span's boundaries leaves the span as the NER made it, with the
+ruler's reading in its id for :mod:`kg.pipeline.entity_types` to weigh against the NER's label in
+context (:mod:`kg.pipeline.class_choice`). Spans the ruler adds carry the kb id
+:data:`RULER_SOURCE`.
 
 spaCy's ``EntityRuler`` tries every token pattern at every token, so ~120 patterns for a
 state's forces ("North Korean special forces", "Kim's troops", "soldiers from the DPRK")
@@ -24,6 +34,7 @@ from spacy.util import filter_spans
 
 from kg import lexicon
 from kg.linking.gazetteer import load_gazetteer
+from kg.model import RULER_SOURCE
 
 _MILITARY = lexicon.section("lexicon/military")
 MODIFIERS = _MILITARY.words("modifiers")
@@ -31,6 +42,9 @@ MODIFIERS = _MILITARY.words("modifiers")
 CAPITAL_UNITS = _MILITARY.words("capital_units")
 """Unit nouns after a capital used for its state ("Kyiv forces", "Moscow's troops")."""
 POSSESSIVES = _MILITARY.words("possessives")
+_NAMES = lexicon.section("lexicon/names")
+_LEADING = _NAMES.words("leading_determiners")
+_TRAILING = frozenset(_NAMES.sequence("trailing_possessives"))
 NER_LABELS: dict[str, tuple[str, ...]] = {
     cls: tuple(labels)
     for cls, labels in lexicon.section("rules/entities").mapping("ner_labels_for_class").items()
@@ -144,14 +158,15 @@ class KGEntityRuler:
     # matching ---------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         spans = [
-            Span(doc, start, end, label=self.labels[key][0], span_id=self.labels[key][1])
+            Span(doc, start, end, label=self.labels[key][0], kb_id=RULER_SOURCE, span_id=self.labels[key][1])
             for matcher in (self.phrases, self.lower_phrases)
             for key, start, end in matcher(doc)
         ]
         spans.extend(self.unit_spans(doc))
         # the EntityRuler's order: longest first, then earliest; of exact duplicates the first by
         # span id (``Class:canonical``, so by class, then name) is kept
-        doc.ents = filter_spans(sorted(set(spans), key=lambda s: s.id_))
+        own = filter_spans(sorted(set(spans), key=lambda s: s.id_))
+        doc.ents = merge_spans(list(doc.ents), own)
         return doc
 
     def unit_spans(self, doc: Doc) -> list[Span]:
@@ -163,7 +178,8 @@ class KGEntityRuler:
         for u in units.tolist():
             found.extend(self._around(doc, u))
         label = self.ner_labels["MilitaryUnit"]
-        return [Span(doc, start, end, label=label, span_id=f"MilitaryUnit:{state}") for start, end, state in found]
+        return [Span(doc, start, end, label=label, kb_id=RULER_SOURCE, span_id=f"MilitaryUnit:{state}")
+                for start, end, state in found]
 
     def _around(self, doc: Doc, u: int) -> Iterable[tuple[int, int, str]]:
         rules = self.rules
@@ -196,8 +212,58 @@ class KGEntityRuler:
                 yield end - size, state
 
 
+def merge_spans(model: list[Span], own: list[Span]) -> list[Span]:
+    """The NER's spans (``model``) with the ruler's (``own``, not overlapping each other) added
+    where they only fill gaps.
+
+    * A ruler span that overlaps no NER span is added.
+    * One that wholly covers the NER spans it overlaps and is longer than each replaces them
+      ("North Korean troops" over "North Korean", "Kursk Oblast" over "Kursk").
+    * One with exactly an NER span's boundaries keeps the NER's span and label and leaves its own
+      ``Class:canonical`` reading in the span id, to be weighed in context against the NER's label.
+    * Any other (inside an NER span, or crossing one) is dropped: the NER's span stays whole.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> doc = nlp("George W Bush met troops in Kursk Oblast")
+    >>> model = [Span(doc, 0, 3, label="PERSON"), Span(doc, 6, 7, label="GPE")]
+    >>> own = [Span(doc, 0, 1, label="GPE"), Span(doc, 6, 8, label="GPE")]
+    >>> [(s.text, s.label_) for s in merge_spans(model, own)]
+    [('George W Bush', 'PERSON'), ('Kursk Oblast', 'GPE')]
+    """
+    kept = {(s.start, s.end): s for s in model}
+    for span in sorted(own, key=lambda s: (s.start, -len(s))):
+        overlapping = [s for s in kept.values() if s.start < span.end and span.start < s.end]
+        if not overlapping:
+            kept[(span.start, span.end)] = span
+            continue
+        if len(overlapping) == 1 and _core(overlapping[0]) == (span.start, span.end):
+            same = overlapping[0]
+            if not same.id_:  # the NER's span, with the ruler's reading beside its label
+                kept[(same.start, same.end)] = Span(span.doc, same.start, same.end, label=same.label_,
+                                                    kb_id=same.kb_id_, span_id=span.id_)
+            continue
+        if all(span.start <= s.start and s.end <= span.end and len(s) < len(span) for s in overlapping):
+            for s in overlapping:
+                del kept[(s.start, s.end)]
+            kept[(span.start, span.end)] = span
+    return sorted(kept.values(), key=lambda s: s.start)
+
+
+def _core(span: Span) -> tuple[int, int]:
+    """A span's token bounds without a leading determiner or a trailing possessive: the NER's
+    "the Ukrainian Defense Forces" and the name "Ukrainian Defense Forces" are one span."""
+    start, end = span.start, span.end
+    while start < end - 1 and span.doc[start].lower_ in _LEADING:
+        start += 1
+    while end > start + 1 and span.doc[end - 1].lower_ in _TRAILING:
+        end -= 1
+    return start, end
+
+
 @Language.factory("kg_entity_ruler", default_config={"kg_names": True})
 def make_entity_ruler(nlp: Language, name: str, kg_names: bool) -> KGEntityRuler:
     """The ruler with the lexicon's and the gazetteer's names (``kg_names``), or an empty one to
-    which :meth:`KGEntityRuler.add_phrases` adds others. Add it before the NER."""
+    which :meth:`KGEntityRuler.add_phrases` adds others. Add it after the NER: it fills the NER's
+    gaps (:func:`merge_spans`) and never overrides it."""
     return KGEntityRuler(nlp, name, kg_names=kg_names)

@@ -22,9 +22,20 @@ from spacy.util import filter_spans
 
 from kg import lexicon
 from kg.linking import is_city_state_name, load_gazetteer
-from kg.model import ANAPHOR, ENTITY_CLASSES, SpanRecord
+from kg.model import ANAPHOR, ENTITY_CLASSES, TEAM, SpanRecord
 from kg.model import Span as TextSpan
+from kg.pipeline.class_choice import (
+    after_initial,
+    choose_class,
+    is_actor,
+    is_locative,
+    is_nationality,
+    is_sports_story,
+    is_team,
+    is_venue,
+)
 from kg.pipeline.doc import doc_text, sentence_span
+from kg.pipeline.entity_ruler import NER_LABELS, RULER_SOURCE
 
 __all__ = ["kg_entities", "doc_spans"]
 
@@ -36,14 +47,29 @@ _TRAILING_POSSESSIVES = lexicon.section("lexicon/names").sequence("trailing_poss
 _NAME_OK = re.compile(r"[A-Za-z]")
 
 
-def _gazetteer_class(text: str) -> tuple[str, str] | None:
-    """``(class, canonical name)`` the gazetteer gives ``text``, if unambiguous enough."""
+def _gazetteer_class(text: str) -> tuple[str, str, str] | None:
+    """``(class, canonical name, kind)`` the gazetteer gives ``text``, if unambiguous enough;
+    ``kind`` is ``curated`` for a hand-checked entry, else the gazetteer's kind (``country``…)."""
     entries = load_gazetteer().lookup(text)
     if not entries:
         return None
     states = [e for e in entries if e.cls == "State"]
     best = states[0] if states else entries[0]
-    return best.cls, best.name
+    return best.cls, best.name, "curated" if best.curated else best.kind
+
+
+def _reading(span: Span) -> tuple[str, str, str] | None:
+    """The ruler's ``(class, canonical, kind)`` reading kept in the id of an NER span whose
+    boundaries a gazetteer or lexicon name matched exactly (:func:`kg.pipeline.entity_ruler.merge_spans`)."""
+    cls, sep, canonical = span.id_.partition(":")
+    if not sep or cls not in ENTITY_CLASSES:
+        return None
+    if "/" in canonical or canonical.startswith("Q"):  # a gazetteer key
+        entry = load_gazetteer().get(canonical) if canonical.startswith("Q") else None
+        found = _gazetteer_class(span.text)
+        kind = ("curated" if entry.curated else entry.kind) if entry else (found[2] if found else "city")
+        return cls, canonical, kind
+    return cls, canonical, "lexicon"
 
 
 def _trim(span: Span) -> Span | None:
@@ -64,24 +90,48 @@ def _trim(span: Span) -> Span | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def _line_noise(line: str) -> tuple[bool, tuple[tuple[int, int], ...]]:
-    """Whether a line is boilerplate, and where its inline credits are. Cached: the entities
-    of one paragraph share its line."""
-    credits = tuple(m.span() for m in lexicon.INLINE_CREDIT.finditer(line))
-    return lexicon.is_noise_line(line), credits
+def _inline_credits(line: str) -> tuple[tuple[int, int], ...]:
+    """Where a line's inline credits are. Cached: the entities of one paragraph share its line."""
+    return tuple(m.span() for m in lexicon.INLINE_CREDIT.finditer(line))
 
 
-def _in_noise_line(doc: Doc, span: Span) -> bool:
-    """Bylines, credits, boilerplate, and lines that hold nothing but the name (a byline
-    such as "Maciej Zubel" or a heading such as "Background:")."""
+_FINITE_TAGS = frozenset({"VBD", "VBP", "VBZ", "MD"})
+
+
+def _boilerplate_sentences(doc: Doc) -> set[int]:
+    """The start tokens of the doc's boilerplate segments, each on evidence: a sentence holding a
+    byline, credit or notice pattern (:data:`kg.lexicon.NOISE_LINE`) that is no ordinary sentence
+    (no finite verb: "Photo: Reuters", "By Jan Novak"), or one of the last sentences holding a
+    rights notice ("This material may not be published"). A pattern inside an ordinary sentence
+    ("proof and sources", a copyright row of a sports table) never drops it, and an article
+    delivered as one line loses only what is boilerplate."""
+    sentences = list(doc.sents)
+    text = doc_text(doc)
+    found = set()
+    for index, sent in enumerate(sentences):
+        segment = text[sent.start_char:sent.end_char]
+        if index >= len(sentences) - lexicon.END_SENTENCES and lexicon.END_NOTICE.search(segment):
+            found.add(sent.start)
+        elif lexicon.is_noise_line(segment) and not any(t.tag_ in _FINITE_TAGS for t in sent):
+            found.add(sent.start)
+            if sent[-1].text == ":" and index + 1 < len(sentences):  # "Photo:" | "Reuters/Jan Novak"
+                following = sentences[index + 1]
+                if not any(t.tag_ in _FINITE_TAGS for t in following):
+                    found.add(following.start)
+    return found
+
+
+def _in_noise_line(doc: Doc, span: Span, boilerplate: set[int] | frozenset[int] = frozenset()) -> bool:
+    """Whether a span is a name of boilerplate: in a boilerplate segment (``boilerplate``, from
+    :func:`_boilerplate_sentences`), in an inline credit ("(MENAFN- UkrinForm)"), or alone on its
+    line as a person or organisation (a byline such as "Maciej Zubel")."""
+    if span.sent.start in boilerplate:
+        return True
     text = doc_text(doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
     line = text[line_start: line_end if line_end >= 0 else len(text)]
-    noise, credits = _line_noise(line)
-    if noise:
-        return True
-    for credit_start, credit_end in credits:
+    for credit_start, credit_end in _inline_credits(line):
         if credit_start <= span.start_char - line_start < credit_end:
             return True
     rest = (line[: span.start_char - line_start] + line[span.end_char - line_start:]).strip(" \t:-–—|·")
@@ -90,23 +140,16 @@ def _in_noise_line(doc: Doc, span: Span) -> bool:
 
 def _is_locative(span: Span) -> bool:
     """Whether a place name is used as a location (object of "in", "to", "from" …)."""
-    root = span.root
-    if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
-        return True
-    if root.dep_ == "conj":  # "in Kyiv and Moscow"
-        head = root.head
-        return head.dep_ == "pobj" and head.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS
-    if root.dep_ == "appos" or (root.dep_ == "npadvmod" and root.head.pos_ == "PROPN"):
-        return True  # "Budapest, Hungary"
-    return False
+    return is_locative(span)
 
 
 def _metonymy(span: Span) -> tuple[str, str] | None:
-    """A capital used as an actor stands for its state: ``("State", state)``."""
+    """A capital used as an actor stands for its state: ``("State", state)``; anywhere else
+    ("in London", "London's mayor") it stays the city (:func:`kg.pipeline.class_choice.is_actor`)."""
     state = lexicon.CAPITALS.get(span.text)
     if state is None:
         return None
-    return None if _is_locative(span) else ("State", state)
+    return ("State", state) if is_actor(span) else None
 
 
 def _city_state_place(span: Span) -> bool:
@@ -130,11 +173,28 @@ def _demonym_of_title(span: Span) -> str | None:
     return None
 
 
+_NOT_NAME_TAGS = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "IN", "DT", "PRP"})
+
+
+def _stray_word(span: Span) -> bool:
+    """A one-word span that is no name: a word the tagger reads as an adjective, adverb or verb
+    ("Fierce fighting broke out", which the NER takes for an organisation), or a bare adjectival
+    demonym ("Ukrainian" alone, the NER's GPE or ORG)."""
+    if len(span) != 1:
+        return False
+    return span[0].tag_ in _NOT_NAME_TAGS or span.text in lexicon.DEMONYMS
+
+
 def _label(span: Span) -> str:
-    """The NER's label of a span, or for a span of kg's ruler the kg class its id carries (the
-    ruler marks its spans with labels the NER knows, see :func:`kg.ruler.ner_labels`)."""
+    """The NER's label of a span, or the kg class its id carries for a span of kg's ruler and
+    for an NER span whose label agrees with the ruler's reading (GPE and ``State:Ukraine``).
+    An NER span with a disagreeing reading keeps the NER's label: the class is then chosen in
+    context (:func:`kg.pipeline.class_choice.choose_class`)."""
     cls, sep, _ = span.id_.partition(":")
-    return cls if sep and cls in ENTITY_CLASSES else span.label_
+    if sep and cls in ENTITY_CLASSES and (span.kb_id_ == RULER_SOURCE or span.label_ in NER_LABELS[cls]
+                                          or span.label_ == cls):
+        return cls
+    return span.label_
 
 
 def _type_span(span: Span) -> Span | None:
@@ -143,6 +203,8 @@ def _type_span(span: Span) -> Span | None:
     if label in ENTITY_CLASSES:
         hint = span.id_ or f"{label}:"
         cls, _, canonical = hint.partition(":")
+        if span.kb_id_ != RULER_SOURCE:  # the NER's bounds: "the Ukrainian Defense Forces"
+            span = _trim(span) or span
         if label == "Place" and span.text in lexicon.CAPITALS:
             turned = _metonymy(span)
             if turned:
@@ -177,12 +239,19 @@ def _type_span(span: Span) -> Span | None:
     if (trimmed.start >= 2 and doc[trimmed.start - 1].lower_ == "of"
             and doc[trimmed.start - 2].lower_ in lexicon.SETTLEMENT_NOUNS and label in _NER_CLASS):
         return Span(doc, trimmed.start, trimmed.end, label="Place", span_id="Place:")
-    known = _gazetteer_class(text)
+    reading = _reading(span) if (trimmed.start, trimmed.end) == (span.start, span.end) else None
+    known = reading or _gazetteer_class(text)
+    if not known and _stray_word(trimmed):
+        return None
     if known:
-        cls, canonical = known
-        if label == "PERSON" and cls != "Person":
-            cls, canonical = "Person", ""
-        return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:{canonical}")
+        cls = known[0]
+        if label not in NER_LABELS[cls]:  # the NER and the name disagree: weigh them in context
+            choice = choose_class(trimmed, label, known)
+            cls, canonical = choice.cls, choice.canonical
+        else:
+            canonical = known[1]
+        if cls in ENTITY_CLASSES:
+            return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:{canonical}")
     cls = _NER_CLASS.get(label)
     if cls is None:
         return None
@@ -195,16 +264,65 @@ def _type_span(span: Span) -> Span | None:
 def kg_entities(doc: Doc) -> Doc:
     """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
     kept = []
+    boilerplate = _boilerplate_sentences(doc) if doc.ents else set()
+    sports = bool(doc.ents) and is_sports_story(doc)
     for span in doc.ents:
-        if _in_noise_line(doc, span):
+        if _in_noise_line(doc, span, boilerplate):
             continue
         typed = _type_span(span)
-        if typed is not None:
-            kept.append(typed)
+        if typed is not None:  # the kb id keeps who found it: the NER's label, or the ruler
+            origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
+            cls, span_id = typed.label_, typed.id_
+            if cls in ("Place", "State"):
+                if is_team(typed):  # "Liverpool have", "Middlesbrough defender": the club;
+                    # a national team keeps its country's class but is not the state
+                    cls, span_id = ("Organization", "Organization:") if cls == "Place" else (cls, f"State:{TEAM}")
+                elif after_initial(typed, known=_known_name):  # "S Orlando", "Mr Hague": a surname
+                    cls, span_id = "Person", "Person:"
+                elif sports and not is_venue(typed) and _town_or_country(typed):
+                    # a sports story's club ("his move from Middlesbrough") or national team
+                    if cls == "Place":
+                        cls, span_id = "Organization", "Organization:"
+                    elif not is_nationality(typed):
+                        span_id = f"State:{TEAM}"
+            kept.append(Span(doc, typed.start, typed.end, label=cls, kb_id=origin, span_id=span_id))
+    kept = _teams_throughout(kept)
     taken = {i for span in kept for i in range(span.start, span.end)}
     kept.extend(_organization_anaphors(doc, taken))
     doc.ents = filter_spans(kept)
     return doc
+
+
+def _known_name(word: str) -> bool:
+    """Whether the gazetteer knows a word as a name ("UK", "EU"): then it is no initial."""
+    return bool(load_gazetteer().lookup(word))
+
+
+def _town_or_country(span: Span) -> bool:
+    """Whether the gazetteer knows a span's name as a town, a region or a country, or the
+    lexicon as a people ("the Russians"): names a sports story may give a club or a national
+    team, where a continent is never one."""
+    if span.text in lexicon.PLURAL_DEMONYMS:
+        return True
+    entries = load_gazetteer().lookup(span.text)
+    return bool(entries) and all(e.kind in ("city", "capital", "region", "country", "dependency") for e in entries)
+
+
+def _teams_throughout(spans: list[Span]) -> list[Span]:
+    """A name the text uses for a team ("Liverpool have") is the team wherever else the text
+    names it without placing something there ("He is the future of Liverpool"; but "in
+    Liverpool" stays the city): one sense per story."""
+    teams = {s.text for s in spans if s.id_ in ("Organization:", f"State:{TEAM}")
+             and s.kb_id_ in ("GPE", "LOC", "ORG", RULER_SOURCE) and is_team(s)}
+    if not teams:
+        return spans
+    out = []
+    for s in spans:
+        if s.text in teams and s.label_ in ("Place", "State") and s.id_ != f"State:{TEAM}" and not is_locative(s):
+            cls, span_id = ("Organization", "Organization:") if s.label_ == "Place" else ("State", f"State:{TEAM}")
+            s = Span(s.doc, s.start, s.end, label=cls, kb_id=s.kb_id_, span_id=span_id)
+        out.append(s)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -234,7 +352,9 @@ def _organization_anaphors(doc: Doc, taken: set[int]) -> list[Span]:
 # ----------------------------------------------------------------------------------------------
 
 def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
-    """The typed entity spans of a processed doc, shifted to article offsets."""
+    """The typed entity spans of a processed doc, shifted to article offsets; each record's
+    label is the NER's label of the span, or :data:`~kg.pipeline.entity_ruler.RULER_SOURCE` for
+    a name the ruler added."""
     records = []
     for ent in doc.ents:
         cls, _, canonical = (ent.id_ or f"{ent.label_}:").partition(":")
@@ -264,7 +384,7 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
                 cls=cls,
                 canonical=canonical,
                 sentence=sentence,
-                label=ent.label_,
+                label=ent.kb_id_ or ent.label_,
             )
         )
         if cls == "MilitaryUnit" and canonical:

@@ -1,0 +1,260 @@
+"""Choosing a span's class where the NER's label and a gazetteer or lexicon reading disagree.
+
+The statistical NER read the span in its sentence; the gazetteer and the lexicon know the name
+out of context. Neither overrides the other (``data/rules/entities.toml``, ``[class_choice]``):
+each class gets the weight of the evidence for it -- the NER's label (by how sure the NER is of
+that label), the reading (by what the name is: a curated actor, a country, a capital, a city …)
+and the context (a title or honorific before the name speaks for a person, a locative
+preposition or a coordinated place name for a place) -- and the heaviest class wins, the NER's on a tie. The choice carries
+its score (the winner's share of the evidence) and the evidence itself, for diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from kg import lexicon
+
+__all__ = ["ClassChoice", "after_initial", "choose_class", "is_actor", "is_locative", "is_sports_story",
+           "is_team", "is_venue", "is_nationality"]
+
+_CHOICE = lexicon.section("rules/entities").table("class_choice")
+NER_WEIGHT: dict[str, float] = _CHOICE.mapping("ner")
+"""How much the NER's label counts, per label."""
+READING_WEIGHT: dict[str, float] = _CHOICE.mapping("reading")
+"""How much a gazetteer or lexicon reading counts, per kind of name."""
+PERSON_CUE = _CHOICE.number("person_cue")
+LOCATIVE = _CHOICE.number("locative")
+COORDINATED = _CHOICE.number("coordinated")
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_NER_CLASS: dict[str, str] = lexicon.section("rules/entities").mapping("class_of_ner_label")
+_METONYMY = lexicon.section("rules/entities").table("metonymy")
+STATIVE_VERBS = _METONYMY.words("stative_verbs")
+"""Verbs whose subject does not act ("London is a city"): no metonymy."""
+ACTOR_NOUNS = _METONYMY.words("actor_nouns")
+"""Nouns whose possessor acts as a government ("Moscow's decision")."""
+_TEAMS = lexicon.section("rules/entities").table("teams")
+TEAM_ROLES = _TEAMS.words("roles")
+MATCH_NOUNS = _TEAMS.words("match_nouns")
+VERSUS = _TEAMS.words("versus")
+RESULT_VERBS = _TEAMS.words("result_verbs")
+PLAY_VERBS = _TEAMS.words("play_verbs")
+SPORT_WORDS = _TEAMS.words("sport_words")
+MIN_SPORT_WORDS = _TEAMS.integer("min_sport_words")
+VENUE_PREPOSITIONS = _TEAMS.words("venue_prepositions")
+
+
+@dataclass(frozen=True)
+class ClassChoice:
+    """The class chosen for a span, with the canonical name of the reading when it won."""
+
+    cls: str
+    canonical: str
+    score: float
+    """The winner's share of all the evidence, in (0.5, 1] (0.5 on a tie)."""
+    evidence: tuple[tuple[str, str, float], ...]
+    """``(source, class, weight)`` of each piece of evidence."""
+
+
+def is_locative(span: Span) -> bool:
+    """Whether a name is used as a location: the object of "in", "to", "from" …, a conjunct of
+    one ("in Kyiv and Moscow"), or an apposition ("Budapest, Hungary")."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
+        return True
+    if root.dep_ == "conj":
+        head = root.head
+        return head.dep_ == "pobj" and head.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS
+    if root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "PROPN":
+        return root.head.ent_type_ in ("GPE", "LOC", "Place", "State")  # "Budapest, Hungary"
+    return False
+
+
+def is_actor(span: Span) -> bool:
+    """Whether a name acts in its sentence, as a government does: the subject of a verb that is
+    not stative ("Moscow denied", "Tokyo will send"), the agent of a passive ("was rejected by
+    Moscow", "plans by Washington"), the possessor of what a government holds ("Moscow's
+    decision", not "London's mayor"), or one side of a pair of states ("Moscow-Pyongyang
+    ties"). Never inside a locative phrase ("talks in Tokyo")."""
+    if is_locative(span):
+        return False
+    root = span.root
+    while root.dep_ == "conj":  # "Washington and Moscow agreed": the first conjunct's role
+        root = root.head
+    if root.dep_ == "nsubj":
+        head = root.head
+        return head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in STATIVE_VERBS
+    if root.dep_ == "pobj" and root.head.lower_ in ("by", "between"):
+        return True  # "plans by Washington", "cooperation between Moscow and Pyongyang"
+    if root.dep_ == "poss":
+        return root.head.lemma_.lower() in ACTOR_NOUNS or root.head.lower_ in ACTOR_NOUNS
+    if root.dep_ == "compound":  # "Moscow-Pyongyang ties": a pair of governments
+        others = [t for t in (*root.head.children, *root.children) if t.dep_ == "compound" and t.i != root.i]
+        others.append(root.head)
+        return any(t.text in lexicon.CAPITALS or t.text in lexicon.STATE_NAMES for t in others)
+    return False
+
+
+def is_team(span: Span) -> bool:
+    """Whether a place's name stands for a sports team: a plural verb after the singular name
+    ("Liverpool have", "Italy come to Edinburgh"), a player's role after it ("Middlesbrough
+    defender"), a match noun or a verb of play governing "against" it ("the friendly against
+    Sweden", "scored on his debut against Portsmouth"), "v" beside it ("Hartlepool v Boston"), or a result between two named
+    sides ("Chelsea beat Portsmouth")."""
+    doc = span.doc
+    root = span.root
+    if (root.dep_ in ("nsubj", "nsubjpass") and span[-1].tag_ == "NNP" and not span[-1].text.endswith("s")
+            and not any(c.dep_ == "conj" for c in root.children)):
+        verb = root.head
+        forms = [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]
+        if any(t.tag_ == "VBP" or t.lower_ == "were" for t in forms):
+            return True  # "Liverpool have", "Italy come", "Liverpool were reported"
+    if any(c.i + 1 < len(doc) and doc[c.i + 1].lower_ in TEAM_ROLES for c in root.conjuncts):
+        return True  # "Ireland and Munster lock Paul O'Connell"
+    if root.dep_ == "nsubj" and not span[-1].text.endswith("s") and any(
+            c.dep_ == "dobj" and any(t.lower_ == "their" and t.dep_ == "poss" for t in c.children)
+            for c in root.head.children):
+        return True  # "Portugal confirmed their progress": a team, as a state is "its"
+    if (span.start >= 2 and doc[span.start - 1].lower_ in ("over", "against")
+            and doc[span.start - 2].lemma_.lower() in MATCH_NOUNS):
+        return True  # "the win over Italy", however the parse attaches "over"
+    if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].like_num and doc[span.end + 2].text == ")":
+        return True  # a seeded team in a draw: "Fiji (3), Australia (6)"
+    if root.dep_ in ("nsubj", "dobj") and root.head.lemma_.lower() in RESULT_VERBS:
+        verb = root.head  # "Chelsea beat Portsmouth": a result between two named sides
+        sides = [c for c in verb.children if c.dep_ in ("nsubj", "dobj")]
+        if len(sides) == 2 and all(c.pos_ == "PROPN" for c in sides):
+            return True
+    if _score_follows(span) and not any(t.tag_ in _FINITE for t in span.sent):
+        return True  # a result or a table row: "Japan 2 Syria 1", "Liverpool 10 6 2 2 15 8 20"
+    if span.end < len(doc) and (doc[span.end].lower_ in TEAM_ROLES or doc[span.end].lower_ in VERSUS):
+        return True
+    if span.start > 0 and doc[span.start - 1].lower_ in VERSUS:
+        return True
+    root = span.root
+    while root.dep_ == "conj":
+        root = root.head
+    if root.dep_ == "pobj" and root.head.lower_ in ("against", "over", "to"):
+        governor = root.head.head.lemma_.lower()
+        if governor in MATCH_NOUNS or (root.head.lower_ == "against" and governor in PLAY_VERBS):
+            return True
+    return False
+
+
+_FINITE = frozenset({"VBD", "VBP", "VBZ", "MD"})
+
+
+def _score(token) -> bool:
+    """A small whole number, as a score or a table's column is."""
+    return token.text.isdigit() and int(token.text) < 200
+
+
+_SCORE = re.compile(r"\d{1,3}-\d{1,3}")
+
+
+def is_sports_story(doc) -> bool:
+    """Whether a doc is a sports story: at least ``min_sport_words`` of the words of sport or
+    of scores ("28-17", "6-4")."""
+    count = 0
+    for token in doc:
+        if (token.lower_ in SPORT_WORDS or token.lemma_.lower() in SPORT_WORDS
+                or _SCORE.fullmatch(token.text)):
+            count += 1
+            if count >= MIN_SPORT_WORDS:
+                return True
+    return False
+
+
+def is_venue(span: Span) -> bool:
+    """Whether a name is where something happens: the object of "in", "near" … (or of one
+    such phrase it is coordinated in), or a place in apposition ("Charleroi, Belgium")."""
+    root = span.root
+    while root.dep_ == "conj":
+        root = root.head
+    if root.dep_ == "pobj" and root.head.lower_ in VENUE_PREPOSITIONS:
+        return True  # "Charleroi, Belgium": in apposition to a place, not to a person's name
+    return root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "PROPN" and root.head.ent_type_ in ("GPE", "LOC", "Place", "State")
+
+
+def is_nationality(span: Span) -> bool:
+    """Whether a country's name gives a person's nationality: "Sweden's Thomas Johansson",
+    "Dominik Hrbaty (Slovakia)", "the Norway international"."""
+    doc = span.doc
+    root = span.root
+    if root.dep_ == "poss" and root.head.ent_type_ in ("PERSON", "Person"):
+        return True
+    if span.start >= 2 and doc[span.start - 1].text == "(" and doc[span.start - 2].ent_type_ in ("PERSON", "Person"):
+        return True
+    return span.end < len(doc) and doc[span.end].lower_ in ("international", "internationals")
+
+
+def _score_follows(span: Span) -> bool:
+    """Whether a score follows the name: a small number, then another name, a number, a
+    punctuation mark or the end ("Japan 2 Syria 1"), not a unit ("Ukraine 24 hours after")."""
+    doc = span.doc
+    if span.end >= len(doc) or not _score(doc[span.end]):
+        return False
+    after = doc[span.end + 1] if span.end + 1 < len(doc) else None
+    return after is None or after.pos_ in ("PROPN", "PUNCT", "NUM", "SPACE") or after.is_space
+
+
+def after_initial(span: Span, known=lambda word: False) -> bool:
+    """Whether a one-word name follows initials, as a surname does ("S Orlando (Treviso)",
+    "J. Smith", "JM Barrie"), or a personal honorific ("Mr Hague", "Mrs Houston"). ``known``
+    tells the names that are no initials ("UK", "EU")."""
+    if len(span) != 1 or span.start == 0:
+        return False
+    before = span.doc[span.start - 1].text
+    if before.lower().rstrip(".") in lexicon.PERSONAL_HONORIFICS:
+        return True
+    letters = before.replace(".", "")
+    return (1 <= len(letters) <= 2 and letters.isalpha() and letters.isupper()
+            and letters not in ("A", "I") and not known(before))
+
+
+def _person_cue(span: Span) -> bool:
+    """A title or honorific before the name ("Mr", "President"), or an initial ("S Orlando")."""
+    if span.start == 0:
+        return False
+    word = span.doc[span.start - 1].lower_.rstrip(".")
+    return word in lexicon.HONORIFICS or word in lexicon.TITLE_WORDS or after_initial(span)
+
+
+def _coordinated_with_places(span: Span) -> bool:
+    """Whether a name is coordinated with a name the NER took for a place ("Maseru and
+    Mbabane", "Mbabane, Maseru and Pretoria")."""
+    root = span.root
+    named = [t for t in root.conjuncts if not (span.start <= t.i < span.end) and t.ent_type_]
+    return bool(named) and all(t.ent_type_ in _PLACE_LABELS for t in named)
+
+
+def choose_class(span: Span, ner_label: str, reading: tuple[str, str, str]) -> ClassChoice:
+    """The class of ``span`` given the NER's label and a ``(class, canonical, kind)`` reading.
+
+    ``kind`` says what the name is for the reading (``lexicon``, ``curated``, or a gazetteer
+    kind: ``country``, ``capital``, ``city`` …). The canonical name is kept only when the
+    reading's class wins.
+    """
+    read_cls, canonical, kind = reading
+    evidence: list[tuple[str, str, float]] = []
+    ner_cls = _NER_CLASS.get(ner_label)
+    if ner_cls is not None:
+        evidence.append((f"ner:{ner_label}", ner_cls, float(NER_WEIGHT.get(ner_label, 0.0))))
+    evidence.append((f"reading:{kind}", read_cls, float(READING_WEIGHT.get(kind, min(READING_WEIGHT.values())))))
+    if _person_cue(span):
+        evidence.append(("context:title", "Person", PERSON_CUE))
+    if is_locative(span):
+        place = read_cls if read_cls in ("Place", "State") else "Place"
+        evidence.append(("context:locative", place, LOCATIVE))
+    elif _coordinated_with_places(span):
+        evidence.append(("context:coordinated", "Place", COORDINATED))
+    totals: dict[str, float] = {}
+    for _, cls, weight in evidence:
+        totals[cls] = totals.get(cls, 0.0) + weight
+    first = ner_cls if ner_cls in totals else read_cls
+    best = max(totals, key=lambda c: (totals[c], c == first))
+    share = totals[best] / sum(totals.values()) if sum(totals.values()) else 1.0
+    return ClassChoice(best, canonical if best == read_cls else "", round(share, 3), tuple(evidence))
