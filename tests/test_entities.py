@@ -282,3 +282,24 @@ def test_a_thing_named_after_mr_someone_is_not_that_person(nlp) -> None:
 def test_the_agency_is_not_an_alliance(nlp):
     extraction = extract(nlp, "NATO leaders met on Monday. The agency said the talks went well.")
     assert "agency" not in {m.anchor for m in extraction.mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "party"),
+    [
+        ("Lib Dem leader Anna Reed said the plan was wrong.", "Lib Dem", "Liberal Democrats"),
+        ("Tory MPs voted against the bill on Tuesday.", "Tory", "Conservative Party"),
+        ("Labour MP Jan Novak asked for a vote.", "Labour", "Labour Party"),
+        ("The Liberal Democrats' spokesman Tom Hale welcomed the report.", "Liberal Democrats", "Liberal Democrats"),
+        ("A Republican senator, Jan Novak, backed the bill.", "Republican", "Republican Party"),
+    ],
+)
+def test_a_party_by_any_of_its_names_is_one_organization(nlp, text, anchor, party):
+    """Short names and members' nouns of a party name the party, whatever the NER read."""
+    entity = entity_of(extract(nlp, text), anchor)
+    assert (entity.cls, entity.label) == ("Organization", party)
+
+
+def test_parties_named_two_ways_in_one_text_are_one_entity(nlp):
+    extraction = extract(nlp, "The Tories attacked the plan. Tory leader Anna Reed called it a tax rise.")
+    assert entity_of(extraction, "Tories") == entity_of(extraction, "Tory")

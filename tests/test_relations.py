@@ -35,6 +35,7 @@ E = {
         Entity("Organization/epc", "Organization", "European Political Community"),
         Entity("Organization/eu", "Organization", "European Union", aliases=("EU",)),
         Entity("Organization/herald", "Organization", "Morning Herald"),
+        Entity("Organization/labour", "Organization", "Labour Party", aliases=("Labour",)),
         Entity("Organization/intel", "Organization", "Defence Intelligence"),
         Entity("Person/novak", "Person", "Jan Novak"),
         Entity("Person/petrov", "Person", "Ivan Petrov"),
@@ -64,6 +65,7 @@ SURFACES = {
     "European Political Community": "Organization/epc",
     "EU": "Organization/eu",
     "Morning Herald": "Organization/herald",
+    "Labour": "Organization/labour",
     "Defence Intelligence": "Organization/intel",
     "Jan Novak": "Person/novak",
     "Novak": "Person/novak",
@@ -128,12 +130,17 @@ def events(f: Facts, kind: str):
         ("President of Ukraine Olena Koval addressed the parliament.", "Person/koval", "State/ukraine", "President"),
         ("Russian Foreign Minister Ivan Petrov arrived in Budapest.", "Person/petrov", "State/russia", "Foreign Minister"),
         ("Olena Koval, the defence minister of Ukraine, spoke to reporters.", "Person/koval", "State/ukraine", "defence minister"),
+        ("Labour MP Jan Novak asked for a vote.", "Person/novak", "Organization/labour", "MP"),
     ],
 )
 def test_role(nlp, text, person, org, title) -> None:
     roles = [r for r in facts(nlp, text).relations if r.kind == "role"]
     assert [(r.subject, r.object, r.title) for r in roles] == [(person, org, title)]
     assert 0 < roles[0].confidence <= 1
+
+
+def test_a_party_a_legislator_votes_with_is_not_his(nlp) -> None:
+    assert not rels(facts(nlp, "The senator Ivan Petrov voted with Labour on Tuesday."), "role")
 
 
 def test_an_office_english_binds_to_one_state_is_that_states_when_the_text_names_it(nlp) -> None:

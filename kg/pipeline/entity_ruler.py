@@ -54,10 +54,12 @@ NER_LABELS: dict[str, tuple[str, ...]] = {
 
 
 def lexicon_phrases() -> list[tuple[str, str, str]]:
-    """``(text, label, span id)`` verbatim phrases from the lexicon: news outlets and people of a
-    state as an actor ("the Russians"). A state's forces are found around unit nouns by
+    """``(text, label, span id)`` verbatim phrases from the lexicon: news outlets, political
+    parties by any of their names ("Lib Dems", "Tory": the party's name in the span id) and people
+    of a state as an actor ("the Russians"). A state's forces are found around unit nouns by
     :class:`KGEntityRuler` itself."""
     phrases = [(outlet, "Organization", f"Organization:{outlet}") for outlet in lexicon.NEWS_OUTLETS]
+    phrases += [(form, "Organization", f"Organization:{party}") for form, party in lexicon.PARTIES.items()]
     phrases += [(plural, "State", f"State:{state}") for plural, state in lexicon.PLURAL_DEMONYMS.items()]
     return phrases
 

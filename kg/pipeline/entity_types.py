@@ -218,6 +218,9 @@ def _type_span(span: Span) -> Span | None:
     text = trimmed.text
     if text.lower() in lexicon.TITLE_WORDS or text.lower() in lexicon.NOT_A_NAME or text.islower():
         return None
+    party = lexicon.PARTIES.get(text)
+    if party:  # "Lib Dem leader", "Tory MPs", "a Republican senator": the party, whatever the NER read
+        return Span(span.doc, trimmed.start, trimmed.end, label="Organization", span_id=f"Organization:{party}")
     titled = _demonym_of_title(trimmed)
     if titled:
         return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{titled}")

@@ -125,7 +125,7 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
         k -= 1
     while words and words[0].lower_ in LINKS | POSSESSIVE_MARKS:
         words.pop(0)
-    title = title_of(words)
+    title = title_of(w for w in words if ctx.entity(w) is None)  # "Labour MP": the party is no title word
     if title is None:
         return None
     head = next((w for w in reversed(words) if w.lower_ in ROLE_HEADS), words[-1])
