@@ -28,7 +28,7 @@ from kg.resources import resource_dir
 
 __all__ = [
     "LexiconError", "Section", "section",
-    "DEMONYMS", "OFFICES", "PARTIES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "LEADERS", "CAPITALS", "UNIT_LABEL",
+    "DEMONYMS", "OFFICES", "PARTIES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "CAPITALS", "UNIT_LABEL",
     "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
     "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_KINDS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
     "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
@@ -128,7 +128,6 @@ PEOPLE: dict[str, str] = _WORDNET.mapping("people") | PLURAL_DEMONYMS
 """The people of a state as a plural noun ("the Iraqis") -> the state (WordNet and the table above)."""
 ARMED_FORCES_NAMES: dict[str, str] = _STATES.mapping("armed_forces_names")
 """Proper names of armed forces -> state."""
-LEADERS: dict[str, str] = _STATES.mapping("leaders")
 PARTIES: dict[str, str] = _WORDNET.mapping("parties")
 """A political party's name or its members' noun, as written -> the party's name ("Tories" ->
 Conservative Party), from WordNet (``data/lexicon/wordnet.toml``)."""

@@ -49,7 +49,7 @@ def test_capital_as_actor_is_the_state_and_as_location_a_place(nlp, text, anchor
     "text, anchor, state",
     [
         ("North Korean soldiers were seen near the border.", "North Korean soldiers", "Q423"),
-        ("Kim's troops are heading to the front.", "Kim's troops", "Q423"),
+        ("North Korea's troops are heading to the front.", "North Korea's troops", "Q423"),
         ("Kyiv forces pushed back the attack.", "Kyiv forces", "Q212"),
         ("The Ukrainian Defense Forces reported heavy fighting.", "Ukrainian Defense Forces", "Q212"),
         ("Russian units moved north overnight.", "Russian units", "Q159"),

@@ -26,10 +26,10 @@ def reference_patterns() -> list[dict]:
         return {"label": "MilitaryUnit", "id": f"MilitaryUnit:{state}", "pattern": tokens}
 
     out = [pattern(exact(a) + [modifier, unit], s) for a, s in lexicon.DEMONYMS.items() if a != "Korean"]
-    out += [pattern(exact(n) + [possessive, modifier, unit], s) for n, s in lexicon.LEADERS.items()]
+    states = {s: s for s in lexicon.DEMONYMS.values()} | {"DPRK": "North Korea"}
+    out += [pattern(exact(n) + [possessive, modifier, unit], s) for n, s in states.items()]
     out += [pattern(exact(n) + [{**possessive, "OP": "?"}, {"LOWER": {"IN": sorted(CAPITAL_UNITS)}}], s)
             for n, s in lexicon.CAPITALS.items()]
-    states = {s: s for s in lexicon.DEMONYMS.values()} | {"DPRK": "North Korea"}
     out += [pattern([unit, {"LOWER": "from"}, {"LOWER": "the", "OP": "?"}] + exact(name), s)
             for name, s in states.items()]
     return out
@@ -47,6 +47,7 @@ SENTENCES = [
     "Troops from Russia and from the United States met soldiers from the Russia.",
     "troops",
     "",
+    "Russia's troops and Ukraine’s regular army units, North Korea's elite soldiers and the DPRK's forces.",
 ]
 
 

@@ -98,16 +98,14 @@ class UnitRules:
     """Names that make a unit noun a state's forces, keyed by their tokens, valued by the state."""
 
     demonyms: dict[tuple[str, ...], str]  # "North Korean" (+ modifiers) + unit noun
-    leaders: dict[tuple[str, ...], str]  # "Kim" + 's (+ modifiers) + unit noun
     capitals: dict[tuple[str, ...], str]  # "Kyiv" (+ 's) + forces/troops/army
-    states: dict[tuple[str, ...], str]  # unit noun + "from" (+ "the") + "North Korea"
+    states: dict[tuple[str, ...], str]  # unit noun + "from" (+ "the") + "North Korea"; "Russia" + 's + unit noun
     unit_nouns: frozenset[str]
 
     @classmethod
     def from_lexicon(cls) -> "UnitRules":
         return cls(
             demonyms={name_tokens(a): s for a, s in lexicon.DEMONYMS.items() if a not in lexicon.AMBIGUOUS_DEMONYMS},
-            leaders={name_tokens(n): s for n, s in lexicon.LEADERS.items()},
             capitals={name_tokens(n): s for n, s in lexicon.CAPITALS.items()},
             states={name_tokens(name): state for name, state in lexicon.STATE_NAMES.items()},
             unit_nouns=frozenset(lexicon.UNIT_NOUNS),
@@ -115,7 +113,7 @@ class UnitRules:
 
     @property
     def longest(self) -> int:
-        return max(len(k) for table in (self.demonyms, self.leaders, self.capitals, self.states) for k in table)
+        return max(len(k) for table in (self.demonyms, self.capitals, self.states) for k in table)
 
 
 class KGEntityRuler:
@@ -185,14 +183,14 @@ class KGEntityRuler:
 
     def _around(self, doc: Doc, u: int) -> Iterable[tuple[int, int, str]]:
         rules = self.rules
-        # a demonym or a leader's possessive, then any modifiers, then the unit noun
+        # a demonym or a state's possessive, then any modifiers, then the unit noun
         first = u
         while first > 0 and doc[first - 1].lower_ in MODIFIERS:
             first -= 1
         for end in range(first, u + 1):  # the name ends where the (possibly empty) modifier run begins
             yield from ((start, u + 1, state) for start, state in self._names_ending(doc, end, rules.demonyms))
             if end >= 1 and doc[end - 1].text in POSSESSIVES:
-                yield from ((start, u + 1, state) for start, state in self._names_ending(doc, end - 1, rules.leaders))
+                yield from ((start, u + 1, state) for start, state in self._names_ending(doc, end - 1, rules.states))
         # a capital, an optional possessive, then forces/troops/army
         if doc[u].lower_ in CAPITAL_UNITS:
             yield from ((start, u + 1, state) for start, state in self._names_ending(doc, u, rules.capitals))
