@@ -8,9 +8,13 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -78,9 +82,41 @@ def test_every_command_has_examples() -> None:
 def test_help_example_runs_on_data(built: Path, tmp_path: Path, command: str, line: str) -> None:
     if "../shared" in line and not SHARED_GOLD.is_dir():
         pytest.skip("../shared/gold is not available")
-    done = run(line, fresh_copy(built, tmp_path))
+    work = fresh_copy(built, tmp_path)
+    if command == "serve":  # runs until stopped: it must answer, then stop on Ctrl+C
+        serve_until_it_answers(line, work)
+        return
+    done = run(line, work)
     assert done.returncode == 0, f"{line}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     assert "Traceback" not in done.stderr
+
+
+def serve_until_it_answers(line: str, cwd: Path) -> None:
+    """Start a ``kg serve`` example, wait until its page answers, stop it with SIGINT."""
+    port = re.search(r"--port (\d+)", line)
+    url = f"http://127.0.0.1:{port.group(1) if port else 8000}/"
+    env = kg_env() | {"BROWSER": "true"}  # --open: a browser that opens nothing
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    process = subprocess.Popen(["bash", "-c", f"exec {line}"], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, f"{line} ended: {process.communicate()[1][-2000:]}"
+            try:
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, f"{line} did not answer at {url}"
+                time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert "Traceback" not in errors, errors[-2000:]
 
 
 @pytest.mark.slow
