@@ -214,8 +214,11 @@ def collect_entities(
         return nearest(position, [m for m in full_at if _surname_match(short, m[1])], short)
 
     for r in records:
-        if r.cls == "MilitaryUnit":
-            state = r.canonical or "unknown"
+        if r.cls == "MilitaryUnit" and not r.canonical:  # a formation by name: "the Parachute Regiment"
+            c = cluster_for("MilitaryUnit", slug(r.anchor), "")
+            c.state = c.state or _state_in_name(r.anchor)
+        elif r.cls == "MilitaryUnit":
+            state = r.canonical
             demonym = lexicon.CANONICAL_DEMONYM.get(state, state)
             c = cluster_for("MilitaryUnit", slug(state), lexicon.UNIT_LABEL.format(demonym=demonym))
             c.state = state

@@ -29,7 +29,7 @@ from kg.resources import resource_dir
 __all__ = [
     "LexiconError", "Section", "section",
     "DEMONYMS", "OFFICES", "PARTIES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "CAPITALS", "UNIT_LABEL",
-    "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "HONORIFICS", "PERSONAL_HONORIFICS",
+    "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "FORMATION_NOUNS", "HONORIFICS", "PERSONAL_HONORIFICS",
     "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_KINDS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
     "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
     "END_NOTICE", "END_SENTENCES",
@@ -160,6 +160,8 @@ UNIT_NOUNS: tuple[str, ...] = section("lexicon/military").sequence("unit_nouns")
 # --- names ------------------------------------------------------------------------------------
 _NAMES = section("lexicon/names")
 TITLE_WORDS = _NAMES.words("title_words")
+FORMATION_NOUNS = _WORDNET.table("lists").words("formation_nouns")
+"""Nouns ending the name of a military formation ("Parachute Regiment", "Coldstream Guards")."""
 """Words that make a span a title rather than a name ("the president")."""
 HONORIFICS = _NAMES.words("honorifics")
 """Honorifics and ranks before a surname ("Mr Blair", "Gen Pinochet")."""

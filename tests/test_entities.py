@@ -303,3 +303,21 @@ def test_a_party_by_any_of_its_names_is_one_organization(nlp, text, anchor, part
 def test_parties_named_two_ways_in_one_text_are_one_entity(nlp):
     extraction = extract(nlp, "The Tories attacked the plan. Tory leader Anna Reed called it a tax rise.")
     assert entity_of(extraction, "Tories") == entity_of(extraction, "Tory")
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("Soldiers of the 4th Armoured Brigade left Tallinn on Monday.", "4th Armoured Brigade"),
+        ("The Highland Fusiliers sent two companies of troops to the border.", "Highland Fusiliers"),
+        ("Troops from the Parachute Regiment were flown to Cyprus.", "Parachute Regiment"),
+    ],
+)
+def test_a_name_ending_in_a_formation_noun_is_a_unit_where_the_text_speaks_of_forces(nlp, text, anchor):
+    assert entity_of(extract(nlp, text), anchor).cls == "MilitaryUnit"
+
+
+def test_a_formation_noun_without_forces_around_leaves_an_organisation(nlp):
+    """"Division" names leagues and departments too: no word of troops, no unit."""
+    extraction = extract(nlp, "Leeds United won promotion to the Second Division last season.")
+    assert all(e.cls != "MilitaryUnit" for e in extraction.entities)

@@ -109,6 +109,8 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("Iraq's war against Iran lasted eight years.", no_event("Clash")),
     ("Somalia prepared its army for hostilities against Kenya.", no_event("Clash")),
     ("Kenya and Somalia signed a trade pact.", lambda ex: not has_relation("alliance", "Kenya", "Somalia")(ex)),
+    ("Turkish troops are part of the plan.", no_event("Deployment")),  # a presence says where
+    ("The Turkish soldiers arrived on Monday.", no_event("Deployment")),
 ]
 
 

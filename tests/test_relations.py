@@ -36,6 +36,9 @@ E = {
         Entity("Organization/eu", "Organization", "European Union", aliases=("EU",)),
         Entity("Organization/herald", "Organization", "Morning Herald"),
         Entity("Organization/labour", "Organization", "Labour Party", aliases=("Labour",)),
+        Entity("MilitaryUnit/rifles", "MilitaryUnit", "Green Rifles"),
+        Entity("MilitaryUnit/lancers", "MilitaryUnit", "Blue Lancers"),
+        Entity("MilitaryUnit/army", "MilitaryUnit", "Northern Army"),
         Entity("Organization/intel", "Organization", "Defence Intelligence"),
         Entity("Person/novak", "Person", "Jan Novak"),
         Entity("Person/petrov", "Person", "Ivan Petrov"),
@@ -66,6 +69,9 @@ SURFACES = {
     "EU": "Organization/eu",
     "Morning Herald": "Organization/herald",
     "Labour": "Organization/labour",
+    "Green Rifles": "MilitaryUnit/rifles",
+    "Blue Lancers": "MilitaryUnit/lancers",
+    "Northern Army": "MilitaryUnit/army",
     "Defence Intelligence": "Organization/intel",
     "Jan Novak": "Person/novak",
     "Novak": "Person/novak",
@@ -172,6 +178,20 @@ def test_every_unit_is_part_of_its_state(nlp) -> None:
     f = facts(nlp, "North Korean soldiers and Russian troops were seen near the border.")
     assert rels(f, "part_of") == {("MilitaryUnit/nk", "State/north-korea"), ("MilitaryUnit/ru", "State/russia")}
     assert all(r.confidence >= 0.9 for r in f.relations if r.kind == "part_of")
+
+
+@pytest.mark.parametrize("text", [
+    "The Green Rifles and the Blue Lancers are part of the Northern Army.",
+    "The Green Rifles, a unit of the Northern Army, left Budapest on Monday.",
+])
+def test_a_unit_said_to_be_part_of_another(nlp, text) -> None:
+    found = rels(facts(nlp, text), "part_of")
+    assert ("MilitaryUnit/rifles", "MilitaryUnit/army") in found
+    assert ("MilitaryUnit/lancers", "MilitaryUnit/army") in found or "Lancers" not in text
+
+
+def test_a_unit_beside_another_is_not_part_of_it(nlp) -> None:
+    assert not rels(facts(nlp, "The Green Rifles fought beside the Northern Army near Budapest."), "part_of")
 
 
 def test_body_of_a_state(nlp) -> None:

@@ -276,7 +276,11 @@ def kg_entities(doc: Doc) -> Doc:
         if typed is not None:  # the kb id keeps who found it: the NER's label, or the ruler
             origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
             cls, span_id = typed.label_, typed.id_
-            if cls in ("Place", "State"):
+            if cls in ("Organization", "Place") and not sports and _named_formation(typed) and _military(typed):
+                cls, span_id = "MilitaryUnit", "MilitaryUnit:"  # "the Parachute Regiment": a unit of its own
+                if typed.start > 0 and _ORDINAL.fullmatch(doc[typed.start - 1].text):  # "4th Armoured Brigade"
+                    typed = doc[typed.start - 1: typed.end]
+            elif cls in ("Place", "State"):
                 if is_team(typed):  # "Liverpool have", "Middlesbrough defender": the club;
                     # a national team keeps its country's class but is not the state
                     cls, span_id = ("Organization", "Organization:") if cls == "Place" else (cls, f"State:{TEAM}")
@@ -294,6 +298,29 @@ def kg_entities(doc: Doc) -> Doc:
     kept.extend(_organization_anaphors(doc, taken))
     doc.ents = filter_spans(kept)
     return doc
+
+
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th)|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth", re.I)
+"""A number that opens a formation's name when the NER leaves it out ("4th", "Third")."""
+
+
+def _named_formation(span: Span) -> bool:
+    """An organisation whose name ends in a formation noun ("3rd Battalion", "the Parachute
+    Regiment", "Coldstream Guards", "Royal Navy"); taken as a unit only in a text that speaks of
+    armed forces (:func:`_military`) and is no sports story ("promoted to the First Division")."""
+    return len(span) > 1 and span[-1].is_title and span[-1].lower_ in lexicon.FORMATION_NOUNS
+
+
+def _military(span: Span) -> bool:
+    """Whether the text around a name speaks of armed forces: a word of troops ("soldiers",
+    "army", "forces") outside the name itself."""
+    hits = numpy.flatnonzero(numpy.isin(span.doc.to_array(LOWER), _unit_hashes()))
+    return bool(((hits < span.start) | (hits >= span.end)).any())
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_hashes() -> numpy.ndarray:
+    return numpy.array([get_string_id(w) for w in lexicon.UNIT_NOUNS], dtype="uint64")
 
 
 def _known_name(word: str) -> bool:

@@ -1,7 +1,9 @@
 """``part_of``: a unit or state body belongs to its state.
 
 Every unit or body whose entity names its state; ``A of B`` and ``B's A`` between an
-organisation and a state.
+organisation and a state; a unit or body said to be a part of another or of a state ("the Coldstream
+Guards are part of the British Army", "the Black Watch, a unit of the British Army"), through a
+copula or an apposition, for each of coordinated subjects.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from spacy.tokens import Token
 from kg.model import EntityClass, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
-    CONFIDENCE,
+    CONFIDENCE, PART_COPULAS, PART_NOUNS,
 )
 
 C_PART_OF = CONFIDENCE.table("part_of")
@@ -54,3 +56,38 @@ def find_part_of(ctx: Context) -> None:
             if key and key != m.entity and ctx.cls(key) == EntityClass.STATE:
                 ctx.relation(RelationKind.PART_OF, m.entity, key, root, C_PART_OF.number("of_or_possessive"))
                 break
+
+
+def _first_conjunct(tok: Token) -> Token:
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+def _whole_of(ctx: Context, part_noun: Token) -> str | None:
+    """The unit, body or state a part noun's "of" phrase names ("part of the British Army")."""
+    for prep in part_noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    key = ctx.entity(pobj)
+                    if key is not None and ctx.cls(key) in (
+                            EntityClass.MILITARY_UNIT, EntityClass.ORGANIZATION, EntityClass.STATE):
+                        return key
+    return None
+
+
+def find_said_parts(ctx: Context) -> None:
+    """"A (and B) are part of C", "A, a unit of C": A is part of C."""
+    for span, m in ctx.mentions:
+        if ctx.cls(m.entity) not in (EntityClass.MILITARY_UNIT, EntityClass.ORGANIZATION):
+            continue
+        root = _first_conjunct(span.root)
+        part_noun = None
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in PART_COPULAS:
+            part_noun = next((c for c in root.head.children if c.dep_ == "attr" and c.lemma_ in PART_NOUNS), None)
+        elif root.dep_ != "appos":
+            part_noun = next((c for c in root.children if c.dep_ == "appos" and c.lemma_ in PART_NOUNS), None)
+        whole = _whole_of(ctx, part_noun) if part_noun is not None else None
+        if whole is not None and whole != m.entity:
+            ctx.relation(RelationKind.PART_OF, m.entity, whole, span.root, C_PART_OF.number("said"))

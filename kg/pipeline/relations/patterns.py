@@ -51,6 +51,8 @@ class Pattern:
     slots: tuple[Slot, ...]
     confidence: float
     object_words: frozenset[str] | None = None
+    one_of: tuple[str, ...] = ()
+    """Slots of which at least one must be filled (a presence says where: "in", "to")."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def load_patterns() -> tuple[Pattern, ...]:
                  bool(spec.get("troops")), bool(spec.get("required")))
             for name, spec in entry.get("slots", {}).items()
         )
+        if set(entry.get("one_of", ())) - {s.name for s in slots}:
+            raise LexiconError(f"rules/patterns: pattern {entry['id']!r}: one_of names a slot it lacks")
         unknown = {c for s in slots for c in (s.classes or ())} - {c.value for c in EntityClass}
         if unknown:
             raise LexiconError(f"rules/patterns: pattern {entry['id']!r} names unknown classes {sorted(unknown)}")
@@ -116,6 +120,7 @@ def load_patterns() -> tuple[Pattern, ...]:
             match=trigger.get("match", "lemma"), pos=frozenset(trigger.get("pos", ())),
             voice=trigger.get("voice", "any"), slots=slots, confidence=float(entry["confidence"]),
             object_words=_word_list(trigger["object"]) if "object" in trigger else None,
+            one_of=tuple(entry.get("one_of", ())),
         ))
     return tuple(patterns)
 
@@ -223,5 +228,6 @@ def frames(ctx: Context) -> Iterator[Frame]:
             if not _trigger_fits(ctx, pattern, tok):
                 continue
             frame = Frame(pattern, tok, {slot.name: _fill(ctx, slot, tok) for slot in pattern.slots})
-            if all(frame.slots[s.name] for s in pattern.slots if s.required):
+            if all(frame.slots[s.name] for s in pattern.slots if s.required) and (
+                    not pattern.one_of or any(frame.slots.get(name) for name in pattern.one_of)):
                 yield frame

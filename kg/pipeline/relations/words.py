@@ -99,6 +99,10 @@ CAPITALISED_TITLES = _ROLES.words("capitalised_titles")
 OF_PREPOSITIONS = _ROLES.words("of_prepositions")
 AFFILIATION_PREPOSITIONS = _ROLES.words("affiliation_prepositions")
 COPULA_VERBS = _ROLES.words("copula_verbs")
+_MEMBERSHIP = _WORDS.table("membership")
+PART_NOUNS = _MEMBERSHIP.words("part_nouns")
+"""Nouns of a part whose "of" phrase names the whole ("part of", "a unit of")."""
+PART_COPULAS = _MEMBERSHIP.words("copulas")
 COUNTERPARTS = _ROLES.words("counterparts")
 
 # places
