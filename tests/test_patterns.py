@@ -94,6 +94,8 @@ CASES: list[tuple[str, str, Check]] = [
     ("meeting-noun", "Ministers will attend the summit in Oslo.", has_event("Summit", "Oslo")),
     # elections and other events
     ("election", "Kenya's election in August was peaceful.", has_event("Election", "Kenya")),
+    ("election", "Ghanaian President Kofi Mensah spoke. Mr Mensah's re-election was a relief.", has_event("Election", "Ghana")),
+    ("election", "The election of the Ghanaian president was peaceful.", has_event("Election", "Ghana")),
     ("other-event", "Riots in Dakar left three dead.", has_event("Event", "Dakar")),
 ]
 """(pattern id, a sentence of the shape it reads, what must come out)."""
@@ -109,7 +111,8 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("Iraq's war against Iran lasted eight years.", no_event("Clash")),
     ("Somalia prepared its army for hostilities against Kenya.", no_event("Clash")),
     ("Kenya and Somalia signed a trade pact.", lambda ex: not has_relation("alliance", "Kenya", "Somalia")(ex)),
-    ("Turkish troops are part of the plan.", no_event("Deployment")),  # a presence says where
+    ("Turkish troops are part of the plan.", no_event("Deployment")),
+    ("The election was a disaster, he said.", no_event("Election")),  # no place, no date  # a presence says where
     ("The Turkish soldiers arrived on Monday.", no_event("Deployment")),
 ]
 
