@@ -321,3 +321,9 @@ def test_a_formation_noun_without_forces_around_leaves_an_organisation(nlp):
     """"Division" names leagues and departments too: no word of troops, no unit."""
     extraction = extract(nlp, "Leeds United won promotion to the Second Division last season.")
     assert all(e.cls != "MilitaryUnit" for e in extraction.entities)
+
+
+def test_a_state_named_before_its_forces_is_a_mention_of_the_state(nlp):
+    extraction = extract(nlp, "Ukraine's forces pushed back the attack on Monday.")
+    assert entity_of(extraction, "Ukraine's forces").cls == "MilitaryUnit"
+    assert entity_of(extraction, "Ukraine").cls == "State"

@@ -35,7 +35,7 @@ from kg.pipeline.class_choice import (
     is_venue,
 )
 from kg.pipeline.doc import doc_text, sentence_span
-from kg.pipeline.entity_ruler import NER_LABELS, RULER_SOURCE
+from kg.pipeline.entity_ruler import NER_LABELS, POSSESSIVES as POSSESSIVE_ENDINGS, RULER_SOURCE
 
 __all__ = ["kg_entities", "doc_spans"]
 
@@ -424,12 +424,21 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
 
 def _demonym_of_unit(ent: Span, state: str, sentence: TextSpan, offset: int) -> list[SpanRecord]:
     """The state a unit's own words name by its demonym ("British troops": "British" is the United
-    Kingdom), as a mention of that state inside the unit's mention."""
-    for size in (2, 1):
+    Kingdom) or by its name before a possessive ("Ukraine's forces"), as a mention of that state
+    inside the unit's mention."""
+    for size in (3, 2, 1):
         words = ent[:size]
-        if len(words) == size and lexicon.DEMONYMS.get(words.text) == state and words.text not in lexicon.AMBIGUOUS_DEMONYMS:
-            start = words.start_char + offset
-            return [SpanRecord(start, start + len(words.text), words.text, "State", state, sentence, "NORP")]
+        if len(words) < size:
+            continue
+        if lexicon.DEMONYMS.get(words.text) == state and words.text not in lexicon.AMBIGUOUS_DEMONYMS:
+            label = "NORP"
+        elif (lexicon.STATE_NAMES.get(words.text) == state and size < len(ent)
+              and ent[size].text in POSSESSIVE_ENDINGS):
+            label = "GPE"
+        else:
+            continue
+        start = words.start_char + offset
+        return [SpanRecord(start, start + len(words.text), words.text, "State", state, sentence, label)]
     return []
 
 
