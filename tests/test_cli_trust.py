@@ -168,7 +168,9 @@ def test_link_online_without_network_is_one_failure_line_and_exit_1(store: str, 
 def test_help_shows_metavars_not_type_names_and_no_placeholders() -> None:
     for name in COMMANDS:
         text = invoke(name, "--help").stdout
-        usage = text.split("\n\n")[0] + text.split("Arguments:")[-1]  # not the examples' SPARQL
+        # the usage line, the arguments and the options, not the examples (their SPARQL has braces)
+        usage = text.split("\n\n")[0] + text[min((text.find(h) for h in ("Arguments:", "Options:") if h in text),
+                                                default=len(text)):]
         for bad in ("<str>", "<int", "<float", "<list[", "<path>", "<{base}"):
             assert bad not in text, (name, bad)
         assert "{" not in usage, name

@@ -6,17 +6,17 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import ConfigOption, StoreOption, emit_json, handle_errors, settings_from, warn
+from kg.cli.common import ConfigOption, StoreOption, TextFormat, emit_json, handle_errors, settings_from, warn
 from kg.serve import serve as run_server
 
 
 @handle_errors
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; another than 127.0.0.1 exposes the graph to the network.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on; another than 127.0.0.1 exposes the graph to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port to listen on.", min=1, max=65535)] = 8000,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the home page in a browser once listening.")] = False,
     online: Annotated[bool, typer.Option("--online", help="Allow SERVICE (federated queries to other endpoints, e.g. Wikidata).")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json: how the listening line is written.")] = "text",
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="How the listening line is written.")] = TextFormat.text,
     store: StoreOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -39,13 +39,13 @@ def serve(
     settings = settings_from(config, store=store, online=online or None)
 
     def started(url: str) -> None:
-        if fmt == "json":
+        if fmt == TextFormat.json:
             emit_json({"url": url, "store": settings.store, "online": online})
         else:
             warn(f"serving {settings.store} at {url} (Ctrl+C stops)")
 
     def reading() -> None:
-        if fmt != "json":
+        if fmt != TextFormat.json:
             warn(f"reading {settings.store}: what its pages list, before listening")
 
     run_server(settings, host=host, port=port, online=online, open_browser=open_browser, started=started,
