@@ -6,7 +6,7 @@ Source
 Natural Earth (https://www.naturalearthdata.com/), public domain, as shipped in
 ``../shared/gazetteer/naturalearth``:
 
-* ``ne_10m_admin_0_countries.csv``        -> kind ``country`` / ``dependency`` (kg class State)
+* ``ne_10m_admin_0_countries.csv``        -> kind ``country`` (kg class State) / ``dependency`` (Place)
 * ``ne_10m_admin_1_states_provinces.csv`` -> kind ``region`` (kg class Place)
 * ``ne_10m_populated_places.geojson``     -> kind ``capital`` / ``city`` (kg class Place)
 
@@ -125,7 +125,10 @@ def read_countries(path: Path) -> list[dict]:
             names = [r["NAME"], r["NAME_LONG"], r["ADMIN"], r["NAME_EN"], r["FORMAL_EN"],
                      r["NAME_SORT"], r["BRK_NAME"], r["NAME_CIAWF"], *split_alts(r["NAME_ALT"])]
             name = r["NAME_EN"] or r["ADMIN"]
-            kind = "dependency" if r["TYPE"] == "Dependency" else "country"
+            # a territory another state is sovereign over ("Hong Kong S.A.R.", "Greenland", a
+            # lease) is no state of its own, though Natural Earth types some of them "Country"
+            foreign = r["SOVEREIGNT"] != r["ADMIN"] and r["TYPE"] != "Disputed"
+            kind = "dependency" if r["TYPE"] == "Dependency" or foreign else "country"
             rows.append({
                 "table": "countries", "a3": r["ADM0_A3"], "ne_name": r["NAME"],
                 "qid": r["WIKIDATAID"], "name": name, "kind": kind, "country": r["ADM0_A3"],

@@ -327,3 +327,11 @@ def test_a_state_named_before_its_forces_is_a_mention_of_the_state(nlp):
     extraction = extract(nlp, "Ukraine's forces pushed back the attack on Monday.")
     assert entity_of(extraction, "Ukraine's forces").cls == "MilitaryUnit"
     assert entity_of(extraction, "Ukraine").cls == "State"
+
+
+def test_a_territory_another_state_is_sovereign_over_is_a_place(nlp):
+    """Natural Earth types some territories "Country" ("Hong Kong S.A.R.", China's): no state."""
+    extraction = extract(nlp, "Thousands marched in Hong Kong and in Greenland on Sunday, and Denmark said so.")
+    assert entity_of(extraction, "Hong Kong").cls == "Place"
+    assert entity_of(extraction, "Greenland").cls == "Place"
+    assert entity_of(extraction, "Denmark").cls == "State"
