@@ -66,6 +66,13 @@ def test_region_cue_gives_donetsk_oblast(name):
     assert link(name, "Place").qid == "Q2012050"
 
 
+@pytest.mark.parametrize("name", ["New York State", "Tokyo province", "the Sheffield region"])
+def test_a_region_cue_on_a_name_that_only_a_city_has_is_no_link(name):
+    """A name the text marks as a region is not the city of that name ("New York State")."""
+    outcome = link_outcome(name, "Place")
+    assert outcome.status == "unlinked" and "no region of this name" in outcome.reasons[-1]
+
+
 def test_context_decides_bare_donetsk():
     assert link("Donetsk", "Place", LinkContext(region_cue=True)).qid == "Q2012050"
     oblast = LinkContext.of(entity_qids=["Q2012050"])

@@ -152,6 +152,9 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     if region_cue and any(r.kind == REGION_KIND for _, _, r in eligible):
         eligible = [e for e in eligible if e[2].kind == REGION_KIND]
         reasons.append("a region cue ('region', 'oblast' ...) keeps the regions")
+    elif region_cue and cls == "Place" and not any(r.kind == REGION_KIND for _, _, r in eligible):
+        reasons.append("a region cue ('region', 'state' ...) and no region of this name: not the city")
+        return LinkOutcome(name, cls, "unlinked", reasons=tuple(reasons), candidates=tuple(candidates))
     elif city_cue and any(r.kind in CITY_KINDS for _, _, r in eligible):
         eligible = [e for e in eligible if e[2].kind in CITY_KINDS]
         reasons.append("a city cue keeps the cities")
