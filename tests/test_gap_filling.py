@@ -59,6 +59,17 @@ def test_a_longer_name_replaces_the_ner_spans_it_covers_and_a_crossing_one_is_dr
                       ("New York City", "")]
 
 
+def test_a_name_right_before_the_name_of_a_thing_is_the_start_of_that_name(blank):
+    doc = blank("He saw the UK Music Hall of Fame and the Leeds Rhinos in Leeds")
+    model = spans(doc, (4, 8, "FAC", "", ""), (11, 12, "ORG", "", ""))
+    own = spans(doc, (3, 4, "GPE", "State:Q145", RULER_SOURCE),    # before a building's name
+                (10, 11, "GPE", "Place:Q39121", RULER_SOURCE),     # before a club (an ORG): kept
+                (13, 14, "GPE", "Place:Q39121", RULER_SOURCE))
+    merged = [(s.text, s.id_) for s in merge_spans(model, own)]
+    assert merged == [("Music Hall of Fame", ""), ("Leeds", "Place:Q39121"), ("Rhinos", ""),
+                      ("Leeds", "Place:Q39121")]
+
+
 def test_a_name_on_an_ner_spans_bounds_keeps_the_ners_label_and_leaves_its_reading(blank):
     doc = blank("Officials of the Ukrainian Defense Forces said so")
     model = spans(doc, (2, 6, "ORG", "", ""))  # the NER's span starts with "the"

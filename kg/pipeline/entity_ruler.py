@@ -51,6 +51,8 @@ NER_LABELS: dict[str, tuple[str, ...]] = {
 }
 """For each kg class, labels a statistical NER may know, first choice first (see
 :func:`ner_labels`)."""
+THING_LABELS = frozenset(lexicon.section("rules/entities").sequence("thing_labels"))
+"""NER labels of the names of things (buildings, events, works, products, laws)."""
 
 
 def lexicon_phrases() -> list[tuple[str, str, str]]:
@@ -216,7 +218,8 @@ def merge_spans(model: list[Span], own: list[Span]) -> list[Span]:
     """The NER's spans (``model``) with the ruler's (``own``, not overlapping each other) added
     where they only fill gaps.
 
-    * A ruler span that overlaps no NER span is added.
+    * A ruler span that overlaps no NER span is added, unless an NER span of a thing's name
+      (:data:`THING_LABELS`) starts right after it: it is the first word of that name.
     * One that wholly covers the NER spans it overlaps and is longer than each replaces them
       ("North Korean troops" over "North Korean", "Kursk Oblast" over "Kursk").
     * One with exactly an NER span's boundaries keeps the NER's span and label and leaves its own
@@ -232,10 +235,12 @@ def merge_spans(model: list[Span], own: list[Span]) -> list[Span]:
     [('George W Bush', 'PERSON'), ('Kursk Oblast', 'GPE')]
     """
     kept = {(s.start, s.end): s for s in model}
+    things = {s.start for s in model if s.label_ in THING_LABELS}
     for span in sorted(own, key=lambda s: (s.start, -len(s))):
         overlapping = [s for s in kept.values() if s.start < span.end and span.start < s.end]
         if not overlapping:
-            kept[(span.start, span.end)] = span
+            if span.end not in things:  # "UK" + "Music Hall of Fame": the start of a thing's name
+                kept[(span.start, span.end)] = span
             continue
         if len(overlapping) == 1 and _core(overlapping[0]) == (span.start, span.end):
             same = overlapping[0]
