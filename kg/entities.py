@@ -16,7 +16,7 @@ from typing import Iterable
 
 from kg import lexicon
 from kg.linking import LinkContext, Linker, LinkResult, load_gazetteer, make_linker
-from kg.linking.gazetteer import CITY_KINDS
+from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS
 from kg.model import ANAPHOR, ENTITY_CLASSES, RULER_SOURCE, TEAM, Entity, Mention, SpanRecord
 from kg.model import Span as TextSpan
 from kg.text import slug
@@ -42,13 +42,16 @@ class _Cluster:
     anchors: list[str] = field(default_factory=list)
     spans: list[tuple[int, int, str, TextSpan, str]] = field(default_factory=list)
     state: str | None = None
+    marked_region: bool = False
+    """A mention of it is followed by a region's office ("New York attorney general")."""
     team: bool = False
     """A country's name used for its sports team: never linked to the state."""
 
     @property
     def region_cue(self) -> bool:
-        """Whether it was ever named as a region ("Kursk region", "Donetsk Oblast")."""
-        return any(w in a.lower() for a in self.anchors for w in _REGION_WORDS)
+        """Whether it was ever named as a region ("Kursk region", "Donetsk Oblast", "New York
+        attorney general")."""
+        return self.marked_region or any(w in a.lower() for a in self.anchors for w in _REGION_WORDS)
 
     @property
     def label(self) -> str:
@@ -119,7 +122,7 @@ def _surnames_as_people(records: list[SpanRecord]) -> list[SpanRecord]:
     def town_of_the_ruler(r: SpanRecord) -> bool:
         if r.label != RULER_SOURCE or r.cls != "Place":
             return False
-        return all(e.kind in CITY_KINDS | {"region"} for e in gazetteer.lookup(r.anchor))
+        return all(e.kind in CITY_KINDS | REGION_KINDS for e in gazetteer.lookup(r.anchor))
 
     return [
         SpanRecord(r.start, r.end, r.anchor, "Person", "", r.sentence, r.label)
@@ -154,11 +157,12 @@ def collect_entities(
 
     gazetteer = load_gazetteer()
 
-    def canonical_name(cls: str, ref: str, anchor: str) -> str:
-        """A ruler/lexicon reference (QID, ``Class/slug`` key or a name) as a canonical name."""
+    def canonical_name(cls: str, ref: str, anchor: str, region: bool = False) -> str:
+        """A ruler/lexicon reference (QID, ``Class/slug`` key or a name) as a canonical name; a
+        name marked as a region's ("New York attorney general") never takes a city's name."""
         if _QID.fullmatch(ref):
             entry = gazetteer.get(ref)
-            return entry.name if entry else ""
+            return entry.name if entry and not (region and entry.kind in CITY_KINDS) else ""
         same_class = [e for e in gazetteer.lookup(anchor if (not ref or "/" in ref) else ref) if e.cls == cls]
         if len(same_class) == 1:
             return same_class[0].name
@@ -167,8 +171,8 @@ def collect_entities(
     records = [
         SpanRecord(r.start, r.end, r.anchor, r.cls,
                    r.canonical if r.cls == "MilitaryUnit" or r.canonical in (ANAPHOR, TEAM)
-                   else canonical_name(r.cls, r.canonical, r.anchor),
-                   r.sentence, r.label)
+                   else canonical_name(r.cls, r.canonical, r.anchor, r.region_cue),
+                   r.sentence, r.label, r.region_cue)
         for r in records
     ]
     anaphors = [r for r in records if r.canonical == ANAPHOR]
@@ -243,6 +247,7 @@ def collect_entities(
         else:
             c = cluster_for(r.cls, slug(r.anchor), "")
         c.anchors.append(r.anchor)
+        c.marked_region = c.marked_region or r.region_cue
         c.spans.append((r.start, r.end, r.anchor, r.sentence, r.label))
         cluster_at[r.start] = c
 

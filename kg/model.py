@@ -127,6 +127,9 @@ class SpanRecord:
     sentence: Span
     label: str
     """The NER/ruler label that produced it (for diagnostics)."""
+    region_cue: bool = False
+    """The words after it make it a region: the title of a region's office or "state" ("New York
+    attorney general", "Kaduna state"), not a city's."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Natural Earth (https://www.naturalearthdata.com/), public domain, as shipped in
 ``../shared/gazetteer/naturalearth``:
 
 * ``ne_10m_admin_0_countries.csv``        -> kind ``country`` (kg class State) / ``dependency`` (Place)
-* ``ne_10m_admin_1_states_provinces.csv`` -> kind ``region`` (kg class Place)
+* ``ne_10m_admin_1_states_provinces.csv`` -> kind ``region`` or ``district`` (kg class Place)
 * ``ne_10m_populated_places.geojson``     -> kind ``capital`` / ``city`` (kg class Place)
 
 Every row carries Natural Earth's ``WIKIDATAID``. The output is derived data (names, ids,
@@ -138,6 +138,16 @@ def read_countries(path: Path) -> list[dict]:
     return rows
 
 
+DISTRICT_TYPES = ("Borough", "District", "Unitary Authority")
+"""Natural Earth admin-1 types of units named after their main town ("Metropolitan Borough" of
+Gateshead, "Unitary District (city)" of Glasgow): kind ``district``, whose bare name kg links
+only with a region cue, as it names the town as often."""
+
+
+def _region_kind(type_en: str) -> str:
+    return "district" if any(word in type_en for word in DISTRICT_TYPES) else "region"
+
+
 def read_admin1(path: Path) -> list[dict]:
     rows = []
     with path.open(encoding="utf-8") as f:
@@ -154,7 +164,7 @@ def read_admin1(path: Path) -> list[dict]:
                 names.append(f"{base} {r['type_en']}")
             rows.append({
                 "table": "admin1", "a3": r["adm0_a3"], "ne_name": r["name"],
-                "qid": r["wikidataid"], "name": name, "kind": "region", "country": r["adm0_a3"],
+                "qid": r["wikidataid"], "name": name, "kind": _region_kind(r["type_en"]), "country": r["adm0_a3"],
                 "lat": _coord(r["latitude"]), "lon": _coord(r["longitude"]), "population": "",
                 "names": names, "name_en": r["name_en"], "source": "ne_10m_admin_1_states_provinces",
                 "label_rank": _float(r["min_label"]),
@@ -361,7 +371,7 @@ def fit_names(rows: list[dict]) -> list[dict]:
 def write(rows: list[dict], out: Path) -> None:
     country_qid = {r["a3"]: r["qid"] for r in rows if r["table"] == "countries"}
     out.parent.mkdir(parents=True, exist_ok=True)
-    kinds = {"country": 0, "dependency": 1, "region": 2, "capital": 3, "city": 4}
+    kinds = {"country": 0, "dependency": 1, "region": 2, "district": 2, "capital": 3, "city": 4}
     rows.sort(key=lambda r: (kinds[r["kind"]], norm(r["name"]), r["qid"]))
     with out.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE,

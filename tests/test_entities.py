@@ -335,3 +335,11 @@ def test_a_territory_another_state_is_sovereign_over_is_a_place(nlp):
     assert entity_of(extraction, "Hong Kong").cls == "Place"
     assert entity_of(extraction, "Greenland").cls == "Place"
     assert entity_of(extraction, "Denmark").cls == "State"
+
+
+def test_a_place_before_the_title_of_a_regions_office_is_no_city(nlp):
+    """"New York attorney general": the state's office, so not New York City, and no link to it."""
+    extraction = extract(nlp, "The suit was brought by the New York attorney general on Monday.")
+    state = entity_of(extraction, "New York")
+    assert state.wikidata is None and state.label == "New York"
+    assert entity_of(extract(nlp, "She flew to New York on Monday."), "New York").wikidata == "Q60"

@@ -27,7 +27,7 @@ def test_places_file_is_small_and_has_no_duplicate_qids():
     assert len(rows) > 5000
     counts = Counter(r["qid"] for r in rows if r["qid"])
     assert [q for q, n in counts.items() if n > 1] == []
-    assert {r["kind"] for r in rows} <= {"country", "dependency", "region", "capital", "city"}
+    assert {r["kind"] for r in rows} <= {"country", "dependency", "region", "district", "capital", "city"}
 
 
 def test_known_natural_earth_errors_are_fixed(gaz):

@@ -73,6 +73,13 @@ def test_a_region_cue_on_a_name_that_only_a_city_has_is_no_link(name):
     assert outcome.status == "unlinked" and "no region of this name" in outcome.reasons[-1]
 
 
+def test_a_district_named_after_its_town_is_linked_only_as_a_district():
+    """A borough of one town's name ("Gateshead") is no link for the town's bare name."""
+    assert link_outcome("Gateshead", "Place").status == "unlinked"
+    assert link("Gateshead district", "Place").qid == "Q929034"
+    assert link("Sheffield", "Place").qid == "Q42448"  # a city of that name stays the city
+
+
 def test_context_decides_bare_donetsk():
     assert link("Donetsk", "Place", LinkContext(region_cue=True)).qid == "Q2012050"
     oblast = LinkContext.of(entity_qids=["Q2012050"])

@@ -33,6 +33,9 @@ STATE_KINDS = _RULES.table("gazetteer").words("state_kinds")
 """Natural Earth kinds that are states; every other kind is a place."""
 CITY_KINDS = _RULES.table("gazetteer").words("city_kinds")
 REGION_KIND = "region"
+DISTRICT_KIND = "district"
+"""A first-level unit named after its main town (a borough, a district): the bare name is as often the town."""
+REGION_KINDS = frozenset({REGION_KIND, DISTRICT_KIND})
 _RULER = _RULES.table("ruler")
 RULER_MIN_CITY_POPULATION = _RULER.integer("min_city_population")
 RULER_DOMAIN_COUNTRIES = _RULER.words("domain_countries")
@@ -49,7 +52,7 @@ class GazetteerEntry:
     cls: str
     """One of the five kg classes: countries are ``State``, regions/cities/continents ``Place``."""
     kind: str
-    """``country``, ``dependency``, ``region``, ``capital``, ``city``, ``continent``,
+    """``country``, ``dependency``, ``region``, ``district``, ``capital``, ``city``, ``continent``,
     ``person``, ``organization``…"""
     country_qid: str | None = None
     lat: float | None = None
@@ -166,7 +169,7 @@ class Gazetteer:
         if len(words) == 1:
             if len(form) <= 2 and not form.isupper():
                 return False
-            if (entry.kind == REGION_KIND and entry.country_qid not in RULER_DOMAIN_COUNTRIES
+            if (entry.kind in REGION_KINDS and entry.country_qid not in RULER_DOMAIN_COUNTRIES
                     and not entry.curated):  # curated names always count
                 return False  # bare "Luxembourg" (Belgian province), "Washington" (US state)
         return True

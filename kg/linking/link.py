@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kg.lexicon import section
-from kg.linking.gazetteer import CITY_KINDS, REGION_KIND, Gazetteer, GazetteerEntry, load_gazetteer
+from kg.linking.gazetteer import CITY_KINDS, DISTRICT_KIND, REGION_KINDS, Gazetteer, GazetteerEntry, load_gazetteer
 from kg.linking.wikidata import WikidataClient
 from kg.model import LinkContext, LinkResult
 from kg.settings import Settings
@@ -149,10 +149,15 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     if len(eligible) < len(candidates):
         reasons.append(f"{len(eligible)} of them fit the class {cls}")
 
-    if region_cue and any(r.kind == REGION_KIND for _, _, r in eligible):
-        eligible = [e for e in eligible if e[2].kind == REGION_KIND]
+    if not region_cue and any(r.kind == DISTRICT_KIND for _, _, r in eligible):
+        eligible = [e for e in eligible if e[2].kind != DISTRICT_KIND]
+        reasons.append("a district named after its town is not the town ('in Gateshead'): only with a region cue")
+        if not eligible:
+            return LinkOutcome(name, cls, "unlinked", reasons=tuple(reasons), candidates=tuple(candidates))
+    if region_cue and any(r.kind in REGION_KINDS for _, _, r in eligible):
+        eligible = [e for e in eligible if e[2].kind in REGION_KINDS]
         reasons.append("a region cue ('region', 'oblast' ...) keeps the regions")
-    elif region_cue and cls == "Place" and not any(r.kind == REGION_KIND for _, _, r in eligible):
+    elif region_cue and cls == "Place" and not any(r.kind in REGION_KINDS for _, _, r in eligible):
         reasons.append("a region cue ('region', 'state' ...) and no region of this name: not the city")
         return LinkOutcome(name, cls, "unlinked", reasons=tuple(reasons), candidates=tuple(candidates))
     elif city_cue and any(r.kind in CITY_KINDS for _, _, r in eligible):
@@ -217,7 +222,7 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
         return capitals[0], min(capitals[0][1], CONFIDENCE.number("only_capital")), "the only national capital"
     cities = [o for o in options if o[2].kind in CITY_KINDS]
     big = [o for o in cities if (o[2].population or 0) >= BIG_CITY]
-    if len(cities) == 1 and big and all(o[2].kind == REGION_KIND for o in options if o not in cities):
+    if len(cities) == 1 and big and all(o[2].kind in REGION_KINDS for o in options if o not in cities):
         # "New York": a city of millions over the state of that name
         return big[0], CONFIDENCE.number("big_city_over_region"), "a big city over the region named after it"
     in_country = [o for o in options if o[0].country_qid in context.country_qids]
@@ -232,7 +237,7 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
             return primary[0], min(primary[0][1], PRIMARY_NAME_CONFIDENCE), "the only candidate whose own name it is"
     kinds = {o[2].kind for o in options}
     cities = [o for o in options if o[2].kind in CITY_KINDS]
-    if "region" in kinds and len(cities) == 1:
+    if kinds & REGION_KINDS and len(cities) == 1:
         # a city and the region named after it, neither of them by its primary name
         return cities[0], CONFIDENCE.number("city_over_region"), "a city over the region named after it"
     first, second = options[0], options[1]
@@ -260,7 +265,7 @@ def _unrelated_competitors(target: GazetteerEntry, candidates, cls: str) -> floa
             continue
         related = (other.qid and other.qid in (target.country_qid, target.qid)) or (
             target.qid and target.qid == other.country_qid)
-        if not related and other.kind not in CITY_KINDS | {REGION_KIND}:
+        if not related and other.kind not in CITY_KINDS | REGION_KINDS:
             return CONFIDENCE.number("unrelated_competitor_penalty")
     return 0.0
 

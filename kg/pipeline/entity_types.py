@@ -37,6 +37,9 @@ from kg.pipeline.class_choice import (
 from kg.pipeline.doc import doc_text, sentence_span
 from kg.pipeline.entity_ruler import NER_LABELS, POSSESSIVES as POSSESSIVE_ENDINGS, RULER_SOURCE
 
+REGION_AFTER = lexicon.section("rules/linking").table("cues").words("region_after")
+"""Words after a place's name that make it a region (``data/rules/linking.toml``)."""
+
 __all__ = ["kg_entities", "doc_spans"]
 
 _RULES = lexicon.section("rules/entities")
@@ -335,7 +338,7 @@ def _town_or_country(span: Span) -> bool:
     if span.text in lexicon.PLURAL_DEMONYMS:
         return True
     entries = load_gazetteer().lookup(span.text)
-    return bool(entries) and all(e.kind in ("city", "capital", "region", "country", "dependency") for e in entries)
+    return bool(entries) and all(e.kind in ("city", "capital", "region", "district", "country", "dependency") for e in entries)
 
 
 def _teams_throughout(spans: list[Span]) -> list[Span]:
@@ -415,6 +418,7 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
                 canonical=canonical,
                 sentence=sentence,
                 label=ent.kb_id_ or ent.label_,
+                region_cue=ent.end < len(doc) and doc[ent.end].lower_ in REGION_AFTER,
             )
         )
         if cls == "MilitaryUnit" and canonical:
