@@ -303,7 +303,7 @@ def kg_entities(doc: Doc) -> Doc:
     return doc
 
 
-_ORDINAL = re.compile(r"\d+(st|nd|rd|th)|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth", re.I)
+_ORDINAL = re.compile(lexicon.section("lexicon/military").text("ordinal"), re.I)
 """A number that opens a formation's name when the NER leaves it out ("4th", "Third")."""
 
 
