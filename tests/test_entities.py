@@ -343,3 +343,24 @@ def test_a_place_before_the_title_of_a_regions_office_is_no_city(nlp):
     state = entity_of(extraction, "New York")
     assert state.wikidata is None and state.label == "New York"
     assert entity_of(extract(nlp, "She flew to New York on Monday."), "New York").wikidata == "Q60"
+
+
+@pytest.mark.parametrize(("text", "anchor", "state"), [
+    ("He finished behind fellow Canadian Tom Hale in Oslo.", "Canadian", "Q16"),
+    ("The Chileans voted on Sunday.", "Chileans", "Q298"),
+    ("The Dutch voted against the plan.", "Dutch", "Q55"),  # no plural of its own: the people
+])
+def test_a_demonym_for_a_nationality_or_a_people_names_the_state(nlp, text, anchor, state):
+    assert entity_of(extract(nlp, text), anchor).wikidata == state
+
+
+@pytest.mark.parametrize("text", [
+    "The club hope to sign him if the Canadian decides to leave.",
+    "The Chilean had too much power for her opponent.",
+])
+def test_one_person_named_by_nationality_is_not_the_state(nlp, text):
+    assert not [e for e in extract(nlp, text).entities if e.cls == "State"]
+
+
+def test_a_country_after_in_is_the_country_unless_its_capital_has_its_very_name(nlp):
+    assert entity_of(extract(nlp, "The film topped the charts in Peru and Mexico."), "Mexico").wikidata == "Q96"

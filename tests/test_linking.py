@@ -113,16 +113,15 @@ def test_threshold_setting():
     assert link("Washington", "State", settings=strict) is None
 
 
-@pytest.mark.parametrize("name", ["Luxembourg", "Singapore", "Monaco", "Kuwait", "Djibouti",
-                                  "Panama", "Guatemala", "Mexico", "Vatican", "Vatican City",
-                                  "San Marino"])
+@pytest.mark.parametrize("name", ["Luxembourg", "Singapore", "Monaco", "Djibouti", "Vatican",
+                                  "Vatican City", "San Marino"])
 def test_city_state_names(name):
     assert is_city_state_name(name)
 
 
 @pytest.mark.parametrize("name", ["Ukraine", "Russia", "North Korea", "DPRK", "Armenia",
                                   "Georgia", "Andorra", "Kyiv", "Washington", "Kursk", "NATO",
-                                  "Xyzzy", ""])
+                                  "Mexico", "Kuwait", "Panama", "Guatemala", "Xyzzy", ""])
 def test_not_city_state_names(name):
     assert not is_city_state_name(name)
 

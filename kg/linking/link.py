@@ -276,11 +276,12 @@ def is_city_state_name(name: str, gazetteer: Gazetteer | None = None) -> bool:
     For the entity layer: after a locative (``in Luxembourg``, ``in Singapore``) such a name may
     be typed ``Place`` (and :func:`link` then gives the city where the gazetteer has one).
     True when the country's own entry is also a Natural Earth populated place (city-states:
-    Singapore, Monaco, Vatican City), or a city/capital *of that country* has ``name`` or
-    ``name City`` as its primary name (Luxembourg, Djibouti, San Marino, Kuwait City, Panama City,
-    Guatemala City, Mexico City). Not counted: a same-named city abroad (``Armenia``, Colombia;
-    ``Georgia`` is only a US state besides the country) and a capital that merely carries the
-    country's name as an alias (``Andorra`` for Andorra la Vella).
+    Singapore, Monaco, Vatican City), or a city/capital *of that country* has ``name`` as its
+    primary name (Luxembourg, Djibouti, San Marino). Not counted: a capital named "``name`` City"
+    ("in Mexico", "in Kuwait", "in Panama" name the country far more often than Mexico City), a
+    same-named city abroad (``Armenia``, Colombia; ``Georgia`` is only a US state besides the
+    country) and a capital that merely carries the country's name as an alias (``Andorra`` for
+    Andorra la Vella).
 
     >>> is_city_state_name("Luxembourg"), is_city_state_name("Singapore")
     (True, True)
@@ -294,9 +295,7 @@ def is_city_state_name(name: str, gazetteer: Gazetteer | None = None) -> bool:
     states = [e for e in gaz.lookup(key) if e.cls == "State" and e.qid]
     if not states:
         return False
-    city_names = {key, f"{key} city"}
-    cities = [e for e in (*gaz.lookup(key), *gaz.lookup(f"{key} city"))
-              if e.kind in CITY_KINDS and name_key(e.name) in city_names]
+    cities = [e for e in gaz.lookup(key) if e.kind in CITY_KINDS and name_key(e.name) == key]
     for state in states:
         if "populated_places" in state.source:
             return True  # the country's own item is also the city (Singapore, Vatican City)

@@ -179,6 +179,22 @@ def _demonym_of_title(span: Span) -> str | None:
 _NOT_NAME_TAGS = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "IN", "DT", "PRP"})
 
 
+def _one_person(span: Span) -> bool:
+    """A singular demonym heading its own noun phrase after a determiner: one person of that
+    nationality ("the Brazilian decides", "The American had too much power"), not the state.
+    A demonym qualifying a noun ("the Dutch international", "fellow American Justin Gatlin"),
+    the plural people ("the Russians") or a demonym with no plural of its own, which is the
+    people ("the French", "the Chinese"), names the state."""
+    if len(span) != 1 or span.text in lexicon.PEOPLE or span.text + "s" not in lexicon.PEOPLE:
+        return False
+    word = span[0]
+    return (word.dep_ in _NOUN_PHRASE_HEADS and any(c.dep_ == "det" for c in word.children)
+            and not (word.i + 1 < len(word.doc) and word.doc[word.i + 1].pos_ in ("NOUN", "PROPN")))
+
+
+_NOUN_PHRASE_HEADS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj"})
+
+
 def _stray_word(span: Span) -> bool:
     """A one-word span that is no name: a word the tagger reads as an adjective, adverb or verb
     ("Fierce fighting broke out", which the NER takes for an organisation), or a bare adjectival
@@ -229,9 +245,9 @@ def _type_span(span: Span) -> Span | None:
         return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{titled}")
     if label == "NORP":
         # the people of a state ("the Russians") and a state's adjective ("French President",
-        # "Iraqi elections") name that state
+        # "Iraqi elections") name that state; one of its people ("the Brazilian decides") does not
         state = lexicon.PEOPLE.get(text) or lexicon.DEMONYMS.get(text)
-        if state is None or text in lexicon.AMBIGUOUS_DEMONYMS:
+        if state is None or text in lexicon.AMBIGUOUS_DEMONYMS or _one_person(trimmed):
             return None
         return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{state}")
     if text in lexicon.CAPITALS:
