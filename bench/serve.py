@@ -14,7 +14,8 @@ with ``--clients`` threads, each thread with its own HTTP connection:
 The URLs are the entity pages of the ``--entities`` most mentioned entities and every bundled
 query that needs no parameter and no network, POSTed to ``/sparql`` as its file's text (as a
 SPARQL editor sends it), answers as SPARQL JSON. It reports how long the server took to start
-(to listen, having read what its entity pages need), the machine's load average (1 minute)
+(to listen, having read what its entity pages need), its resident memory (RSS) once it listens and
+at the end, the machine's load average (1 minute)
 before and after, the server's CPU time in each phase (which depends less on what else the
 machine runs than the latencies do), and, per phase and kind, the count, errors (a status other than 200, or no
 answer) and the p50, p95 and maximum latency in milliseconds, the five slowest requests of the cold phase
@@ -60,6 +61,17 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float | None:
+    """The resident memory of a process in MB (VmRSS); None where /proc cannot tell."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def cpu_used(before: float | None, after: float | None) -> float | None:
@@ -153,6 +165,7 @@ def main(argv: list[str] | None = None) -> dict:
                 break
         base = json.loads(announced)["url"].rstrip("/")
         start_seconds = time.perf_counter() - launched
+        rss_started = rss_mb(server.pid)
         rng = random.Random(args.seed)
         cold_plan: list[list] = [[] for _ in range(args.clients)]
         shuffled = urls[:]
@@ -169,12 +182,14 @@ def main(argv: list[str] | None = None) -> dict:
         started = time.perf_counter()
         warm = run_phase(base, warm_plan)
         warm_seconds, cpu_warm = time.perf_counter() - started, cpu_seconds(server.pid)
+        rss_end = rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
     slowest = sorted(cold, key=lambda r: -r["ms"])[:5]
     result = {
         "store": args.store, "clients": args.clients, "urls": len(urls), "start_seconds": round(start_seconds, 1),
+        "rss_mb": {"listening": rss_started, "end": rss_end},
         "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "entity_pages": sum(1 for u in urls if u[0] == "entity"), "queries": [u[2]["name"] for u in urls if u[0] == "sparql"],
         "cold": {"seconds": round(cold_seconds, 1), "server_cpu_seconds": cpu_used(cpu_start, cpu_cold), **summary(cold)},

@@ -25,8 +25,8 @@ def serve(
     Read-only. Every page has a JSON twin (/entity/Q423.json); /sparql speaks the SPARQL 1.1
     Protocol; query time and rows are capped (serve_timeout, serve_max_rows settings). The
     store is held open while serving, so a build waits until the server stops; before it
-    listens, the server reads what the entity pages list for every entity (seconds for
-    thousands of articles).
+    listens, the server reads what the entity pages list for every entity and the /sparql
+    answers of the bundled queries that need no parameter (seconds for thousands of articles).
 
     Examples:
 

@@ -8,7 +8,8 @@ Content-Security-Policy that allows scripts and styles from the server only.
 
 The server never writes. A local store is held open for the life of the app (one RocksDB
 handle, shared by all requests; a ``kg build`` waits until the server stops), so nothing can
-change under it and answers are cached by request (:class:`ResponseCache`).
+change under it: answers are cached by request (:class:`ResponseCache`), and the ``/sparql``
+answers of the bundled queries are computed before the server listens (:class:`PreparedAnswers`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ from kg.queries.run import classify, run_query
 from kg.serve import svg
 from kg.serve.pages import NotFound, Pages
 from kg.serve.sparql import (
+    GRAPH_FORMATS,
     MEDIA_TYPE,
+    RESULTS_FORMATS,
     ProtocolError,
     check_query,
     negotiate,
@@ -126,6 +129,50 @@ class ResponseCache:
                 self.size -= len(dropped)
 
 
+class PreparedAnswers:
+    """The ``/sparql`` answers of the bundled queries that need no parameter, as their files
+    read, computed once before the server listens and kept as the bytes the normal way sends.
+
+    The store cannot change while the server holds it open (off for a remote store), so an
+    answer stays right; the eleven of the BBC store cost ~1.6 s of CPU to evaluate and, four of
+    them at the 10,000 rows of ``serve_max_rows``, seconds more to serialise with the interpreter
+    lock held, which every request in flight then waits for. Each is kept under its file's text
+    and, for a text without a multi-line string, that text with CRLF line ends (as a browser's
+    form, such as the query page's download buttons, sends it), in every format of its form.
+    """
+
+    def __init__(self) -> None:
+        self.answers: dict[tuple[str, str], tuple[bytes, str, tuple[tuple[str, str], ...]]] = {}
+        self.forms: dict[str, str] = {}
+        self.size = 0
+        self.ready = False
+        """Set once every answer is in (before the server listens); nothing is read before."""
+
+    def add(self, text: str, form: str, responses: Mapping[str, Response]) -> None:
+        texts = [text]
+        if '"""' not in text and "'''" not in text:
+            crlf = text.replace("\r\n", "\n").replace("\n", "\r\n")
+            texts += [crlf] if crlf != text else []
+        for key in texts:
+            self.forms[key] = form
+            for fmt, response in responses.items():
+                headers = tuple((k, v) for k, v in response.headers.items()
+                                if k not in {"content-length", "content-type"})
+                self.answers[(key, fmt)] = (bytes(response.body), response.media_type or "", headers)
+        self.size += sum(len(r.body) for r in responses.values())
+
+    def form(self, text: str) -> str | None:
+        """The query form of a prepared text (``select``…), None for any other text."""
+        return self.forms.get(text)
+
+    def get(self, text: str, fmt: str) -> Response | None:
+        entry = self.answers.get((text, fmt))
+        if entry is None:
+            return None
+        body, media, headers = entry
+        return Response(body, media_type=media, headers=dict(headers))
+
+
 def _templates() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
@@ -151,16 +198,25 @@ class KGApp:
         self.pages = Pages(store, timeout=settings.serve_timeout, frozen=cache)
         self.templates = _templates()
         self.cache = ResponseCache() if cache else None
+        self.prepared = PreparedAnswers() if cache else None
 
     def warm(self) -> None:
         """Compile the templates, load the SPARQL parser that tells an update from a query (for
         texts holding an update's keywords, such as the bundled entity-names: 0.2 s) and read
         what the pages keep (:meth:`Pages.warm`), before the server listens, so that no first
-        request waits on any of them."""
+        request waits on any of them; beside the pages, in a thread, the answers of the bundled
+        queries (:meth:`prepare`)."""
         for name in self.templates.list_templates(filter_func=lambda name: name.endswith(".html")):
             self.templates.get_template(name)
         classify("ASK {}")
-        self.pages.warm()
+        preparing = threading.Thread(target=self.prepare, name="kg-serve-prepare", daemon=True)
+        preparing.start()  # beside the pages: Oxigraph evaluates without the interpreter lock
+        try:
+            self.pages.warm()
+        finally:
+            preparing.join()
+        if self.prepared is not None:
+            self.prepared.ready = True
 
     # helpers ----------------------------------------------------------------------------------------
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
@@ -386,6 +442,10 @@ class KGApp:
         accept = request.headers.get("accept", "")
         if request.method == "GET" and not request.query_params and "text/html" in accept:
             return RedirectResponse("/query", status_code=303)
+        if self.prepared is not None and self.prepared.ready:
+            prepared = self._prepared(request, body, accept)
+            if prepared is not None:
+                return prepared
         return await run_in_threadpool(self.cached, request, lambda: self._sparql(request, body, accept),
                                        (body, accept, request.headers.get("content-type", "")))
 
@@ -403,17 +463,61 @@ class KGApp:
                     graphs = [ox.NamedNode(iri) for iri in asked.default_graphs]
                 except ValueError as exc:
                     raise ProtocolError(400, f"default-graph-uri: {exc}") from None
-            result = self.store.query(asked.query, timeout=self.settings.serve_timeout, graphs=graphs,
-                                      limit=self.settings.serve_max_rows)
+            result = self._evaluate(asked.query, graphs)
         except ProtocolError as exc:
             return PlainTextResponse(str(exc) + "\n", status_code=exc.status)
         except QueryError as exc:
             status = 503 if "timed out" in str(exc) else 400
             return PlainTextResponse(str(exc) + "\n", status_code=status)
+        return self._answer(result, form, fmt)
+
+    def _evaluate(self, text: str, graphs: Sequence[ox.NamedNode] | None = None) -> QueryResult:
+        """A query of ``/sparql`` run on the store, within the server's time limit and row cap."""
+        return self.store.query(text, timeout=self.settings.serve_timeout, graphs=graphs,
+                                limit=self.settings.serve_max_rows)
+
+    def _answer(self, result: QueryResult, form: str, fmt: str) -> Response:
+        """The ``/sparql`` response of ``result`` in ``fmt``: its bytes, media type, and
+        ``x-kg-truncated`` when the row cap cut it short."""
         if form in {"construct", "describe"} and result.kind != "graph" and fmt not in {"turtle", "ntriples", "jsonld"}:
             fmt = "turtle"
         headers = {"x-kg-truncated": "true"} if result.truncated else {}
         return Response(serialize(result, fmt, self.store.prefixes), media_type=MEDIA_TYPE[fmt], headers=headers)
+
+    def prepare(self) -> None:
+        """Compute the ``/sparql`` answers of the bundled queries as their files read (no
+        parameter bound), in every format of their form (:class:`PreparedAnswers`)."""
+        if self.prepared is None:
+            return
+        for info in self.pages.catalogue():
+            if info.network or info.path is None or any(p.required for p in info.params):
+                continue
+            text = info.path.read_text(encoding="utf-8")
+            try:
+                check_query(text, online=self.online)
+                form = query_form(text)
+                result = self._evaluate(text)
+            except (ProtocolError, KGError):
+                continue  # asked for, it takes the normal way and gets its error there
+            formats = GRAPH_FORMATS if form in {"construct", "describe"} else RESULTS_FORMATS
+            self.prepared.add(text, form, {fmt: self._answer(result, form, fmt) for fmt in formats})
+            del result
+
+    def _prepared(self, request: Request, body: bytes, accept: str) -> Response | None:
+        """The prepared answer to a ``/sparql`` request, or None for any request that is not
+        a bundled query's text, as it is, over the default graph."""
+        try:
+            asked = read_request(request.method, request.headers.get("content-type", ""),
+                                 parse_qsl(request.url.query, keep_blank_values=True), body,
+                                 max_bytes=self.settings.serve_max_query_bytes)
+            if asked.default_graphs or asked.named_graphs:
+                return None
+            form = self.prepared.form(asked.query) if self.prepared is not None else None
+            if form is None:
+                return None
+            return self.prepared.get(asked.query, negotiate(accept, form, asked.format))
+        except ProtocolError:
+            return None  # the normal way answers it with the error
 
     async def favicon(self, request: Request) -> Response:
         return Response((HERE / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml")
@@ -498,4 +602,4 @@ def create_app(
     return app
 
 
-__all__ = ["CSP", "LOOPBACK_HOSTS", "KGApp", "ResponseCache", "create_app"]
+__all__ = ["CSP", "LOOPBACK_HOSTS", "KGApp", "PreparedAnswers", "ResponseCache", "create_app"]

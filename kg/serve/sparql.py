@@ -57,6 +57,10 @@ MEDIA_TYPE: dict[str, str] = {
     "ntriples": "application/n-triples",
     "jsonld": "application/ld+json",
 }
+RESULTS_FORMATS = ("json", "xml", "csv", "tsv")
+"""The formats of SELECT and ASK answers (values of :func:`negotiate`)."""
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+"""The formats of CONSTRUCT and DESCRIBE answers."""
 RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 
 
