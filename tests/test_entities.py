@@ -364,3 +364,13 @@ def test_one_person_named_by_nationality_is_not_the_state(nlp, text):
 
 def test_a_country_after_in_is_the_country_unless_its_capital_has_its_very_name(nlp):
     assert entity_of(extract(nlp, "The film topped the charts in Peru and Mexico."), "Mexico").wikidata == "Q96"
+
+
+def test_two_sides_make_a_sports_story_whose_other_countries_are_sides_too(nlp):
+    """No sports word, but two names the text uses as sides: "face France" is the side."""
+    extraction = extract(nlp, "Italy were beaten 20-3 by Ireland last week. Ireland will play against "
+                              "Scotland on Sunday, then face Wales in Cardiff.")
+    assert entity_of(extraction, "Ireland").wikidata is None  # the side, never linked to the state
+    assert entity_of(extraction, "Cardiff").wikidata == "Q10690"  # the venue stays the city
+    plain = extract(nlp, "Italy were hit by floods last week. Ireland will send aid on Sunday.")
+    assert entity_of(plain, "Ireland").wikidata == "Q27"

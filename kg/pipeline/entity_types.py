@@ -287,11 +287,13 @@ def kg_entities(doc: Doc) -> Doc:
     """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
     kept = []
     boilerplate = _boilerplate_sentences(doc) if doc.ents else set()
-    sports = bool(doc.ents) and is_sports_story(doc)
-    for span in doc.ents:
-        if _in_noise_line(doc, span, boilerplate):
-            continue
-        typed = _type_span(span)
+    spans = [(span, _type_span(span)) for span in doc.ents if not _in_noise_line(doc, span, boilerplate)]
+    # a sports story by its words, or by two places' names that its sentences use as sides
+    # ("England were beaten 11-9 by Wales"): there, other countries are sides too ("face France")
+    sports = bool(doc.ents) and (is_sports_story(doc) or len({
+        typed.text for _, typed in spans
+        if typed is not None and typed.label_ in ("Place", "State") and is_team(typed)}) >= 2)
+    for span, typed in spans:
         if typed is not None:  # the kb id keeps who found it: the NER's label, or the ruler
             origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
             cls, span_id = typed.label_, typed.id_
