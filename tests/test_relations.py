@@ -234,6 +234,13 @@ def test_passive_deployment_to_a_place(nlp) -> None:
     assert ev.date.iso == "2024-10-23" and ev.date.text == "23 October"
 
 
+def test_coordinated_qualifiers_of_one_troop_noun_are_each_deployed(nlp) -> None:
+    """"Russian and North Korean troops in Kursk region": the entity layer names one unit per
+    demonym; each is where the troops are."""
+    found = events(facts(nlp, "Russian and North Korean troops are fighting in the Kursk region."), "Deployment")
+    assert {e.agent for e in found} == {"MilitaryUnit/nk", "MilitaryUnit/ru"} and all(e.place == "Place/kursk" for e in found)
+
+
 def test_troops_heading_somewhere(nlp) -> None:
     (ev,) = events(facts(nlp, "Kim's troops are heading to Ukraine."), "Deployment")
     assert (ev.agent, ev.place) == ("MilitaryUnit/nk", "State/ukraine")

@@ -86,6 +86,16 @@ def test_forces_found_in_text(blank, both):
     assert [e.text for e in doc.ents] == ["South Korean soldiers"]
 
 
+def test_coordinated_demonyms_share_the_unit_noun(blank, both):
+    ours, _ = both
+    doc = ours(blank.make_doc("British and American troops met French, German or Dutch soldiers and Kenyan officials."))
+    assert [(e.text, e.id_) for e in doc.ents] == [
+        ("British", "MilitaryUnit:United Kingdom"), ("American troops", "MilitaryUnit:United States"),
+        ("French", "MilitaryUnit:France"), ("German", "MilitaryUnit:Germany"),
+        ("Dutch soldiers", "MilitaryUnit:Netherlands"),
+    ]
+
+
 def test_phrases_longest_match_wins_and_case_folding_is_opt_in(blank):
     ruler = KGEntityRuler(blank)
     ruler.add_phrases([("Kursk", "Place", "Place:Kursk"), ("Kursk Oblast", "Place", "Place:Kursk Oblast"),

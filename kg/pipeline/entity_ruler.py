@@ -42,6 +42,8 @@ MODIFIERS = _MILITARY.words("modifiers")
 CAPITAL_UNITS = _MILITARY.words("capital_units")
 """Unit nouns after a capital used for its state ("Kyiv forces", "Moscow's troops")."""
 POSSESSIVES = _MILITARY.words("possessives")
+COORDINATORS = _MILITARY.words("coordinators")
+"""Words between coordinated demonyms that share one unit noun ("British and American troops")."""
 _NAMES = lexicon.section("lexicon/names")
 _LEADING = _NAMES.words("leading_determiners")
 _TRAILING = frozenset(_NAMES.sequence("trailing_possessives"))
@@ -190,7 +192,9 @@ class KGEntityRuler:
         while first > 0 and doc[first - 1].lower_ in MODIFIERS:
             first -= 1
         for end in range(first, u + 1):  # the name ends where the (possibly empty) modifier run begins
-            yield from ((start, u + 1, state) for start, state in self._names_ending(doc, end, rules.demonyms))
+            for start, state in self._names_ending(doc, end, rules.demonyms):
+                yield start, u + 1, state
+                yield from self._coordinated_demonyms(doc, start)
             if end >= 1 and doc[end - 1].text in POSSESSIVES:
                 yield from ((start, u + 1, state) for start, state in self._names_ending(doc, end - 1, rules.states))
         # a capital, an optional possessive, then forces/troops/army
@@ -206,6 +210,18 @@ class KGEntityRuler:
                     state = rules.states.get(tuple(t.text for t in doc[begin:begin + size]))
                     if state is not None and begin + size <= len(doc):
                         yield u, begin + size, state
+
+    def _coordinated_demonyms(self, doc: Doc, start: int) -> Iterable[tuple[int, int, str]]:
+        """The demonyms coordinated before one that qualifies a unit noun share it: "British and
+        American troops", "French, German and Dutch soldiers" name the forces of each state
+        (each demonym alone is that unit's mention)."""
+        while start >= 2 and doc[start - 1].lower_ in COORDINATORS:
+            found = list(self._names_ending(doc, start - 1, self.rules.demonyms))
+            if not found:
+                return
+            begin, state = max(found, key=lambda f: start - 1 - f[0])
+            yield begin, start - 1, state
+            start = begin
 
     def _names_ending(self, doc: Doc, end: int, table: dict[tuple[str, ...], str]) -> Iterable[tuple[int, str]]:
         for size in range(1, min(self._longest, end) + 1):

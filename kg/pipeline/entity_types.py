@@ -213,6 +213,8 @@ def _label(span: Span) -> str:
     if sep and cls in ENTITY_CLASSES and (span.kb_id_ == RULER_SOURCE or span.label_ in NER_LABELS[cls]
                                           or span.label_ == cls):
         return cls
+    if cls == "MilitaryUnit" and span.label_ == "NORP":  # "British" in "British and American troops"
+        return cls
     return span.label_
 
 

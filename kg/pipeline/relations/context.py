@@ -231,10 +231,13 @@ class Context:
         """The armed forces a troop phrase names — several for coordinated qualifiers ("British
         and American troops") — or ``[None]`` for unnamed troops ("3,000 soldiers")."""
         head = self.parse.head_noun(tok)
-        if self.entity(head) is None and self.is_troop_noun(head):
+        own = self.entity(head)  # the entity layer may have named the last qualifier's unit only
+        if self.is_troop_noun(head) and (own is None or self.cls(own) == EntityClass.MILITARY_UNIT):
             owners = [self.entity(m) or self.demonym(m) for m in self.parse.modifiers(head)]
-            units = [self.unit_for(o) for o in dict.fromkeys(o for o in owners if o is not None)
-                     if self.cls(o) in ACTOR_CLASSES]
+            units = list(dict.fromkeys(
+                [*([own] if own is not None else []),
+                 *(self.unit_for(o) for o in dict.fromkeys(o for o in owners if o is not None)
+                   if self.cls(o) in ACTOR_CLASSES)]))
             if len(units) > 1:
                 return units
         return [self.actor(tok)]
