@@ -374,3 +374,13 @@ def test_two_sides_make_a_sports_story_whose_other_countries_are_sides_too(nlp):
     assert entity_of(extraction, "Cardiff").wikidata == "Q10690"  # the venue stays the city
     plain = extract(nlp, "Italy were hit by floods last week. Ireland will send aid on Sunday.")
     assert entity_of(plain, "Ireland").wikidata == "Q27"
+
+
+@pytest.mark.parametrize("text", [
+    "Ukraine's military intelligence said 11,000 soldiers were there.",
+    "Russian army chiefs met on Monday.",
+])
+def test_a_unit_word_qualifying_another_noun_names_no_unit(nlp, text):
+    """"military intelligence" is an agency and "army chiefs" are people: the state is named, no forces."""
+    extraction = extract(nlp, text)
+    assert [e.cls for e in extraction.entities] == ["State"]

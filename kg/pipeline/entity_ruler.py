@@ -187,6 +187,8 @@ class KGEntityRuler:
 
     def _around(self, doc: Doc, u: int) -> Iterable[tuple[int, int, str]]:
         rules = self.rules
+        if u + 1 < len(doc) and doc[u + 1].pos_ == "NOUN" and doc[u + 1].lower_ not in rules.unit_nouns:
+            return  # the unit word qualifies another noun: "Ukraine's military intelligence", "army chief"
         # a demonym or a state's possessive, then any modifiers, then the unit noun
         first = u
         while first > 0 and doc[first - 1].lower_ in MODIFIERS:
