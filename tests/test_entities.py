@@ -376,11 +376,9 @@ def test_two_sides_make_a_sports_story_whose_other_countries_are_sides_too(nlp):
     assert entity_of(plain, "Ireland").wikidata == "Q27"
 
 
-@pytest.mark.parametrize("text", [
-    "Ukraine's military intelligence said 11,000 soldiers were there.",
-    "Russian army chiefs met on Monday.",
-])
-def test_a_unit_word_qualifying_another_noun_names_no_unit(nlp, text):
-    """"military intelligence" is an agency and "army chiefs" are people: the state is named, no forces."""
-    extraction = extract(nlp, text)
+def test_a_unit_word_before_the_noun_of_a_body_names_no_forces(nlp):
+    """"military intelligence" is an agency of its own; "navy ships" are still the navy's."""
+    extraction = extract(nlp, "Ukraine's military intelligence said 11,000 soldiers were there.")
     assert [e.cls for e in extraction.entities] == ["State"]
+    ships = extract(nlp, "Soldiers were carried on Russian navy ships to Vladivostok.")
+    assert entity_of(ships, "Russian navy").cls == "MilitaryUnit"

@@ -42,6 +42,8 @@ MODIFIERS = _MILITARY.words("modifiers")
 CAPITAL_UNITS = _MILITARY.words("capital_units")
 """Unit nouns after a capital used for its state ("Kyiv forces", "Moscow's troops")."""
 POSSESSIVES = _MILITARY.words("possessives")
+BODIES_AFTER_UNIT_WORDS = _MILITARY.words("bodies_after_unit_words")
+"""Nouns after a unit word that make the phrase a body of its own ("military intelligence")."""
 COORDINATORS = _MILITARY.words("coordinators")
 """Words between coordinated demonyms that share one unit noun ("British and American troops")."""
 _NAMES = lexicon.section("lexicon/names")
@@ -187,8 +189,8 @@ class KGEntityRuler:
 
     def _around(self, doc: Doc, u: int) -> Iterable[tuple[int, int, str]]:
         rules = self.rules
-        if u + 1 < len(doc) and doc[u + 1].pos_ == "NOUN" and doc[u + 1].lower_ not in rules.unit_nouns:
-            return  # the unit word qualifies another noun: "Ukraine's military intelligence", "army chief"
+        if u + 1 < len(doc) and doc[u + 1].lower_ in BODIES_AFTER_UNIT_WORDS:
+            return  # a body of its own: "Ukraine's military intelligence", "the army hospital"
         # a demonym or a state's possessive, then any modifiers, then the unit noun
         first = u
         while first > 0 and doc[first - 1].lower_ in MODIFIERS:
