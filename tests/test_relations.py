@@ -241,6 +241,13 @@ def test_coordinated_qualifiers_of_one_troop_noun_are_each_deployed(nlp) -> None
     assert {e.agent for e in found} == {"MilitaryUnit/nk", "MilitaryUnit/ru"} and all(e.place == "Place/kursk" for e in found)
 
 
+def test_a_civilian_of_a_state_is_not_that_state_as_a_side(nlp) -> None:
+    """"a Hungarian civilian" is a nationality; "Hungarian positions" are the state's."""
+    assert not rels(facts(nlp, "A Hungarian civilian was killed by Russian troops near Budapest."), "conflict")
+    assert ("MilitaryUnit/ru", "State/hungary") in rels(
+        facts(nlp, "Russian troops shelled Hungarian positions near Budapest."), "conflict")
+
+
 def test_troops_heading_somewhere(nlp) -> None:
     (ev,) = events(facts(nlp, "Kim's troops are heading to Ukraine."), "Deployment")
     assert (ev.agent, ev.place) == ("MilitaryUnit/nk", "State/ukraine")

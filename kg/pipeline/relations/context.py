@@ -48,7 +48,7 @@ from kg.pipeline.relations.coref import DETERMINERS, References
 from kg.pipeline.relations.parse import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, Parse
 from kg.pipeline.relations.tree import governor, most_precise
 from kg.pipeline.relations.words import (
-    ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
+    ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CIVILIAN_NOUNS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
     FIGURE_DETERMINERS, FIGURE_HEDGES, FUTURE_AUX, FUTURE_MODIFIERS, HYPOTHETICAL_WORDS, MIN_HEAD_COUNT,
     EVENT_PLACE_PREPOSITIONS, NEGATIVE_ADVERBS, NEGATIVE_VERBS, OF_PLACE_PREPOSITIONS, OPENING_AFTER, OPENING_QUOTES,
     PARTITIVE_PREPOSITIONS, PLACE_CLASSES, POSSESSIVE_PRONOUNS, POSSIBLE_WORDS, QUOTE_MARKS,
@@ -218,7 +218,8 @@ class Context:
                     return self.unit_for(owner)
             return None
         key = self.key_of(head)
-        if key is None and head.pos_ == "NOUN":  # "Russian positions", "Russian-occupied territory"
+        if key is None and head.pos_ == "NOUN" and head.lemma_.lower() not in CIVILIAN_NOUNS:
+            # "Russian positions", "Russian-occupied territory"; "an Iraqi civilian" is no actor
             for word in head.subtree:
                 if word.i >= head.i:
                     break

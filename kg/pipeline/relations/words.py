@@ -91,6 +91,8 @@ WEAK_BONDS = _BONDS.words("weak_bonds")
 # roles
 _ROLES = _WORDS.table("roles")
 TITLE_NOUNS = _WORDNET.words("title_nouns")
+CIVILIAN_NOUNS = _WORDNET.words("civilian_nouns")
+"""People who are no state's agents: a demonym on them is a nationality ("an Iraqi civilian")."""
 """Nouns that are a position someone holds: the head a title must have."""
 ROLE_WORDS = TITLE_NOUNS | _ROLES.words("title_modifiers")
 """Words that may make up a title."""
