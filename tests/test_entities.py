@@ -382,3 +382,11 @@ def test_a_unit_word_before_the_noun_of_a_body_names_no_forces(nlp):
     assert [e.cls for e in extraction.entities] == ["State"]
     ships = extract(nlp, "Soldiers were carried on Russian navy ships to Vladivostok.")
     assert entity_of(ships, "Russian navy").cls == "MilitaryUnit"
+
+
+def test_each_mention_refers_to_one_entity_when_demonyms_share_a_troop_noun(nlp):
+    """"British" in "British and American troops" is the British forces' mention, not also the UK's."""
+    extraction = extract(nlp, "The presence of British and American troops in Iraq feeds the insurgency.")
+    spans = [(m.start, m.end) for m in extraction.mentions]
+    assert len(spans) == len(set(spans))
+    assert entity_of(extraction, "British").cls == "MilitaryUnit"

@@ -452,12 +452,11 @@ def _demonym_of_unit(ent: Span, state: str, sentence: TextSpan, offset: int) -> 
     inside the unit's mention."""
     for size in (3, 2, 1):
         words = ent[:size]
-        if len(words) < size:
-            continue
+        if size >= len(ent):  # a demonym that is the whole mention ("British" in "British and
+            continue          # American troops") is the unit's mention only: one entity a mention
         if lexicon.DEMONYMS.get(words.text) == state and words.text not in lexicon.AMBIGUOUS_DEMONYMS:
             label = "NORP"
-        elif (lexicon.STATE_NAMES.get(words.text) == state and size < len(ent)
-              and ent[size].text in POSSESSIVE_ENDINGS):
+        elif lexicon.STATE_NAMES.get(words.text) == state and ent[size].text in POSSESSIVE_ENDINGS:
             label = "GPE"
         else:
             continue
