@@ -102,11 +102,16 @@ def draw(args) -> int:
     return 0
 
 
+def _read(path: Path, quoted: bool = False) -> list[dict[str, str]]:
+    """A TSV file: the checklist is written with csv's quoting (sentences hold quotes), the
+    verdicts by hand without it."""
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE))
+
+
 def score(args) -> int:
-    with args.checklist.open(encoding="utf-8") as handle:
-        checklist = {row["n"]: row for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
-    with args.verdicts.open(encoding="utf-8") as handle:
-        verdicts = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    checklist = {row["n"]: row for row in _read(args.checklist, quoted=True)}
+    verdicts = _read(args.verdicts)
     by_confidence: dict[str, list[bool]] = defaultdict(list)
     wrong = []
     for verdict in verdicts:
@@ -132,13 +137,6 @@ def score(args) -> int:
     for row, reason in wrong:
         print(f"  wrong: {row['article']}: {row['anchor']!r} -> {row['wikidata']} {row['item']}: {reason}")
     return 0
-
-
-def _read(path: Path, quoted: bool = False) -> list[dict[str, str]]:
-    """A TSV file: the checklist is written with csv's quoting (sentences hold quotes), the
-    verdicts by hand without it."""
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE))
 
 
 def recheck(args) -> int:

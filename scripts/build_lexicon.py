@@ -116,6 +116,16 @@ def derived(wn, names: list[str], pos: str) -> set[str]:
     return found
 
 
+def removals(name: str, spec: dict, found) -> set[str]:
+    """The words a seed entry removes, each of which WordNet must have given (else the seed is
+    stale: the script stops and names them)."""
+    remove = set(spec.get("remove", {}))
+    unknown = remove - set(found)
+    if unknown:
+        raise SystemExit(f"{name}: removals that WordNet does not give: {sorted(unknown)}")
+    return remove
+
+
 def build_lists(wn, seeds: dict) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {}
     for name, spec in seeds["lists"].items():
@@ -123,10 +133,7 @@ def build_lists(wn, seeds: dict) -> dict[str, list[str]]:
         words |= words_of(wn, spec.get("deep", []), spec.get("depth", 1), spec["pos"])
         if spec.get("derive_from"):
             words |= derived(wn, spec["derive_from"], spec["pos"])
-        unknown = set(spec.get("remove", {})) - words
-        if unknown:
-            raise SystemExit(f"{name}: removals that WordNet does not give: {sorted(unknown)}")
-        words -= set(spec.get("remove", {}))
+        words -= removals(name, spec, words)
         words |= set(spec.get("add", {}))
         lists[name] = sorted(words)
     return lists
@@ -157,10 +164,7 @@ def build_demonyms(wn, seeds: dict) -> tuple[dict[str, str], dict[str, str]]:
                 state = state_name(noun)
                 if state and (kinds & countries or word not in adjectives):
                     adjectives[word] = state
-    unknown = set(spec.get("remove", {})) - set(adjectives)
-    if unknown:
-        raise SystemExit(f"demonyms: removals that WordNet does not give: {sorted(unknown)}")
-    for word in spec.get("remove", {}):
+    for word in removals("demonyms", spec, adjectives):
         adjectives.pop(word)
     gazetteer_states = {e.name for e in gazetteer.entries if e.cls == "State"}
     for word, state in {**spec.get("set", {}), **spec.get("set_people", {})}.items():
@@ -214,10 +218,7 @@ def build_offices(wn, seeds: dict, adjectives: dict[str, str], heads: set[str]) 
             state = state_in(gloss)
             if state is not None:
                 offices[title] = state
-    unknown = set(spec.get("remove", {})) - set(offices)
-    if unknown:
-        raise SystemExit(f"offices: removals that WordNet does not give: {sorted(unknown)}")
-    for title in spec.get("remove", {}):
+    for title in removals("offices", spec, offices):
         offices.pop(title)
     for title, entry in spec.get("add", {}).items():
         if entry["state"] not in states:
@@ -267,10 +268,7 @@ def build_parties(wn, seeds: dict) -> dict[str, str]:
                 surfaces.setdefault(word, holders[0])
                 plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
                 surfaces.setdefault(plural, holders[0])
-    unknown = set(spec.get("remove", {})) - set(surfaces)
-    if unknown:
-        raise SystemExit(f"parties: removals that WordNet does not give: {sorted(unknown)}")
-    for word in spec.get("remove", {}):
+    for word in removals("parties", spec, surfaces):
         surfaces.pop(word)
     for word, entry in spec.get("add", {}).items():
         surfaces[word] = entry["party"]

@@ -22,6 +22,7 @@ from spacy.util import filter_spans
 
 from kg import lexicon
 from kg.linking import is_city_state_name, load_gazetteer
+from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS
 from kg.model import ANAPHOR, ENTITY_CLASSES, TEAM, SpanRecord
 from kg.model import Span as TextSpan
 from kg.pipeline.class_choice import (
@@ -289,33 +290,32 @@ def kg_entities(doc: Doc) -> Doc:
     """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
     kept = []
     boilerplate = _boilerplate_sentences(doc) if doc.ents else set()
-    spans = [(span, _type_span(span)) for span in doc.ents if not _in_noise_line(doc, span, boilerplate)]
+    spans = [(span, typed) for span in doc.ents if not _in_noise_line(doc, span, boilerplate)
+             for typed in [_type_span(span)] if typed is not None]
+    sides = {id(typed) for _, typed in spans if typed.label_ in ("Place", "State") and is_team(typed)}
     # a sports story by its words, or by two places' names that its sentences use as sides
     # ("England were beaten 11-9 by Wales"): there, other countries are sides too ("face France")
-    sports = bool(doc.ents) and (is_sports_story(doc) or len({
-        typed.text for _, typed in spans
-        if typed is not None and typed.label_ in ("Place", "State") and is_team(typed)}) >= 2)
-    for span, typed in spans:
-        if typed is not None:  # the kb id keeps who found it: the NER's label, or the ruler
-            origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
-            cls, span_id = typed.label_, typed.id_
-            if cls in ("Organization", "Place") and not sports and _named_formation(typed) and _military(typed):
-                cls, span_id = "MilitaryUnit", "MilitaryUnit:"  # "the Parachute Regiment": a unit of its own
-                if typed.start > 0 and _ORDINAL.fullmatch(doc[typed.start - 1].text):  # "4th Armoured Brigade"
-                    typed = doc[typed.start - 1: typed.end]
-            elif cls in ("Place", "State"):
-                if is_team(typed):  # "Liverpool have", "Middlesbrough defender": the club;
-                    # a national team keeps its country's class but is not the state
-                    cls, span_id = ("Organization", "Organization:") if cls == "Place" else (cls, f"State:{TEAM}")
-                elif after_initial(typed, known=_known_name):  # "S Orlando", "Mr Hague": a surname
-                    cls, span_id = "Person", "Person:"
-                elif sports and not is_venue(typed) and _town_or_country(typed):
-                    # a sports story's club ("his move from Middlesbrough") or national team
-                    if cls == "Place":
-                        cls, span_id = "Organization", "Organization:"
-                    elif not is_nationality(typed):
-                        span_id = f"State:{TEAM}"
-            kept.append(Span(doc, typed.start, typed.end, label=cls, kb_id=origin, span_id=span_id))
+    sports = bool(doc.ents) and (is_sports_story(doc) or len({t.text for _, t in spans if id(t) in sides}) >= 2)
+    for span, typed in spans:  # the kb id keeps who found it: the NER's label, or the ruler
+        origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
+        cls, span_id = typed.label_, typed.id_
+        if cls in ("Organization", "Place") and not sports and _named_formation(typed) and _military(typed):
+            cls, span_id = "MilitaryUnit", "MilitaryUnit:"  # "the Parachute Regiment": a unit of its own
+            if typed.start > 0 and _ORDINAL.fullmatch(doc[typed.start - 1].text):  # "4th Armoured Brigade"
+                typed = doc[typed.start - 1: typed.end]
+        elif cls in ("Place", "State"):
+            if id(typed) in sides:  # "Liverpool have", "Middlesbrough defender": the club;
+                # a national team keeps its country's class but is not the state
+                cls, span_id = ("Organization", "Organization:") if cls == "Place" else (cls, f"State:{TEAM}")
+            elif after_initial(typed, known=_known_name):  # "S Orlando", "Mr Hague": a surname
+                cls, span_id = "Person", "Person:"
+            elif sports and not is_venue(typed) and _town_or_country(typed):
+                # a sports story's club ("his move from Middlesbrough") or national team
+                if cls == "Place":
+                    cls, span_id = "Organization", "Organization:"
+                elif not is_nationality(typed):
+                    span_id = f"State:{TEAM}"
+        kept.append(Span(doc, typed.start, typed.end, label=cls, kb_id=origin, span_id=span_id))
     kept = _teams_throughout(kept)
     taken = {i for span in kept for i in range(span.start, span.end)}
     kept.extend(_organization_anaphors(doc, taken))
@@ -337,18 +337,22 @@ def _named_formation(span: Span) -> bool:
 def _military(span: Span) -> bool:
     """Whether the text around a name speaks of armed forces: a word of troops ("soldiers",
     "army", "forces") outside the name itself."""
-    hits = numpy.flatnonzero(numpy.isin(span.doc.to_array(LOWER), _unit_hashes()))
+    hits = numpy.flatnonzero(numpy.isin(span.doc.to_array(LOWER), _word_hashes(frozenset(lexicon.UNIT_NOUNS))))
     return bool(((hits < span.start) | (hits >= span.end)).any())
 
 
-@functools.lru_cache(maxsize=1)
-def _unit_hashes() -> numpy.ndarray:
-    return numpy.array([get_string_id(w) for w in lexicon.UNIT_NOUNS], dtype="uint64")
+@functools.lru_cache(maxsize=4)
+def _word_hashes(words: frozenset[str]) -> numpy.ndarray:
+    """The hashes of lower-case words, to find them on a doc's LOWER array at once."""
+    return numpy.array([get_string_id(w) for w in words], dtype="uint64")
 
 
 def _known_name(word: str) -> bool:
     """Whether the gazetteer knows a word as a name ("UK", "EU"): then it is no initial."""
     return bool(load_gazetteer().lookup(word))
+
+
+_SIDE_KINDS = CITY_KINDS | REGION_KINDS | {"country", "dependency"}
 
 
 def _town_or_country(span: Span) -> bool:
@@ -358,7 +362,7 @@ def _town_or_country(span: Span) -> bool:
     if span.text in lexicon.PLURAL_DEMONYMS:
         return True
     entries = load_gazetteer().lookup(span.text)
-    return bool(entries) and all(e.kind in ("city", "capital", "region", "district", "country", "dependency") for e in entries)
+    return bool(entries) and all(e.kind in _SIDE_KINDS for e in entries)
 
 
 def _teams_throughout(spans: list[Span]) -> list[Span]:
@@ -378,17 +382,12 @@ def _teams_throughout(spans: list[Span]) -> list[Span]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def _anaphor_hashes() -> numpy.ndarray:
-    return numpy.array([get_string_id(w) for w in lexicon.ORGANIZATION_ANAPHORS], dtype="uint64")
-
-
 def _organization_anaphors(doc: Doc, taken: set[int]) -> list[Span]:
     """Definite descriptions such as "the agency" or "the alliance", to be resolved to the
     organization named just before (in :func:`collect_entities`)."""
     found = []
     # the few tokens that can be an anaphor, found on the doc's LOWER array, not token by token
-    candidates = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER)[1:], _anaphor_hashes())) + 1
+    candidates = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER)[1:], _word_hashes(lexicon.ORGANIZATION_ANAPHORS))) + 1
     for i in candidates.tolist():
         token = doc[i]
         if token.i in taken:

@@ -91,6 +91,21 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+_Frozen = tuple[int, bytes, str, tuple[tuple[str, str], ...]]
+
+
+def _freeze(response: Response) -> _Frozen:
+    """A response as plain values to keep: status, body, media type, headers (the length and
+    type headers are made again)."""
+    headers = tuple((k, v) for k, v in response.headers.items() if k not in {"content-length", "content-type"})
+    return response.status_code, bytes(response.body), response.media_type or "", headers
+
+
+def _thaw(entry: _Frozen) -> Response:
+    status, body, media, headers = entry
+    return Response(body, status_code=status, media_type=media, headers=dict(headers))
+
+
 class ResponseCache:
     """Responses by request, least recently used dropped first, within a byte budget.
 
@@ -101,7 +116,7 @@ class ResponseCache:
     def __init__(self, budget: int = CACHE_BYTES) -> None:
         self.budget = budget
         self.size = 0
-        self.entries: OrderedDict[tuple, tuple[int, bytes, str, tuple[tuple[str, str], ...]]] = OrderedDict()
+        self.entries: OrderedDict[tuple, _Frozen] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: tuple) -> Response | None:
@@ -110,19 +125,17 @@ class ResponseCache:
             if entry is None:
                 return None
             self.entries.move_to_end(key)
-        status, body, media, headers = entry
-        return Response(body, status_code=status, media_type=media, headers=dict(headers))
+        return _thaw(entry)
 
     def put(self, key: tuple, response: Response) -> None:
-        body = bytes(response.body)
+        entry = _freeze(response)
+        body = entry[1]
         if len(body) > self.budget // 8:
             return
-        headers = tuple((k, v) for k, v in response.headers.items()
-                        if k not in {"content-length", "content-type"})
         with self.lock:
             if key in self.entries:
                 return
-            self.entries[key] = (response.status_code, body, response.media_type or "", headers)
+            self.entries[key] = entry
             self.size += len(body)
             while self.size > self.budget and self.entries:
                 _, (_, dropped, _, _) = self.entries.popitem(last=False)
@@ -142,9 +155,8 @@ class PreparedAnswers:
     """
 
     def __init__(self) -> None:
-        self.answers: dict[tuple[str, str], tuple[bytes, str, tuple[tuple[str, str], ...]]] = {}
+        self.answers: dict[tuple[str, str], _Frozen] = {}
         self.forms: dict[str, str] = {}
-        self.size = 0
         self.ready = False
         """Set once every answer is in (before the server listens); nothing is read before."""
 
@@ -153,13 +165,11 @@ class PreparedAnswers:
         if '"""' not in text and "'''" not in text:
             crlf = text.replace("\r\n", "\n").replace("\n", "\r\n")
             texts += [crlf] if crlf != text else []
+        frozen = {fmt: _freeze(response) for fmt, response in responses.items()}
         for key in texts:
             self.forms[key] = form
-            for fmt, response in responses.items():
-                headers = tuple((k, v) for k, v in response.headers.items()
-                                if k not in {"content-length", "content-type"})
-                self.answers[(key, fmt)] = (bytes(response.body), response.media_type or "", headers)
-        self.size += sum(len(r.body) for r in responses.values())
+            for fmt, entry in frozen.items():
+                self.answers[(key, fmt)] = entry
 
     def form(self, text: str) -> str | None:
         """The query form of a prepared text (``select``…), None for any other text."""
@@ -167,10 +177,7 @@ class PreparedAnswers:
 
     def get(self, text: str, fmt: str) -> Response | None:
         entry = self.answers.get((text, fmt))
-        if entry is None:
-            return None
-        body, media, headers = entry
-        return Response(body, media_type=media, headers=dict(headers))
+        return _thaw(entry) if entry is not None else None
 
 
 def _templates() -> jinja2.Environment:
