@@ -165,7 +165,7 @@ def recheck(args) -> int:
         article, anchor, sentence, qid = (t.value if t is not None else "" for t in row)
         found[(article, anchor, " ".join(sentence.split()))].add(qid.rsplit("/", 1)[-1])
     outcome: dict[str, list[bool]] = defaultdict(list)
-    missing = []
+    missing, lost = [], []
     for row in checklist:
         qids = found.get((row["article"], row["anchor"], row["sentence"]))
         if qids is None:
@@ -183,11 +183,16 @@ def recheck(args) -> int:
             outcome["another item"].append(verdict["verdict"] == "right")
             continue
         outcome[kind].append(verdicts[row["n"]]["verdict"] == "right")
+        right = verdicts[row["n"]]["verdict"] == "right"
+        if "longer" in kind and right or kind == "the same item" and not right:
+            lost.append(f"  {kind}, {'right' if right else 'wrong'} before: {row['n']} {row['article']}: "
+                        f"{row['anchor']!r} -> {row['wikidata']}")
     kept = outcome["the same item"] + outcome["another item"]
     for kind in ("the same item", "another item", "no longer linked", "no longer a mention"):
         values = outcome[kind]
         print(f"{kind}: {len(values)} (of which right before: {sum(values)})" if "longer" in kind
               else f"{kind}: {len(values)}, right {sum(values)}")
+    print("\n".join(lost))
     if missing:
         print(f"{len(missing)} mentions now linked to another item need a verdict in {args.recheck_verdicts}:")
         print("\n".join(missing))

@@ -390,3 +390,28 @@ def test_each_mention_refers_to_one_entity_when_demonyms_share_a_troop_noun(nlp)
     spans = [(m.start, m.end) for m in extraction.mentions]
     assert len(spans) == len(set(spans))
     assert entity_of(extraction, "British").cls == "MilitaryUnit"
+
+
+def test_a_place_that_opens_a_company_name_is_no_mention_of_the_place(nlp):
+    """"Munich Re", "Swiss Re": a town's name or a demonym as the first word of a longer proper name."""
+    extraction = extract(nlp, "Shares in Munich Re and Swiss Re fell on Monday, traders in Zurich said.")
+    assert [(e.label, e.wikidata) for e in extraction.entities if e.cls in ("Place", "State")] == [("Zurich", "Q72")]
+
+
+@pytest.mark.parametrize("text, anchor, qid", [
+    ("Moscow Mayor Sergei Sobyanin said the city would pay.", "Moscow", "Q649"),  # a title: the city's
+    ("Texas Governor Greg Abbott spoke in Austin.", "Texas", "Q1439"),
+    ("The US Army said it would send more men.", "US", "Q30"),          # the state's own body
+    ("Russia Sends More Troops To Kursk", "Russia", "Q159"),                        # a headline in title case
+])
+def test_a_place_before_its_own_office_or_body_stays_the_place(nlp, text, anchor, qid):
+    assert entity_of(extract(nlp, text), anchor).wikidata == qid
+
+
+def test_in_a_sports_story_the_town_one_travels_to_is_the_venue_and_a_transfer_goes_to_the_club(nlp):
+    extraction = extract(nlp, "Wales beat Italy 28-17 in the cup match. The coach said the squad will travel to "
+                              "Edinburgh, and Wales have won on two of their last three visits to Paris. His move "
+                              "to Chelsea was confirmed.")
+    assert entity_of(extraction, "Edinburgh").wikidata == "Q23436"
+    assert entity_of(extraction, "Paris").wikidata == "Q90"
+    assert (entity_of(extraction, "Chelsea").cls, entity_of(extraction, "Chelsea").wikidata) == ("Organization", None)

@@ -5,7 +5,7 @@ out of context. Neither overrides the other (``data/rules/entities.toml``, ``[cl
 each class gets the weight of the evidence for it -- the NER's label (by how sure the NER is of
 that label), the reading (by what the name is: a curated actor, a country, a capital, a city …)
 and the context (a title or honorific before the name speaks for a person, a locative
-preposition or a coordinated place name for a place) -- and the heaviest class wins, the NER's on a tie. The choice carries
+preposition for a place, names coordinated with it for their class) -- and the heaviest class wins, the NER's on a tie. The choice carries
 its score (the winner's share of the evidence) and the evidence itself, for diagnostics.
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from kg import lexicon
+from kg.pipeline.doc import doc_text
 
 __all__ = ["ClassChoice", "after_initial", "choose_class", "is_actor", "is_locative", "is_sports_story",
            "is_team", "is_venue", "is_nationality"]
@@ -29,7 +30,6 @@ READING_WEIGHT: dict[str, float] = _CHOICE.mapping("reading")
 PERSON_CUE = _CHOICE.number("person_cue")
 LOCATIVE = _CHOICE.number("locative")
 COORDINATED = _CHOICE.number("coordinated")
-_PLACE_LABELS = frozenset({"GPE", "LOC"})
 _NER_CLASS: dict[str, str] = lexicon.section("rules/entities").mapping("class_of_ner_label")
 _METONYMY = lexicon.section("rules/entities").table("metonymy")
 STATIVE_VERBS = _METONYMY.words("stative_verbs")
@@ -45,6 +45,8 @@ PLAY_VERBS = _TEAMS.words("play_verbs")
 SPORT_WORDS = _TEAMS.words("sport_words")
 MIN_SPORT_WORDS = _TEAMS.integer("min_sport_words")
 VENUE_PREPOSITIONS = _TEAMS.words("venue_prepositions")
+TRAVEL_VERBS = lexicon.section("lexicon/wordnet").table("lists").words("travel_verbs")
+"""Verbs of going to a place, matched on the lemma of the verb or its noun ("visits to Paris")."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,10 @@ def is_team(span: Span) -> bool:
     ("Liverpool have", "Italy come to Edinburgh"), a player's role after it ("Middlesbrough
     defender"), a match noun or a verb of play governing "against" it ("the friendly against
     Sweden", "scored on his debut against Portsmouth"), "v" beside it ("Hartlepool v Boston"), or a result between two named
-    sides ("Chelsea beat Portsmouth")."""
+    sides ("Chelsea beat Portsmouth"). Never an adjectival demonym: "French striker" is a
+    nationality, where "Middlesbrough striker" is a club's player."""
+    if span.text in lexicon.DEMONYMS:
+        return False
     doc = span.doc
     root = span.root
     if (root.dep_ in ("nsubj", "nsubjpass") and span[-1].tag_ == "NNP" and not span[-1].text.endswith("s")
@@ -152,30 +157,38 @@ def _score(token) -> bool:
     return token.text.isdigit() and int(token.text) < 200
 
 
-_SCORE = re.compile(r"\d{1,3}-\d{1,3}")
+_SCORE = re.compile(r"(?<![\w.,£$€-])\d{1,3}-\d{1,3}(?![\w%-]|[.,]\d)")
+"""A score in the text ("28-17", "6-4"); the tokenizer splits it at the hyphen, so it is read
+off the text, not a token. Not part of a longer number, a date or a percentage ("2004-05", "10-15%")."""
 
 
 def is_sports_story(doc) -> bool:
-    """Whether a doc is a sports story: at least ``min_sport_words`` of the words of sport or
-    of scores ("28-17", "6-4")."""
+    """Whether a doc is a sports story: at least ``min_sport_words`` of the words of sport
+    (``sport_words``, by form or lemma) and of scores ("28-17", "6-4")."""
     count = 0
     for token in doc:
-        if (token.lower_ in SPORT_WORDS or token.lemma_.lower() in SPORT_WORDS
-                or _SCORE.fullmatch(token.text)):
+        if token.lower_ in SPORT_WORDS or token.lemma_.lower() in SPORT_WORDS:
             count += 1
             if count >= MIN_SPORT_WORDS:
                 return True
+    for _ in _SCORE.finditer(doc_text(doc)):
+        count += 1
+        if count >= MIN_SPORT_WORDS:
+            return True
     return False
 
 
 def is_venue(span: Span) -> bool:
     """Whether a name is where something happens: the object of "in", "near" … (or of one
-    such phrase it is coordinated in), or a place in apposition ("Charleroi, Belgium")."""
+    such phrase it is coordinated in), of "to" after a verb of travel or its noun ("visits to
+    Paris"), or a place in apposition ("Charleroi, Belgium")."""
     root = span.root
     while root.dep_ == "conj":
         root = root.head
     if root.dep_ == "pobj" and root.head.lower_ in VENUE_PREPOSITIONS:
-        return True  # "Charleroi, Belgium": in apposition to a place, not to a person's name
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lemma_.lower() in TRAVEL_VERBS:
+        return True  # "three visits to Paris", "travel to Edinburgh": where the game is  # "Charleroi, Belgium": in apposition to a place, not to a person's name
     return root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "PROPN" and root.head.ent_type_ in ("GPE", "LOC", "Place", "State")
 
 
@@ -223,12 +236,17 @@ def _person_cue(span: Span) -> bool:
     return word in lexicon.HONORIFICS or word in lexicon.TITLE_WORDS or after_initial(span)
 
 
-def _coordinated_with_places(span: Span) -> bool:
-    """Whether a name is coordinated with a name the NER took for a place ("Maseru and
-    Mbabane", "Mbabane, Maseru and Pretoria")."""
+_CONJUNCT_CLASS = {"GPE": "Place", "LOC": "Place", "ORG": "Organization", "PERSON": "Person"}
+
+
+def _coordinated_class(span: Span) -> str | None:
+    """The class of the names a name is coordinated with, when the NER gave them all one:
+    a place among places ("Maseru and Mbabane"), an organisation among organisations ("surveys
+    from Nationwide and Halifax"), a person among people. Conjuncts are alike."""
     root = span.root
-    named = [t for t in root.conjuncts if not (span.start <= t.i < span.end) and t.ent_type_]
-    return bool(named) and all(t.ent_type_ in _PLACE_LABELS for t in named)
+    named = {t.ent_type_ for t in root.conjuncts if not (span.start <= t.i < span.end) and t.ent_type_}
+    classes = {_CONJUNCT_CLASS.get(label) for label in named}
+    return classes.pop() if len(classes) == 1 and None not in classes else None
 
 
 def choose_class(span: Span, ner_label: str, reading: tuple[str, str, str]) -> ClassChoice:
@@ -246,11 +264,13 @@ def choose_class(span: Span, ner_label: str, reading: tuple[str, str, str]) -> C
     evidence.append((f"reading:{kind}", read_cls, float(READING_WEIGHT.get(kind, min(READING_WEIGHT.values())))))
     if _person_cue(span):
         evidence.append(("context:title", "Person", PERSON_CUE))
-    if is_locative(span):
+    locative = is_locative(span)
+    if locative:
         place = read_cls if read_cls in ("Place", "State") else "Place"
         evidence.append(("context:locative", place, LOCATIVE))
-    elif _coordinated_with_places(span):
-        evidence.append(("context:coordinated", "Place", COORDINATED))
+    alike = _coordinated_class(span)
+    if alike is not None and not (locative and alike == "Place"):  # a place's conjunct is locative already
+        evidence.append(("context:coordinated", alike, COORDINATED))
     totals: dict[str, float] = {}
     for _, cls, weight in evidence:
         totals[cls] = totals.get(cls, 0.0) + weight

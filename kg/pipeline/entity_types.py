@@ -299,6 +299,8 @@ def kg_entities(doc: Doc) -> Doc:
     for span, typed in spans:  # the kb id keeps who found it: the NER's label, or the ruler
         origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
         cls, span_id = typed.label_, typed.id_
+        if cls in ("Place", "State") and _opens_a_name(typed):
+            continue  # "Munich Re", "Swiss Re": a company's name, not the place
         if cls in ("Organization", "Place") and not sports and _named_formation(typed) and _military(typed):
             cls, span_id = "MilitaryUnit", "MilitaryUnit:"  # "the Parachute Regiment": a unit of its own
             if typed.start > 0 and _ORDINAL.fullmatch(doc[typed.start - 1].text):  # "4th Armoured Brigade"
@@ -345,6 +347,34 @@ def _military(span: Span) -> bool:
 def _word_hashes(words: frozenset[str]) -> numpy.ndarray:
     """The hashes of lower-case words, to find them on a doc's LOWER array at once."""
     return numpy.array([get_string_id(w) for w in words], dtype="uint64")
+
+
+_INSIDE = _RULES.table("inside_a_name")
+_TITLE_NOUNS = lexicon.section("lexicon/wordnet").table("lists").words("title_nouns")
+_OWN_WORDS = _INSIDE.words("own_words") | lexicon.TITLE_WORDS | _TITLE_NOUNS | lexicon.HONORIFICS | lexicon.FORMATION_NOUNS \
+    | frozenset(lexicon.UNIT_NOUNS) | lexicon.ORGANIZATION_ANAPHORS | lexicon.SETTLEMENT_NOUNS | REGION_AFTER
+"""Words after a place's name that name the place's own offices, bodies or parts ("US Army")."""
+_HEADLINE_WORD = _INSIDE.integer("headline_word_length")
+
+
+def _opens_a_name(span: Span) -> bool:
+    """Whether a place's name or demonym opens a longer proper name ("Munich Re", "Swiss Re",
+    "the Mecca Bingo chain"): it modifies a capitalised proper noun right after it, and the
+    capitalised words up to that noun are no name of a place, party or person and none of
+    :data:`_OWN_WORDS` ("the US Army", "Moscow Mayor Sergei Sobyanin", "Kyiv Oblast" stay the
+    place's); after a demonym, no name the NER found at all. Not in a headline in title case,
+    where every word is capitalised."""
+    root = span.root
+    head = root.head
+    if root.dep_ != "compound" or head.i < span.end or head.pos_ != "PROPN":
+        return False
+    demonym = span.text in lexicon.DEMONYMS
+    for token in span.doc[span.end: head.i + 1]:
+        if (not token.is_title or token.lower_ in _OWN_WORDS or token.lemma_.lower() in _OWN_WORDS
+                or token.ent_type_ in ("PERSON", "Person") or (demonym and token.ent_type_)
+                or token.text in lexicon.DEMONYMS or token.text in lexicon.PARTIES or _known_name(token.text)):
+            return False  # a demonym before a name the NER read as anything ("American Justin Gatlin")
+    return any(t.is_lower and t.is_alpha and len(t) >= _HEADLINE_WORD for t in span.sent)
 
 
 def _known_name(word: str) -> bool:
