@@ -415,3 +415,13 @@ def test_in_a_sports_story_the_town_one_travels_to_is_the_venue_and_a_transfer_g
     assert entity_of(extraction, "Edinburgh").wikidata == "Q23436"
     assert entity_of(extraction, "Paris").wikidata == "Q90"
     assert (entity_of(extraction, "Chelsea").cls, entity_of(extraction, "Chelsea").wikidata) == ("Organization", None)
+
+
+def test_a_compass_word_before_a_place_makes_a_part_of_it_that_lies_in_it(nlp):
+    extraction = extract(nlp, "Shelling went on in eastern Ukraine, and the western allies sent more aid to "
+                              "North Korea's neighbours.")
+    part = entity_of(extraction, "eastern Ukraine")
+    assert (part.cls, part.wikidata) == ("Place", None)
+    assert entity_of(extraction, "Ukraine").wikidata == "Q212"  # the place's own mention stays
+    assert [(r.subject, r.object) for r in extraction.relations if r.kind == "located_in"] == [(part.key, "Q212")]
+    assert [e.label for e in extraction.entities if e.cls == "Place"] == ["eastern Ukraine"]

@@ -472,7 +472,25 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
         )
         if cls == "MilitaryUnit" and canonical:
             records.extend(_demonym_of_unit(ent, canonical, sentence, offset))
+        elif cls in ("Place", "State") and canonical != TEAM:
+            records.extend(_part_of_place(ent, records[-1], offset))
     return records
+
+
+_COMPASS = _RULES.table("parts_of_places").words("compass")
+
+
+def _part_of_place(ent: Span, place: SpanRecord, offset: int) -> list[SpanRecord]:
+    """The part of a place a compass word before its name makes ("southern Iraq", "eastern
+    Ukraine"): a place of its own, unlinked, around the place's own mention."""
+    if ent.start <= ent.sent.start:
+        return []
+    word = ent.doc[ent.start - 1]
+    if word.lower_ not in _COMPASS or word.pos_ not in ("ADJ", "PROPN") or word.ent_type_:
+        return []
+    start = word.idx + offset
+    anchor = doc_text(ent.doc)[word.idx: place.end - offset]
+    return [SpanRecord(start, place.end, anchor, "Place", "", place.sentence, place.label)]
 
 
 def _demonym_of_unit(ent: Span, state: str, sentence: TextSpan, offset: int) -> list[SpanRecord]:

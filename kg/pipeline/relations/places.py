@@ -2,8 +2,8 @@
 
 "P in S" and "P of S" (the phrase attached to the place, or right after it when the parser hung
 it elsewhere: "the Kursk region in western Russia"), "S's P", "P, S" ("Budapest, Hungary", not a
-list), "P, the capital of S", and a state named inside the place's own name ("Russia's Far
-East"). A phrase shared by coordinated places holds for each: "Baghdad and Basra in Iraq".
+list), "P, the capital of S", and a state or place named inside the place's own name ("Russia's Far
+East", "southern Iraq"). A phrase shared by coordinated places holds for each: "Baghdad and Basra in Iraq".
 """
 
 from __future__ import annotations
@@ -77,6 +77,10 @@ def _containers(ctx: Context, span: SpacySpan, key: str) -> list[tuple[str, floa
             target = ctx.demonym(tok) or ctx.state_names.get(tok.text.lower())
             if target:
                 found.append((target, C_LOCATED.number("inside_name")))
+    for inner, other in ctx.by_sentence.get(sent.start, ()):  # "southern Iraq" holds "Iraq"
+        if (span.start <= inner.start and inner.end <= span.end and len(inner) < len(span)
+                and ctx.cls(other.entity) in PLACE_CLASSES):
+            found.append((other.entity, C_LOCATED.number("inside_name")))
     return [(t, c) for t, c in found if t != key]
 
 
