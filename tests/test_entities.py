@@ -425,3 +425,12 @@ def test_a_compass_word_before_a_place_makes_a_part_of_it_that_lies_in_it(nlp):
     assert entity_of(extraction, "Ukraine").wikidata == "Q212"  # the place's own mention stays
     assert [(r.subject, r.object) for r in extraction.relations if r.kind == "located_in"] == [(part.key, "Q212")]
     assert [e.label for e in extraction.entities if e.cls == "Place"] == ["eastern Ukraine"]
+
+
+@pytest.mark.parametrize("text, anchor, qid", [
+    ("A spokesman for the British Government said it would pay.", "British Government", "Q145"),
+    ("The Government of India agreed to the plan on Monday.", "Government of India", "Q668"),
+])
+def test_a_states_government_named_by_the_state_is_the_state(nlp, text, anchor, qid):
+    entity = entity_of(extract(nlp, text), anchor)
+    assert (entity.cls, entity.wikidata) == ("State", qid)

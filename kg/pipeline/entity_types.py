@@ -196,6 +196,26 @@ def _one_person(span: Span) -> bool:
 _NOUN_PHRASE_HEADS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj"})
 
 
+_GOVERNMENT_HEADS = _RULES.table("government_of_state").words("heads")
+
+
+def _government_of(span: Span) -> str | None:
+    """The state whose government a name is: a demonym or the state's name, then a head of
+    ``[government_of_state]`` ("British Government", "UK government"), or the head, "of" and
+    the state's name ("Government of India") -> that state."""
+    if len(span) >= 3 and span[0].lower_ in _GOVERNMENT_HEADS and span[1].lower_ == "of":
+        words = span[2:].text
+    elif len(span) >= 2 and span[-1].lower_ in _GOVERNMENT_HEADS:
+        words = span[:-1].text
+    else:
+        return None
+    state = lexicon.DEMONYMS.get(words) or lexicon.STATE_NAMES.get(words)
+    if state is None:
+        known = _gazetteer_class(words)
+        state = known[1] if known and known[0] == "State" else None
+    return state
+
+
 def _stray_word(span: Span) -> bool:
     """A one-word span that is no name: a word the tagger reads as an adjective, adverb or verb
     ("Fierce fighting broke out", which the NER takes for an organisation), or a bare adjectival
@@ -240,6 +260,9 @@ def _type_span(span: Span) -> Span | None:
     text = trimmed.text
     if text.lower() in lexicon.TITLE_WORDS or text.lower() in lexicon.NOT_A_NAME or text.islower():
         return None
+    government = _government_of(trimmed)
+    if government:  # "the British Government": the state acting
+        return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{government}")
     party = lexicon.PARTIES.get(text)
     if party:  # "Lib Dem leader", "Tory MPs", "a Republican senator": the party, whatever the NER read
         return Span(span.doc, trimmed.start, trimmed.end, label="Organization", span_id=f"Organization:{party}")
