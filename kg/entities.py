@@ -264,10 +264,15 @@ def collect_entities(
         antecedent.spans.append((anaphor.start, anaphor.end, anaphor.anchor, anaphor.sentence, anaphor.label))
 
     # states of military units (and of bodies named after them: "Russian Defence Ministry")
-    # exist as entities even when not named themselves
+    # exist as entities even when not named themselves; a body English binds to one state
+    # ("the RAF") is that state's where the text names it
     for c in list(order):
         if c.cls == "Organization" and not c.state:
             c.state = _state_in_name(c.label)
+        if c.cls in ("Organization", "MilitaryUnit") and not c.state:  # "the RAF" in a story naming the UK
+            body_state = next((lexicon.BODIES[a] for a in (c.label, *c.anchors) if a in lexicon.BODIES), None)
+            if body_state is not None and ("State", slug(body_state)) in clusters:
+                c.state = body_state
         if c.cls in ("MilitaryUnit", "Organization") and c.state and c.state != "unknown":
             cluster_for("State", slug(c.state), c.state)
 

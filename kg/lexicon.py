@@ -132,6 +132,9 @@ PARTIES: dict[str, str] = _WORDNET.mapping("parties")
 """A political party's name or its members' noun, as written -> the party's name ("Tories" ->
 Conservative Party), from WordNet (``data/lexicon/wordnet.toml``)."""
 OFFICES: dict[str, str] = _WORDNET.mapping("offices")
+BODIES: dict[str, str] = _WORDNET.mapping("bodies")
+"""A state body's name -> its state ("Royal Air Force" -> United Kingdom), by its WordNet gloss
+(``data/lexicon/wordnet.toml``); it holds where the text names that state."""
 """Office title (lower case) -> the state it belongs to when the text names none ("prime
 minister" -> United Kingdom), as English usage has it (``data/lexicon/wordnet.toml``)."""
 """Leaders whose possessive names a state's forces ("Kim's troops")."""

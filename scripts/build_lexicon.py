@@ -185,6 +185,20 @@ def build_demonyms(wn, seeds: dict) -> tuple[dict[str, str], dict[str, str]]:
     return dict(sorted(adjectives.items())), dict(sorted(people.items()))
 
 
+def state_in(gloss: str, adjectives: dict[str, str]) -> str | None:
+    """The one state a gloss names, by a demonym or a name the gazetteer knows as a state
+    ("the airforce of Great Britain" -> United Kingdom); none if it names none or several."""
+    gazetteer = load_gazetteer()
+    found = {adjectives[w] for w in adjectives if f" {w} " in f" {gloss} "}
+    words = gloss.replace(",", " ").replace(";", " ").split()
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            phrase = " ".join(words[i:i + n])
+            if phrase[0].isupper():
+                found |= {e.name for e in gazetteer.lookup(phrase) if e.cls == "State"}
+    return found.pop() if len(found) == 1 else None
+
+
 def build_offices(wn, seeds: dict, adjectives: dict[str, str], heads: set[str]) -> dict[str, str]:
     """Office title -> the state English usage binds it to when no state is named ("Prime
     Minister", "Chancellor", "Home Secretary" -> the United Kingdom): the titles whose first
@@ -193,16 +207,6 @@ def build_offices(wn, seeds: dict, adjectives: dict[str, str], heads: set[str]) 
     spec = seeds["offices"]
     excluded = spec.get("exclude_glosses", [])
     states = {e.name for e in gazetteer.entries if e.cls == "State"}
-
-    def state_in(gloss: str) -> str | None:
-        found = {adjectives[w] for w in adjectives if f" {w} " in f" {gloss} "}
-        words = gloss.replace(",", " ").split()
-        for n in (3, 2, 1):
-            for i in range(len(words) - n + 1):
-                phrase = " ".join(words[i:i + n])
-                if phrase[0].isupper():
-                    found |= {e.name for e in gazetteer.lookup(phrase) if e.cls == "State"}
-        return found.pop() if len(found) == 1 else None
 
     offices: dict[str, str] = {}
     for synset in wn.all_synsets("n"):
@@ -215,7 +219,7 @@ def build_offices(wn, seeds: dict, adjectives: dict[str, str], heads: set[str]) 
             title = lemma.name().replace("_", " ").lower()
             if title.split()[-1] not in heads or wn.synsets(lemma.name(), "n")[0] != synset:
                 continue  # not a title, or not the title's usual sense
-            state = state_in(gloss)
+            state = state_in(gloss, adjectives)
             if state is not None:
                 offices[title] = state
     for title in removals("offices", spec, offices):
@@ -225,6 +229,41 @@ def build_offices(wn, seeds: dict, adjectives: dict[str, str], heads: set[str]) 
             raise SystemExit(f"offices: {entry['state']!r} ({title}) is not a state the gazetteer knows")
         offices[title] = entry["state"]
     return dict(sorted(offices.items()))
+
+
+def build_bodies(wn, seeds: dict, adjectives: dict[str, str]) -> dict[str, str]:
+    """A state body's proper name -> the state it belongs to ("Royal Air Force", "RAF" -> the
+    United Kingdom; "Shin Bet" -> Israel): the capitalised names whose usual (first) WordNet
+    sense is a group under one of the seeds' kinds of state body (an agency, an armed service,
+    a legislature, a police force …) and whose gloss names one state. Names that are also a
+    place's, abbreviations of fewer than ``min_abbreviation`` letters and glosses of bodies that
+    no longer exist are left out."""
+    gazetteer = load_gazetteer()
+    spec = seeds["bodies"]
+    kinds = {wn.synset(name) for name in spec["kinds"]}
+    excluded = spec.get("exclude_glosses", [])
+    bodies: dict[str, str] = {}
+    for synset in wn.all_synsets("n"):
+        if synset.lexname() != "noun.group":
+            continue
+        gloss = synset.definition()
+        if any(text in gloss for text in excluded):
+            continue
+        if not kinds & set(synset.closure(lambda k: k.hypernyms() + k.instance_hypernyms())):
+            continue
+        state = state_in(gloss, adjectives)
+        if state is None:
+            continue
+        for lemma in synset.lemmas():
+            name = lemma.name().replace("_", " ")
+            if (not name[0].isupper() or wn.synsets(lemma.name(), "n")[0] != synset
+                    or name in adjectives or gazetteer.lookup(name)
+                    or name.replace(".", "").isupper() and len(name.replace(".", "")) < spec["min_abbreviation"]):
+                continue
+            bodies[name] = state
+    for name in removals("bodies", spec, bodies):
+        bodies.pop(name)
+    return dict(sorted(bodies.items()))
 
 
 def build_parties(wn, seeds: dict) -> dict[str, str]:
@@ -289,7 +328,7 @@ def toml_list(values: list[str], indent: str = "  ") -> str:
 
 
 def render(lists: dict[str, list[str]], adjectives: dict[str, str], people: dict[str, str],
-           offices: dict[str, str], parties: dict[str, str], seeds: dict) -> str:
+           offices: dict[str, str], bodies: dict[str, str], parties: dict[str, str], seeds: dict) -> str:
     out = [
         "# GENERATED by scripts/build_lexicon.py from Princeton WordNet 3.0 and the senses chosen in",
         "# data/lexicon/wordnet-seeds.toml: edit that file and run the script, not this one.",
@@ -306,6 +345,8 @@ def render(lists: dict[str, list[str]], adjectives: dict[str, str], people: dict
     out += [f'"{word}" = "{state}"' for word, state in people.items()]
     out += ["", "# An office title (lower case) -> the state it belongs to when the text names none.", "[offices]"]
     out += [f'"{title}" = "{state}"' for title, state in offices.items()]
+    out += ["", "# A state body's name, as written -> the state it belongs to when the text names it.", "[bodies]"]
+    out += [f'"{name}" = "{state}"' for name, state in bodies.items()]
     out += ["", "# A party's name or its members' noun, as written -> the party's name.", "[parties]"]
     out += [f'"{word}" = "{party}"' for word, party in parties.items()]
     return "\n".join(out) + "\n"
@@ -326,8 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     lists = build_lists(wn, seeds)
     adjectives, people = build_demonyms(wn, seeds)
     offices = build_offices(wn, seeds, adjectives, set(lists["title_nouns"]))
+    bodies = build_bodies(wn, seeds, adjectives)
     parties = build_parties(wn, seeds)
-    text = render(lists, adjectives, people, offices, parties, seeds)
+    text = render(lists, adjectives, people, offices, bodies, parties, seeds)
     if args.check:
         current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
         if current != text:
@@ -336,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     OUTPUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUTPUT}: {sum(map(len, lists.values()))} words in {len(lists)} lists, "
-          f"{len(adjectives)} demonyms, {len(people)} people nouns, {len(offices)} offices, "
+          f"{len(adjectives)} demonyms, {len(people)} people nouns, {len(offices)} offices, {len(bodies)} bodies, "
           f"{len(parties)} party names")
     return 0
 

@@ -434,3 +434,14 @@ def test_a_compass_word_before_a_place_makes_a_part_of_it_that_lies_in_it(nlp):
 def test_a_states_government_named_by_the_state_is_the_state(nlp, text, anchor, qid):
     entity = entity_of(extract(nlp, text), anchor)
     assert (entity.cls, entity.wikidata) == ("State", qid)
+
+
+def test_a_body_english_binds_to_one_state_is_that_states_where_the_text_names_it(nlp):
+    """WordNet's gloss binds the name to a state ("the airforce of Great Britain"); the text must
+    name the state, as for offices."""
+    named = extract(nlp, "Planes of the Royal Air Force flew aid to Jakarta, a spokesman for the UK said.")
+    body = entity_of(named, "Royal Air Force")
+    assert [(r.subject, r.object) for r in named.relations if r.kind == "part_of"] == [(body.key, "Q145")]
+    unnamed = extract(nlp, "Planes of the Royal Air Force flew aid to Jakarta on Monday.")
+    assert not [r for r in unnamed.relations if r.kind == "part_of"]
+    assert not [e for e in unnamed.entities if e.cls == "State"]
