@@ -440,6 +440,21 @@ def test_a_stance_verb_states_a_claim_on_what_it_judges(nlp, text, speaker, cont
     assert claim.speaker == speaker and text[claim.content.start:claim.content.end] == content
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        # a body's people speak for it, whatever the parse calls the link ("nmod" here)
+        ("Defence Intelligence lawyers argued that the area lay outside the treaty.", "Organization/intel",
+         "the area lay outside the treaty"),
+        # a ruling is a statement of who rules (WordNet's "decide with authority")
+        ("NATO ruled on Tuesday that the deal was valid.", "Organization/nato", "the deal was valid"),
+    ],
+)
+def test_a_body_speaks_through_its_people_and_its_rulings(nlp, text, speaker, content) -> None:
+    (claim,) = facts(nlp, text).claims
+    assert claim.speaker == speaker and text[claim.content.start:claim.content.end] == content
+
+
 def test_greeting_a_person_is_no_claim(nlp) -> None:
     assert facts(nlp, "Jan Novak welcomed Ivan Petrov at the airport.").claims == ()
 

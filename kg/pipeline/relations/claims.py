@@ -268,7 +268,7 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
     key = ctx.entity(tok)
     if key is None:
         for child in tok.children:
-            if child.dep_ in {"compound", "poss"} and ctx.entity(child):
+            if child.dep_ in {"compound", "poss", "nmod"} and ctx.entity(child):
                 key = ctx.entity(child)
                 break
     if key is None and tok.pos_ == "PROPN":
