@@ -433,6 +433,10 @@ def test_a_call_for_a_clause_is_a_claim_of_every_caller(nlp) -> None:
         ("The decision to lift the sanctions was condemned by Ukraine.", "State/ukraine", "The decision to lift the sanctions"),
         ("Hungary objected to the new sanctions package.", "State/hungary", "the new sanctions package"),
         ("Jan Novak welcomed the talks between Ukraine and Hungary.", "Person/novak", "the talks between Ukraine and Hungary"),
+        # a stance held, said as a state: its subject holds it, a relative pronoun's antecedent too
+        ("Hungary is opposed to the new sanctions package.", "State/hungary", "the new sanctions package"),
+        ("The vote angered Hungary, which is opposed to lifting the sanctions.", "State/hungary",
+         "lifting the sanctions"),
     ],
 )
 def test_a_stance_verb_states_a_claim_on_what_it_judges(nlp, text, speaker, content) -> None:

@@ -163,7 +163,13 @@ def _stands_alone(ctx: Context, region: tuple[int, int]) -> bool:
 def _report_subject(ctx: Context, verb: Token) -> Token | None:
     """Who speaks: the subject as the normalised parse reads it (a passive's "by" agent, a
     relative pronoun's antecedent: "Allawi, who criticised ..."), or the subject of the clause
-    the cue hangs off."""
+    the cue hangs off; the holder of a stance stated as a state ("X is opposed to")."""
+    if verb.lemma_.lower() in STANCE_VERBS and _stative_stance(verb):
+        words = [*verb.children, *(g for c in verb.children if c.dep_ == "auxpass" for g in c.children)]
+        holder = next((c for c in words if c.dep_ in {"nsubj", "nsubjpass"}), None)  # or on "is"
+        if holder is not None and holder.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
+            return verb.head  # "Peru, which is opposed to ..."
+        return holder
     t = verb
     for _ in range(3):
         subjects = ctx.parse.subjects(t)
@@ -174,6 +180,14 @@ def _report_subject(ctx: Context, verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _stative_stance(verb: Token) -> bool:
+    """A stance held, not an act suffered: the participle of a stance verb with a stance
+    preposition and no agent ("Chile is opposed to the plan"); its subject holds the stance."""
+    children = list(verb.children)
+    return (any(c.dep_ == "auxpass" for c in children) and not any(c.dep_ == "agent" for c in children)
+            and any(c.dep_ == "prep" and c.lower_ in STANCE_PREPOSITIONS for c in children))
 
 
 def _other_report(ctx: Context, tok: Token) -> bool:
@@ -201,7 +215,7 @@ def _stance_content(ctx: Context, verb: Token) -> tuple[int, int] | None:
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
     wanted = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
     wanted += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in STANCE_PREPOSITIONS
-               for g in c.children if g.dep_ == "pobj"]
+               for g in c.children if g.dep_ in {"pobj", "pcomp"}]  # "opposed to ending the ban"
     for target in wanted:
         if target.lower_ in PRONOUN_CONTENTS or target.pos_ == "PRON":
             continue
