@@ -445,3 +445,13 @@ def test_a_body_english_binds_to_one_state_is_that_states_where_the_text_names_i
     unnamed = extract(nlp, "Planes of the Royal Air Force flew aid to Jakarta on Monday.")
     assert not [r for r in unnamed.relations if r.kind == "part_of"]
     assert not [e for e in unnamed.entities if e.cls == "State"]
+
+
+@pytest.mark.parametrize("text, anchor, qid", [
+    ("Analysts say Moscow is determined to continue the offensive.", "Moscow", "Q159"),  # a will to act
+    ("Tokyo is ready to send more aid to the region.", "Tokyo", "Q17"),
+    ("London is likely to see more rain this week.", "London", "Q84"),                    # only likely
+    ("Paris is due to host the games next year.", "Paris", "Q90"),
+])
+def test_a_capital_that_wills_an_act_stands_for_its_state(nlp, text, anchor, qid):
+    assert entity_of(extract(nlp, text), anchor).wikidata == qid

@@ -35,6 +35,8 @@ _METONYMY = lexicon.section("rules/entities").table("metonymy")
 STATIVE_VERBS = _METONYMY.words("stative_verbs")
 """Verbs whose subject does not act ("London is a city"): no metonymy."""
 ACTOR_NOUNS = _METONYMY.words("actor_nouns")
+RAISING = _METONYMY.words("raising_predicates")
+"""Predicates with a to-infinitive that say what is likely, not what a subject wills."""
 """Nouns whose possessor acts as a government ("Moscow's decision")."""
 _TEAMS = lexicon.section("rules/entities").table("teams")
 TEAM_ROLES = _TEAMS.words("roles")
@@ -77,7 +79,8 @@ def is_locative(span: Span) -> bool:
 
 def is_actor(span: Span) -> bool:
     """Whether a name acts in its sentence, as a government does: the subject of a verb that is
-    not stative ("Moscow denied", "Tokyo will send"), the agent of a passive ("was rejected by
+    not stative ("Moscow denied", "Tokyo will send") or of a will to act ("Moscow is determined
+    to"), the agent of a passive ("was rejected by
     Moscow", "plans by Washington"), the possessor of what a government holds ("Moscow's
     decision", not "London's mayor"), or one side of a pair of states ("Moscow-Pyongyang
     ties"). Never inside a locative phrase ("talks in Tokyo")."""
@@ -86,6 +89,8 @@ def is_actor(span: Span) -> bool:
     root = span.root
     while root.dep_ == "conj":  # "Washington and Moscow agreed": the first conjunct's role
         root = root.head
+    if root.dep_ in ("nsubj", "nsubjpass") and _intends(root.head):
+        return True  # "Moscow is determined to continue", "Tokyo is ready to send": a will of its own
     if root.dep_ == "nsubj":
         head = root.head
         return head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in STATIVE_VERBS
@@ -98,6 +103,15 @@ def is_actor(span: Span) -> bool:
         others.append(root.head)
         return any(t.text in lexicon.CAPITALS or t.text in lexicon.STATE_NAMES for t in others)
     return False
+
+
+def _intends(head) -> bool:
+    """Whether a subject's predicate is a will to act: an adjective or participle that governs
+    a to-infinitive ("is determined to", "is ready to", "was prepared to"), but none that says
+    only what is likely or scheduled (``raising_predicates``: "is likely to", "is due to")."""
+    predicates = [head, *(c for c in head.children if c.dep_ == "acomp")]
+    return any(p.tag_ in ("JJ", "VBN") and p.lower_ not in RAISING
+               and any(c.dep_ == "xcomp" and c.tag_ == "VB" for c in p.children) for p in predicates)
 
 
 def is_team(span: Span) -> bool:
