@@ -304,6 +304,25 @@ def test_clashes_between_with_date(nlp) -> None:
     assert set(ev.participants) == {"MilitaryUnit/nk", "MilitaryUnit/ua"}
 
 
+@pytest.mark.parametrize(
+    ("text", "place", "date"),
+    [
+        # killings are clashes (WordNet's killing, shooting, massacre, assassination, capture ...);
+        # named by a noun with its place or its date, a clash needs no named side
+        ("Villagers mourned after the massacre of farmers in the Kursk region.", "Place/kursk", None),
+        ("The report listed the shooting of four farmers on 3 October.", None, "2024-10-03"),
+    ],
+)
+def test_a_killing_named_by_a_noun_is_a_clash_at_its_place_or_date(nlp, text, place, date) -> None:
+    (ev,) = events(facts(nlp, text), "Clash")
+    assert (ev.place, ev.date.iso if ev.date else None, ev.participants) == (place, date, ())
+
+
+def test_a_clash_noun_naming_a_kind_of_thing_is_no_clash(nlp) -> None:
+    f = facts(nlp, "The troops will be used in combat zones in the Kursk region on 27 October.")
+    assert events(f, "Clash") == []
+
+
 def test_alliance_between(nlp) -> None:
     f = facts(nlp, "The alliance between Russia and North Korea keeps growing.")
     assert rels(f, "alliance") == {("State/north-korea", "State/russia")}

@@ -41,8 +41,13 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
     else:  # a clash verb names one; "attacked", "killed" one that has a place
         is_clash = trigger.lemma_.lower() in CLASH_VERBS or place is not None
     sides = list(dict.fromkeys(k for pair in pairs for k in pair)) or frame.keys("side_a") + frame.keys("side_b") + frame.keys("sides")
-    if sides and is_clash and (len(set(sides)) > 1 or place is not None or date is not None):
-        # one side, no place, no date ("hostilities against Ukraine"): the conflict relation says it all
+    noun = trigger.pos_ in {"NOUN", "PROPN"}
+    if noun and trigger.dep_ == "compound" and trigger.head.pos_ == "NOUN":
+        return  # "combat zones", "attack helicopters": a kind of thing, no clash
+    if is_clash and (sides or noun) and (len(set(sides)) > 1 or place is not None or date is not None):
+        # one side, no place, no date ("hostilities against Ukraine"): the conflict relation says it
+        # all; a clash named by a noun with its place or date needs no named side ("the shooting
+        # of four farmers in March")
         clash(ctx, trigger, tuple(dict.fromkeys(sides)), place=place, date=date, modality=modality)
 
 
