@@ -455,3 +455,11 @@ def test_a_body_english_binds_to_one_state_is_that_states_where_the_text_names_i
 ])
 def test_a_capital_that_wills_an_act_stands_for_its_state(nlp, text, anchor, qid):
     assert entity_of(extract(nlp, text), anchor).wikidata == qid
+
+
+def test_an_acronym_no_gazetteer_knows_is_a_body_not_a_place(nlp):
+    """The NER reads "MoD" as a place; a short name mostly of capitals that no gazetteer knows names
+    a body. A known one ("UK") keeps its class."""
+    extraction = extract(nlp, "The MoD are considering whether to appeal, officials in the UK said.")
+    assert entity_of(extraction, "MoD").cls == "Organization"
+    assert entity_of(extraction, "UK").cls == "State"

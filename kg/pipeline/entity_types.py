@@ -216,6 +216,13 @@ def _government_of(span: Span) -> str | None:
     return state
 
 
+def _acronym(text: str) -> bool:
+    """A short name mostly of capitals ("MoD", "FCO", "NHS"), not a name with two capitals in
+    it ("McCain")."""
+    capitals = sum(c.isupper() for c in text)
+    return 2 <= len(text) <= 6 and text.isalpha() and capitals >= 2 and 2 * capitals >= len(text)
+
+
 def _stray_word(span: Span) -> bool:
     """A one-word span that is no name: a word the tagger reads as an adjective, adverb or verb
     ("Fierce fighting broke out", which the NER takes for an organisation), or a bare adjectival
@@ -305,6 +312,8 @@ def _type_span(span: Span) -> Span | None:
         return None
     if cls == "Person" and len(text) < _MIN_PERSON_LENGTH:
         return None
+    if cls == "Place" and _acronym(text):
+        cls = "Organization"  # "the MoD": an acronym no gazetteer knows names a body, not a place
     return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:")
 
 
