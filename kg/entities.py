@@ -17,7 +17,7 @@ from typing import Iterable
 from kg import lexicon
 from kg.linking import LinkContext, Linker, LinkResult, load_gazetteer, make_linker
 from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS
-from kg.model import ANAPHOR, ENTITY_CLASSES, RULER_SOURCE, TEAM, Entity, Mention, SpanRecord
+from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, RULER_SOURCE, TEAM, Entity, Mention, SpanRecord
 from kg.model import Span as TextSpan
 from kg.text import slug
 
@@ -218,7 +218,10 @@ def collect_entities(
         return nearest(position, [m for m in full_at if _surname_match(short, m[1])], short)
 
     for r in records:
-        if r.cls == "MilitaryUnit" and not r.canonical:  # a formation by name: "the Parachute Regiment"
+        if r.canonical.startswith(ARMED_GROUP):  # "pro-Russian separatists", then "the separatists"
+            c = cluster_for("MilitaryUnit", slug(r.canonical), "")
+            c.state = "unknown"  # a unit of no state, whatever demonym qualifies it
+        elif r.cls == "MilitaryUnit" and not r.canonical:  # a formation by name: "the Parachute Regiment"
             c = cluster_for("MilitaryUnit", slug(r.anchor), "")
             c.state = c.state or _state_in_name(r.anchor)
         elif r.cls == "MilitaryUnit":

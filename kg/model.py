@@ -108,6 +108,11 @@ TEAM = "@team"
 """The canonical name of a :class:`SpanRecord` that names a country's sports team by the
 country's name ("lost to Tunisia"): typed as the state, never linked to it."""
 
+ARMED_GROUP = "@armed:"
+"""The prefix of the canonical name of a :class:`SpanRecord` that names an armed group outside a
+state's forces ("pro-Russian separatists"), followed by the lemma of its noun: a unit of no state,
+one per noun in an article ("the separatists" joins "pro-Russian separatists")."""
+
 ANAPHOR = "@anaphor"
 """The canonical name of a :class:`SpanRecord` that is a definite description ("the agency"),
 to be resolved to the organization named before it."""

@@ -463,3 +463,26 @@ def test_an_acronym_no_gazetteer_knows_is_a_body_not_a_place(nlp):
     extraction = extract(nlp, "The MoD are considering whether to appeal, officials in the UK said.")
     assert entity_of(extraction, "MoD").cls == "Organization"
     assert entity_of(extraction, "UK").cls == "State"
+
+
+def test_armed_groups_outside_a_states_forces_are_units_of_no_state(nlp):
+    extraction = extract(nlp, "Pro-Russian separatists seized the town hall on Saturday, and gunmen attacked a "
+                              "post held by Ukrainian border guards. The separatists left on Sunday.")
+    units = {e.label: e for e in extraction.entities if e.cls == "MilitaryUnit"}
+    assert set(units) == {"Pro-Russian separatists", "gunmen", "Ukrainian troops"}
+    assert units["Pro-Russian separatists"].state is None and units["Ukrainian troops"].state == "Q212"
+    assert entity_of(extraction, "separatists").key == units["Pro-Russian separatists"].key  # one group
+
+
+def test_a_fighter_or_a_group_word_qualifying_a_noun_is_no_armed_group(nlp):
+    extraction = extract(nlp, "A rebel leader and a separatist spoke to rebel commanders in Kabul.")
+    assert not [e for e in extraction.entities if e.cls == "MilitaryUnit"]
+
+
+def test_a_states_body_named_in_lower_case_through_the_state_is_part_of_it(nlp):
+    extraction = extract(nlp, "Russia's defence ministry denied any role, and the Ukrainian foreign ministry "
+                              "protested. Russia's Federal Security Service said nothing.")
+    bodies = {e.label: e.key for e in extraction.entities if e.cls == "Organization"}
+    assert {"Russian defence ministry", "Ukrainian foreign ministry"} <= set(bodies)
+    part_of = {(r.subject, r.object) for r in extraction.relations if r.kind == "part_of"}
+    assert {(bodies["Russian defence ministry"], "Q159"), (bodies["Ukrainian foreign ministry"], "Q212")} <= part_of

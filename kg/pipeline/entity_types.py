@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 from kg import lexicon
 from kg.linking import is_city_state_name, load_gazetteer
 from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS
-from kg.model import ANAPHOR, ENTITY_CLASSES, TEAM, SpanRecord
+from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, TEAM, SpanRecord
 from kg.model import Span as TextSpan
 from kg.pipeline.class_choice import (
     after_initial,
@@ -353,6 +353,8 @@ def kg_entities(doc: Doc) -> Doc:
     kept = _teams_throughout(kept)
     taken = {i for span in kept for i in range(span.start, span.end)}
     kept.extend(_organization_anaphors(doc, taken))
+    kept.extend(_armed_groups(doc, taken))
+    kept.extend(_bodies_of_states(doc, kept, taken))
     doc.ents = filter_spans(kept)
     return doc
 
@@ -382,7 +384,8 @@ def _word_hashes(words: frozenset[str]) -> numpy.ndarray:
 
 
 _INSIDE = _RULES.table("inside_a_name")
-_TITLE_NOUNS = lexicon.section("lexicon/wordnet").table("lists").words("title_nouns")
+_TITLE_NOUNS_LISTS = lexicon.section("lexicon/wordnet").table("lists")
+_TITLE_NOUNS = _TITLE_NOUNS_LISTS.words("title_nouns")
 _OWN_WORDS = _INSIDE.words("own_words") | lexicon.TITLE_WORDS | _TITLE_NOUNS | lexicon.HONORIFICS | lexicon.FORMATION_NOUNS \
     | frozenset(lexicon.UNIT_NOUNS) | lexicon.ORGANIZATION_ANAPHORS | lexicon.SETTLEMENT_NOUNS | REGION_AFTER
 """Words after a place's name that name the place's own offices, bodies or parts ("US Army")."""
@@ -442,6 +445,61 @@ def _teams_throughout(spans: list[Span]) -> list[Span]:
             s = Span(s.doc, s.start, s.end, label=cls, kb_id=s.kb_id_, span_id=span_id)
         out.append(s)
     return out
+
+
+_ARMED_GROUP_NOUNS = frozenset(_TITLE_NOUNS_LISTS.words("armed_group_nouns"))
+_COLLECTIVE_GROUPS = frozenset({"militia", "paramilitary"})
+_GROUP_MODIFIERS = frozenset({"amod", "compound", "npadvmod", "nmod", "punct"})
+
+
+def _armed_groups(doc: Doc, taken: set[int]) -> list[Span]:
+    """Armed groups outside a state's forces that the text treats as actors ("pro-Russian
+    separatists", "the rebels", "gunmen", "a militia"): the group noun (a plural, or a noun of a
+    body such as "militia") heading its phrase, with the modifiers before it. A unit of no
+    state: "Kurdish rebels" are not the Kurdish state's."""
+    found = []
+    candidates = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _word_hashes(_ARMED_GROUP_NOUNS)))
+    for i in candidates.tolist():
+        token = doc[i]
+        if i in taken or token.pos_ != "NOUN" or token.dep_ in ("compound", "amod"):
+            continue  # "rebel forces", "a separatist leader": the noun qualifies another
+        if token.tag_ != "NNS" and token.lemma_.lower() not in _COLLECTIVE_GROUPS:
+            continue  # one fighter, not a group
+        start = i
+        while (start > 0 and start - 1 not in taken and doc[start - 1].head.i in range(start, i + 1)
+               and doc[start - 1].dep_ in _GROUP_MODIFIERS and not doc[start - 1].is_space):
+            start -= 1
+        while start < i and doc[start].is_punct:
+            start += 1
+        found.append(Span(doc, start, i + 1, label="MilitaryUnit",
+                          span_id=f"MilitaryUnit:{ARMED_GROUP}{token.lemma_.lower()}"))
+    return found
+
+
+_BODY_HEADS = _RULES.table("bodies_of_states").words("heads")
+
+
+def _bodies_of_states(doc: Doc, kept: list[Span], taken: set[int]) -> list[Span]:
+    """A state's body named through the state in lower case ("Russia's defence ministry", "the
+    Ukrainian foreign ministry"): the words after the state's mention up to a body noun
+    (``[bodies_of_states]``), an organisation named "Russian defence ministry" (the state's
+    demonym and the words), which is part of that state."""
+    found = []
+    for state in (s for s in kept if s.label_ == "State" and s.id_.startswith("State:") and s.id_ != f"State:{TEAM}"):
+        head = state.root.head
+        name = state.id_.partition(":")[2]
+        if (state.root.dep_ not in ("poss", "amod", "compound") or head.i < state.end or head.i in taken
+                or head.lower_ not in _BODY_HEADS or not name):
+            continue
+        start = state.end + (1 if doc[state.end].tag_ == "POS" else 0)
+        words = doc[start: head.i + 1]
+        if not all(t.is_lower and t.is_alpha and (t.i == head.i or t.head.i == head.i) for t in words):
+            continue  # "Russia's Federal Security Service" is a name of its own
+        entry = load_gazetteer().get(name) if name.startswith("Q") else None
+        name = entry.name if entry is not None else name  # the ruler's key: "State:Q159"
+        demonym = lexicon.CANONICAL_DEMONYM.get(name, name)
+        found.append(Span(doc, start, head.i + 1, label="Organization", span_id=f"Organization:{demonym} {words.text}"))
+    return found
 
 
 def _organization_anaphors(doc: Doc, taken: set[int]) -> list[Span]:
