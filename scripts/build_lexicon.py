@@ -8,6 +8,11 @@ lacks and which to drop, each with its reason) and writes every single-word lemm
     python scripts/build_lexicon.py                      # reads /usr/share/wordnet
     python scripts/build_lexicon.py --wordnet DIR --check
 
+A list of a topic (a seed entry with ``domain``, as the nouns of sport) takes the words whose
+usual (first) WordNet sense is of the topic: a hyponym of the topic's senses, or a sense WordNet
+labels with the topic (its topic domains: "(sports) the chief official": referee); a word whose
+sense in the topic is a rare one ("run", "home") stays out.
+
 Demonyms come from WordNet's pertainyms: an adjective that pertains to a country ("French" →
 France) names that country, written as the gazetteer's canonical name of the state
 (``data/gazetteer``); nouns of a country's people ("Iraqis") come from the nouns spelt like the
@@ -82,25 +87,64 @@ def open_wordnet(directory: Path):
         return Reader(nltk.data.find("corpora/wordnet"), None)
 
 
+def is_single_word(word: str) -> bool:
+    """Whether a WordNet lemma name is one lower-case word (letters, or a hyphenated word): the
+    lists hold no phrases and no names."""
+    return "_" not in word and word.islower() and word.replace("-", "").isalpha()
+
+
+def sense(wn, name: str, pos: str):
+    """The WordNet sense ``name``, which must be of part of speech ``pos``."""
+    synset = wn.synset(name)
+    if synset.pos().replace("s", "a") != pos:
+        raise SystemExit(f"{name} is not a {pos} sense")
+    return synset
+
+
 def words_of(wn, names: list[str], depth: int, pos: str) -> set[str]:
     """Single-word, lower-case lemmas of the senses ``names`` and their hyponyms ``depth`` levels
     down (instances, which are names of individuals, excluded)."""
     found: set[str] = set()
 
     def visit(synset, level: int) -> None:
-        for lemma in synset.lemmas():
-            word = lemma.name()
-            if "_" not in word and word.islower() and word.isalpha() or "-" in word and word.islower():
-                found.add(word)
+        found.update(lemma.name() for lemma in synset.lemmas() if is_single_word(lemma.name()))
         if level < depth:
             for hyponym in synset.hyponyms():
                 visit(hyponym, level + 1)
 
     for name in names:
-        synset = wn.synset(name)
-        if synset.pos().replace("s", "a") != pos:
-            raise SystemExit(f"{name} is not a {pos} sense")
-        visit(synset, 0)
+        visit(sense(wn, name, pos), 0)
+    return found
+
+
+def hierarchy(wn, names: list[str], pos: str) -> set:
+    """The senses ``names`` (of part of speech ``pos``) and all their hyponyms, however deep
+    (instances excluded)."""
+    found: set = set()
+    for name in names:
+        synset = sense(wn, name, pos)
+        found |= {synset, *synset.closure(lambda s: s.hyponyms())}
+    return found
+
+
+def domain_words(wn, domain: list[str], deep: list[str], pos: str) -> set[str]:
+    """The words of part of speech ``pos`` of a topic: those whose usual (first) WordNet sense
+    of ``pos`` lies in the topic's hierarchy -- the noun senses ``domain`` and the senses
+    ``deep`` with all their hyponyms -- or belongs to the topic domain (WordNet's "(sports)",
+    "(rugby)" labels, ``topic_domains``) of a sense of ``domain`` or of one of its hyponyms.
+    Only the first sense counts, so a word whose sense in the topic is a rare one ("run",
+    "home", "decision" in sport) is not taken. The candidates are the lemmas of ``pos`` of the
+    hierarchy and of the topic domains' members."""
+    topics = hierarchy(wn, domain, "n")
+    senses = topics | hierarchy(wn, deep, pos)
+    members = {m for topic in topics for m in topic.in_topic_domains()}
+    candidates = {lemma.name() for synset in senses | members if synset.pos().replace("s", "a") == pos
+                  for lemma in synset.lemmas()}
+    found: set[str] = set()
+    for word in filter(is_single_word, candidates):
+        usual = wn.synsets(word, pos)[0]
+        if usual in senses or set(usual.topic_domains()) & topics:
+            found.add(word)
     return found
 
 
@@ -130,7 +174,10 @@ def build_lists(wn, seeds: dict) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {}
     for name, spec in seeds["lists"].items():
         words = words_of(wn, spec.get("synsets", []), 0, spec["pos"])
-        words |= words_of(wn, spec.get("deep", []), spec.get("depth", 1), spec["pos"])
+        if spec.get("domain"):
+            words |= domain_words(wn, spec["domain"], spec.get("deep", []), spec["pos"])
+        else:
+            words |= words_of(wn, spec.get("deep", []), spec.get("depth", 1), spec["pos"])
         if spec.get("derive_from"):
             words |= derived(wn, spec["derive_from"], spec["pos"])
         words -= removals(name, spec, words)

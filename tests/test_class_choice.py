@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from conftest import parsed_table
-from kg.pipeline.class_choice import _SCORE, choose_class, is_sports_story
+from kg.pipeline.class_choice import _SCORE, _sport_words, choose_class, is_sports_story
 
 SURVEYS = """
     The        DT   DET    the        det    1
@@ -71,7 +71,7 @@ COACH = """
     the      DT   DET    the      det     7
 """
 SCORE = """
-    penalty  NN   NOUN   penalty  pobj    5
+    goal     NN   NOUN   goal     pobj    5
     in       IN   ADP    in       prep    7
     a        DT   DET    a        det     12
     21       CD   NUM    21       nummod  12 _
@@ -81,7 +81,7 @@ SCORE = """
     .        .    PUNCT  .        punct   2
 """
 NO_SCORE = """
-    penalty  NN   NOUN   penalty  pobj    5 _
+    goal     NN   NOUN   goal     pobj    5 _
     .        .    PUNCT  .        punct   2
 """
 
@@ -89,3 +89,69 @@ NO_SCORE = """
 def test_three_sport_words_and_a_score_make_a_sports_story():
     assert is_sports_story(parsed_table(COACH + SCORE.lstrip("\n")))
     assert not is_sports_story(parsed_table(COACH + NO_SCORE.lstrip("\n")))
+
+
+OFFICIALS = """
+    The        DT   DET    the        det    1
+    umpire     NN   NOUN   umpire     nsubj  5
+    and        CC   CCONJ  and        cc     1
+    a          DT   DET    a          det    4
+    linesman   NN   NOUN   linesman   conj   1
+    warned     VBD  VERB   warn       ROOT   -
+    two        CD   NUM    two        nummod 7
+    sprinters  NNS  NOUN   sprinter   dobj   5
+    and        CC   CCONJ  and        cc     7
+    a          DT   DET    a          det    10
+    hurdler    NN   NOUN   hurdler    conj   7
+    before     IN   ADP    before     prep   5
+    the        DT   DET    the        det    13
+    decathlon  NN   NOUN   decathlon  pobj   11 _
+    .          .    PUNCT  .          punct  5
+"""
+REFORMER = """
+    The       DT   DET    the       det    1
+    minister  NN   NOUN   minister  nsubj  8
+    ,         ,    PUNCT  ,         punct  1
+    a         DT   DET    a         det    4
+    champion  NN   NOUN   champion  appos  1
+    of        IN   ADP    of        prep   4
+    reform    NN   NOUN   reform    pobj   5 _
+    ,         ,    PUNCT  ,         punct  1
+    told      VBD  VERB   tell      ROOT   -
+    the       DT   DET    the       det    10
+    club      NN   NOUN   club      dobj   8
+    that      IN   SCONJ  that      mark   15
+    her       PRP$ PRON   her       poss   13
+    team      NN   NOUN   team      nsubj  15
+    had       VBD  AUX    have      aux    15
+    matched   VBN  VERB   match     ccomp  8
+    every     DT   DET    every     det    18
+    rival     NN   NOUN   rival     compound 18 _
+    's        POS  PART   's        case   16
+    offer     NN   NOUN   offer     dobj   15 _
+    .         .    PUNCT  .         punct  8
+"""
+
+
+def test_words_of_sport_from_wordnet_make_a_sports_story_and_words_of_politics_do_not():
+    """Officials, athletes and a contest that WordNet files under sport count; "club", "team",
+    "champion", "rival" (common in other news) and the verb "matched" do not."""
+    officials = parsed_table(OFFICIALS)
+    assert [t.text for t in _sport_words(officials)] == ["umpire", "linesman", "sprinters", "hurdler", "decathlon"]
+    assert is_sports_story(officials)
+    reformer = parsed_table(REFORMER)
+    assert list(_sport_words(reformer)) == []
+    assert not is_sports_story(reformer)
+
+
+def test_a_hyphenated_word_of_sport_the_tokenizer_split_counts_once():
+    doc = parsed_table("""
+        Both       DT   DET    both       det     1
+        semi       JJ   ADJ    semi       amod    3 _
+        -          HYPH PUNCT  -          punct   3 _
+        finals     NNS  NOUN   final      nsubj   4
+        sold       VBD  VERB   sell       ROOT    -
+        out        RP   ADP    out        prt     4 _
+        .          .    PUNCT  .          punct   4
+    """)
+    assert [t.text for t in _sport_words(doc)] == ["semi-finals"]

@@ -11,7 +11,9 @@ its score (the winner's share of the evidence) and the evidence itself, for diag
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Span
@@ -44,7 +46,8 @@ MATCH_NOUNS = _TEAMS.words("match_nouns")
 VERSUS = _TEAMS.words("versus")
 RESULT_VERBS = _TEAMS.words("result_verbs")
 PLAY_VERBS = _TEAMS.words("play_verbs")
-SPORT_WORDS = _TEAMS.words("sport_words")
+SPORT_WORDS = lexicon.section("lexicon/wordnet").table("lists").words("sport_words")
+"""Nouns of sport, grown from WordNet's sport senses and topic domain (``data/lexicon/wordnet-seeds.toml``)."""
 MIN_SPORT_WORDS = _TEAMS.integer("min_sport_words")
 VENUE_PREPOSITIONS = _TEAMS.words("venue_prepositions")
 TRAVEL_VERBS = lexicon.section("lexicon/wordnet").table("lists").words("travel_verbs")
@@ -176,20 +179,29 @@ _SCORE = re.compile(r"(?<![\w.,£$€-])\d{1,3}-\d{1,3}(?![\w%-]|[.,]\d)")
 off the text, not a token. Not part of a longer number, a date or a percentage ("2004-05", "10-15%")."""
 
 
+def _sport_words(doc) -> Iterator:
+    """The words of sport in a doc (``sport_words``, by form or lemma): nouns, so a word the
+    tagger reads as a verb ("matched", "coached") is none; a hyphenated word the tokenizer split
+    ("semi-finals": "semi", "-", "finals") is read whole, and then not by its parts."""
+    i = 0
+    while i < len(doc):
+        if i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_ and not doc[i + 1].whitespace_:
+            head, last = f"{doc[i].lower_}-", doc[i + 2]
+            if head + last.lower_ in SPORT_WORDS or head + last.lemma_.lower() in SPORT_WORDS:
+                yield doc[i:i + 3]
+                i += 3
+                continue
+        token = doc[i]
+        if (token.lower_ in SPORT_WORDS or token.lemma_.lower() in SPORT_WORDS) and token.pos_ != "VERB":
+            yield token
+        i += 1
+
+
 def is_sports_story(doc) -> bool:
     """Whether a doc is a sports story: at least ``min_sport_words`` of the words of sport
-    (``sport_words``, by form or lemma) and of scores ("28-17", "6-4")."""
-    count = 0
-    for token in doc:
-        if token.lower_ in SPORT_WORDS or token.lemma_.lower() in SPORT_WORDS:
-            count += 1
-            if count >= MIN_SPORT_WORDS:
-                return True
-    for _ in _SCORE.finditer(doc_text(doc)):
-        count += 1
-        if count >= MIN_SPORT_WORDS:
-            return True
-    return False
+    (:func:`_sport_words`) and of scores ("28-17", "6-4")."""
+    signs = itertools.chain(_sport_words(doc), _SCORE.finditer(doc_text(doc)))
+    return next(itertools.islice(signs, MIN_SPORT_WORDS - 1, None), None) is not None
 
 
 def is_venue(span: Span) -> bool:
