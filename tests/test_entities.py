@@ -396,6 +396,9 @@ def test_a_place_that_opens_a_company_name_is_no_mention_of_the_place(nlp):
     """"Munich Re", "Swiss Re": a town's name or a demonym as the first word of a longer proper name."""
     extraction = extract(nlp, "Shares in Munich Re and Swiss Re fell on Monday, traders in Zurich said.")
     assert [(e.label, e.wikidata) for e in extraction.entities if e.cls in ("Place", "State")] == [("Zurich", "Q72")]
+    member = extract(nlp, "A UK Independence Party member spoke, and UK air travel fell.")
+    assert [m.anchor for m in member.mentions if m.entity == "Q145"] == ["UK"]  # the second "UK" only
+    assert [m.start for m in member.mentions if m.entity == "Q145"] == [member.article.text.index("UK air")]
 
 
 @pytest.mark.parametrize("text, anchor, qid", [
@@ -486,3 +489,13 @@ def test_a_states_body_named_in_lower_case_through_the_state_is_part_of_it(nlp):
     assert {"Russian defence ministry", "Ukrainian foreign ministry"} <= set(bodies)
     part_of = {(r.subject, r.object) for r in extraction.relations if r.kind == "part_of"}
     assert {(bodies["Russian defence ministry"], "Q159"), (bodies["Ukrainian foreign ministry"], "Q212")} <= part_of
+
+
+def test_a_sides_conjuncts_are_sides_and_a_demonym_on_a_result_is_the_sides(nlp):
+    draw = extract(nlp, "In the draw, Fiji (3), Australia (6), Canada and Portugal are in one pool.")
+    assert [e.wikidata for e in draw.entities if e.cls == "State"] == [None, None, None, None]
+    story = extract(nlp, "The coach named the squad for the cup tie at the stadium. A late try ensured an "
+                         "Irish victory over Wales, and the Irish fans sang.")
+    links = {e.key: e.wikidata for e in story.entities}
+    irish = [links[m.entity] for m in story.mentions if m.anchor == "Irish"]
+    assert irish == [None, "Q27"]  # the side's victory; the fans' nationality

@@ -154,3 +154,20 @@ def test_link_report_counts():
     ])
     assert report.as_dict() == {"linked": 2, "ambiguous": 1, "unlinked": 1, "total": 4}
     assert [o.status for o in report.outcomes] == ["linked", "ambiguous", "unlinked", "linked"]
+
+
+def test_a_regions_own_name_beats_another_entrys_alias_even_in_its_country():
+    """A glacier that carries its region's name as an alias is not the region, even when the
+    article names the glacier's country; the region has no QID here, so nothing is linked."""
+    from kg.linking.gazetteer import Gazetteer, GazetteerEntry
+    from kg.linking.link import resolve
+
+    gazetteer = Gazetteer([
+        GazetteerEntry(None, "Valdoria", "Place", "region"),
+        GazetteerEntry("Q9000001", "Ostrel Glacier", "Place", "dependency", country_qid="Q9000002",
+                       aliases=("Valdoria",)),
+        GazetteerEntry("Q9000002", "Marland", "State", "country"),
+    ])
+    context = LinkContext.of(entity_qids=(), country_qids={"Q9000002"}, ner_labels={"LOC"}, region_cue=False)
+    outcome = resolve("Valdoria", "Place", context, gazetteer=gazetteer)
+    assert outcome.result is None and "the only candidate whose own name it is" in " ".join(outcome.reasons)

@@ -201,8 +201,9 @@ def _describe(entry: GazetteerEntry, gaz: Gazetteer) -> str:
 def _choose(options, context: LinkContext, cue: bool, name: str = ""):
     """Pick one of several class-compatible targets; returns (option, confidence).
 
-    Order: the article (a candidate already linked), a national capital, the article's countries,
-    then -- for a bare name without cue -- the one candidate whose primary name it is.
+    Order: the article (a candidate already linked), a national capital, a big city over the
+    region named after it, then -- for a bare name without cue -- the one candidate whose primary
+    name it is, then the article's countries.
     """
     if len(options) == 1:
         option = options[0]
@@ -225,16 +226,17 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
     if len(cities) == 1 and big and all(o[2].kind in REGION_KINDS for o in options if o not in cities):
         # "New York": a city of millions over the state of that name
         return big[0], CONFIDENCE.number("big_city_over_region"), "a big city over the region named after it"
-    in_country = [o for o in options if o[0].country_qid in context.country_qids]
-    if context.country_qids and len(in_country) == 1:
-        return (in_country[0], min(in_country[0][1], CONFIDENCE.number("in_article_country")),
-                "the only candidate in a country the article names")
     if not cue and name:
-        # Donetsk: the city's own name, only an alias of Donetsk Oblast
+        # Donetsk: the city's own name, only an alias of Donetsk Oblast; "Kashmir": the region's
+        # own name, only an alias of a glacier in it, even when the article names the glacier's country
         key = name_key(name)
         primary = [o for o in options if name_key(o[2].name) == key]
         if len(primary) == 1:
             return primary[0], min(primary[0][1], PRIMARY_NAME_CONFIDENCE), "the only candidate whose own name it is"
+    in_country = [o for o in options if o[0].country_qid in context.country_qids]
+    if context.country_qids and len(in_country) == 1:
+        return (in_country[0], min(in_country[0][1], CONFIDENCE.number("in_article_country")),
+                "the only candidate in a country the article names")
     kinds = {o[2].kind for o in options}
     cities = [o for o in options if o[2].kind in CITY_KINDS]
     if kinds & REGION_KINDS and len(cities) == 1:

@@ -26,6 +26,7 @@ from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS
 from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, TEAM, SpanRecord
 from kg.model import Span as TextSpan
 from kg.pipeline.class_choice import (
+    MATCH_NOUNS,
     after_initial,
     choose_class,
     is_actor,
@@ -325,6 +326,10 @@ def kg_entities(doc: Doc) -> Doc:
     spans = [(span, typed) for span in doc.ents if not _in_noise_line(doc, span, boilerplate)
              for typed in [_type_span(span)] if typed is not None]
     sides = {id(typed) for _, typed in spans if typed.label_ in ("Place", "State") and is_team(typed)}
+    side_roots = {typed.root.i for _, typed in spans if id(typed) in sides}
+    for _, typed in spans:  # a side's conjuncts are sides: "Fiji (3), Australia (6), Canada, Portugal"
+        if typed.label_ in ("Place", "State") and any(c.i in side_roots for c in typed.root.conjuncts):
+            sides.add(id(typed))
     # a sports story by its words, or by two places' names that its sentences use as sides
     # ("England were beaten 11-9 by Wales"): there, other countries are sides too ("face France")
     sports = bool(doc.ents) and (is_sports_story(doc) or len({t.text for _, t in spans if id(t) in sides}) >= 2)
@@ -343,6 +348,8 @@ def kg_entities(doc: Doc) -> Doc:
                 cls, span_id = ("Organization", "Organization:") if cls == "Place" else (cls, f"State:{TEAM}")
             elif after_initial(typed, known=_known_name):  # "S Orlando", "Mr Hague": a surname
                 cls, span_id = "Person", "Person:"
+            elif sports and typed.text in lexicon.DEMONYMS and typed.root.head.lemma_.lower() in MATCH_NOUNS:
+                span_id = f"State:{TEAM}"  # "an Irish victory", "the French win": the side's
             elif sports and not is_venue(typed) and _town_or_country(typed):
                 # a sports story's club ("his move from Middlesbrough") or national team
                 if cls == "Place":
@@ -394,19 +401,26 @@ _HEADLINE_WORD = _INSIDE.integer("headline_word_length")
 
 def _opens_a_name(span: Span) -> bool:
     """Whether a place's name or demonym opens a longer proper name ("Munich Re", "Swiss Re",
-    "the Mecca Bingo chain"): it modifies a capitalised proper noun right after it, and the
-    capitalised words up to that noun are no name of a place, party or person and none of
+    "the Mecca Bingo chain", "a UK Independence Party member"): it modifies a phrase that goes on
+    with capitalised proper nouns, and those are no name of a place, party or person and none of
     :data:`_OWN_WORDS` ("the US Army", "Moscow Mayor Sergei Sobyanin", "Kyiv Oblast" stay the
-    place's); after a demonym, no name the NER found at all. Not in a headline in title case,
-    where every word is capitalised."""
+    place's); after a demonym, no name the NER found but an organisation's. Not in a headline
+    in title case, where every word is capitalised."""
     root = span.root
     head = root.head
-    if root.dep_ != "compound" or head.i < span.end or head.pos_ != "PROPN":
+    if root.dep_ != "compound" or head.i < span.end:
+        return False
+    run = []  # the capitalised proper nouns right after it: "Re", "Independence Party" (member)
+    for token in span.doc[span.end: head.i + 1]:
+        if token.pos_ != "PROPN":
+            break
+        run.append(token)
+    if not run:
         return False
     demonym = span.text in lexicon.DEMONYMS
-    for token in span.doc[span.end: head.i + 1]:
+    for token in run:
         if (not token.is_title or token.lower_ in _OWN_WORDS or token.lemma_.lower() in _OWN_WORDS
-                or token.ent_type_ in ("PERSON", "Person") or (demonym and token.ent_type_)
+                or token.ent_type_ in ("PERSON", "Person") or (demonym and token.ent_type_ not in ("", "ORG"))
                 or token.text in lexicon.DEMONYMS or token.text in lexicon.PARTIES or _known_name(token.text)):
             return False  # a demonym before a name the NER read as anything ("American Justin Gatlin")
     return any(t.is_lower and t.is_alpha and len(t) >= _HEADLINE_WORD for t in span.sent)
