@@ -499,3 +499,8 @@ def test_a_sides_conjuncts_are_sides_and_a_demonym_on_a_result_is_the_sides(nlp)
     links = {e.key: e.wikidata for e in story.entities}
     irish = [links[m.entity] for m in story.mentions if m.anchor == "Irish"]
     assert irish == [None, "Q27"]  # the side's victory; the fans' nationality
+
+
+def test_a_sides_list_mates_are_sides_however_the_parser_hangs_the_list(nlp):
+    extraction = extract(nlp, "New Zealand (1), Scotland (8), Tonga, Ireland, Korea, USA.")
+    assert not [e.wikidata for e in extraction.entities if e.wikidata]

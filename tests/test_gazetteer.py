@@ -110,3 +110,18 @@ def test_lookup_speed(gaz):
 def test_missing_files_raise_linking_error(tmp_path: Path):
     with pytest.raises(LinkingError, match="cannot read gazetteer"):
         load_gazetteer(tmp_path)
+
+
+def test_an_alias_that_is_another_entrys_own_name_is_left_to_the_linker():
+    """The ruler keys a form to one entry only when no other entry is named so: "Valdoria" is a
+    glacier's alias and a region's own name."""
+    from kg.linking.gazetteer import Gazetteer, GazetteerEntry
+
+    gazetteer = Gazetteer([
+        GazetteerEntry("Q9000001", "Ostrel Glacier", "Place", "dependency", aliases=("Valdoria",)),
+        GazetteerEntry(None, "Valdoria", "Place", "region"),
+        GazetteerEntry("Q9000003", "Brenmark", "Place", "dependency", aliases=("Brenmark Isles",)),
+    ])
+    keys = {form: key for form, _, key in gazetteer.names_for_ruler()}
+    assert keys["Valdoria"] == "Place/valdoria"
+    assert keys["Brenmark Isles"] == keys["Brenmark"] == "Q9000003"

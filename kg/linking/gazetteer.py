@@ -134,7 +134,8 @@ class Gazetteer:
         are not gazetteer names at all: ``scripts/build_gazetteer.py``).
         A form that names several entries gets the class of the most prominent one and the key
         ``Class/slug``, left for :func:`kg.linking.link` to resolve in context (``Luxembourg``
-        -> ``State``, ``Kursk`` -> ``Place/kursk``).
+        -> ``State``, ``Kursk`` -> ``Place/kursk``), and so does one entry's alias that is
+        another entry's own name.
         """
         forms: dict[str, set[tuple[str, str]]] = {}
         for entry in self.entries:
@@ -145,9 +146,14 @@ class Gazetteer:
                     forms.setdefault(form, set()).add((entry.cls, entry.key))
         out: list[tuple[str, str, str]] = []
         for form, targets in sorted(forms.items()):
-            entries = [e for e in self.lookup(form) if (e.cls, e.key) in targets]
+            found = self.lookup(form)
+            entries = [e for e in found if (e.cls, e.key) in targets]
             cls = entries[0].cls if entries else sorted(targets)[0][0]
-            key = targets.pop()[1] if len(targets) == 1 else f"{cls}/{slug(form)}"
+            # an alias whose form is another entry's own name ("Kashmir" is a glacier's alias and
+            # a region's name) is left to the linker too
+            owned = any(name_key(e.name) == name_key(form) and (e.cls, e.key) not in targets for e in found)
+            alias_only = all(name_key(e.name) != name_key(form) for e in entries)
+            key = targets.pop()[1] if len(targets) == 1 and not (owned and alias_only) else f"{cls}/{slug(form)}"
             out.append((form, cls, key))
         return out
 

@@ -202,8 +202,8 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
     """Pick one of several class-compatible targets; returns (option, confidence).
 
     Order: the article (a candidate already linked), a national capital, a big city over the
-    region named after it, then -- for a bare name without cue -- the one candidate whose primary
-    name it is, then the article's countries.
+    region named after it, then the one candidate whose primary name it is, then the article's
+    countries.
     """
     if len(options) == 1:
         option = options[0]
@@ -226,9 +226,10 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
     if len(cities) == 1 and big and all(o[2].kind in REGION_KINDS for o in options if o not in cities):
         # "New York": a city of millions over the state of that name
         return big[0], CONFIDENCE.number("big_city_over_region"), "a big city over the region named after it"
-    if not cue and name:
+    if name:
         # Donetsk: the city's own name, only an alias of Donetsk Oblast; "Kashmir": the region's
-        # own name, only an alias of a glacier in it, even when the article names the glacier's country
+        # own name, only an alias of a glacier in it, even when the article names the glacier's
+        # country (with a cue, among the candidates of the cue's kind: "the region of Kashmir")
         key = name_key(name)
         primary = [o for o in options if name_key(o[2].name) == key]
         if len(primary) == 1:

@@ -326,9 +326,9 @@ def kg_entities(doc: Doc) -> Doc:
     spans = [(span, typed) for span in doc.ents if not _in_noise_line(doc, span, boilerplate)
              for typed in [_type_span(span)] if typed is not None]
     sides = {id(typed) for _, typed in spans if typed.label_ in ("Place", "State") and is_team(typed)}
-    side_roots = {typed.root.i for _, typed in spans if id(typed) in sides}
-    for _, typed in spans:  # a side's conjuncts are sides: "Fiji (3), Australia (6), Canada, Portugal"
-        if typed.label_ in ("Place", "State") and any(c.i in side_roots for c in typed.root.conjuncts):
+    side_lists = {_list_of(typed.root) for _, typed in spans if id(typed) in sides}
+    for _, typed in spans:  # a side's list mates are sides: "Fiji (3), Australia (6), Canada, Portugal"
+        if typed.label_ in ("Place", "State") and _list_of(typed.root) in side_lists:
             sides.add(id(typed))
     # a sports story by its words, or by two places' names that its sentences use as sides
     # ("England were beaten 11-9 by Wales"): there, other countries are sides too ("face France")
@@ -424,6 +424,14 @@ def _opens_a_name(span: Span) -> bool:
                 or token.text in lexicon.DEMONYMS or token.text in lexicon.PARTIES or _known_name(token.text)):
             return False  # a demonym before a name the NER read as anything ("American Justin Gatlin")
     return any(t.is_lower and t.is_alpha and len(t) >= _HEADLINE_WORD for t in span.sent)
+
+
+def _list_of(token) -> int:
+    """The first item of the list a word is in: up its conjunct and apposition links ("Fiji (3),
+    Australia (6), Canada": the parser hangs a list of names on either)."""
+    while token.dep_ in ("conj", "appos") and token.head is not token:
+        token = token.head
+    return token.i
 
 
 def _known_name(word: str) -> bool:
