@@ -310,7 +310,7 @@ def read_predictions(store: KGStore) -> dict[str, Predictions]:
             value = int(Decimal(row["value"] or ""))
         except InvalidOperation:
             continue
-        _, of = p.quantities.setdefault(row["quantity"], (value, set()))  # type: ignore[arg-type]
+        _, of = p.quantities.setdefault(f"{row['quantity']} {value}", (value, set()))  # a range: two figures
         if row["of"]:
             of.add(row["of"])
     for row in _run(store, "claims"):

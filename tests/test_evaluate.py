@@ -205,3 +205,24 @@ def test_bad_gold_dir(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{")
     with pytest.raises(EvaluationError, match="cannot read"):
         read_gold(tmp_path)
+
+
+def test_a_range_states_two_figures_and_each_counts(tmp_path: Path) -> None:
+    """"10,000 to 12,000 troops": the quantity's value and its kg:maxValue are two stated figures."""
+    import pyoxigraph as ox
+
+    from conftest import CORPUS_FIXTURE
+    from kg.settings import Settings
+
+    text = CORPUS_FIXTURE.read_text(encoding="utf-8")
+    single = 'kg:value "10000"^^xsd:nonNegativeInteger ;'
+    assert single in text
+    ranged = text.replace(single, single + ' kg:maxValue "12000"^^xsd:nonNegativeInteger ;')
+    store = LocalStore(Settings(store=str(tmp_path / "store")))
+    store.load_quads(ox.parse(ranged.encode(), format=ox.RdfFormat.TRIG, base_iri=CORPUS_FIXTURE.as_uri()))
+    gold = copy.deepcopy(T1)
+    gold["relations"].append({"type": "count", "subject": ["nk_troops"], "value": 12000})
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    (doc,) = score(store, folder, gold).documents
+    assert doc.relations["count"].recall == 1.0 and doc.relations["count"].precision == 1.0

@@ -270,6 +270,21 @@ def test_vague_count_on_deployment(nlp) -> None:
     assert ev.count.vague and ev.count.value is None
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "upper"),
+    [
+        # a formation counted out of the troops it is made of: the troops' figure and place
+        ("A company of 100-120 North Korean soldiers was sent to the Kursk region.", 100, 120),
+        ("A force of 5,000 North Korean troops was deployed to the Kursk region.", 5000, None),
+        # both ends of a range said in words
+        ("Between 1,000 and 2,000 North Korean soldiers were sent to the Kursk region.", 1000, 2000),
+    ],
+)
+def test_the_figure_of_a_formation_or_a_range_of_troops(nlp, text, value, upper) -> None:
+    (ev,) = [e for e in facts(nlp, text).events if e.kind in ("Deployment", "TroopTransfer")]
+    assert (ev.place, ev.count.value, ev.count.upper) == ("Place/kursk", value, upper)
+
+
 def test_a_possible_deployment_is_not_asserted(nlp) -> None:
     assert events(facts(nlp, "North Korean soldiers may arrive in the Kursk region within days."), "Deployment") == []
 

@@ -45,7 +45,7 @@ from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
 from kg.pipeline.relations.consolidate import consolidate
 from kg.pipeline.relations.coref import DETERMINERS, References
-from kg.pipeline.relations.parse import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, Parse
+from kg.pipeline.relations.parse import PARTITIVES, PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, Parse
 from kg.pipeline.relations.tree import governor, most_precise
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CIVILIAN_NOUNS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
@@ -519,6 +519,12 @@ class Context:
         """The troop figure of the NP at ``tok``: ``about 10,000 (of its military)``."""
         if tok is None:
             return None
+        if not (tok.like_num or tok.pos_ == "NUM") and tok.lower_ in PARTITIVES:
+            inner = self.parse.head_noun(tok)  # "a company of 120 Gurkhas": the troops' figure
+            if inner.i != tok.i:
+                found = self.count_of(inner)
+                if found is not None:
+                    return found
         num: Token | None = None
         if tok.like_num or tok.pos_ == "NUM":
             num = tok
@@ -530,7 +536,14 @@ class Context:
                     num = tok
         if num is None:
             return None
-        toks = sorted([t for t in num.subtree if t.i <= num.i or t.dep_ in {"quantmod", "compound"}], key=lambda t: t.i)
+        toks = sorted([t for t in num.subtree if t.i <= num.i or t.dep_ in {"quantmod", "compound"}
+                       or t.dep_ in {"cc", "conj"} and t.head.i == num.i], key=lambda t: t.i)
+        if num.i != tok.i:  # "between 1,000 and 2,000 soldiers": both ends are numbers on the noun
+            toks += [t for c in tok.children if c.dep_ == "nummod" and c.i > num.i for t in c.subtree if t.i < tok.i]
+        j = num.i + 1  # "100-120 soldiers", however the parser hangs the second number
+        if (j + 1 < len(self.doc) and self.doc[j].text in ("-", "–") and self.doc[j + 1].like_num
+                and not num.whitespace_ and not self.doc[j].whitespace_):
+            toks += [self.doc[j], self.doc[j + 1]]
         left = [t for t in tok.children if t.i < num.i and t.dep_ in {"advmod", "quantmod"} and t.lower_ in FIGURE_HEDGES]
         toks = sorted(set(toks) | set(left), key=lambda t: t.i)
         if not toks:
