@@ -504,3 +504,22 @@ def test_a_sides_conjuncts_are_sides_and_a_demonym_on_a_result_is_the_sides(nlp)
 def test_a_sides_list_mates_are_sides_however_the_parser_hangs_the_list(nlp):
     extraction = extract(nlp, "New Zealand (1), Scotland (8), Tonga, Ireland, Korea, USA.")
     assert not [e.wikidata for e in extraction.entities if e.wikidata]
+
+
+def test_an_organisations_name_the_ner_cut_short_is_made_whole(nlp):
+    """"in Europe" hangs on a word inside the name: part of it; "in London" on its head: where it is."""
+    whole = extract(nlp, "Monitors from the Organisation for Security and Cooperation in Europe arrived in Kyiv.")
+    assert [e.label for e in whole.entities if e.cls != "Place"] == ["Organisation for Security and Cooperation in Europe"]
+    assert "Europe" not in [m.anchor for m in whole.mentions]
+    located = extract(nlp, "Officials at the Ministry of Defence in London said so.")
+    assert entity_of(located, "London").wikidata == "Q84"
+
+
+def test_a_name_whose_class_was_chosen_in_context_has_one_sense_in_a_story(nlp):
+    """The NER reads the first "Crimea" as an organisation; the story's other mentions place it."""
+    story = extract(nlp, "Crimea voted to join Russia. Troops moved into Crimea last week, and the vote in "
+                         "Crimea was condemned.")
+    assert entity_of(story, "Crimea").cls == "Place"
+    assert not [e for e in story.entities if e.cls == "Organization"]
+    alone = extract(nlp, "Crimea voted to join Russia.")
+    assert entity_of(alone, "Crimea").cls == "Organization"  # no other mention to pool with

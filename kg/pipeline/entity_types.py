@@ -247,8 +247,9 @@ def _label(span: Span) -> str:
     return span.label_
 
 
-def _type_span(span: Span) -> Span | None:
-    """Map one entity span to kg's classes, or drop it."""
+def _type_span(span: Span, choices: dict | None = None) -> Span | None:
+    """Map one entity span to kg's classes, or drop it; a class chosen in context between the
+    NER's label and the name's reading is kept in ``choices`` by the span's bounds."""
     label = _label(span)
     if label in ENTITY_CLASSES:
         hint = span.id_ or f"{label}:"
@@ -304,6 +305,8 @@ def _type_span(span: Span) -> Span | None:
         if label not in NER_LABELS[cls]:  # the NER and the name disagree: weigh them in context
             choice = choose_class(trimmed, label, known)
             cls, canonical = choice.cls, choice.canonical
+            if choices is not None:
+                choices[(trimmed.start, trimmed.end)] = (choice, known)
         else:
             canonical = known[1]
         if cls in ENTITY_CLASSES:
@@ -323,8 +326,11 @@ def kg_entities(doc: Doc) -> Doc:
     """Type, trim and filter ``doc.ents``; the span id carries ``Class:canonical name``."""
     kept = []
     boilerplate = _boilerplate_sentences(doc) if doc.ents else set()
-    spans = [(span, typed) for span in doc.ents if not _in_noise_line(doc, span, boilerplate)
-             for typed in [_type_span(span)] if typed is not None]
+    ents = _whole_names(doc)
+    choices: dict[tuple[int, int], tuple] = {}
+    spans = [(span, typed) for span in ents if not _in_noise_line(doc, span, boilerplate)
+             for typed in [_type_span(span, choices)] if typed is not None]
+    spans = _one_sense(spans, choices)
     sides = {id(typed) for _, typed in spans if typed.label_ in ("Place", "State") and is_team(typed)}
     side_lists = {_list_of(typed.root) for _, typed in spans if id(typed) in sides}
     for _, typed in spans:  # a side's list mates are sides: "Fiji (3), Australia (6), Canada, Portugal"
@@ -424,6 +430,66 @@ def _opens_a_name(span: Span) -> bool:
                 or token.text in lexicon.DEMONYMS or token.text in lexicon.PARTIES or _known_name(token.text)):
             return False  # a demonym before a name the NER read as anything ("American Justin Gatlin")
     return any(t.is_lower and t.is_alpha and len(t) >= _HEADLINE_WORD for t in span.sent)
+
+
+_SENSE_CLASSES = frozenset({"Place", "State", "Organization", "Person"})
+
+
+def _one_sense(spans: list[tuple[Span, Span]], choices: dict) -> list[tuple[Span, Span]]:
+    """One sense per story for a name whose class was chosen in context: the evidence of all its
+    mentions is pooled ("Crimea voted", which the NER reads as an organisation, is the place the
+    rest of the story names), each other mention counting one for the class it got. Only the
+    NER's class or the name's reading can win."""
+    pooled: dict[str, dict[str, float]] = {}
+    for _, typed in spans:
+        if typed.label_ not in _SENSE_CLASSES:
+            continue
+        totals = pooled.setdefault(typed.text, {})
+        found = choices.get((typed.start, typed.end))
+        for _, cls, weight in (found[0].evidence if found else (("", typed.label_, 1.0),)):
+            totals[cls] = totals.get(cls, 0.0) + weight
+    out = []
+    for span, typed in spans:
+        found = choices.get((typed.start, typed.end))
+        totals = pooled.get(typed.text, {})
+        if found and totals:
+            winner = max(totals, key=lambda c: (totals[c], c == typed.label_))
+            choice, (read_cls, canonical, _) = found
+            if winner != typed.label_ and winner in {e[1] for e in choice.evidence[:2]}:
+                name = canonical if winner == read_cls else ""
+                typed = Span(typed.doc, typed.start, typed.end, label=winner, span_id=f"{winner}:{name}")
+        out.append((span, typed))
+    return out
+
+
+_NAME_PREPOSITIONS = frozenset({"in", "of", "for", "on"})
+
+
+def _whole_names(doc: Doc) -> list[Span]:
+    """``doc.ents`` with an organisation's name the NER cut before its last phrase made whole:
+    "the Organisation for Security and Cooperation" + "in Europe", where "in" hangs on a word
+    inside the name, not on its head (then it says where the body is: "the Ministry of Defence
+    in London"), and what follows is capitalised proper nouns. The place in it is no mention."""
+    ents = list(doc.ents)
+    out: list[Span] = []
+    skip_until = -1
+    for span in ents:
+        if span.start < skip_until:
+            continue
+        end = span.end
+        if span.label_ == "ORG" and end + 1 < len(doc):
+            prep = doc[end]
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if (prep.lower_ in _NAME_PREPOSITIONS and span.start <= prep.head.i < end and prep.head.i != span.root.i
+                    and obj is not None and obj.pos_ == "PROPN"
+                    and all(t.is_title or t.is_upper for t in doc[end + 1: obj.i + 1])):
+                end = obj.i + 1
+        if end != span.end:
+            out.append(Span(doc, span.start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_))
+            skip_until = end
+        else:
+            out.append(span)
+    return out
 
 
 def _list_of(token) -> int:
