@@ -357,6 +357,8 @@ def test_a_demonym_for_a_nationality_or_a_people_names_the_state(nlp, text, anch
 @pytest.mark.parametrize("text", [
     "The club hope to sign him if the Canadian decides to leave.",
     "The Chilean had too much power for her opponent.",
+    "Smith raised his game to beat the Peruvian in three sets.",        # a people noun of another form
+    "Jones, the 12th seeded Canadian, was ruled out with an injury.",  # the determiner not on the word
 ])
 def test_one_person_named_by_nationality_is_not_the_state(nlp, text):
     assert not [e for e in extract(nlp, text).entities if e.cls == "State"]
@@ -523,3 +525,17 @@ def test_a_name_whose_class_was_chosen_in_context_has_one_sense_in_a_story(nlp):
     assert not [e for e in story.entities if e.cls == "Organization"]
     alone = extract(nlp, "Crimea voted to join Russia.")
     assert entity_of(alone, "Crimea").cls == "Organization"  # no other mention to pool with
+
+
+@pytest.mark.parametrize("text, anchor", [
+    ("A win in the Berlin marathon gave her hope for next year.", "Berlin"),
+    ("She reached the semi-finals of the Canadian hardcourt championships last week.", "Canadian"),
+])
+def test_a_place_naming_a_recurring_event_is_no_mention_of_the_place(nlp, text, anchor):
+    extraction = extract(nlp, text)
+    links = {e.key: e.wikidata for e in extraction.entities}
+    assert [links[m.entity] for m in extraction.mentions if m.anchor == anchor] == []
+
+
+def test_a_meeting_named_by_its_place_still_names_the_place(nlp):
+    assert entity_of(extract(nlp, "EU ministers failed to agree at a Lisbon meeting on Monday."), "Lisbon").wikidata == "Q597"

@@ -171,3 +171,19 @@ def test_a_regions_own_name_beats_another_entrys_alias_even_in_its_country():
     context = LinkContext.of(entity_qids=(), country_qids={"Q9000002"}, ner_labels={"LOC"}, region_cue=False)
     outcome = resolve("Valdoria", "Place", context, gazetteer=gazetteer)
     assert outcome.result is None and "the only candidate whose own name it is" in " ".join(outcome.reasons)
+
+
+def test_a_region_cue_with_the_only_region_of_the_name_abroad_is_no_link():
+    """"X county" in a story that names the US, when the only region called X lies elsewhere."""
+    from kg.linking.gazetteer import Gazetteer, GazetteerEntry
+    from kg.linking.link import resolve
+
+    gazetteer = Gazetteer([
+        GazetteerEntry("Q9000011", "Marbella Verde", "Place", "region", country_qid="Q9000012"),
+        GazetteerEntry("Q9000013", "Marbella Verde", "Place", "city", country_qid="Q9000014"),
+    ])
+    named_elsewhere = LinkContext.of(entity_qids=(), country_qids={"Q9000014"}, ner_labels={"GPE"}, region_cue=True)
+    outcome = resolve("Marbella Verde", "Place", named_elsewhere, gazetteer=gazetteer)
+    assert outcome.result is None and "namesake abroad" in " ".join(outcome.reasons)
+    named_there = LinkContext.of(entity_qids=(), country_qids={"Q9000012"}, ner_labels={"GPE"}, region_cue=True)
+    assert resolve("Marbella Verde", "Place", named_there, gazetteer=gazetteer).result.qid == "Q9000011"

@@ -157,6 +157,10 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     if region_cue and any(r.kind in REGION_KINDS for _, _, r in eligible):
         eligible = [e for e in eligible if e[2].kind in REGION_KINDS]
         reasons.append("a region cue ('region', 'oblast' ...) keeps the regions")
+        if context.country_qids and not any(r.country_qid in context.country_qids for _, _, r in eligible):
+            reasons.append("no region of this name lies in a country the article names: "
+                           "a namesake abroad ('Santa Barbara county' in a story of the US)")
+            return LinkOutcome(name, cls, "unlinked", reasons=tuple(reasons), candidates=tuple(candidates))
     elif region_cue and cls == "Place" and not any(r.kind in REGION_KINDS for _, _, r in eligible):
         reasons.append("a region cue ('region', 'state' ...) and no region of this name: not the city")
         return LinkOutcome(name, cls, "unlinked", reasons=tuple(reasons), candidates=tuple(candidates))

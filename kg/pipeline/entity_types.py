@@ -182,16 +182,22 @@ _NOT_NAME_TAGS = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN",
 
 
 def _one_person(span: Span) -> bool:
-    """A singular demonym heading its own noun phrase after a determiner: one person of that
-    nationality ("the Brazilian decides", "The American had too much power"), not the state.
+    """A singular demonym heading its own noun phrase that opens with a determiner: one person of
+    that nationality ("the Brazilian decides", "sink the Croatian", "the 25th seeded American"),
+    not the state.
     A demonym qualifying a noun ("the Dutch international", "fellow American Justin Gatlin"),
     the plural people ("the Russians") or a demonym with no plural of its own, which is the
     people ("the French", "the Chinese"), names the state."""
-    if len(span) != 1 or span.text in lexicon.PEOPLE or span.text + "s" not in lexicon.PEOPLE:
-        return False
+    if len(span) != 1 or span.text in lexicon.PEOPLE or span.text.endswith(_COLLECTIVE_ENDINGS):
+        return False  # a plural people noun, or "the French": no plural of its own
     word = span[0]
-    return (word.dep_ in _NOUN_PHRASE_HEADS and any(c.dep_ == "det" for c in word.children)
+    return (word.dep_ in _NOUN_PHRASE_HEADS and word.left_edge.dep_ == "det"
             and not (word.i + 1 < len(word.doc) and word.doc[word.i + 1].pos_ in ("NOUN", "PROPN")))
+
+
+_COLLECTIVE_ENDINGS = ("ch", "sh", "ese", "ss")
+"""Endings of demonyms with no plural of their own ("French", "Irish", "Chinese", "Swiss"):
+after "the" they are the people. Others take an "-s" ("the Croatian", "the Croatians")."""
 
 
 _NOUN_PHRASE_HEADS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj"})
@@ -403,17 +409,21 @@ _OWN_WORDS = _INSIDE.words("own_words") | lexicon.TITLE_WORDS | _TITLE_NOUNS | l
     | frozenset(lexicon.UNIT_NOUNS) | lexicon.ORGANIZATION_ANAPHORS | lexicon.SETTLEMENT_NOUNS | REGION_AFTER
 """Words after a place's name that name the place's own offices, bodies or parts ("US Army")."""
 _HEADLINE_WORD = _INSIDE.integer("headline_word_length")
+_EVENT_HEADS = _INSIDE.words("event_heads")
 
 
 def _opens_a_name(span: Span) -> bool:
     """Whether a place's name or demonym opens a longer proper name ("Munich Re", "Swiss Re",
-    "the Mecca Bingo chain", "a UK Independence Party member"): it modifies a phrase that goes on
+    "the Mecca Bingo chain", "a UK Independence Party member") or names a recurring event ("the
+    New York marathon", ``event_heads``): it modifies a phrase that goes on
     with capitalised proper nouns, and those are no name of a place, party or person and none of
     :data:`_OWN_WORDS` ("the US Army", "Moscow Mayor Sergei Sobyanin", "Kyiv Oblast" stay the
     place's); after a demonym, no name the NER found but an organisation's. Not in a headline
     in title case, where every word is capitalised."""
     root = span.root
     head = root.head
+    if root.dep_ in ("compound", "amod", "nmod") and head.i >= span.end and head.lemma_.lower() in _EVENT_HEADS:
+        return True  # "the New York marathon", "the Australian hardcourt championships": the event's name
     if root.dep_ != "compound" or head.i < span.end:
         return False
     run = []  # the capitalised proper nouns right after it: "Re", "Independence Party" (member)
