@@ -16,6 +16,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.strings import get_string_id
 from spacy.tokens import Span
 
 from kg import lexicon
@@ -179,22 +182,27 @@ _SCORE = re.compile(r"(?<![\w.,£$€-])\d{1,3}-\d{1,3}(?![\w%-]|[.,]\d)")
 off the text, not a token. Not part of a longer number, a date or a percentage ("2004-05", "10-15%")."""
 
 
+_SPORT_HASHES = numpy.array([get_string_id(w) for w in SPORT_WORDS], dtype="uint64")
+_HYPHEN = get_string_id("-")
+
+
 def _sport_words(doc) -> Iterator:
     """The words of sport in a doc (``sport_words``, by form or lemma): nouns, so a word the
     tagger reads as a verb ("matched", "coached") is none; a hyphenated word the tokenizer split
-    ("semi-finals": "semi", "-", "finals") is read whole, and then not by its parts."""
-    i = 0
-    while i < len(doc):
-        if i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_ and not doc[i + 1].whitespace_:
-            head, last = f"{doc[i].lower_}-", doc[i + 2]
+    ("semi-finals": "semi", "-", "finals") is read whole, and then not by its parts. The few
+    candidate tokens are found on the doc's arrays, not token by token."""
+    forms = doc.to_array([LOWER, LEMMA, ORTH])
+    hits = set(numpy.flatnonzero(numpy.isin(forms[:, 0], _SPORT_HASHES) | numpy.isin(forms[:, 1], _SPORT_HASHES)).tolist())
+    used: set[int] = set()
+    for h in numpy.flatnonzero(forms[:, 2] == _HYPHEN).tolist():
+        if 0 < h < len(doc) - 1 and not doc[h - 1].whitespace_ and not doc[h].whitespace_ and h - 1 not in used:
+            head, last = f"{doc[h - 1].lower_}-", doc[h + 1]
             if head + last.lower_ in SPORT_WORDS or head + last.lemma_.lower() in SPORT_WORDS:
-                yield doc[i:i + 3]
-                i += 3
-                continue
-        token = doc[i]
-        if (token.lower_ in SPORT_WORDS or token.lemma_.lower() in SPORT_WORDS) and token.pos_ != "VERB":
-            yield token
-        i += 1
+                used.update((h - 1, h, h + 1))
+                yield doc[h - 1:h + 2]
+    for i in sorted(hits - used):
+        if doc[i].pos_ != "VERB":
+            yield doc[i]
 
 
 def is_sports_story(doc) -> bool:
