@@ -348,8 +348,8 @@ def kg_entities(doc: Doc) -> Doc:
     for span, typed in spans:  # the kb id keeps who found it: the NER's label, or the ruler
         origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
         cls, span_id = typed.label_, typed.id_
-        if cls in ("Place", "State") and _opens_a_name(typed):
-            continue  # "Munich Re", "Swiss Re": a company's name, not the place
+        if cls in ("Place", "State") and (_opens_a_name(typed) or _in_a_title(typed)):
+            continue  # "Munich Re", "Swiss Re": a company's name; "Georgia on My Mind": a song's
         if cls in ("Organization", "Place") and not sports and _named_formation(typed) and _military(typed):
             cls, span_id = "MilitaryUnit", "MilitaryUnit:"  # "the Parachute Regiment": a unit of its own
             if typed.start > 0 and _ORDINAL.fullmatch(doc[typed.start - 1].text):  # "4th Armoured Brigade"
@@ -414,16 +414,17 @@ _EVENT_HEADS = _INSIDE.words("event_heads")
 
 def _opens_a_name(span: Span) -> bool:
     """Whether a place's name or demonym opens a longer proper name ("Munich Re", "Swiss Re",
-    "the Mecca Bingo chain", "a UK Independence Party member") or names a recurring event ("the
-    New York marathon", ``event_heads``): it modifies a phrase that goes on
+    "the Mecca Bingo chain", "a UK Independence Party member"), or a place's name names a
+    recurring event ("the New York marathon", ``event_heads``): it modifies a phrase that goes on
     with capitalised proper nouns, and those are no name of a place, party or person and none of
     :data:`_OWN_WORDS` ("the US Army", "Moscow Mayor Sergei Sobyanin", "Kyiv Oblast" stay the
     place's); after a demonym, no name the NER found but an organisation's. Not in a headline
     in title case, where every word is capitalised."""
     root = span.root
     head = root.head
-    if root.dep_ in ("compound", "amod", "nmod") and head.i >= span.end and head.lemma_.lower() in _EVENT_HEADS:
-        return True  # "the New York marathon", "the Australian hardcourt championships": the event's name
+    if (root.dep_ in ("compound", "amod", "nmod") and head.i >= span.end and head.lemma_.lower() in _EVENT_HEADS
+            and span.text not in lexicon.DEMONYMS):
+        return True  # "the New York marathon", "the Bangkok festival": the event's name
     if root.dep_ != "compound" or head.i < span.end:
         return False
     run = []  # the capitalised proper nouns right after it: "Re", "Independence Party" (member)
@@ -446,24 +447,23 @@ _SENSE_CLASSES = frozenset({"Place", "State", "Organization", "Person"})
 
 
 def _one_sense(spans: list[tuple[Span, Span]], choices: dict) -> list[tuple[Span, Span]]:
-    """One sense per story for a name whose class was chosen in context: the evidence of all its
-    mentions is pooled ("Crimea voted", which the NER reads as an organisation, is the place the
-    rest of the story names), each other mention counting one for the class it got. Only the
-    NER's class or the name's reading can win."""
-    pooled: dict[str, dict[str, float]] = {}
-    for _, typed in spans:
-        if typed.label_ not in _SENSE_CLASSES:
-            continue
-        totals = pooled.setdefault(typed.text, {})
-        found = choices.get((typed.start, typed.end))
-        for _, cls, weight in (found[0].evidence if found else (("", typed.label_, 1.0),)):
-            totals[cls] = totals.get(cls, 0.0) + weight
+    """One sense per story for a name whose class was chosen in context: its mentions vote, one
+    vote each for the class it got ("Crimea voted", which the NER reads as an organisation, is
+    the place the rest of the story names; a name the NER keeps misreading as a person is the
+    town two locative mentions make it). Only the NER's class or the name's reading can win; a
+    tie keeps each mention's own class."""
+    pooled: dict[str, dict[str, int]] = {}
+    for _, typed in spans:  # one vote per mention, for the class it got
+        if typed.label_ in _SENSE_CLASSES:
+            votes = pooled.setdefault(typed.text, {})
+            votes[typed.label_] = votes.get(typed.label_, 0) + 1
     out = []
     for span, typed in spans:
         found = choices.get((typed.start, typed.end))
         totals = pooled.get(typed.text, {})
         if found and totals:
-            winner = max(totals, key=lambda c: (totals[c], c == typed.label_))
+            own = typed.label_
+            winner = max(totals, key=lambda c: (totals[c], c == own))
             choice, (read_cls, canonical, _) = found
             if winner != typed.label_ and winner in {e[1] for e in choice.evidence[:2]}:
                 name = canonical if winner == read_cls else ""
@@ -508,6 +508,44 @@ def _list_of(token) -> int:
     while token.dep_ in ("conj", "appos") and token.head is not token:
         token = token.head
     return token.i
+
+
+_TITLE_SMALL_WORDS = _INSIDE.words("title_words")
+_TITLE_JOINERS = _INSIDE.words("title_joiners")
+
+
+def _in_a_title(span: Span) -> bool:
+    """Whether a place's name is inside the title of a work ("Georgia on My Mind", "The Liberace
+    of Baghdad", "Fear and Loathing in Las Vegas"): the title-case run around it -- capitalised
+    words, and a ``title_joiners`` word between two of them -- holds a capitalised small word
+    where no sentence or quotation begins ("My", "The" mid-sentence), or a work's name the NER
+    found. "Officials in The Hague" is no title: the name's own article holds the capital."""
+    doc, sent = span.doc, span.sent
+
+    def capital(token) -> bool:
+        return token.is_title or token.is_upper
+
+    start = span.start  # the run: capitals, and a joiner in lower case between two of them
+    while start > sent.start and (capital(doc[start - 1]) or (
+            doc[start - 1].lower_ in _TITLE_JOINERS and doc[start - 1].is_lower
+            and start - 2 >= sent.start and capital(doc[start - 2]))):
+        start -= 1
+    end = span.end
+    while end < sent.end and (capital(doc[end]) or (
+            doc[end].lower_ in _TITLE_JOINERS and doc[end].is_lower and end + 1 < sent.end and capital(doc[end + 1]))):
+        end += 1
+    before = span.start - 1 if span.start > start and doc[span.start - 1].lower_ in ("the", "a", "an") else span.start
+    around = [*doc[start:before], *doc[span.end:end]]  # "The Hague", "The Gambia": the name's own article
+    if not any(t.is_lower and t.is_alpha and len(t) >= _HEADLINE_WORD for t in sent):
+        return False  # a headline in title case
+    def opens(t) -> bool:  # a sentence's first word, or the first of a quotation: '"In Africa, ...'
+        return t.i == sent.start or doc[t.i - 1].text in _OPENERS
+
+    return any((t.is_title and t.lower_ in _TITLE_SMALL_WORDS and not opens(t)) or t.ent_type_ == "WORK_OF_ART"
+               for t in around)
+
+
+_OPENERS = frozenset({'"', "“", "'", "‘", ":", "(", "-", "–", "—"})
 
 
 def _known_name(word: str) -> bool:
