@@ -147,12 +147,16 @@ class GraphBuilder:
             yield from self._relation(rel, art.id, entity_nodes, q, provenance)
         places = {e.key for e in ex.entities if e.cls == "Place"}
         units = {e.key for e in ex.entities if e.cls == "MilitaryUnit"}
+        holders: dict[str, list[str]] = {}
+        for rel in ex.relations:
+            if rel.kind == "located_in":
+                holders.setdefault(rel.subject, []).append(rel.object)
         event_nodes: list[NamedNode] = []
         for index, event in enumerate(ex.events):
             node = iris.fact(art.id, event.kind.lower(), event.sentence.start, index, event.agent,
                              event.place, event.trigger)
             event_nodes.append(node)
-            yield from self._event(event, node, entity_nodes, places, q, provenance)
+            yield from self._event(event, node, entity_nodes, places, q, provenance, holders)
         for claim in ex.claims:
             yield from self._claim(claim, art, entity_nodes, event_nodes, ex, units, q, provenance)
 
@@ -198,7 +202,8 @@ class GraphBuilder:
         if of is not None:
             yield q(node, KG.quantityOf, of)
 
-    def _event(self, event: Event, node: NamedNode, nodes, places, q, provenance) -> Iterator[Quad]:
+    def _event(self, event: Event, node: NamedNode, nodes, places, q, provenance,
+               holders: dict[str, list[str]] | None = None) -> Iterator[Quad]:
         yield q(node, RDF.type, KG[event.kind])
         agent = nodes.get(event.agent) if event.agent else None
         if agent is not None:
@@ -213,6 +218,10 @@ class GraphBuilder:
                 yield q(node, KG.participant, nodes[key])
         if place is not None:
             yield q(node, KG.place, nodes[place])
+            if event.kind in _PRESENCE_EVENTS:  # troops in the Kursk region are in Russia, where the
+                for holder in _containers(place, holders or {}):  # article says the region lies
+                    if holder in nodes:
+                        yield q(node, KG.place, nodes[holder])
         if event.date is not None:
             yield q(node, KG.date, date_literal(event.date))
             yield q(node, KG.dateText, Literal(event.date.text))
@@ -268,3 +277,20 @@ class GraphBuilder:
             yield q(node, KG.troopCount, count_node)
             yield from self._quantity(count_node, count, owner, q)
         yield from provenance(node, claim.sentence, claim.confidence)
+
+
+_PRESENCE_EVENTS = frozenset({"Deployment", "TroopTransfer"})
+"""Events that put troops somewhere: they are also in every place that holds their place."""
+
+
+def _containers(place: str, holders: dict[str, list[str]]) -> list[str]:
+    """The places the article says ``place`` lies in, and those they lie in ("the Kursk region in
+    western Russia", "western Russia" in Russia), nearest first, without ``place`` itself."""
+    found: list[str] = []
+    todo = list(holders.get(place, ()))
+    while todo:
+        holder = todo.pop(0)
+        if holder != place and holder not in found:
+            found.append(holder)
+            todo.extend(holders.get(holder, ()))
+    return found
