@@ -203,7 +203,7 @@ class GraphBuilder:
             yield q(node, KG.quantityOf, of)
 
     def _event(self, event: Event, node: NamedNode, nodes, places, q, provenance,
-               holders: dict[str, list[str]] | None = None) -> Iterator[Quad]:
+               holders: dict[str, list[str]]) -> Iterator[Quad]:
         yield q(node, RDF.type, KG[event.kind])
         agent = nodes.get(event.agent) if event.agent else None
         if agent is not None:
@@ -219,7 +219,7 @@ class GraphBuilder:
         if place is not None:
             yield q(node, KG.place, nodes[place])
             if event.kind in _PRESENCE_EVENTS:  # troops in the Kursk region are in Russia, where the
-                for holder in _containers(place, holders or {}):  # article says the region lies
+                for holder in _containers(place, holders):  # article says the region lies
                     if holder in nodes:
                         yield q(node, KG.place, nodes[holder])
         if event.date is not None:

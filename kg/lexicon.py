@@ -132,12 +132,11 @@ PARTIES: dict[str, str] = _WORDNET.mapping("parties")
 """A political party's name or its members' noun, as written -> the party's name ("Tories" ->
 Conservative Party), from WordNet (``data/lexicon/wordnet.toml``)."""
 OFFICES: dict[str, str] = _WORDNET.mapping("offices")
+"""Office title (lower case) -> the state it belongs to when the text names none ("prime
+minister" -> United Kingdom), as English usage has it (``data/lexicon/wordnet.toml``)."""
 BODIES: dict[str, str] = _WORDNET.mapping("bodies")
 """A state body's name -> its state ("Royal Air Force" -> United Kingdom), by its WordNet gloss
 (``data/lexicon/wordnet.toml``); it holds where the text names that state."""
-"""Office title (lower case) -> the state it belongs to when the text names none ("prime
-minister" -> United Kingdom), as English usage has it (``data/lexicon/wordnet.toml``)."""
-"""Leaders whose possessive names a state's forces ("Kim's troops")."""
 CAPITALS: dict[str, str] = _STATES.mapping("capitals")
 """Seats of government that stand for their state when used as an actor (metonymy)."""
 UNIT_LABEL: str = _STATES.table("forces").text("unit_label")
@@ -163,9 +162,9 @@ UNIT_NOUNS: tuple[str, ...] = section("lexicon/military").sequence("unit_nouns")
 # --- names ------------------------------------------------------------------------------------
 _NAMES = section("lexicon/names")
 TITLE_WORDS = _NAMES.words("title_words")
+"""Words that make a span a title rather than a name ("the president")."""
 FORMATION_NOUNS = _WORDNET.table("lists").words("formation_nouns")
 """Nouns ending the name of a military formation ("Parachute Regiment", "Coldstream Guards")."""
-"""Words that make a span a title rather than a name ("the president")."""
 HONORIFICS = _NAMES.words("honorifics")
 """Honorifics and ranks before a surname ("Mr Blair", "Gen Pinochet")."""
 PERSONAL_HONORIFICS = _NAMES.words("personal_honorifics")

@@ -40,20 +40,21 @@ _METONYMY = lexicon.section("rules/entities").table("metonymy")
 STATIVE_VERBS = _METONYMY.words("stative_verbs")
 """Verbs whose subject does not act ("London is a city"): no metonymy."""
 ACTOR_NOUNS = _METONYMY.words("actor_nouns")
+"""Nouns whose possessor acts as a government ("Moscow's decision")."""
 RAISING = _METONYMY.words("raising_predicates")
 """Predicates with a to-infinitive that say what is likely, not what a subject wills."""
-"""Nouns whose possessor acts as a government ("Moscow's decision")."""
 _TEAMS = lexicon.section("rules/entities").table("teams")
 TEAM_ROLES = _TEAMS.words("roles")
 MATCH_NOUNS = _TEAMS.words("match_nouns")
 VERSUS = _TEAMS.words("versus")
 RESULT_VERBS = _TEAMS.words("result_verbs")
 PLAY_VERBS = _TEAMS.words("play_verbs")
-SPORT_WORDS = lexicon.section("lexicon/wordnet").table("lists").words("sport_words")
+_WORDNET_LISTS = lexicon.section("lexicon/wordnet").table("lists")
+SPORT_WORDS = _WORDNET_LISTS.words("sport_words")
 """Nouns of sport, grown from WordNet's sport senses and topic domain (``data/lexicon/wordnet-seeds.toml``)."""
 MIN_SPORT_WORDS = _TEAMS.integer("min_sport_words")
 VENUE_PREPOSITIONS = _TEAMS.words("venue_prepositions")
-TRAVEL_VERBS = lexicon.section("lexicon/wordnet").table("lists").words("travel_verbs")
+TRAVEL_VERBS = _WORDNET_LISTS.words("travel_verbs")
 """Verbs of going to a place, matched on the lemma of the verb or its noun ("visits to Paris")."""
 
 
@@ -86,10 +87,10 @@ def is_locative(span: Span) -> bool:
 def is_actor(span: Span) -> bool:
     """Whether a name acts in its sentence, as a government does: the subject of a verb that is
     not stative ("Moscow denied", "Tokyo will send") or of a will to act ("Moscow is determined
-    to"), the agent of a passive ("was rejected by
-    Moscow", "plans by Washington"), the possessor of what a government holds ("Moscow's
-    decision", not "London's mayor"), or one side of a pair of states ("Moscow-Pyongyang
-    ties"). Never inside a locative phrase ("talks in Tokyo")."""
+    to"), the agent of a passive ("was rejected by Moscow", "plans by Washington"), the
+    possessor of what a government holds ("Moscow's decision", not "London's mayor"), or one
+    side of a pair of states ("Moscow-Pyongyang ties"). Never inside a locative phrase ("talks
+    in Tokyo")."""
     if is_locative(span):
         return False
     root = span.root
@@ -222,7 +223,8 @@ def is_venue(span: Span) -> bool:
     if root.dep_ == "pobj" and root.head.lower_ in VENUE_PREPOSITIONS:
         return True
     if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lemma_.lower() in TRAVEL_VERBS:
-        return True  # "three visits to Paris", "travel to Edinburgh": where the game is  # "Charleroi, Belgium": in apposition to a place, not to a person's name
+        return True  # "three visits to Paris", "travel to Edinburgh": where the game is
+    # "Charleroi, Belgium": in apposition to a place, not to a person's name
     return root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "PROPN" and root.head.ent_type_ in ("GPE", "LOC", "Place", "State")
 
 

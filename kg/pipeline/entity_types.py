@@ -403,8 +403,8 @@ def _word_hashes(words: frozenset[str]) -> numpy.ndarray:
 
 
 _INSIDE = _RULES.table("inside_a_name")
-_TITLE_NOUNS_LISTS = lexicon.section("lexicon/wordnet").table("lists")
-_TITLE_NOUNS = _TITLE_NOUNS_LISTS.words("title_nouns")
+_WORDNET_LISTS = lexicon.section("lexicon/wordnet").table("lists")
+_TITLE_NOUNS = _WORDNET_LISTS.words("title_nouns")
 _OWN_WORDS = _INSIDE.words("own_words") | lexicon.TITLE_WORDS | _TITLE_NOUNS | lexicon.HONORIFICS | lexicon.FORMATION_NOUNS \
     | frozenset(lexicon.UNIT_NOUNS) | lexicon.ORGANIZATION_ANAPHORS | lexicon.SETTLEMENT_NOUNS | REGION_AFTER
 """Words after a place's name that name the place's own offices, bodies or parts ("US Army")."""
@@ -440,7 +440,13 @@ def _opens_a_name(span: Span) -> bool:
                 or token.ent_type_ in ("PERSON", "Person") or (demonym and token.ent_type_ not in ("", "ORG"))
                 or token.text in lexicon.DEMONYMS or token.text in lexicon.PARTIES or _known_name(token.text)):
             return False  # a demonym before a name the NER read as anything ("American Justin Gatlin")
-    return any(t.is_lower and t.is_alpha and len(t) >= _HEADLINE_WORD for t in span.sent)
+    return not _headline(span.sent)
+
+
+def _headline(sent: Span) -> bool:
+    """A headline in title case ("Russia Sends More Troops to Kursk"): no lower-case word of
+    ``headline_word_length`` letters; there a capital letter says nothing about a name."""
+    return not any(t.is_lower and t.is_alpha and len(t) >= _HEADLINE_WORD for t in sent)
 
 
 _SENSE_CLASSES = frozenset({"Place", "State", "Organization", "Person"})
@@ -465,7 +471,8 @@ def _one_sense(spans: list[tuple[Span, Span]], choices: dict) -> list[tuple[Span
             own = typed.label_
             winner = max(totals, key=lambda c: (totals[c], c == own))
             choice, (read_cls, canonical, _) = found
-            if winner != typed.label_ and winner in {e[1] for e in choice.evidence[:2]}:
+            readings = {cls for source, cls, _ in choice.evidence if source.startswith(("ner:", "reading:"))}
+            if winner != own and winner in readings:
                 name = canonical if winner == read_cls else ""
                 typed = Span(typed.doc, typed.start, typed.end, label=winner, span_id=f"{winner}:{name}")
         out.append((span, typed))
@@ -521,9 +528,14 @@ def _in_a_title(span: Span) -> bool:
     where no sentence or quotation begins ("My", "The" mid-sentence), or a work's name the NER
     found. "Officials in The Hague" is no title: the name's own article holds the capital."""
     doc, sent = span.doc, span.sent
+    if _headline(sent):
+        return False
 
     def capital(token) -> bool:
         return token.is_title or token.is_upper
+
+    def opens(token) -> bool:  # a sentence's first word, or the first of a quotation: '"In Africa, ...'
+        return token.i == sent.start or doc[token.i - 1].text in _OPENERS
 
     start = span.start  # the run: capitals, and a joiner in lower case between two of them
     while start > sent.start and (capital(doc[start - 1]) or (
@@ -536,11 +548,6 @@ def _in_a_title(span: Span) -> bool:
         end += 1
     before = span.start - 1 if span.start > start and doc[span.start - 1].lower_ in ("the", "a", "an") else span.start
     around = [*doc[start:before], *doc[span.end:end]]  # "The Hague", "The Gambia": the name's own article
-    if not any(t.is_lower and t.is_alpha and len(t) >= _HEADLINE_WORD for t in sent):
-        return False  # a headline in title case
-    def opens(t) -> bool:  # a sentence's first word, or the first of a quotation: '"In Africa, ...'
-        return t.i == sent.start or doc[t.i - 1].text in _OPENERS
-
     return any((t.is_title and t.lower_ in _TITLE_SMALL_WORDS and not opens(t)) or t.ent_type_ == "WORK_OF_ART"
                for t in around)
 
@@ -583,7 +590,7 @@ def _teams_throughout(spans: list[Span]) -> list[Span]:
     return out
 
 
-_ARMED_GROUP_NOUNS = frozenset(_TITLE_NOUNS_LISTS.words("armed_group_nouns"))
+_ARMED_GROUP_NOUNS = frozenset(_WORDNET_LISTS.words("armed_group_nouns"))
 _COLLECTIVE_GROUPS = frozenset({"militia", "paramilitary"})
 _GROUP_MODIFIERS = frozenset({"amod", "compound", "npadvmod", "nmod", "punct"})
 
@@ -621,7 +628,7 @@ def _bodies_of_states(doc: Doc, kept: list[Span], taken: set[int]) -> list[Span]
     (``[bodies_of_states]``), an organisation named "Russian defence ministry" (the state's
     demonym and the words), which is part of that state."""
     found = []
-    for state in (s for s in kept if s.label_ == "State" and s.id_.startswith("State:") and s.id_ != f"State:{TEAM}"):
+    for state in (s for s in kept if s.label_ == "State" and s.id_ != f"State:{TEAM}"):
         head = state.root.head
         name = state.id_.partition(":")[2]
         if (state.root.dep_ not in ("poss", "amod", "compound") or head.i < state.end or head.i in taken
