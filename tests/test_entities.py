@@ -317,6 +317,32 @@ def test_a_name_ending_in_a_formation_noun_is_a_unit_where_the_text_speaks_of_fo
     assert entity_of(extract(nlp, text), anchor).cls == "MilitaryUnit"
 
 
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("The 61st Mountain Brigade is based in Lviv.", "61st Mountain Brigade"),  # the NER found no name
+        ("A convoy of the 3rd Battalion Royal Welsh Rifles crossed the bridge.", "3rd Battalion Royal Welsh Rifles"),
+        ("The 58th Combined Arms Army moved north on Monday.", "58th Combined Arms Army"),
+    ],
+)
+def test_a_formation_named_by_its_number_is_a_unit_with_no_word_of_troops_around(nlp, text, anchor):
+    assert entity_of(extract(nlp, text), anchor).cls == "MilitaryUnit"
+
+
+def test_a_demonym_before_a_formations_number_stays_out_of_its_name_and_gives_its_state(nlp):
+    extraction = extract(nlp, "The Polish 12th Mechanised Brigade crossed into Poland's east. Poland said so.")
+    unit = entity_of(extraction, "12th Mechanised Brigade")
+    assert (unit.cls, unit.label) == ("MilitaryUnit", "12th Mechanised Brigade")
+    assert ("part_of", unit.key, "Q36") in {(r.kind, r.subject, r.object) for r in extraction.relations}
+
+
+def test_a_name_never_ends_in_a_lower_case_function_word(nlp):
+    """The NER may stop a name on its "of" ("The 25th Brigade of" + "Guards Tank Army")."""
+    extraction = extract(nlp, "The 25th Brigade of the 1st Guards Tank Army attacked the town, the army said.")
+    labels = {e.label for e in extraction.entities}
+    assert "25th Brigade" in labels and not any(label.endswith(" of") for label in labels)
+
+
 def test_a_formation_noun_without_forces_around_leaves_an_organisation(nlp):
     """"Division" names leagues and departments too: no word of troops, no unit."""
     extraction = extract(nlp, "Leeds United won promotion to the Second Division last season.")

@@ -190,6 +190,24 @@ def test_a_unit_said_to_be_part_of_another(nlp, text) -> None:
     assert ("MilitaryUnit/lancers", "MilitaryUnit/army") in found or "Lancers" not in text
 
 
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("Ukraine's Green Rifles held the line near Budapest.", ("MilitaryUnit/rifles", "State/ukraine")),
+        ("The Russian Blue Lancers crossed the river.", ("MilitaryUnit/lancers", "State/russia")),
+        ("The Green Rifles of the Northern Army crossed the river.", ("MilitaryUnit/rifles", "MilitaryUnit/army")),
+    ],
+)
+def test_a_formation_belongs_to_what_qualifies_its_name(nlp, text, pair) -> None:
+    assert pair in rels(facts(nlp, text), "part_of")
+
+
+def test_a_formation_of_another_acts_itself(nlp) -> None:
+    """"The Green Rifles of the Northern Army attacked": the Rifles attacked, not a count of the Army."""
+    f = facts(nlp, "The Green Rifles of the Northern Army attacked Russian troops near Budapest.")
+    assert ("MilitaryUnit/rifles", "MilitaryUnit/ru") in {tuple(sorted(p)) for p in rels(f, "conflict")} | rels(f, "conflict")
+
+
 def test_a_unit_beside_another_is_not_part_of_it(nlp) -> None:
     assert not rels(facts(nlp, "The Green Rifles fought beside the Northern Army near Budapest."), "part_of")
 

@@ -77,8 +77,13 @@ def _reading(span: Span) -> tuple[str, str, str] | None:
     return cls, canonical, "lexicon"
 
 
+_NEVER_LAST = frozenset({"ADP", "CCONJ", "DET", "SCONJ", "PART"})
+"""Parts of speech a name never ends in when written lower case ("of", "and", "the")."""
+
+
 def _trim(span: Span) -> Span | None:
-    """Drop leading determiners and a trailing possessive: "the NATO's" -> "NATO"."""
+    """Drop leading determiners and a trailing possessive: "the NATO's" -> "NATO"; and a
+    lower-case function word a name never ends in ("The 25th Brigade of" -> "25th Brigade")."""
     start, end = span.start, span.end
     while start < end and (
         span.doc[start].is_space
@@ -87,7 +92,8 @@ def _trim(span: Span) -> Span | None:
     ):
         start += 1
     while end > start and (span.doc[end - 1].lower_ in _TRAILING_POSSESSIVES or span.doc[end - 1].is_punct
-                           or span.doc[end - 1].is_space):
+                           or span.doc[end - 1].is_space
+                           or (span.doc[end - 1].is_lower and span.doc[end - 1].pos_ in _NEVER_LAST)):
         end -= 1
     if start >= end:
         return None
@@ -350,10 +356,10 @@ def kg_entities(doc: Doc) -> Doc:
         cls, span_id = typed.label_, typed.id_
         if cls in ("Place", "State") and (_opens_a_name(typed) or _in_a_title(typed)):
             continue  # "Munich Re", "Swiss Re": a company's name; "Georgia on My Mind": a song's
-        if cls in ("Organization", "Place") and not sports and _named_formation(typed) and _military(typed):
+        if (cls in ("Organization", "Place") and not sports and _named_formation(typed)
+                and (_military(typed) or _numbered(typed))):
             cls, span_id = "MilitaryUnit", "MilitaryUnit:"  # "the Parachute Regiment": a unit of its own
-            if typed.start > 0 and _ORDINAL.fullmatch(doc[typed.start - 1].text):  # "4th Armoured Brigade"
-                typed = doc[typed.start - 1: typed.end]
+            typed = _formation_name(typed)  # "4th Armoured Brigade" whole, "Russian" left outside
         elif cls in ("Place", "State"):
             if id(typed) in sides:  # "Liverpool have", "Middlesbrough defender": the club;
                 # a national team keeps its country's class but is not the state
@@ -372,6 +378,8 @@ def kg_entities(doc: Doc) -> Doc:
     kept = _teams_throughout(kept)
     taken = {i for span in kept for i in range(span.start, span.end)}
     kept.extend(_organization_anaphors(doc, taken))
+    if not sports:
+        kept.extend(_numbered_formations(doc, taken))
     kept.extend(_armed_groups(doc, taken))
     kept.extend(_bodies_of_states(doc, kept, taken))
     doc.ents = filter_spans(kept)
@@ -380,6 +388,8 @@ def kg_entities(doc: Doc) -> Doc:
 
 _ORDINAL = re.compile(lexicon.section("lexicon/military").text("ordinal"), re.I)
 """A number that opens a formation's name when the NER leaves it out ("4th", "Third")."""
+_FIGURES = re.compile(lexicon.section("lexicon/military").text("ordinal_in_figures"), re.I)
+"""An ordinal in figures ("47th"): a formation so numbered is a unit in any text."""
 
 
 def _named_formation(span: Span) -> bool:
@@ -387,6 +397,55 @@ def _named_formation(span: Span) -> bool:
     Regiment", "Coldstream Guards", "Royal Navy"); taken as a unit only in a text that speaks of
     armed forces (:func:`_military`) and is no sports story ("promoted to the First Division")."""
     return len(span) > 1 and span[-1].is_title and span[-1].lower_ in lexicon.FORMATION_NOUNS
+
+
+def _numbered(span: Span) -> bool:
+    """Whether a formation's name has its number in figures ("the 810th Naval Infantry
+    Brigade"): a unit whatever the text around it says ("the Second Division" may be a league)."""
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return any(_FIGURES.fullmatch(t.text) for t in span) or (before is not None and bool(_FIGURES.fullmatch(before.text)))
+
+
+def _formation_name(span: Span) -> Span:
+    """A formation's name as the unit's own: with the ordinal the NER left out before it ("4th"
+    + "Armoured Brigade") and without a state's demonym or name before its number ("the Russian
+    810th Naval Infantry Brigade" is the 810th, a unit of Russia's that the demonym says)."""
+    doc = span.doc
+    start = span.start
+    if start > 0 and _ORDINAL.fullmatch(doc[start - 1].text):
+        start -= 1
+    for i in range(start, span.end - 1):
+        if _ORDINAL.fullmatch(doc[i].text):
+            if i > start and all(t.text in lexicon.DEMONYMS or t.text in lexicon.STATE_NAMES or t.tag_ == "POS"
+                                 for t in doc[start:i]):
+                start = i
+            break
+    return doc[start: span.end]
+
+
+def _numbered_formations(doc: Doc, taken: set[int]) -> list[Span]:
+    """Formations named by their number that the NER missed ("the 47th Mechanised Brigade",
+    "the 2nd Battalion Royal Gurkha Rifles"): an ordinal in figures, then capitalised words up to the last
+    formation noun among them, none inside another entity. Not in a sports story ("the Second
+    Division"), where the caller does not look."""
+    found = []
+    i = 0
+    while i < len(doc):
+        if i in taken or not _FIGURES.fullmatch(doc[i].text):
+            i += 1
+            continue
+        end = None
+        j = i + 1
+        while j < len(doc) and j not in taken and doc[j].is_title and doc[j].is_alpha:
+            if doc[j].lower_ in lexicon.FORMATION_NOUNS:
+                end = j + 1
+            j += 1
+        if end is None:
+            i += 1
+            continue
+        found.append(Span(doc, i, end, label="MilitaryUnit", span_id="MilitaryUnit:"))
+        i = end
+    return found
 
 
 def _military(span: Span) -> bool:

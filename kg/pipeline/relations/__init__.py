@@ -97,6 +97,7 @@ def extract_facts(
     roles.find_roles(ctx)  # first: the titles tell who "the president" is
     membership.find_part_of(ctx)
     membership.find_said_parts(ctx)
+    membership.find_formation_parts(ctx)
     places.find_located_in(ctx)
     claims.find_claims(ctx)
     claims.mark_negations(ctx)  # what a negated claim covers is asserted by no rule below

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from kg.lexicon import FORMATION_NOUNS
 from kg.model import EntityClass, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
@@ -56,6 +57,34 @@ def find_part_of(ctx: Context) -> None:
             if key and key != m.entity and ctx.cls(key) == EntityClass.STATE:
                 ctx.relation(RelationKind.PART_OF, m.entity, key, root, C_PART_OF.number("of_or_possessive"))
                 break
+
+
+def find_formation_parts(ctx: Context) -> None:
+    """A formation named by its own name belongs to what qualifies it outside the name:
+    "Ukraine's 47th Mechanised Brigade" and "the Russian 810th Naval Infantry Brigade" to the
+    state; "the 25th Brigade of the 1st Army" to the other unit. Lower-case groups are left
+    alone: "pro-Russian separatists" carry their qualifier inside and are no state's."""
+    for span, m in ctx.mentions:
+        if ctx.cls(m.entity) != EntityClass.MILITARY_UNIT or not _named_formation(span):
+            continue
+        root = span.root
+        for child in root.subtree:  # "the Polish 12th Brigade": the demonym may hang off the number
+            if child.i >= span.start:
+                break
+            if child.dep_ in {"poss", "amod", "compound"}:
+                key = ctx.entity(child) or ctx.demonym(child) or ctx.state_names.get(child.text.lower())
+                if key and key != m.entity and ctx.cls(key) == EntityClass.STATE:
+                    ctx.relation(RelationKind.PART_OF, m.entity, key, root, C_PART_OF.number("of_or_possessive"))
+                    break
+        whole = _whole_of(ctx, root)
+        if whole is not None and whole != m.entity:
+            ctx.relation(RelationKind.PART_OF, m.entity, whole, root, C_PART_OF.number("of_or_possessive"))
+
+
+def _named_formation(span) -> bool:
+    """A unit's own name: capitalised, ending in a formation noun ("the 47th Mechanised Brigade")."""
+    last = span[-1]
+    return len(span) > 1 and last.is_title and last.lower_ in FORMATION_NOUNS
 
 
 def _first_conjunct(tok: Token) -> Token:

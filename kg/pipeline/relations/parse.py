@@ -70,8 +70,8 @@ class Parse:
         """The noun a phrase is about: past a partitive head ("thousands of soldiers",
         "some of the troops", "a group of fighters") to what it counts."""
         for _ in range(3):
-            if not (tok.lower_ in PARTITIVES or tok.like_num or tok.pos_ == "NUM"):
-                return tok
+            if not (tok.lower_ in PARTITIVES or tok.like_num or tok.pos_ == "NUM") or tok.tag_ == "NNP":
+                return tok  # "the 25th Brigade of the 1st Army" is a formation by name, not a count
             inner = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ in PARTITIVE_PREPOSITIONS
                           for p in c.children if p.dep_ == "pobj"), None)
             if inner is None:
