@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kg.pipeline.dates import parse_anchor, resolve_date
+from kg.pipeline.dates import is_sequel, parse_anchor, resolve_date, resolve_sequel
 
 THU = date(2024, 11, 7)  # a Thursday
 SUN = date(2024, 10, 13)  # a Sunday
@@ -69,6 +69,26 @@ def test_a_month_handed_over_alone_is_a_date() -> None:
     # the date finder trims "in" off "in March": the month alone is the phrase it hands over
     assert resolve_date("March", THU).iso == "2024-03"
     assert resolve_date("the march on the capital", THU) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("the next day", "2024-11-05"), ("the following morning", "2024-11-05"), ("two days later", "2024-11-06"),
+     ("a week earlier", "2024-10-28"), ("the previous day", "2024-11-03"), ("three months later", "2025-02")],
+)
+def test_a_sequel_counts_from_the_last_day_named(text: str, iso: str) -> None:
+    assert is_sequel(text)
+    assert resolve_sequel(text, date(2024, 11, 4)).iso == iso
+
+
+@pytest.mark.parametrize("text", ["days later", "several weeks later"])
+def test_a_vague_sequel_or_one_without_a_day_before_is_no_date(text: str) -> None:
+    assert resolve_sequel(text, date(2024, 11, 4)) is None
+    assert resolve_sequel("the next day", None) is None
+
+
+def test_a_date_from_the_article_is_no_sequel() -> None:
+    assert not any(is_sequel(t) for t in ["next week", "later this month", "on Monday", "two days ago"])
 
 
 def test_relative_dates_need_an_anchor() -> None:

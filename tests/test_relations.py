@@ -548,6 +548,25 @@ def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) ->
     assert [c.date for c in facts(nlp, text, date=None).claims] == [facts(nlp, text, date=None).claims[0].date, None, facts(nlp, text, date=None).claims[0].date]
 
 
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        # the parser hangs "on Tuesday" on the statement's verb: it is the saying's
+        ("Jan Novak said on Tuesday he expected the troops to move on Sunday or Monday.", "2024-10-22"),
+        ("Jan Novak told reporters on Tuesday that the troops had left.", "2024-10-22"),
+        # a participle clause before the verb sets the scene
+        ("Asked about the troops at a summit in Budapest last Wednesday, Jan Novak said that they had left.", "2024-10-23"),
+        # a statement told in a clause adjoined to a dated one
+        ("Ivan Petrov met Jan Novak in Budapest on 20 October, after which Mr Novak said there was no deal.", "2024-10-20"),
+        # a sequel counts from the day named before it
+        ("On 20 October Ivan Petrov spoke in Budapest, and the next day Jan Novak said that the troops had left.", "2024-10-21"),
+    ],
+)
+def test_the_date_of_a_statement(nlp, text, iso) -> None:
+    claims = [c for c in facts(nlp, text).claims if c.speaker == "Person/novak"]
+    assert [c.date.iso for c in claims] == [iso]
+
+
 def test_a_date_inside_the_statement_is_not_the_claims(nlp) -> None:
     (claim,) = facts(nlp, "Jan Novak said that more troops would arrive in the Kursk region next week.").claims
     assert claim.date.iso == "2024-10-26" and claim.date.text == ""

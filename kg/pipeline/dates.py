@@ -126,6 +126,47 @@ def resolve_date(text: str, anchor: date | None, *, future: bool = False) -> Dat
     return DateValue(iso=iso, precision=precision, text=text)
 
 
+_SEQUEL = re.compile(
+    r"\b(?:(?:(?P<n>\d+|" + "|".join(_NUMBER_WORDS) + r"|several|few)\s+)?(?P<unit>day|week|month|year)s?\s+"
+    r"(?P<dir>later|earlier)|(?P<rel>next|following|previous)\s+(?:day|morning|evening|night))\b"
+)
+
+
+def is_sequel(text: str) -> bool:
+    """Whether a date phrase counts from the last date the text gave, not from the article's
+    ("the next day", "two days later", "a week earlier")."""
+    return _SEQUEL.search(text.lower()) is not None
+
+
+def resolve_sequel(text: str, since: date | None) -> DateValue | None:
+    """A sequel phrase (:func:`is_sequel`) counted from ``since``, the last day the text named
+    before it: ``resolve_sequel("two days later", date(2024, 11, 4))`` is 2024-11-06. A vague
+    count ("days later") or no day to count from gives nothing.
+
+    >>> resolve_sequel("the next day", date(2024, 11, 4)).iso
+    '2024-11-05'
+    """
+    m = _SEQUEL.search(text.lower())
+    if m is None or since is None:
+        return None
+    if m["rel"]:
+        step = -1 if m["rel"] == "previous" else 1
+        return DateValue(iso=_iso_day(since + timedelta(days=step))[0], precision="day", text=text)
+    if m["n"] in (None, "several", "few"):
+        return None
+    n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"]]
+    n = n if m["dir"] == "later" else -n
+    if m["unit"] == "day":
+        return DateValue(iso=_iso_day(since + timedelta(days=n))[0], precision="day", text=text)
+    if m["unit"] == "week":
+        return DateValue(iso=_iso_day(since + timedelta(weeks=n))[0], precision="day", text=text)
+    if m["unit"] == "month":
+        y, mo = divmod(since.year * 12 + since.month - 1 + n, 12)
+        iso, precision = _month(y, mo + 1)
+        return DateValue(iso=iso, precision=precision, text=text)
+    return DateValue(iso=f"{since.year + n:04d}", precision="year", text=text)
+
+
 def _resolve(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | None:
     m = _ISO.search(norm)
     if m:

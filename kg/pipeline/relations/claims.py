@@ -13,7 +13,7 @@ from spacy.tokens import Token
 
 from kg.model import Claim, DateValue, EntityClass
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.tree import root_of
+from kg.pipeline.relations.tree import most_precise, root_of
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES,
     CONFIDENCE,
@@ -379,7 +379,7 @@ def _add_claim(
 def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | None:
     """The date the reporting verb governs ("said on Monday"), else the date of the speaker's
     last dated claim before it, else the article's date (the day it reports)."""
-    own = ctx.date_for(verb)
+    own = ctx.date_for(verb) or _adjacent_date(ctx, verb) or _circumstance_date(ctx, verb) or _scene_date(ctx, verb)
     if own is not None:
         return own
     if speaker is not None:
@@ -388,6 +388,57 @@ def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | N
                 return prev.date
     if ctx.anchor is not None:
         return DateValue(iso=ctx.anchor.isoformat(), precision="day", text="")
+    return None
+
+
+def _adjacent_date(ctx: Context, verb: Token) -> DateValue | None:
+    """A date right after the reporting verb (and its object) is the verb's, whatever clause the
+    parser hung it on: "X said on Friday he expected …", "told reporters on Monday that …"."""
+    words = {t.i for c in verb.children if c.dep_ in {"dobj", "dative"} for t in c.subtree}
+    for group in ctx.dates_in(verb.sent):
+        if group.start <= verb.i:
+            continue
+        between = range(verb.i + 1, group.start)
+        if all(i in words or ctx.doc[i].pos_ in {"ADP", "ADV"} for i in between):
+            return ctx.resolve(group)
+        break
+    return None
+
+
+def _scene_date(ctx: Context, verb: Token) -> DateValue | None:
+    """The date of the clause a statement hangs in, for one told in a relative or adjoined clause
+    without a date of its own: "X held talks in Moscow on 1 November with Y, who spoke of …";
+    "A met B on 30 October, after which B said …". Not through a content clause: what someone
+    said that another told is not dated by the saying."""
+    tok = verb
+    for _ in range(4):
+        if tok.dep_ not in _SCENE_LINKS:
+            return None
+        tok = tok.head
+        while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and tok.dep_ not in ("ccomp", "ROOT"):
+            tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            found = ctx.date_for(tok)
+            if found is not None:
+                return found
+    return None
+
+
+_SCENE_LINKS = frozenset({"relcl", "advcl", "conj", "pobj", "prep", "appos", "dobj", "nsubj", "attr", "npadvmod"})
+"""Dependencies a clause climbs to reach the clause it is told in (a relative clause's noun and
+that noun's own place in its clause)."""
+
+
+def _circumstance_date(ctx: Context, verb: Token) -> DateValue | None:
+    """The date of a participle clause before the reporting verb that sets the scene of the
+    statement: "Speaking in Kazan last Thursday, X said …", "Asked about it on Monday, X said …"."""
+    for clause in verb.children:
+        if clause.dep_ == "advcl" and clause.i < verb.i and clause.tag_ in {"VBG", "VBN"}:
+            dates = [ctx.resolve(g)
+                     for g in ctx.dates_in(verb.sent) if clause.left_edge.i <= g.start and g.end <= clause.right_edge.i + 1]
+            found = most_precise([d for d in dates if d is not None])
+            if found is not None:
+                return found
     return None
 
 

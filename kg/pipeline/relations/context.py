@@ -40,7 +40,7 @@ from kg.model import (
     RelationKind,
     Span,
 )
-from kg.pipeline.dates import date_spans, resolve_date
+from kg.pipeline.dates import date_spans, is_sequel, resolve_date, resolve_sequel
 from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
 from kg.pipeline.relations.consolidate import consolidate
@@ -456,10 +456,32 @@ class Context:
                 trigger.pos_ in {"VERB", "AUX"} and gov.dep_ == "pobj" and gov.head.head == trigger
             )
             if attached:
-                value = resolve_date(ent.text, self.anchor, future=self.is_future(trigger))
+                value = self.resolve(ent, future=self.is_future(trigger))
                 if value is not None:
                     out.append(value)
         return out
+
+    def resolve(self, group: SpacySpan, future: bool = False) -> DateValue | None:
+        """A date phrase's value: from the article's date, or for a sequel ("the next day",
+        "two days later") from the last day the text named before it."""
+        if is_sequel(group.text):
+            return resolve_sequel(group.text, self._day_before(group.start))
+        return resolve_date(group.text, self.anchor, future=future)
+
+    def _day_before(self, position: int) -> date | None:
+        """The last day named before ``position`` (no sequel itself), if a day was named."""
+        for group in reversed([g for g in self.dates if g.end <= position]):
+            if is_sequel(group.text):
+                continue
+            value = resolve_date(group.text, self.anchor)
+            if value is None:
+                continue
+            return date.fromisoformat(value.iso) if value.precision == "day" else None
+        return None
+
+    def dates_in(self, sent: SpacySpan) -> list[SpacySpan]:
+        """Date phrases of a sentence, in order."""
+        return self._date_groups(sent)
 
     def _date_groups(self, sent: SpacySpan) -> list[SpacySpan]:
         """Date phrases of ``sent`` (``Sunday, the 13th of October`` is one)."""
