@@ -20,6 +20,8 @@ Per gold document and in total (micro-averaged over documents):
   whose modality is possible or hypothetical is not read (a scheduled one is), and a statement without a speaker is a
   ``kg:Statement``, not a ``kg:Claim``. Event kinds follow the gold's closed vocabulary
   (:data:`EVENT_KINDS`); a gold event of kind ``other`` is matched on place and date alone.
+  The ``deployed`` family reads deployments, troop transfers and sightings (troops seen
+  somewhere are there), each with the places it has.
 
 Predictions are read from the store with the SPARQL in ``queries/eval/``; the article graph
 of a gold document is the one whose ``dcterms:identifier`` is the document name without
@@ -369,7 +371,7 @@ def predicted_facts(preds: Predictions, mapping: Mapping[str, str]) -> dict[str,
         facts["role"].add((mapping.get(holder, holder), _ids(orgs, mapping)))
     for event in preds.events.values():
         args = event["args"]
-        if event["class"] in ("Deployment", "TroopTransfer"):
+        if event["class"] in ("Deployment", "TroopTransfer", "Sighting"):  # troops seen somewhere are there
             subjects: set[str] = set()
             for arg in _DEPLOY_SUBJECT:
                 subjects |= args.get(arg, set())
@@ -380,7 +382,7 @@ def predicted_facts(preds: Predictions, mapping: Mapping[str, str]) -> dict[str,
                 objects |= args.get(arg, set())
             for place in objects:
                 facts["deployed"].add((_ids(subjects, mapping), mapping.get(place, place)))
-        elif event["class"] in EVENT_KINDS:
+        if event["class"] in EVENT_KINDS:
             facts["event"].add((EVENT_KINDS[event["class"]], _ids(args.get("place", ()), mapping), event["date"]))
     for value, of in preds.quantities.values():
         subjects = set(of)

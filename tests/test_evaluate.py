@@ -13,8 +13,10 @@ from kg.errors import EvaluationError
 from kg.evaluate import (
     FAMILIES,
     EvalReport,
+    Predictions,
     evaluate,
     format_report,
+    predicted_facts,
     read_gold,
 )
 from kg.store.local import LocalStore
@@ -226,3 +228,13 @@ def test_a_range_states_two_figures_and_each_counts(tmp_path: Path) -> None:
     folder.mkdir()
     (doc,) = score(store, folder, gold).documents
     assert doc.relations["count"].recall == 1.0 and doc.relations["count"].precision == 1.0
+
+
+def test_troops_seen_somewhere_are_deployed_there_and_the_sighting_is_an_event() -> None:
+    preds = Predictions(events={
+        "e1": {"class": "Sighting", "date": "2024-10-23",
+               "args": {"agent": {"u"}, "place": {"k"}}},
+    })
+    facts = predicted_facts(preds, {"u": "nk_troops", "k": "kursk_region"})
+    assert facts["deployed"] == {(frozenset({"nk_troops"}), "kursk_region")}
+    assert facts["event"] == {("sighting", frozenset({"kursk_region"}), "2024-10-23")}

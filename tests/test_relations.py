@@ -303,6 +303,29 @@ def test_the_figure_of_a_formation_or_a_range_of_troops(nlp, text, value, upper)
     assert (ev.place, ev.count.value, ev.count.upper) == ("Place/kursk", value, upper)
 
 
+@pytest.mark.parametrize("text", [
+    # a verb with nothing after it shares the place of the verb it is coordinated with
+    "Hundreds of North Korean soldiers have been killed or wounded in the Kursk region.",
+    # verbs of carrying troops (WordNet seeds: ferry, carry, fly)
+    "Russian ships ferried 1,500 North Korean troops to the Kursk region.",
+])
+def test_troops_somewhere_through_coordination_or_a_verb_of_carrying(nlp, text) -> None:
+    found = [e for e in facts(nlp, text).events if e.kind in ("Deployment", "TroopTransfer")]
+    assert [(e.agent, e.place) for e in found if e.agent == "MilitaryUnit/nk"] == [("MilitaryUnit/nk", "Place/kursk")]
+
+
+def test_a_coordinated_verb_with_its_own_phrases_keeps_them(nlp) -> None:
+    f = facts(nlp, "North Korean troops were trained in Russia's Far East and then moved to the Kursk region.")
+    found = {(e.trigger, e.place) for e in f.events if e.kind == "Deployment"}
+    assert ("trained", "Place/far-east") in found and ("trained", "Place/kursk") not in found
+
+
+def test_the_day_of_a_dateline_is_no_head_count(nlp) -> None:
+    f = facts(nlp, "BUDAPEST, Oct 29 - North Korean troops have been sent to Russia, NATO said.")
+    assert [e.count for e in f.events if e.kind in ("Deployment", "TroopTransfer")] == [None]
+    assert all(not c.counts for c in f.claims)
+
+
 def test_a_possible_deployment_is_not_asserted(nlp) -> None:
     assert events(facts(nlp, "North Korean soldiers may arrive in the Kursk region within days."), "Deployment") == []
 
@@ -349,6 +372,20 @@ def test_clashes_between_with_date(nlp) -> None:
 def test_a_killing_named_by_a_noun_is_a_clash_at_its_place_or_date(nlp, text, place, date) -> None:
     (ev,) = events(facts(nlp, text), "Clash")
     assert (ev.place, ev.date.iso if ev.date else None, ev.participants) == (place, date, ())
+
+
+def test_a_clash_noun_in_the_plural_and_the_place_of_those_attacked(nlp) -> None:
+    """"assaults" is a clash as "assault" is; the place of the forces attacked is the clash's, and
+    the attackers are there (those attacked are not said to be deployed)."""
+    f = facts(nlp, "North Korean troops joined Russian troops in assaults on Ukrainian forces near Budapest.")
+    (ev,) = events(f, "Clash")
+    assert ev.place == "Place/budapest" and {"MilitaryUnit/nk", "MilitaryUnit/ua"} <= set(ev.participants)
+    assert {(e.agent, e.place) for e in events(f, "Deployment")} == {("MilitaryUnit/nk", "Place/budapest")}
+
+
+def test_who_shells_a_place_is_not_deployed_there(nlp) -> None:
+    f = facts(nlp, "Russian troops shelled Ukrainian forces near Budapest on 3 October.")
+    assert events(f, "Clash") and not events(f, "Deployment")
 
 
 def test_a_clash_noun_naming_a_kind_of_thing_is_no_clash(nlp) -> None:

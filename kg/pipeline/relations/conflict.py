@@ -13,10 +13,10 @@ from itertools import combinations
 
 from spacy.tokens import Token
 
-from kg.model import DateValue, EventKind, RelationKind
+from kg.model import DateValue, EntityClass, EventKind, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.patterns import Frame
-from kg.pipeline.relations.words import CLASH_NOUNS, CLASH_VERBS, CONFIDENCE
+from kg.pipeline.relations.words import CLASH_NOUNS, CLASH_VERBS, CONFIDENCE, REMOTE_ATTACKS
 
 __all__ = ["build_conflict", "clash"]
 
@@ -37,7 +37,8 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
     place = next(iter(frame.keys("place")), None)
     date = ctx.date_for(trigger) or ctx.governing_date(trigger)
     if trigger.pos_ in {"NOUN", "PROPN"}:
-        is_clash = trigger.lower_ in CLASH_NOUNS  # a war is a state of conflict, not one clash
+        # a war is a state of conflict, not one clash; "assaults" is one as "assault" is
+        is_clash = trigger.lower_ in CLASH_NOUNS or trigger.lemma_.lower() in CLASH_NOUNS
     else:  # a clash verb names one; "attacked", "killed" one that has a place
         is_clash = trigger.lemma_.lower() in CLASH_VERBS or place is not None
     sides = list(dict.fromkeys(k for pair in pairs for k in pair)) or frame.keys("side_a") + frame.keys("side_b") + frame.keys("sides")
@@ -48,11 +49,20 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
         # one side, no place, no date ("hostilities against Ukraine"): the conflict relation says it
         # all; a clash named by a noun with its place or date needs no named side ("the shooting
         # of four farmers in March")
-        clash(ctx, trigger, tuple(dict.fromkeys(sides)), place=place, date=date, modality=modality)
+        attackers = frame.keys("side_a") + frame.keys("sides")
+        clash(ctx, trigger, tuple(dict.fromkeys(sides)), place=place, date=date, modality=modality,
+              present=tuple(k for k in sides if k in attackers))
 
 
 def clash(ctx: Context, trigger: Token, sides: tuple[str, ...], *, place: str | None = None,
-          date: DateValue | None = None, modality: str = "asserted") -> None:
-    """A ``Clash`` event at ``trigger`` between ``sides``."""
+          date: DateValue | None = None, modality: str = "asserted", present: tuple[str, ...] = ()) -> None:
+    """A ``Clash`` event at ``trigger`` between ``sides``; the troops among ``present`` (those
+    who attack or fight, not those attacked) are deployed at its place."""
     confidence = C_CLASH.number("with_place_or_date") if place is not None or date else C_CLASH.number("bare")
     ctx.event(EventKind.CLASH, trigger, confidence, participants=sides, place=place, date=date, modality=modality)
+    if place is None or trigger.lemma_.lower() in REMOTE_ATTACKS or trigger.lower_ in REMOTE_ATTACKS:
+        return
+    for side in present:  # "North Korean troops joined assaults near Plekhovo": they were there
+        if ctx.cls(side) == EntityClass.MILITARY_UNIT:
+            ctx.event(EventKind.DEPLOYMENT, trigger, C_CLASH.number("troops_there"), participants=(side, place),
+                      agent=side, place=place, date=date, modality=modality)

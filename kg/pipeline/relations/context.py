@@ -479,6 +479,10 @@ class Context:
             return date.fromisoformat(value.iso) if value.precision == "day" else None
         return None
 
+    def in_date(self, tok: Token) -> bool:
+        """Whether a word is part of a date phrase ("29" of "Oct 29")."""
+        return any(d.start <= tok.i < d.end for d in self.dates)
+
     def dates_in(self, sent: SpacySpan) -> list[SpacySpan]:
         """Date phrases of a sentence, in order."""
         return self._date_groups(sent)
@@ -556,8 +560,8 @@ class Context:
                 # "thousands of soldiers": the vague head == the subject, soldiers under "of"
                 if tok.lower_ in VAGUE_HEADS:
                     num = tok
-        if num is None:
-            return None
+        if num is None or self.in_date(num):
+            return None  # "Oct 29 - North Korean troops": a dateline's day is no head count
         toks = sorted([t for t in num.subtree if t.i <= num.i or t.dep_ in {"quantmod", "compound"}
                        or t.dep_ in {"cc", "conj"} and t.head.i == num.i], key=lambda t: t.i)
         if num.i != tok.i:  # "between 1,000 and 2,000 soldiers": both ends are numbers on the noun

@@ -162,6 +162,12 @@ class Parse:
                         for grand in obj.children:  # "out of X", "from behind X"
                             if grand.dep_ == "prep" and obj.dep_ == "pcomp":
                                 out.extend((child.lower_, t) for t in self._nominal(grand))
+        if word.pos_ in ("VERB", "AUX") and not any(c.i > word.i and c.dep_ not in {"cc", "conj", "punct"} for c in word.children):
+            # "killed or wounded in Kursk": a verb with nothing after it but its coordination
+            # shares the phrases of the verb it is coordinated with
+            for conj in word.children:
+                if conj.dep_ == "conj" and conj.pos_ == "VERB" and not any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in conj.children):
+                    out.extend(self.obliques(conj))
         return out
 
     def oblique(self, word: Token | None, prepositions: frozenset[str]) -> list[Token]:

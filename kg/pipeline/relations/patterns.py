@@ -218,7 +218,10 @@ def frames(ctx: Context) -> Iterator[Frame]:
         if p.words is None:
             continue
         for word in p.words:
-            (by_lemma if p.match == "lemma" else by_word).setdefault(word, []).append(p)
+            if p.match in ("lemma", "any"):
+                by_lemma.setdefault(word, []).append(p)
+            if p.match in ("word", "any"):
+                by_word.setdefault(word, []).append(p)
     for i, (lemma, low) in enumerate(zip(ctx.lemmas, ctx.lowers)):
         candidates = by_lemma.get(lemma, []) + by_word.get(low, []) + anywhere
         if not candidates:
