@@ -383,6 +383,24 @@ def test_a_clash_noun_in_the_plural_and_the_place_of_those_attacked(nlp) -> None
     assert {(e.agent, e.place) for e in events(f, "Deployment")} == {("MilitaryUnit/nk", "Place/budapest")}
 
 
+@pytest.mark.parametrize("text", [
+    "Russian troops attacked the outskirts of Budapest on 3 October.",
+    "Russian troops stormed Budapest on 3 October.",
+    "The town of Budapest was attacked by Russian troops on 3 October.",
+])
+def test_a_town_attacked_is_where_the_clash_was(nlp, text) -> None:
+    (ev,) = events(facts(nlp, text), "Clash")
+    assert (ev.place, ev.date.iso) == ("Place/budapest", "2024-10-03") and "MilitaryUnit/ru" in ev.participants
+
+
+def test_a_place_the_parser_hangs_on_a_person_is_the_verbs(nlp) -> None:
+    """"met Ivan Petrov in Budapest": the parser may read "Petrov in Budapest" as one phrase."""
+    (ev,) = [e for e in facts(nlp, "Jan Novak met Ivan Petrov in Budapest on Friday.").events if e.kind in ("Meeting", "Summit")]
+    assert ev.place == "Place/budapest"
+    (ev,) = events(facts(nlp, "The pact Jan Novak signed with Ivan Petrov in Budapest in June is in force."), "Agreement")
+    assert (ev.place, ev.date.iso) == ("Place/budapest", "2024-06")
+
+
 def test_who_shells_a_place_is_not_deployed_there(nlp) -> None:
     f = facts(nlp, "Russian troops shelled Ukrainian forces near Budapest on 3 October.")
     assert events(f, "Clash") and not events(f, "Deployment")

@@ -34,7 +34,7 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
     pairs = [(a, b) for a, b in pairs if ctx.sides(a, b)]
     for a, b in pairs:
         ctx.relation(RelationKind.CONFLICT, a, b, trigger, frame.pattern.confidence)
-    place = next(iter(frame.keys("place")), None)
+    place = next(iter(frame.keys("place") + frame.keys("target")), None)
     date = ctx.date_for(trigger) or ctx.governing_date(trigger)
     if trigger.pos_ in {"NOUN", "PROPN"}:
         # a war is a state of conflict, not one clash; "assaults" is one as "assault" is

@@ -38,6 +38,8 @@ RELATIVE_PRONOUNS = _WORDS.words("relative_pronouns")
 PARTITIVES = _WORDS.words("partitives")
 """Heads that count or part what their "of" phrase names ("thousands of soldiers", "some of them")."""
 PARTITIVE_PREPOSITIONS = _WORDS.words("partitive_prepositions")
+PERSON_LOCATIVES = _WORDS.words("person_locatives")
+"""Place prepositions on a person a verb names that are the verb's ("met X in Budapest")."""
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
@@ -162,6 +164,14 @@ class Parse:
                         for grand in obj.children:  # "out of X", "from behind X"
                             if grand.dep_ == "prep" and obj.dep_ == "pcomp":
                                 out.extend((child.lower_, t) for t in self._nominal(grand))
+        if word.pos_ in VERBAL:
+            # "signed it with Kim Jong Un in Pyongyang": the place the parser hung on the person
+            people = [o for _, o in out if o.ent_type_ == "Person"]
+            people += [c for c in word.children if c.dep_ in OBJECT_DEPS and c.ent_type_ == "Person"]
+            for person in people:
+                for child in person.children:
+                    if child.dep_ == "prep" and child.lower_ in PERSON_LOCATIVES:
+                        out.extend((child.lower_, t) for t in child.children if t.dep_ in OBJECT_OF_PREPOSITION)
         if word.pos_ in ("VERB", "AUX") and not any(c.i > word.i and c.dep_ not in {"cc", "conj", "punct"} for c in word.children):
             # "killed or wounded in Kursk": a verb with nothing after it but its coordination
             # shares the phrases of the verb it is coordinated with
