@@ -167,6 +167,38 @@ def test_a_leaders_troops_are_the_forces_of_the_state_of_the_leaders_role(nlp) -
     assert rels(facts(nlp, "Olena Koval said her forces had attacked Russian troops."), "conflict") == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "person", "org", "title"),
+    [
+        # a field's words inside the title ("foreign affairs spokesman")
+        ("Labour foreign affairs spokesman Jan Novak asked for a vote.", "Person/novak", "Organization/labour",
+         "foreign affairs spokesman"),
+        # "whose": the title is of the noun the clause hangs on
+        ("The EU, whose foreign policy chief Jan Novak left on Sunday, is preparing sanctions.",
+         "Person/novak", "Organization/eu", "foreign policy chief"),
+        # "its": the body named before
+        ("NATO said nothing. Its spokesman, Jan Novak, declined to comment.", "Person/novak", "Organization/nato", "spokesman"),
+    ],
+)
+def test_role_through_a_field_a_relative_or_a_possessive_pronoun(nlp, text, person, org, title) -> None:
+    roles = [(r.subject, r.object, r.title) for r in facts(nlp, text).relations if r.kind == "role"]
+    assert roles == [(person, org, title)]
+
+
+def test_his_minister_is_of_the_state_of_the_person_his_is(nlp) -> None:
+    """"Olena Koval, Ukraine's president, ... Jan Novak, her defence minister": Ukraine's too; "her"
+    is never Novak himself."""
+    f = facts(nlp, "Olena Koval, Ukraine's president, spoke first, and Jan Novak, her defence minister, spoke next.")
+    assert ("Person/novak", "State/ukraine") in rels(f, "role")
+
+
+def test_a_bare_title_takes_the_state_a_possessive_description_gives(nlp) -> None:
+    f = facts(nlp, "President Olena Koval spoke on Monday. Figures vary. Ukraine's president: more than 3,000.")
+    assert ("Person/koval", "State/ukraine") in rels(f, "role")
+    f = facts(nlp, "President Olena Koval said on Monday that Hungary's president would not come.")
+    assert not rels(f, "role")  # the speaker's own words speak of someone else
+
+
 def test_no_role_without_a_title(nlp) -> None:
     assert rels(facts(nlp, "Jan Novak met NATO officials in Budapest."), "role") == set()
 

@@ -126,6 +126,18 @@ class References:
             self._resolved[tok.i] = self._resolve(tok)
         return self._resolved[tok.i]
 
+    def resolve_other(self, tok: Token, excluding: str) -> str | None:
+        """The person or body a possessive pronoun refers to when it cannot be ``excluding``:
+        in "Rustem Umerov, his defence minister", "his" is someone named before Umerov."""
+        low = tok.lower_
+        if low in MALE_PRONOUNS or low in FEMALE_PRONOUNS:
+            wanted = "m" if low in MALE_PRONOUNS else "f"
+            return self._best(tok, lambda e: e.key != excluding and e.cls == EntityClass.PERSON
+                              and self.gender.get(e.key, wanted) == wanted)
+        if low in NEUTER_PRONOUNS:
+            return self._best(tok, lambda e: e.key != excluding and e.cls in (EntityClass.STATE, EntityClass.ORGANIZATION))
+        return None
+
     def _resolve(self, tok: Token) -> str | None:
         low = tok.lower_
         if low in MALE_PRONOUNS or low in FEMALE_PRONOUNS:

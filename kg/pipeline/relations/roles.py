@@ -56,14 +56,20 @@ class _Candidate:
     token: Token
     confidence: float
     counterpart_of: str | None = None
+    owner: str | None = None
+    """For "his defence minister": the person "his" is, whose state the title is of."""
 
 
 def title_of(tokens: Iterable[Token]) -> str | None:
     """The title the title words among ``tokens`` spell ("defence minister"); one that opens
     with a head-of-government word is capitalised ("President")."""
-    words = [t.text for t in tokens if t.lower_ in ROLE_WORDS]
-    if not words or not any(w.lower() in ROLE_HEADS for w in words):
+    tokens = list(tokens)
+    marks = [i for i, t in enumerate(tokens) if t.lower_ in ROLE_WORDS]
+    if not marks or not any(tokens[i].lower_ in ROLE_HEADS for i in marks):
         return None
+    # the words between the first title word and the last are the title's too ("foreign
+    # policy chief", "foreign affairs spokesman")
+    words = [t.text for t in tokens[marks[0]: marks[-1] + 1] if t.is_alpha]
     text = " ".join(words)
     if text[0].islower() and text.split()[0].lower() in CAPITALISED_TITLES:
         return text[0].upper() + text[1:]
@@ -119,10 +125,11 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
             k = start - 1
             continue
         if key is not None or not (tok.lower_ in ROLE_WORDS or tok.text in POSSESSIVE_MARKS or ctx.demonym(tok)
-                                   or tok.lower_ in LINKS and words):
+                                   or tok.lower_ in LINKS and words or _portfolio_word(tok, span)):
             break
         words.insert(0, tok)
         k -= 1
+    whose = doc[k] if k >= sent.start and doc[k].lower_ == "whose" else None
     while words and words[0].lower_ in LINKS | POSSESSIVE_MARKS:
         words.pop(0)
     title = title_of(w for w in words if ctx.entity(w) is None)  # "Labour MP": the party is no title word
@@ -133,7 +140,20 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
         return _Candidate(person, None, _first_org(ctx, words, person), span.root, C_ROLE.number("title_before_name"),
                           counterpart_of=_counterpart_owner(ctx, head))
     org = _first_org(ctx, words, person)
+    if org is None and whose is not None:  # "the EU, whose foreign policy chief X": the EU's
+        owner = ctx.parse.antecedent(whose)
+        if owner is None and whose.i >= 2 and doc[whose.i - 1].text == ",":
+            owner = doc[whose.i - 2]  # the parser may hang the clause elsewhere: the noun before it
+        key = ctx.actor(owner) if owner is not None else None
+        org = key if key is not None and key != person and ctx.cls(key) in ACTOR_CLASSES else None
     return _Candidate(person, title, org, span.root, C_ROLE.number("title_before_name"))
+
+
+def _portfolio_word(tok: Token, name: SpacySpan) -> bool:
+    """A lower-case word naming a title's field inside the title before a name ("foreign
+    *policy* chief", "foreign *affairs* spokesman"): it qualifies a word between it and the name."""
+    return (tok.is_lower and tok.is_alpha and tok.pos_ in ("NOUN", "ADJ") and tok.dep_ in ("compound", "amod")
+            and tok.i < tok.head.i <= name.end - 1)
 
 
 def _first_org(ctx: Context, words: list[Token], person: str) -> str | None:
@@ -155,7 +175,17 @@ def _title_phrase(ctx: Context, head: Token, person: str, root: Token, confidenc
     title = title_of(words)
     if title is None:
         return None
-    return _Candidate(person, title, _phrase_org(ctx, head, person), root, confidence)
+    org = _phrase_org(ctx, head, person)
+    owner = None
+    if org is None:  # "Its spokesman, X": what "its" is; "his defence minister, X": whose state
+        for word in head.children:
+            if word.dep_ == "poss" and word.pos_ == "PRON":
+                key = ctx.refs.resolve_other(word, person)
+                if key is not None and key != person and ctx.cls(key) == EntityClass.PERSON:
+                    owner = key
+                elif key is not None and key != person and ctx.cls(key) in ACTOR_CLASSES:
+                    org = key
+    return _Candidate(person, title, org, root, confidence, owner=owner)
 
 
 def _candidates(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) -> list[_Candidate]:
@@ -219,6 +249,10 @@ def find_roles(ctx: Context) -> None:
                 ctx.refs.add_title(c.person, c.title, c.org)
     _orgs_from_descriptions(ctx, candidates)
     _orgs_from_offices(ctx, candidates)
+    states = {c.person: c.org for c in candidates if c.org is not None and ctx.cls(c.org) == EntityClass.STATE}
+    for c in candidates:  # "Zelensky, Ukraine's president, ... Umerov, his defence minister": Ukraine's
+        if c.org is None and c.owner is not None and c.title:
+            c.org = states.get(c.owner)
     emitted: set[tuple[str, str | None, str]] = set()
     for c in candidates:
         if c.org is None or (c.title is None and c.counterpart_of is not None):
@@ -231,14 +265,17 @@ def find_roles(ctx: Context) -> None:
 
 def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
     """A title without its organisation takes the one a titled description of the text gives:
-    "Prime Minister Tony Blair ... the British prime minister" (one holder of the title only)."""
+    "Prime Minister Tony Blair ... the British prime minister", "President X ... Ukraine's
+    president" (one holder of the title only)."""
     bare = [c for c in candidates if c.org is None and c.title]
     if not bare:
         return
     for tok in ctx.doc:
         if tok.lower_ not in ROLE_HEADS or ctx.entity(tok) is not None:
             continue
-        if not any(d.dep_ == "det" and d.lower_ in {"the", "this"} for d in tok.children):
+        # definite: "the British prime minister", or a state's own ("Ukraine's president: …")
+        if not any(d.dep_ == "det" and d.lower_ in {"the", "this"} or d.dep_ == "poss" and d.pos_ == "PROPN"
+                   for d in tok.children):
             continue
         states = {ctx.demonym(q) or ctx.entity(q) for q in ctx.parse.modifiers(tok)} - {None}
         states = {s for s in states if ctx.cls(s) in ACTOR_CLASSES}
@@ -252,6 +289,9 @@ def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
         if len(people) != 1:
             continue
         person = next(iter(people))
+        if any(m.entity == person and span.root.dep_ in ("nsubj", "nsubjpass") and span.root.head in tok.ancestors
+               for span, m in ctx.by_sentence.get(tok.sent.start, ())):
+            continue  # "President X said Hungary's president would stay away": the speaker is someone else
         for c in bare:
             if c.person == person and frozenset(_head_words(c.title or "")) == words:
                 c.org = state
