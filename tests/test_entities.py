@@ -343,6 +343,29 @@ def test_a_name_never_ends_in_a_lower_case_function_word(nlp):
     assert "25th Brigade" in labels and not any(label.endswith(" of") for label in labels)
 
 
+def test_a_name_run_over_the_end_of_a_list_of_places_is_its_items(nlp):
+    """The NER may read "Vorozhba and Martynovka" after a place as one organisation."""
+    extraction = extract(nlp, "Troops attacked positions near Plekhovo, Vorozhba and Martynovka, villages in "
+                              "the Kursk region.")
+    for name in ("Plekhovo", "Vorozhba", "Martynovka"):
+        place = entity_of(extraction, name)
+        assert place.cls == "Place"
+        assert ("located_in", place.key, "Q3178") in {(r.kind, r.subject, r.object) for r in extraction.relations}
+
+
+def test_a_compass_word_before_a_region_named_as_one_says_where_it_lies(nlp):
+    extraction = extract(nlp, "Fighting went on in Ukraine's eastern Donetsk region and in eastern Ukraine.")
+    labels = {e.label for e in extraction.entities if e.cls == "Place"}
+    assert "eastern Ukraine" in labels and not any(label.startswith("eastern Donetsk") for label in labels)
+
+
+def test_a_body_the_lexicon_binds_to_one_state_belongs_to_the_state_the_text_names(nlp):
+    extraction = extract(nlp, "North Korea fired a missile, South Korea's Joint Chiefs of Staff said. The US agreed.")
+    body = entity_of(extraction, "Joint Chiefs of Staff")
+    part_of = {r.object for r in extraction.relations if r.kind == "part_of" and r.subject == body.key}
+    assert part_of == {entity_of(extraction, "South Korea").key}
+
+
 def test_a_formation_noun_without_forces_around_leaves_an_organisation(nlp):
     """"Division" names leagues and departments too: no word of troops, no unit."""
     extraction = extract(nlp, "Leeds United won promotion to the Second Division last season.")

@@ -564,8 +564,36 @@ def _whole_names(doc: Doc) -> list[Span]:
             out.append(Span(doc, span.start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_))
             skip_until = end
         else:
-            out.append(span)
+            out.extend(_list_items(span))
     return out
+
+
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+
+def _list_items(span: Span) -> list[Span]:
+    """A name the NER ran over the end of a list of places ("near Plekhovo, Vorozhba and
+    Martynovka" read as a place and the organisation "Vorozhba and Martynovka"): where the span's
+    first word continues a list that a place opens and the span holds its own "and", each item
+    is a name of the list's class."""
+    doc = span.doc
+    first = span[0]
+    if (len(span) < 3 or first.dep_ != "conj" or span.start <= first.head.i < span.end
+            or doc[first.head.i].ent_type_ not in _PLACE_LABELS
+            or not any(t.dep_ == "cc" and span.start < t.i < span.end - 1 for t in span)):
+        return [span]
+    label = doc[first.head.i].ent_type_
+    items, start = [], span.start
+    for t in span:
+        if t.dep_ == "cc" or t.text == ",":
+            if start < t.i:
+                items.append(Span(doc, start, t.i, label=label))
+            start = t.i + 1
+    if start < span.end:
+        items.append(Span(doc, start, span.end, label=label))
+    if not all(item[0].is_title for item in items):
+        return [span]
+    return items
 
 
 def _list_of(token) -> int:
@@ -770,16 +798,20 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
 
 
 _COMPASS = _RULES.table("parts_of_places").words("compass")
+_REGION_WORDS = lexicon.section("rules/linking").table("cues").words("region")
 
 
 def _part_of_place(ent: Span, place: SpanRecord, offset: int) -> list[SpanRecord]:
     """The part of a place a compass word before its name makes ("southern Iraq", "eastern
-    Ukraine"): a place of its own, unlinked, around the place's own mention."""
+    Ukraine"): a place of its own, unlinked, around the place's own mention. Not before a
+    region named as one ("the eastern Donetsk region" is the region, said where it lies)."""
     if ent.start <= ent.sent.start:
         return []
     word = ent.doc[ent.start - 1]
     if word.lower_ not in _COMPASS or word.pos_ not in ("ADJ", "PROPN") or word.ent_type_:
         return []
+    if ent[-1].lower_ in _REGION_WORDS:
+        return []  # "Ukraine's eastern Donetsk region": the whole region, said where it lies
     start = word.idx + offset
     anchor = doc_text(ent.doc)[word.idx: place.end - offset]
     return [SpanRecord(start, place.end, anchor, "Place", "", place.sentence, place.label)]

@@ -22,6 +22,10 @@ C_PART_OF = CONFIDENCE.table("part_of")
 
 
 def find_part_of(ctx: Context) -> None:
+    said = said_states(ctx)
+    named: dict[str, set[str]] = {}
+    for key, state in said:
+        named.setdefault(key, set()).add(state)
     first: dict[str, Token] = {}
     for span, m in ctx.mentions:
         first.setdefault(m.entity, span.root)
@@ -29,10 +33,20 @@ def find_part_of(ctx: Context) -> None:
         if key not in ctx.entities:
             continue
         ent = ctx.entities[key]
-        if ent.state and ent.state != key and ent.state in ctx.entities:
+        # the state a unit's name or the lexicon gives yields to another one the text names for
+        # it ("South Korea's Joint Chiefs of Staff" is no body of the US's)
+        if ent.state and ent.state != key and ent.state in ctx.entities and not named.get(key, set()) - {ent.state}:
             conf = C_PART_OF.number("unit_state") if ent.cls == EntityClass.MILITARY_UNIT else C_PART_OF.number("body_state")
             ctx.relation(RelationKind.PART_OF, key, ent.state, tok, conf)
-    # "the Main Intelligence Directorate of Ukraine's Defense Ministry", "Ukraine's X".
+    for (key, state), tok in said.items():
+        ctx.relation(RelationKind.PART_OF, key, state, tok, C_PART_OF.number("of_or_possessive"))
+
+
+def said_states(ctx: Context) -> dict[tuple[str, str], Token]:
+    """The states the text names an organisation as part of, with where: "the Main
+    Intelligence Directorate of Ukraine's Defense Ministry", "Ukraine's X", "the Japanese
+    Ministry of Defence"."""
+    found: dict[tuple[str, str], Token] = {}
     for span, m in ctx.mentions:
         if ctx.cls(m.entity) != EntityClass.ORGANIZATION:
             continue
@@ -55,8 +69,9 @@ def find_part_of(ctx: Context) -> None:
             if key == m.entity or key is None:
                 key = ctx.demonym(cand) or ctx.state_names.get(cand.text.lower())
             if key and key != m.entity and ctx.cls(key) == EntityClass.STATE:
-                ctx.relation(RelationKind.PART_OF, m.entity, key, root, C_PART_OF.number("of_or_possessive"))
+                found.setdefault((m.entity, key), root)
                 break
+    return found
 
 
 def find_formation_parts(ctx: Context) -> None:
