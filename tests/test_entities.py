@@ -366,6 +366,13 @@ def test_a_body_the_lexicon_binds_to_one_state_belongs_to_the_state_the_text_nam
     assert part_of == {entity_of(extraction, "South Korea").key}
 
 
+def test_a_lower_case_body_in_apposition_to_a_name_is_that_body(nlp):
+    extraction = extract(nlp, "The HUR, Ukraine's military intelligence agency, spotted them in Kursk on 23 October.")
+    bodies = [e for e in extraction.entities if e.cls == "Organization"]
+    assert len(bodies) == 1
+    assert ("part_of", bodies[0].key, "Q212") in {(r.kind, r.subject, r.object) for r in extraction.relations}
+
+
 def test_a_formation_noun_without_forces_around_leaves_an_organisation(nlp):
     """"Division" names leagues and departments too: no word of troops, no unit."""
     extraction = extract(nlp, "Leeds United won promotion to the Second Division last season.")

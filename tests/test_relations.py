@@ -384,6 +384,11 @@ def test_fight_against(nlp) -> None:
     assert rels(f, "conflict") == {("MilitaryUnit/nk", "State/ukraine")}
 
 
+def test_fought_battles_with(nlp) -> None:
+    f = facts(nlp, "Ukrainian forces fought their first small battles with North Korean troops.")
+    assert {tuple(sorted(pair)) for pair in rels(f, "conflict")} == {("MilitaryUnit/nk", "MilitaryUnit/ua")}
+
+
 def test_clashes_between_with_date(nlp) -> None:
     f = facts(nlp, "Commanders reported the first clashes between Ukrainian forces and North Korean troops on 5 November.", date="2024-11-07")
     assert rels(f, "conflict") == {("MilitaryUnit/nk", "MilitaryUnit/ua")}
@@ -652,6 +657,24 @@ def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) ->
 def test_the_date_of_a_statement(nlp, text, iso) -> None:
     claims = [c for c in facts(nlp, text).claims if c.speaker == "Person/novak"]
     assert [c.date.iso for c in claims] == [iso]
+
+
+def test_according_to_whose_object_the_parser_lost(nlp) -> None:
+    """The parser may hang the source of "according to" on the next noun ("the Pentagon, North
+    Korean troops" read as one phrase, "to" left without its object): the name after "to" is it."""
+    from spacy.tokens import Doc
+    words = ["On", "14", "December", ",", "according", "to", "the", "Pentagon", ",", "North", "Korean", "troops",
+             "joined", "Russian", "troops", "."]
+    heads = [12, 2, 0, 12, 12, 4, 7, 11, 7, 10, 11, 12, 12, 14, 12, 12]
+    deps = ["prep", "nummod", "pobj", "punct", "prep", "prep", "det", "nmod", "punct", "amod", "amod", "nsubj",
+            "ROOT", "amod", "dobj", "punct"]
+    pos = ["ADP", "NUM", "PROPN", "PUNCT", "VERB", "ADP", "DET", "PROPN", "PUNCT", "ADJ", "ADJ", "NOUN", "VERB",
+           "ADJ", "NOUN", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, spaces=[w not in {",", "."} and n not in {",", "."} for w, n in zip(words, words[1:] + ["."])],
+              heads=heads, deps=deps, pos=pos, lemmas=[w.lower() for w in words])
+    text = doc.text
+    f = extract_facts(doc, mentions_for(doc, text), E, anchor=parse_anchor("2024-12-18"))
+    assert [c.speaker for c in f.claims] == ["Organization/pentagon"]
 
 
 def test_a_date_inside_the_statement_is_not_the_claims(nlp) -> None:

@@ -725,6 +725,8 @@ def _bodies_of_states(doc: Doc, kept: list[Span], taken: set[int]) -> list[Span]
         words = doc[start: head.i + 1]
         if not all(t.is_lower and t.is_alpha and (t.i == head.i or t.head.i == head.i) for t in words):
             continue  # "Russia's Federal Security Service" is a name of its own
+        if head.dep_ == "appos" and head.head.i in taken:
+            continue  # "the HUR, Ukraine's military intelligence agency": the body named before
         entry = load_gazetteer().get(name) if name.startswith("Q") else None
         name = entry.name if entry is not None else name  # the ruler's key: "State:Q159"
         demonym = lexicon.CANONICAL_DEMONYM.get(name, name)

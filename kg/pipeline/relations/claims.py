@@ -53,6 +53,8 @@ def find_claims(ctx: Context) -> None:
     for tokens in ctx.matches.get("ACCORDING_TO", []) + ctx.matches.get("IN_WORDS", []):
         acc, src = doc[tokens[0]], doc[tokens[2]]
         according[acc.head.i] = (acc, speaker_key(ctx, src))
+    for acc, src in _orphan_according(ctx):
+        according.setdefault(acc.head.i, (acc, speaker_key(ctx, src)))
     items: list[tuple[int, int, tuple]] = []
     taken: set[tuple[int, int]] = set()
     verb_contents: list[tuple[int, int]] = []
@@ -403,6 +405,23 @@ def _adjacent_date(ctx: Context, verb: Token) -> DateValue | None:
             return ctx.resolve(group)
         break
     return None
+
+
+def _orphan_according(ctx: Context) -> list[tuple[Token, Token]]:
+    """``according to X`` whose "to" the parser left without its object (it hung "the HUR" on
+    the next noun): the cue and the name right after "to", when it is a mention."""
+    doc = ctx.doc
+    found = []
+    for i in range(len(doc) - 2):
+        acc, to = doc[i], doc[i + 1]
+        if acc.lower_ != "according" or to.lower_ != "to" or any(c.dep_ in ("pobj", "pcomp") for c in to.children):
+            continue
+        k = i + 2
+        while k < len(doc) and doc[k].pos_ == "DET":
+            k += 1
+        if k < len(doc) and ctx.entity(doc[k]) is not None:
+            found.append((acc, doc[k]))
+    return found
 
 
 def _scene_date(ctx: Context, verb: Token) -> DateValue | None:

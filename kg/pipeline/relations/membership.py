@@ -59,6 +59,8 @@ def said_states(ctx: Context) -> dict[tuple[str, str], Token]:
                         candidates.extend([pobj, *[c for c in pobj.children if c.dep_ in {"poss", "compound"}]])
             if child.dep_ in {"poss", "compound", "amod"}:
                 candidates.append(child)
+            if child.dep_ == "appos" and ctx.entity(child) is None:  # "the HUR, Ukraine's intelligence agency"
+                candidates.extend(c for c in child.children if c.dep_ in {"poss", "amod", "compound"})
         # a state named inside the organisation's own mention: "Ukraine's Defense Ministry",
         # "the Japanese Ministry of Defence", "the Defence Intelligence of Norway"
         for tok in span:
