@@ -68,9 +68,11 @@ CASES: list[tuple[str, str, Check]] = [
     ("use-troops", "Russia uses Wagner fighters in Mali.", has_event("Deployment", "Mali", agent="Wagner")),
     ("have-troops", "Norway has about 200 soldiers in Lithuania.", has_event("TroopTransfer", "Lithuania", agent="Norway")),
     ("troops-seen", "Belarusian troops were seen near the Polish border in Brest.", has_event("Sighting", "Brest")),
+    ("troops-spotted", "Lithuanian guards spotted Belarusian troops near Brest on Monday.", has_event("Sighting", "Brest")),
     # conflict
     ("attack", "Ethiopian forces attacked Eritrea in May.", has_relation("conflict", "Ethiopian troops", "Eritrea")),
     ("attacked", "Eritrea was attacked by Ethiopian forces.", has_relation("conflict", "Ethiopian troops", "Eritrea")),
+    ("attacked", "The town of Asmara was stormed by Ethiopian forces.", has_event("Clash", "Asmara")),
     ("fight-against", "Armenian troops fought against Azerbaijan.", has_relation("conflict", "Armenian troops", "Azerbaijan")),
     ("hostility-noun", "Iraq's war against Iran lasted eight years.", has_relation("conflict", "Iraq", "Iran")),
     ("clash-noun", "Clashes between Sudanese troops and Chadian forces broke out in Darfur.",

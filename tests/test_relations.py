@@ -358,6 +358,22 @@ def test_the_day_of_a_dateline_is_no_head_count(nlp) -> None:
     assert all(not c.counts for c in f.claims)
 
 
+@pytest.mark.parametrize("second", [
+    "The soldiers were later moved to the Kursk region.",
+    "These troops were then sent to the Kursk region.",
+    "The men were dispersed to bases in the Kursk region.",
+])
+def test_a_definite_troop_noun_is_the_troops_named_before(nlp, second) -> None:
+    f = facts(nlp, "Russian ships ferried 1,500 North Korean troops to Budapest. " + second)
+    assert ("MilitaryUnit/nk", "Place/kursk") in {(e.agent, e.place) for e in events(f, "Deployment")}
+
+
+def test_troops_spotted_by_someone_are_a_sighting(nlp) -> None:
+    f = facts(nlp, "North Korean troops arrived in Budapest. NATO spotted the first of them in the Kursk region on 23 October.")
+    (ev,) = events(f, "Sighting")
+    assert (ev.agent, ev.place, ev.date.iso) == ("MilitaryUnit/nk", "Place/kursk", "2024-10-23")
+
+
 def test_a_possible_deployment_is_not_asserted(nlp) -> None:
     assert events(facts(nlp, "North Korean soldiers may arrive in the Kursk region within days."), "Deployment") == []
 

@@ -216,6 +216,8 @@ class Context:
                 owner = self.actor(origin, depth + 1)
                 if owner is not None:
                     return self.unit_for(owner)
+            if self.is_definite(head):
+                return self.refs.troops_before(head)  # "the soldiers", "these troops": the ones named before
             return None
         key = self.key_of(head)
         if key is None and head.pos_ == "NOUN" and head.lemma_.lower() not in CIVILIAN_NOUNS:

@@ -96,7 +96,7 @@ class References:
         for tok in doc:
             key = mention_at.get(tok.i)
             if key is not None and key != last:
-                self._seen.append(_Seen(key, tok.i, self._sentence_of[tok.i], _is_subject(tok)))
+                self._seen.append(_Seen(key, tok.i, self._sentence_of[tok.i], _is_subject(tok, mention_at)))
             last = key
 
     # --- titles (from the roles found in the text) ------------------------------------------------
@@ -182,6 +182,11 @@ class References:
                 counts[seen.key] = (n + 1, seen.token)
         return max(counts, key=counts.__getitem__) if counts else None
 
+    def troops_before(self, tok: Token) -> str | None:
+        """The armed forces a definite troop noun names ("the soldiers", "these units"): as for
+        "they", the last troops named, unless several people were named since."""
+        return self._plural(tok)
+
     def _plural(self, tok: Token) -> str | None:
         """"They": the last troops, unless a later sentence names several people ("X met Y.
         They agreed ..."), whom "they" more likely means: then no one."""
@@ -230,9 +235,12 @@ def _gender_of(words: Sequence[str]) -> str | None:
     return None
 
 
-def _is_subject(tok: Token) -> bool:
+def _is_subject(tok: Token, mention_at: Mapping[int, str]) -> bool:
+    """Whether a mention is a subject: the head of its words is ("Russian navy vessels ferried
+    …": the navy only qualifies the subject, it is none)."""
     head = tok
-    while head.dep_ in {"compound", "flat", "amod"} and head.head is not head:
+    key = mention_at.get(tok.i)
+    while head.dep_ in {"compound", "flat", "amod"} and head.head is not head and mention_at.get(head.head.i) == key:
         head = head.head
     return head.dep_ in SUBJECT_DEPS
 
