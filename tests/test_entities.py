@@ -559,6 +559,14 @@ def test_a_sides_conjuncts_are_sides_and_a_demonym_on_a_result_is_the_sides(nlp)
     assert irish == [None, "Q27"]  # the side's victory; the fans' nationality
 
 
+def test_a_people_heading_its_phrase_or_on_a_group_of_players_is_the_side_in_a_sports_story(nlp):
+    story = extract(nlp, "The coach named the squad for the cup tie at the stadium. The striker starred against "
+                         "the Dutch, and the Dutch defence conceded a penalty. The Dutch striker scored too.")
+    links = {e.key: e.wikidata for e in story.entities}
+    dutch = [links[m.entity] for m in story.mentions if m.anchor == "Dutch"]
+    assert dutch == [None, None, "Q55"]  # the side twice; a player's nationality
+
+
 def test_a_sides_list_mates_are_sides_however_the_parser_hangs_the_list(nlp):
     extraction = extract(nlp, "New Zealand (1), Scotland (8), Tonga, Ireland, Korea, USA.")
     assert not [e.wikidata for e in extraction.entities if e.wikidata]

@@ -187,6 +187,20 @@ def _demonym_of_title(span: Span) -> str | None:
 _NOT_NAME_TAGS = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "IN", "DT", "PRP"})
 
 
+_SIDE_NOUNS = _RULES.table("teams").words("side_nouns")
+
+
+def _national_side(span: Span) -> bool:
+    """In a sports story, a people's name heading its phrase ("helped the Irish to a lead",
+    "starred against the French") or a demonym on a group of players ("the Irish defence", "the
+    Spanish pair") is the national side."""
+    root = span.root
+    if span.text in lexicon.PEOPLE or (span.text in lexicon.DEMONYMS and root.dep_ in _NOUN_PHRASE_HEADS
+                                       and root.left_edge.dep_ == "det"):
+        return root.dep_ in _NOUN_PHRASE_HEADS
+    return span.text in lexicon.DEMONYMS and root.dep_ in ("amod", "compound") and root.head.lower_ in _SIDE_NOUNS
+
+
 def _one_person(span: Span) -> bool:
     """A singular demonym heading its own noun phrase that opens with a determiner: one person of
     that nationality ("the Brazilian decides", "sink the Croatian", "the 25th seeded American"),
@@ -368,6 +382,8 @@ def kg_entities(doc: Doc) -> Doc:
                 cls, span_id = "Person", "Person:"
             elif sports and typed.text in lexicon.DEMONYMS and typed.root.head.lemma_.lower() in MATCH_NOUNS:
                 span_id = f"State:{TEAM}"  # "an Irish victory", "the French win": the side's
+            elif sports and _national_side(typed):
+                span_id = f"State:{TEAM}"  # "against the French", "the Irish defence": the side
             elif sports and not is_venue(typed) and _town_or_country(typed):
                 # a sports story's club ("his move from Middlesbrough") or national team
                 if cls == "Place":
