@@ -567,6 +567,11 @@ def test_a_people_heading_its_phrase_or_on_a_group_of_players_is_the_side_in_a_s
     assert dutch == [None, None, "Q55"]  # the side twice; a player's nationality
 
 
+def test_one_person_named_by_a_demonym_before_a_possessive_is_no_state(nlp):
+    assert not [e for e in extract(nlp, "Fans welcomed the Russian's arrival at the club.").entities if e.cls == "State"]
+    assert [e.wikidata for e in extract(nlp, "The Russians' arrival was welcomed.").entities] == ["Q159"]
+
+
 def test_a_sides_list_mates_are_sides_however_the_parser_hangs_the_list(nlp):
     extraction = extract(nlp, "New Zealand (1), Scotland (8), Tonga, Ireland, Korea, USA.")
     assert not [e.wikidata for e in extraction.entities if e.wikidata]
@@ -594,6 +599,7 @@ def test_a_name_whose_class_was_chosen_in_context_has_one_sense_in_a_story(nlp):
 @pytest.mark.parametrize("text, anchor", [
     ("A win in the Berlin marathon gave her hope for next year.", "Berlin"),
     ("She won at the Bangkok festival and left for home.", "Bangkok"),
+    ("Prices rose ahead of the Turin motor show in March.", "Turin"),
 ])
 def test_a_place_naming_a_recurring_event_is_no_mention_of_the_place(nlp, text, anchor):
     extraction = extract(nlp, text)

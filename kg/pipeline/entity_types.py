@@ -203,16 +203,19 @@ def _national_side(span: Span) -> bool:
 
 def _one_person(span: Span) -> bool:
     """A singular demonym heading its own noun phrase that opens with a determiner: one person of
-    that nationality ("the Brazilian decides", "sink the Croatian", "the 25th seeded American"),
-    not the state.
+    that nationality ("the Brazilian decides", "sink the Croatian", "the 25th seeded American",
+    "the Russian's arrival"), not the state.
     A demonym qualifying a noun ("the Dutch international", "fellow American Justin Gatlin"),
     the plural people ("the Russians") or a demonym with no plural of its own, which is the
     people ("the French", "the Chinese"), names the state."""
     if len(span) != 1 or span.text in lexicon.PEOPLE or span.text.endswith(_COLLECTIVE_ENDINGS):
         return False  # a plural people noun, or "the French": no plural of its own
     word = span[0]
+    doc = word.doc
+    if word.dep_ == "poss" and word.left_edge.dep_ == "det" and word.i + 1 < len(doc) and doc[word.i + 1].tag_ == "POS":
+        return True  # "the Russian's arrival": one Russian's
     return (word.dep_ in _NOUN_PHRASE_HEADS and word.left_edge.dep_ == "det"
-            and not (word.i + 1 < len(word.doc) and word.doc[word.i + 1].pos_ in ("NOUN", "PROPN")))
+            and not (word.i + 1 < len(doc) and doc[word.i + 1].pos_ in ("NOUN", "PROPN")))
 
 
 _COLLECTIVE_ENDINGS = ("ch", "sh", "ese", "ss")
