@@ -83,6 +83,8 @@ def build_agreement(ctx: Context, frame: Frame) -> None:
     date = ctx.date_for(trigger) or (ctx.date_for(governor) if governor is not None else None) or ctx.governing_date(trigger)
     if not parties and date is None and place is None:
         return
+    if frame.pattern.dated and date is None:
+        return  # undated, "signed" says no more than the agreement nouns and the placed verbs do
     for existing, _ in ctx.events:
         if existing.kind == EventKind.AGREEMENT and set(existing.participants) == set(parties) and date is None and place is None:
             return  # the same agreement spoken of again

@@ -53,6 +53,8 @@ class Pattern:
     object_words: frozenset[str] | None = None
     one_of: tuple[str, ...] = ()
     """Slots of which at least one must be filled (a presence says where: "in", "to")."""
+    dated: bool = False
+    """The fact needs a date its trigger governs ("signed on 9 November"); the rule checks it."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ def load_patterns() -> tuple[Pattern, ...]:
             match=trigger.get("match", "lemma"), pos=frozenset(trigger.get("pos", ())),
             voice=trigger.get("voice", "any"), slots=slots, confidence=float(entry["confidence"]),
             object_words=_word_list(trigger["object"]) if "object" in trigger else None,
-            one_of=tuple(entry.get("one_of", ())),
+            one_of=tuple(entry.get("one_of", ())), dated=bool(entry.get("dated", False)),
         ))
     return tuple(patterns)
 
