@@ -373,6 +373,15 @@ def test_a_lower_case_body_in_apposition_to_a_name_is_that_body(nlp):
     assert ("part_of", bodies[0].key, "Q212") in {(r.kind, r.subject, r.object) for r in extraction.relations}
 
 
+@pytest.mark.parametrize("text", [
+    "In between, North Korea's foreign minister Choe Son Hui travelled to Moscow.",  # "Choe Son" + "Hui"
+    "Choe Son Hui, North Korea's foreign minister, held talks in Moscow.",  # "Hui" read as a people
+])
+def test_a_persons_name_the_ner_cut_or_misread_is_made_whole(nlp, text):
+    person = entity_of(extract(nlp, text), "Choe Son Hui")
+    assert person.cls == "Person"
+
+
 def test_a_formation_noun_without_forces_around_leaves_an_organisation(nlp):
     """"Division" names leagues and departments too: no word of troops, no unit."""
     extraction = extract(nlp, "Leeds United won promotion to the Second Division last season.")

@@ -90,6 +90,7 @@ CASES: list[tuple[str, str, Check]] = [
     # meetings
     ("gather", "Leaders of the African Union gathered in Addis Ababa on Friday.", has_event("Summit", "Addis Ababa")),
     ("arrive", "Chancellor Olaf Scholz landed in Nairobi on Friday.", has_event("Meeting", "Nairobi")),
+    ("meeting-noun", "Olaf Scholz travelled to Nairobi, where he held talks with William Ruto.", has_event("Meeting", "Nairobi")),
     ("meet", "Emmanuel Macron met Olaf Scholz in Berlin on Tuesday.", has_event("Meeting", "Berlin")),
     ("visit", "Before touring Kenya, Emmanuel Macron visited Tanzania on Monday.",
      has_event("Meeting", "Tanzania", participants={"Emmanuel Macron"})),

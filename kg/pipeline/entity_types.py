@@ -582,9 +582,40 @@ def _whole_names(doc: Doc) -> list[Span]:
         if end != span.end:
             out.append(Span(doc, span.start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_))
             skip_until = end
+        elif span.label_ in _NAME_LABELS and (whole := _whole_person(span, ents)) is not None:
+            out.append(whole)
+            skip_until = whole.end
         else:
             out.extend(_list_items(span))
     return out
+
+
+_NAME_LABELS = frozenset({"PERSON", "NORP"})
+
+
+def _whole_person(span: Span, ents: list[Span]) -> Span | None:
+    """A person's name the NER cut short or misread, made whole from the parse: "Choe Son" + "Hui"
+    where "Son" is a compound of "Hui" (the name's head, left out); a name whose head the NER
+    read as a people ("Hui") and whose apposition is a title ("…, North Korea's foreign
+    minister"). Only proper nouns outside other names join."""
+    doc = span.doc
+    taken = {i for e in ents if e is not span for i in range(e.start, e.end)}
+    start, end = span.start, span.end
+    root = span.root
+    while (end < len(doc) and end not in taken and doc[end].tag_ == "NNP" and doc[end].is_title
+           and root.dep_ in ("compound", "flat") and root.head.i == end):
+        root = doc[end]
+        end += 1
+    while (start > 0 and start - 1 not in taken and doc[start - 1].tag_ == "NNP" and doc[start - 1].is_title
+           and doc[start - 1].dep_ in ("compound", "flat") and doc[start - 1].head.i in range(start, end)
+           and doc[start - 1].lower_ not in lexicon.TITLE_WORDS and doc[start - 1].lower_ not in lexicon.HONORIFICS):
+        start -= 1
+    titled = any(c.dep_ == "appos" and c.lower_ in _TITLE_NOUNS | lexicon.TITLE_WORDS for c in root.children)
+    if span.label_ == "NORP" and not (titled and start < span.start):
+        return None  # a people's name stays one unless a title in apposition says it is a person
+    if (start, end) == (span.start, span.end):
+        return None
+    return Span(doc, start, end, label="PERSON", kb_id=span.kb_id_)
 
 
 _PLACE_LABELS = frozenset({"GPE", "LOC"})

@@ -155,8 +155,9 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
         return [t for o in objects for w in (o, *(c for c in o.children if c.dep_ == "acl"))
                 for t in parse.oblique(w, preps)]
     if source == "where":  # "Basra, where British forces are stationed": the place it modifies
-        relative = tok.dep_ == "relcl" and any(c.lower_ in {"where"} for c in tok.children)
-        return [tok.head] if relative else []
+        verb = tok if tok.pos_ in ("VERB", "AUX") else parse.governor(tok)[0]  # "where she held talks"
+        relative = verb is not None and verb.dep_ == "relcl" and any(c.lower_ in {"where"} for c in verb.children)
+        return [verb.head] if relative else []
     if source.startswith("up.prep:"):  # "the presence of troops in Iraq": the noun "of troops" is on
         preps = frozenset(source.partition(":")[2].split(","))
         if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
