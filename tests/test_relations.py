@@ -469,6 +469,14 @@ def test_alliance_between(nlp) -> None:
     assert rels(f, "alliance") == {("State/north-korea", "State/russia")}
 
 
+def test_the_signers_of_a_pact_named_in_a_clause_on_it_sign_for_their_states(nlp) -> None:
+    f = facts(nlp, "Russian President Ivan Petrov praised the defence pact that he signed with Ukrainian "
+                   "President Olena Koval in Budapest in June. Jan Novak signed nothing.")
+    assert ("State/russia", "State/ukraine") in {tuple(sorted(p)) for p in rels(f, "alliance")}
+    assert any(set(ev.participants) == {"State/russia", "State/ukraine"} and ev.place == "Place/budapest"
+               for ev in events(f, "Agreement"))
+
+
 def test_treaty_signed_with_date(nlp) -> None:
     f = facts(nlp, "Russia and North Korea signed a defence treaty in June.", date="2024-10-13")
     assert ("State/north-korea", "State/russia") in rels(f, "alliance")

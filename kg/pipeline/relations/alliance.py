@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from kg.model import EventKind, RelationKind
+from kg.model import EntityClass, EventKind, RelationKind
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.patterns import Frame
+from kg.pipeline.relations.patterns import Filler, Frame
 from kg.pipeline.relations.words import (
     ALLIANCE_AGREEMENTS, BOND_NOUNS_NEEDING_QUALIFIER, CONFIDENCE, FIGHTING_VERBS, POSITIVE_BOND_MODIFIERS, SELF_ALLIANCE_AGREEMENTS,
     WEAK_BONDS,
@@ -72,7 +72,12 @@ def build_agreement(ctx: Context, frame: Frame) -> None:
     modality = ctx.asserted(trigger)
     if modality is None:
         return
-    parties = frame.keys("sides")
+    # a person signs for the state the text gives them a title in ("the treaty Putin signed with
+    # Kim Jong Un"); one with no such title is no party
+    parties = list(dict.fromkeys(
+        p for p in (ctx.state_of_leader(k) if ctx.cls(k) == EntityClass.PERSON else k for k in frame.keys("sides"))
+        if p is not None))
+    frame.slots["sides"] = [Filler(p, trigger) for p in parties]
     topics = {c.lower_ for c in trigger.children if c.dep_ == "compound" and c.pos_ == "NOUN"} - ALLIANCE_AGREEMENTS
     if (trigger.lower_ in SELF_ALLIANCE_AGREEMENTS and not topics) or _qualifiers(frame) & ALLIANCE_AGREEMENTS:
         # "a pact" binds allies; "a trade pact" is about trade

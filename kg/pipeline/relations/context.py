@@ -148,7 +148,8 @@ class Context:
         for ent in entities.values():
             if ent.cls == EntityClass.MILITARY_UNIT and ent.state:
                 self.state_unit.setdefault(ent.state, ent.key)
-        self.parse = Parse(doc)
+        self.parse = Parse(doc, people=frozenset(
+            i for i, m in self.tok_mention.items() if entities.get(m.entity) is not None and entities[m.entity].cls == EntityClass.PERSON))
         self.refs = References(doc, {i: m.entity for i, m in self.tok_mention.items()}, entities, anchors,
                                state_of_word=self.demonym)
         self.relations: list[tuple[Relation, int]] = []

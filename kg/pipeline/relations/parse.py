@@ -56,8 +56,10 @@ NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 class Parse:
     """Normalised argument lookups over one parsed ``Doc`` (see the module docstring)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, people: frozenset[int] = frozenset()) -> None:
         self.doc = doc
+        self.people = people
+        """The words of people's names (a place the parser hangs on one is the verb's)."""
 
     # --- coordination and phrases ----------------------------------------------------------------
     @staticmethod
@@ -166,8 +168,8 @@ class Parse:
                                 out.extend((child.lower_, t) for t in self._nominal(grand))
         if word.pos_ in VERBAL:
             # "signed it with Kim Jong Un in Pyongyang": the place the parser hung on the person
-            people = [o for _, o in out if o.ent_type_ == "Person"]
-            people += [c for c in word.children if c.dep_ in OBJECT_DEPS and c.ent_type_ == "Person"]
+            people = [o for _, o in out if o.i in self.people]
+            people += [c for c in word.children if c.dep_ in OBJECT_DEPS and c.i in self.people]
             for person in people:
                 for child in person.children:
                     if child.dep_ == "prep" and child.lower_ in PERSON_LOCATIVES:
