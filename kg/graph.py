@@ -275,7 +275,7 @@ class GraphBuilder:
                 continue
             count_node = NamedNode(f"{node.value}-count{i}")
             yield q(node, KG.troopCount, count_node)
-            yield from self._quantity(count_node, count, owner, q)
+            yield from self._quantity(count_node, count, nodes.get(count.of, owner) if count.of else owner, q)
         yield from provenance(node, claim.sentence, claim.confidence)
 
 

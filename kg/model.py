@@ -188,6 +188,9 @@ class Quantity:
     vague: bool = False
     upper: int | None = None
     """The upper end of a range ("10,000 to 12,000"), else None."""
+    of: str | None = None
+    """Key of the armed forces it counts, where the phrase says whose they are ("3,000 North Korean
+    soldiers", "the soldiers" named before); else the graph gives it the claim's forces."""
 
 
 @dataclass(frozen=True)

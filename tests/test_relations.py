@@ -652,6 +652,20 @@ def test_conflicting_figures_stay_apart(nlp) -> None:
     assert [[q.value for q in c.counts] for c in f.claims] == [[3000], [12000]]
 
 
+def test_a_troop_figure_no_event_or_claim_carries_is_a_statement_of_the_article(nlp) -> None:
+    f = facts(nlp, "A company of 100-120 North Korean soldiers has been put on standby.")
+    (statement,) = f.claims
+    assert statement.speaker is None and statement.cue == ""
+    assert [(q.value, q.upper, q.of) for q in statement.counts] == [(100, 120, "MilitaryUnit/nk")]
+
+
+def test_a_bare_figure_counts_the_troops_named_last(nlp) -> None:
+    f = facts(nlp, "North Korean troops fought near Budapest. Officials met. Talks went on. Nothing changed. "
+                   "Jan Novak said at least 100 had been killed.")
+    (claim,) = [c for c in f.claims if c.speaker == "Person/novak"]
+    assert [(q.value, q.of) for q in claim.counts] == [(100, "MilitaryUnit/nk")]
+
+
 def test_undated_claim_in_the_lede_takes_the_article_date(nlp) -> None:
     (claim,) = facts(nlp, "Jan Novak has warned partners against making concessions to Russia.").claims
     assert claim.date.iso == "2024-10-26"

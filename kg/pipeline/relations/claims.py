@@ -407,6 +407,29 @@ def _adjacent_date(ctx: Context, verb: Token) -> DateValue | None:
     return None
 
 
+def find_figures(ctx: Context) -> None:
+    """Troop figures the article states itself, that no event and no claim carries ("A company of
+    100-120 UK troops has been put on standby"): a statement of the article's, no one's claim,
+    holding the sentence, so that every figure stated stands in the graph with what it counts."""
+    carried = {e.count.text for e, _ in ctx.events if e.count is not None}
+    covered = [(start, end) for _, _, start, end in ctx.claims]
+    seen: set[int] = set()
+    for tok in ctx.doc:
+        if not tok.like_num or tok.dep_ not in {"nummod", "nsubj", "nsubjpass", "dobj", "pobj"} or ctx.in_date(tok):
+            continue
+        noun = tok.head if tok.dep_ == "nummod" else tok
+        if any(start <= tok.i < end for start, end in covered) or not ctx.is_troops(noun):
+            continue
+        count = ctx.count_of(noun)
+        sent = tok.sent
+        if count is None or count.text in carried or sent.start in seen:
+            continue
+        seen.add(sent.start)
+        statement = Claim(content=ctx.span(sent.start, sent.end), sentence=ctx.sentence(tok), cue="",
+                          confidence=C_CLAIM.number("figure"), date=None, modality=ctx.modality(sent.root))
+        ctx.claims.append((statement, tok, sent.start, sent.end))
+
+
 def _orphan_according(ctx: Context) -> list[tuple[Token, Token]]:
     """``according to X`` whose "to" the parser left without its object (it hung "the HUR" on
     the next noun): the cue and the name right after "to", when it is a mention."""

@@ -661,10 +661,13 @@ class Context:
             about = tuple(n for n, (_, i) in enumerate(self.events) if start <= i < end)
             counts = [events[n].count for n in about if events[n].count is not None]
             for tok in self.doc[start:end]:
-                if tok.like_num and (tok.dep_ in {"nummod", "nsubj", "nsubjpass", "dobj"}) and self.is_troops(tok.head if tok.dep_ == "nummod" else tok):
-                    q = self.count_of(tok.head if tok.dep_ == "nummod" else tok)
-                    if q is not None and q not in counts:
-                        counts.append(q)
+                noun = tok.head if tok.dep_ == "nummod" else tok
+                if tok.like_num and (tok.dep_ in {"nummod", "nsubj", "nsubjpass", "dobj"}) and self.is_troops(noun):
+                    q = self.count_of(noun)
+                    if q is not None and all((q.value, q.text) != (c.value, c.text) for c in counts):
+                        # whose: the phrase's own forces, else the troops the text spoke of last
+                        unit = self.actor(noun) or self.refs.last_troops(noun)
+                        counts.append(dataclasses.replace(q, of=unit) if unit is not None and self.cls(unit) in ACTOR_CLASSES else q)
             claims.append(dataclasses.replace(claim, about=about, counts=tuple(dict.fromkeys(counts))))  # type: ignore[arg-type]
         definite = {n for n, (_, i) in enumerate(self.events) if self.is_definite(self.doc[i])}
         merged, merged_claims = consolidate(events, claims, definite)

@@ -187,6 +187,18 @@ class References:
         "they", the last troops named, unless several people were named since."""
         return self._plural(tok)
 
+    def last_troops(self, tok: Token) -> str | None:
+        """The armed forces named last before ``tok``, however far back: whose a bare figure is
+        ("more than 3,000 dead and wounded", in a list of estimates)."""
+        last = None
+        for seen in self._seen:
+            if seen.token >= tok.i:
+                break
+            entity = self.entities.get(seen.key)
+            if entity is not None and entity.cls == EntityClass.MILITARY_UNIT:
+                last = seen.key
+        return last
+
     def _plural(self, tok: Token) -> str | None:
         """"They": the last troops, unless a later sentence names several people ("X met Y.
         They agreed ..."), whom "they" more likely means: then no one."""
