@@ -382,6 +382,13 @@ def test_a_persons_name_the_ner_cut_or_misread_is_made_whole(nlp, text):
     assert person.cls == "Person"
 
 
+def test_an_apposition_says_what_a_body_is_part_of_wherever_the_parser_hangs_it(nlp):
+    extraction = extract(nlp, "Senators of the Federation Council, the upper house of Russia's parliament, "
+                              "approved the treaty on 6 November.")
+    body = entity_of(extraction, "Federation Council")
+    assert ("part_of", body.key, "Q159") in {(r.kind, r.subject, r.object) for r in extraction.relations}
+
+
 def test_a_formation_noun_without_forces_around_leaves_an_organisation(nlp):
     """"Division" names leagues and departments too: no word of troops, no unit."""
     extraction = extract(nlp, "Leeds United won promotion to the Second Division last season.")

@@ -215,6 +215,7 @@ def test_every_unit_is_part_of_its_state(nlp) -> None:
 @pytest.mark.parametrize("text", [
     "The Green Rifles and the Blue Lancers are part of the Northern Army.",
     "The Green Rifles, a unit of the Northern Army, left Budapest on Monday.",
+    "The Green Rifles, which belong to the Northern Army, left Budapest on Monday.",
 ])
 def test_a_unit_said_to_be_part_of_another(nlp, text) -> None:
     found = rels(facts(nlp, text), "part_of")

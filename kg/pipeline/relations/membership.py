@@ -14,7 +14,7 @@ from kg.lexicon import FORMATION_NOUNS
 from kg.model import EntityClass, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
-    CONFIDENCE, PART_COPULAS, PART_NOUNS,
+    CONFIDENCE, PART_COPULAS, PART_NOUNS, PART_VERBS,
 )
 
 C_PART_OF = CONFIDENCE.table("part_of")
@@ -42,6 +42,20 @@ def find_part_of(ctx: Context) -> None:
         ctx.relation(RelationKind.PART_OF, key, state, tok, C_PART_OF.number("of_or_possessive"))
 
 
+def _apposition_after(span) -> list[Token]:
+    """The apposition right after a name, set off by a comma, that the parser hung on another
+    noun ("Senators of the Federation Council, the upper house of Russia's parliament": on
+    "Senators")."""
+    doc = span.doc
+    k = span.end
+    if k + 1 >= len(doc) or doc[k].text != ",":
+        return []
+    tok = doc[k + 1]
+    while tok.dep_ in ("det", "amod", "compound", "poss", "case") and tok.head.i > tok.i:
+        tok = tok.head
+    return [tok] if tok.dep_ == "appos" and tok.head.i < span.start else []
+
+
 def said_states(ctx: Context) -> dict[tuple[str, str], Token]:
     """The states the text names an organisation as part of, with where: "the Main
     Intelligence Directorate of Ukraine's Defense Ministry", "Ukraine's X", "the Japanese
@@ -52,15 +66,17 @@ def said_states(ctx: Context) -> dict[tuple[str, str], Token]:
             continue
         root = span.root
         candidates: list[Token] = []
-        for child in root.children:
+        for child in [*root.children, *_apposition_after(span)]:
             if child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         candidates.extend([pobj, *[c for c in pobj.children if c.dep_ in {"poss", "compound"}]])
             if child.dep_ in {"poss", "compound", "amod"}:
                 candidates.append(child)
-            if child.dep_ == "appos" and ctx.entity(child) is None:  # "the HUR, Ukraine's intelligence agency"
+            if child.dep_ == "appos" and ctx.entity(child) is None:  # "the HUR, Ukraine's intelligence agency",
                 candidates.extend(c for c in child.children if c.dep_ in {"poss", "amod", "compound"})
+                for pobj in ctx.parse.oblique(child, frozenset({"of"})):  # "…, the upper house of Russia's parliament"
+                    candidates.extend([pobj, *(c for c in pobj.children if c.dep_ in {"poss", "amod", "compound"})])
         # a state named inside the organisation's own mention: "Ukraine's Defense Ministry",
         # "the Japanese Ministry of Defence", "the Defence Intelligence of Norway"
         for tok in span:
@@ -135,5 +151,12 @@ def find_said_parts(ctx: Context) -> None:
         elif root.dep_ != "appos":
             part_noun = next((c for c in root.children if c.dep_ == "appos" and c.lemma_ in PART_NOUNS), None)
         whole = _whole_of(ctx, part_noun) if part_noun is not None else None
+        if whole is None:  # "the brigade, which belongs to the Black Sea Fleet"; "X belongs to Y"
+            verb = next((c for c in root.children if c.dep_ == "relcl" and c.lemma_.lower() in PART_VERBS), None)
+            if verb is None and root.dep_ == "nsubj" and root.head.lemma_.lower() in PART_VERBS:
+                verb = root.head
+            if verb is not None:
+                whole = next((k for w in ctx.parse.oblique(verb, frozenset({"to"})) if (k := ctx.actor(w)) is not None
+                              and ctx.cls(k) in (EntityClass.MILITARY_UNIT, EntityClass.ORGANIZATION, EntityClass.STATE)), None)
         if whole is not None and whole != m.entity:
             ctx.relation(RelationKind.PART_OF, m.entity, whole, span.root, C_PART_OF.number("said"))

@@ -107,6 +107,8 @@ _MEMBERSHIP = _WORDS.table("membership")
 PART_NOUNS = _MEMBERSHIP.words("part_nouns")
 """Nouns of a part whose "of" phrase names the whole ("part of", "a unit of")."""
 PART_COPULAS = _MEMBERSHIP.words("copulas")
+PART_VERBS = _MEMBERSHIP.words("part_verbs")
+"""Verbs whose "to" phrase names the whole their subject is part of ("belongs to")."""
 COUNTERPARTS = _ROLES.words("counterparts")
 
 # places
