@@ -262,6 +262,12 @@ def test_located_in(nlp, text, pair) -> None:
     assert pair in rels(facts(nlp, text), "located_in")
 
 
+def test_a_state_qualifying_the_next_noun_is_no_container(nlp) -> None:
+    """"…the Kursk region, Hungary's foreign minister said": the state qualifies the speaker's title."""
+    f = facts(nlp, "Troops moved to the Kursk region, Hungary's foreign minister Jan Novak said.")
+    assert not rels(f, "located_in")
+
+
 def test_a_list_of_places_is_not_containment(nlp) -> None:
     f = facts(nlp, "Delegations came from Budapest, Russia and Ukraine.")
     assert rels(f, "located_in") == set()

@@ -64,7 +64,9 @@ def _containers(ctx: Context, span: SpacySpan, key: str) -> list[tuple[str, floa
     if after + 1 < sent.end and doc[after].text == ",":  # "Budapest, Hungary" but not a list
         nxt = ctx.entity(doc[after + 1])
         bounds = ctx.mention_tokens(doc[after + 1]) if nxt else None
-        if nxt and ctx.cls(nxt) in PLACE_CLASSES and bounds:
+        qualifies = bounds is not None and any(  # "…, U.S. Secretary of State X said": a state qualifying a noun
+            t.dep_ in ("compound", "amod", "nmod", "poss") and t.head.i >= bounds[1] for t in doc[bounds[0]: bounds[1]])
+        if nxt and ctx.cls(nxt) in PLACE_CLASSES and bounds and not qualifies:
             tail = doc[bounds[1]] if bounds[1] < sent.end else None
             listy = tail is not None and (tail.lower_ in LIST_CONJUNCTIONS or (
                 tail.text == "," and bounds[1] + 1 < sent.end and ctx.entity(doc[bounds[1] + 1])))
