@@ -102,7 +102,7 @@ def test_an_ambiguous_name_lists_the_candidates_with_label_class_and_counts(stor
 def test_query_parameters_take_the_printed_names(store: str) -> None:
     for value in ("entity:Q423", "<https://w3id.org/kg-news/entity/Q423>", "North Korea", "north korea"):
         result = invoke("query", "troop-numbers", "-p", f"state={value}", "--format", "json", "--store", store)
-        assert result.exit_code == 0 and len(json.loads(result.stdout)["results"]["bindings"]) == 5, value
+        assert result.exit_code == 0 and len(json.loads(result.stdout)["results"]["bindings"]) == 6, value
 
 
 # tables ----------------------------------------------------------------------------------------------
@@ -110,7 +110,7 @@ def test_tables_show_labels_fit_the_terminal_and_pick_columns(store: str, monkey
     monkeypatch.setenv("COLUMNS", "100")
     table = invoke("query", "troop-numbers", "--store", store).stdout
     lines = table.splitlines()
-    assert len(lines) == 2 + 5 + 1  # header, rule, one line per row, the count
+    assert len(lines) == 2 + 6 + 1  # header, rule, one line per row, the count
     assert all(len(line) <= 100 for line in lines)
     assert "entity:Q423" not in table and "stateLabel" not in lines[0] and lines[2].startswith("North")
     assert "entity:Q423" in invoke("query", "troop-numbers", "--iris", "-c", "state,value", "--store", store).stdout

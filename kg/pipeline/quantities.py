@@ -12,7 +12,7 @@ text2num, a maintained parser of number words, under kg's own layer of hedges, v
 thousands). A dot between groups of three digits is a thousands separator ("10.000").
 
 >>> parse_quantity("about 10,000")
-Quantity(text='about 10,000', value=10000, approximate=True, vague=False, upper=None)
+Quantity(text='about 10,000', value=10000, approximate=True, vague=False, upper=None, of=None)
 >>> parse_quantity("thousands of soldiers").vague
 True
 >>> parse_quantity("10-12,000").value, parse_quantity("10-12,000").upper

@@ -61,6 +61,8 @@ class _Seen:
     token: int
     sentence: int
     subject: bool
+    qualifier: bool = False
+    """The mention only qualifies another noun ("Russian navy ships", "Russia's war")."""
 
 
 class References:
@@ -96,7 +98,8 @@ class References:
         for tok in doc:
             key = mention_at.get(tok.i)
             if key is not None and key != last:
-                self._seen.append(_Seen(key, tok.i, self._sentence_of[tok.i], _is_subject(tok, mention_at)))
+                self._seen.append(_Seen(key, tok.i, self._sentence_of[tok.i], _is_subject(tok, mention_at),
+                                        _is_qualifier(tok, mention_at)))
             last = key
 
     # --- titles (from the roles found in the text) ------------------------------------------------
@@ -188,16 +191,20 @@ class References:
         return self._plural(tok)
 
     def last_troops(self, tok: Token) -> str | None:
-        """The armed forces named last before ``tok``, however far back: whose a bare figure is
-        ("more than 3,000 dead and wounded", in a list of estimates)."""
-        last = None
+        """The armed forces named last before ``tok``, however far back, heading their phrase
+        (not "Russian navy ships"): whose a bare figure is ("more than 3,000 dead and wounded", in
+        a list of estimates)."""
+        last = last_qualifier = None
         for seen in self._seen:
             if seen.token >= tok.i:
                 break
             entity = self.entities.get(seen.key)
             if entity is not None and entity.cls == EntityClass.MILITARY_UNIT:
-                last = seen.key
-        return last
+                if seen.qualifier:  # "Russian navy ships": the navy is not who is counted
+                    last_qualifier = seen.key
+                else:
+                    last = seen.key
+        return last or last_qualifier
 
     def _plural(self, tok: Token) -> str | None:
         """"They": the last troops, unless a later sentence names several people ("X met Y.
@@ -247,14 +254,23 @@ def _gender_of(words: Sequence[str]) -> str | None:
     return None
 
 
-def _is_subject(tok: Token, mention_at: Mapping[int, str]) -> bool:
-    """Whether a mention is a subject: the head of its words is ("Russian navy vessels ferried
-    …": the navy only qualifies the subject, it is none)."""
+def _name_head(tok: Token, mention_at: Mapping[int, str]) -> Token:
+    """The head word of the mention ``tok`` opens."""
     head = tok
     key = mention_at.get(tok.i)
     while head.dep_ in {"compound", "flat", "amod"} and head.head is not head and mention_at.get(head.head.i) == key:
         head = head.head
-    return head.dep_ in SUBJECT_DEPS
+    return head
+
+
+def _is_qualifier(tok: Token, mention_at: Mapping[int, str]) -> bool:
+    return _name_head(tok, mention_at).dep_ in {"compound", "amod", "nmod", "poss"}
+
+
+def _is_subject(tok: Token, mention_at: Mapping[int, str]) -> bool:
+    """Whether a mention is a subject: the head of its words is ("Russian navy vessels ferried
+    …": the navy only qualifies the subject, it is none)."""
+    return _name_head(tok, mention_at).dep_ in SUBJECT_DEPS
 
 
 def _sentence_numbers(doc: Doc) -> list[int]:
