@@ -79,6 +79,7 @@ CASES: list[tuple[str, str, Check]] = [
      has_event("Clash", "Darfur")),
     # alliance and agreements
     ("bond-noun", "The alliance between Japan and Australia has grown.", has_relation("alliance", "Japan", "Australia")),
+    ("bond-noun", "Mexico and Canada said their partnership was strong.", has_relation("alliance", "Mexico", "Canada")),
     ("agreement-noun", "Kenya and Somalia signed a defence pact in Nairobi in March.", has_event("Agreement", "Nairobi")),
     ("agreement-noun", "Kenya and Somalia signed a defence pact in Nairobi in March.", has_relation("alliance", "Kenya", "Somalia")),
     ("agree-verb", "The reform plans agreed in Lisbon in 2000 were slow.", has_event("Agreement", "Lisbon")),

@@ -173,6 +173,19 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
         return parse.modifiers(tok)
     if source == "between":
         return parse.between(tok)
+    if source == "their":  # "France and Germany said their partnership was strong"
+        if not any(c.dep_ == "poss" and c.lower_ == "their" for c in tok.children):
+            return []
+        verb = tok.head
+        for _ in range(4):
+            if verb.pos_ in ("VERB", "AUX"):
+                for group in (parse.subjects(verb), parse.objects(verb)):
+                    if len(group) >= 2:
+                        return group
+            if verb.head is verb:
+                break
+            verb = verb.head
+        return []
     if source == "self":
         return [tok]
     if source == "head":
