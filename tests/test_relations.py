@@ -722,6 +722,16 @@ def test_according_to_whose_object_the_parser_lost(nlp) -> None:
     assert [c.speaker for c in f.claims] == ["Organization/pentagon"]
 
 
+@pytest.mark.parametrize(("text", "made"), [
+    ("Moscow has neither confirmed nor denied the deployment.", False),
+    ("Moscow did not confirm the deployment.", False),
+    ("Moscow did not deny that its troops were in the Kursk region.", True),  # a statement, negated
+    ("Moscow denied the report.", True),
+])
+def test_a_negated_report_of_nothing_said_is_no_claim(nlp, text, made) -> None:
+    assert bool(facts(nlp, text).claims) == made
+
+
 def test_a_date_inside_the_statement_is_not_the_claims(nlp) -> None:
     (claim,) = facts(nlp, "Jan Novak said that more troops would arrive in the Kursk region next week.").claims
     assert claim.date.iso == "2024-10-26" and claim.date.text == ""

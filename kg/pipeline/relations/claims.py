@@ -348,6 +348,10 @@ def _add_claim(
     root = claim_root or cue_tok
     denial = cue_tok.lemma_.lower() in DENIAL_VERBS
     cue_negated = ctx.clause_negated(cue_tok)
+    if cue_negated and ctx.in_quote(start) is None and not any(
+            t.dep_ in ("nsubj", "nsubjpass", "expl") or t.tag_ in _FINITE and not (t.dep_ == "conj" and t.head == cue_tok)
+            for t in ctx.doc[start:end]):
+        return  # "did not confirm the deployment", "neither confirmed nor denied it": nothing was said
     negated = denial != cue_negated  # "did not deny" is no denial, and no assertion either
     content_root = root_of(ctx.doc[start:end])
     if content_root is not None and content_root != root and ctx.in_quote(content_root.i) is None:
@@ -428,6 +432,9 @@ def find_figures(ctx: Context) -> None:
         statement = Claim(content=ctx.span(sent.start, sent.end), sentence=ctx.sentence(tok), cue="",
                           confidence=C_CLAIM.number("figure"), date=None, modality=ctx.modality(sent.root))
         ctx.claims.append((statement, tok, sent.start, sent.end))
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
 def _orphan_according(ctx: Context) -> list[tuple[Token, Token]]:

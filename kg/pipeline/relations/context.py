@@ -339,8 +339,11 @@ class Context:
         for _ in range(3):
             if t is None:
                 return False
-            if any(c.dep_ == "neg" or (c.dep_ in {"advmod", "det"} and c.lower_ in NEGATIVE_ADVERBS) for c in t.children):
-                return True
+            if any(c.dep_ == "neg" or (c.dep_ in {"advmod", "det", "preconj"} and c.lower_ in NEGATIVE_ADVERBS)
+                   for c in t.children):
+                return True  # "did not send", "never met", "neither confirmed …"
+            if t.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ in NEGATIVE_ADVERBS for c in t.head.children):
+                return True  # "… nor denied"
             if t.dep_ == "xcomp" and t.head.lemma_.lower() in NEGATIVE_VERBS:
                 return True
             if t.dep_ in {"xcomp"}:
