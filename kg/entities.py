@@ -17,7 +17,7 @@ from typing import Iterable
 from kg import lexicon
 from kg.linking import LinkContext, Linker, LinkResult, load_gazetteer, make_linker
 from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS
-from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, RULER_SOURCE, TEAM, Entity, Mention, SpanRecord
+from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, RULER_SOURCE, STAND_IN, TEAM, Entity, Mention, SpanRecord
 from kg.model import Span as TextSpan
 from kg.text import slug
 
@@ -45,7 +45,8 @@ class _Cluster:
     marked_region: bool = False
     """A mention of it is followed by a region's office ("New York attorney general")."""
     team: bool = False
-    """A country's name used for its sports team: never linked to the state."""
+    """A country's name used for its sports team, or a continent for those acting for it: never
+    linked to the place."""
 
     @property
     def region_cue(self) -> bool:
@@ -231,6 +232,9 @@ def collect_entities(
             c.state = state
         elif r.canonical == TEAM:  # "lost to Tunisia": the team, named as its country
             c = cluster_for(r.cls, f"team-{slug(r.anchor)}", "")
+            c.team = True
+        elif r.canonical == STAND_IN:  # "Europe says": whoever acts for it, not the continent
+            c = cluster_for(r.cls, f"{slug(r.anchor)}-as-actor", "")
             c.team = True
         elif r.canonical:
             c = cluster_for(r.cls, slug(r.canonical), r.canonical)

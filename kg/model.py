@@ -108,6 +108,11 @@ TEAM = "@team"
 """The canonical name of a :class:`SpanRecord` that names a country's sports team by the
 country's name ("lost to Tunisia"): typed as the state, never linked to it."""
 
+STAND_IN = "@stand-in"
+"""The canonical name of a :class:`SpanRecord` that names a continent standing for the people or
+institutions that act for it ("Europe says", "pressed by Europe"): which ones, kg cannot tell, so
+the place keeps its class and is never linked."""
+
 ARMED_GROUP = "@armed:"
 """The prefix of the canonical name of a :class:`SpanRecord` that names an armed group outside a
 state's forces ("pro-Russian separatists"), followed by the lemma of its noun: a unit of no state,

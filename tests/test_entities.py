@@ -389,6 +389,17 @@ def test_an_apposition_says_what_a_body_is_part_of_wherever_the_parser_hangs_it(
     assert ("part_of", body.key, "Q159") in {(r.kind, r.subject, r.object) for r in extraction.relations}
 
 
+@pytest.mark.parametrize(("text", "linked"), [
+    ("Now Europe says the euro has had enough.", False),  # who acts for it, kg cannot tell
+    ("The US, pressed by Europe, agreed to talks.", False),
+    ("Britain wants closer cooperation with Europe.", False),
+    ("Temperatures rose across Europe.", True),  # the continent
+])
+def test_a_continent_that_acts_is_not_linked_to_the_continent(nlp, text, linked):
+    europe = entity_of(extract(nlp, text), "Europe")
+    assert europe.cls == "Place" and (europe.wikidata == "Q46") == linked
+
+
 def test_a_formation_noun_without_forces_around_leaves_an_organisation(nlp):
     """"Division" names leagues and departments too: no word of troops, no unit."""
     extraction = extract(nlp, "Leeds United won promotion to the Second Division last season.")

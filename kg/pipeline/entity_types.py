@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 from kg import lexicon
 from kg.linking import is_city_state_name, load_gazetteer
 from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS
-from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, TEAM, SpanRecord
+from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, STAND_IN, TEAM, SpanRecord
 from kg.model import Span as TextSpan
 from kg.pipeline.class_choice import (
     MATCH_NOUNS,
@@ -185,6 +185,25 @@ def _demonym_of_title(span: Span) -> str | None:
 
 
 _NOT_NAME_TAGS = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "IN", "DT", "PRP"})
+
+
+def _continent_as_actor(span: Span) -> bool:
+    """A continent's name that acts ("Europe says", "pressed by Europe", "Europe's response"), or
+    that a bond joins ("closer co-operation with Europe"): it stands for governments or
+    institutions kg cannot tell apart, not for the continent."""
+    canonical = span.id_.partition(":")[2]
+    entry = load_gazetteer().get(canonical) if canonical.startswith("Q") else None
+    if entry is None or entry.kind != "continent":
+        return False
+    root = span.root
+    bond = root.head.head
+    if root.dep_ == "pobj" and root.head.lower_ == "with" and (
+            {bond.lemma_.lower(), bond.lower_, bond.lower_.replace("-", "")} & _BOND_WORDS):
+        return True
+    return is_actor(span)
+
+
+_BOND_WORDS = lexicon.section("lexicon/wordnet").table("lists").words("alliance_nouns")
 
 
 _SIDE_NOUNS = _RULES.table("teams").words("side_nouns")
@@ -377,6 +396,8 @@ def kg_entities(doc: Doc) -> Doc:
                 and (_military(typed) or _numbered(typed))):
             cls, span_id = "MilitaryUnit", "MilitaryUnit:"  # "the Parachute Regiment": a unit of its own
             typed = _formation_name(typed)  # "4th Armoured Brigade" whole, "Russian" left outside
+        elif cls == "Place" and _continent_as_actor(typed):
+            span_id = f"Place:{STAND_IN}"  # "Europe says", "pressed by Europe": not the continent
         elif cls in ("Place", "State"):
             if id(typed) in sides:  # "Liverpool have", "Middlesbrough defender": the club;
                 # a national team keeps its country's class but is not the state
