@@ -212,7 +212,8 @@ _SIDE_NOUNS = _RULES.table("teams").words("side_nouns")
 def _national_side(span: Span) -> bool:
     """In a sports story, a people's name heading its phrase ("helped the Irish to a lead",
     "starred against the French") or a demonym on a group of players ("the Irish defence", "the
-    Spanish pair") is the national side."""
+    Spanish pair") is the national side. The caller asks only of what the NER read as a people
+    (NORP): "the UK" is a state's name, not its people."""
     root = span.root
     if span.text in lexicon.PEOPLE or (span.text in lexicon.DEMONYMS and root.dep_ in _NOUN_PHRASE_HEADS
                                        and root.left_edge.dep_ == "det"):
@@ -406,7 +407,7 @@ def kg_entities(doc: Doc) -> Doc:
                 cls, span_id = "Person", "Person:"
             elif sports and typed.text in lexicon.DEMONYMS and typed.root.head.lemma_.lower() in MATCH_NOUNS:
                 span_id = f"State:{TEAM}"  # "an Irish victory", "the French win": the side's
-            elif sports and _national_side(typed):
+            elif sports and span.label_ == "NORP" and _national_side(typed):
                 span_id = f"State:{TEAM}"  # "against the French", "the Irish defence": the side
             elif sports and not is_venue(typed) and _town_or_country(typed):
                 # a sports story's club ("his move from Middlesbrough") or national team
