@@ -430,6 +430,7 @@ def kg_entities(doc: Doc) -> Doc:
 _ORDINAL = re.compile(lexicon.section("lexicon/military").text("ordinal"), re.I)
 """A number that opens a formation's name when the NER leaves it out ("4th", "Third")."""
 _FIGURES = re.compile(lexicon.section("lexicon/military").text("ordinal_in_figures"), re.I)
+_FIGURE_WORDS = re.compile(r"\b(?:" + lexicon.section("lexicon/military").text("ordinal_in_figures") + r")\b", re.I)
 """An ordinal in figures ("47th"): a formation so numbered is a unit in any text."""
 
 
@@ -470,10 +471,12 @@ def _numbered_formations(doc: Doc, taken: set[int]) -> list[Span]:
     formation noun among them, none inside another entity. Not in a sports story ("the Second
     Division"), where the caller does not look."""
     found = []
+    text = doc_text(doc)
+    starts = [span.start for m in _FIGURE_WORDS.finditer(text)  # the few ordinals, found in the text
+              for span in [doc.char_span(m.start(), m.end(), alignment_mode="expand")] if span is not None]
     i = 0
-    while i < len(doc):
-        if i in taken or not _FIGURES.fullmatch(doc[i].text):
-            i += 1
+    for i in starts:
+        if i in taken or not _FIGURES.fullmatch(doc[i].text) or (found and i < found[-1].end):
             continue
         end = None
         j = i + 1
@@ -482,10 +485,8 @@ def _numbered_formations(doc: Doc, taken: set[int]) -> list[Span]:
                 end = j + 1
             j += 1
         if end is None:
-            i += 1
             continue
         found.append(Span(doc, i, end, label="MilitaryUnit", span_id="MilitaryUnit:"))
-        i = end
     return found
 
 
@@ -590,6 +591,7 @@ def _whole_names(doc: Doc) -> list[Span]:
     ents = list(doc.ents)
     out: list[Span] = []
     skip_until = -1
+    owner = {i: k for k, e in enumerate(ents) for i in range(e.start, e.end)}  # token -> its entity
     for span in ents:
         if span.start < skip_until:
             continue
@@ -604,7 +606,7 @@ def _whole_names(doc: Doc) -> list[Span]:
         if end != span.end:
             out.append(Span(doc, span.start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_))
             skip_until = end
-        elif span.label_ in _NAME_LABELS and (whole := _whole_person(span, ents)) is not None:
+        elif span.label_ in _NAME_LABELS and (whole := _whole_person(span, owner)) is not None:
             out.append(whole)
             skip_until = whole.end
         else:
@@ -615,24 +617,24 @@ def _whole_names(doc: Doc) -> list[Span]:
 _NAME_LABELS = frozenset({"PERSON", "NORP"})
 
 
-def _whole_person(span: Span, ents: list[Span]) -> Span | None:
+def _whole_person(span: Span, owner: dict[int, int]) -> Span | None:
     """A person's name the NER cut short or misread, made whole from the parse: "Choe Son" + "Hui"
     where "Son" is a compound of "Hui" (the name's head, left out); a name whose head the NER
     read as a people ("Hui") and whose apposition is a title ("…, North Korea's foreign
     minister"). Only proper nouns outside other names join."""
     doc = span.doc
-    taken = {i for e in ents if e is not span for i in range(e.start, e.end)}
+    mine = owner.get(span.start)
     start, end = span.start, span.end
     root = span.root
-    while (end < len(doc) and end not in taken and doc[end].tag_ == "NNP" and doc[end].is_title
+    while (end < len(doc) and owner.get(end, mine) == mine and doc[end].tag_ == "NNP" and doc[end].is_title
            and root.dep_ in ("compound", "flat") and root.head.i == end):
         root = doc[end]
         end += 1
-    while (start > 0 and start - 1 not in taken and doc[start - 1].tag_ == "NNP" and doc[start - 1].is_title
+    while (start > 0 and owner.get(start - 1, mine) == mine and doc[start - 1].tag_ == "NNP" and doc[start - 1].is_title
            and doc[start - 1].dep_ in ("compound", "flat") and doc[start - 1].head.i in range(start, end)
            and doc[start - 1].lower_ not in lexicon.TITLE_WORDS and doc[start - 1].lower_ not in lexicon.HONORIFICS):
         start -= 1
-    titled = any(c.dep_ == "appos" and c.lower_ in _TITLE_NOUNS | lexicon.TITLE_WORDS for c in root.children)
+    titled = any(c.dep_ == "appos" and (c.lower_ in _TITLE_NOUNS or c.lower_ in lexicon.TITLE_WORDS) for c in root.children)
     if span.label_ == "NORP" and not (titled and start < span.start):
         return None  # a people's name stays one unless a title in apposition says it is a person
     if (start, end) == (span.start, span.end):
