@@ -697,6 +697,8 @@ def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) ->
         ("Ivan Petrov met Jan Novak in Budapest on 20 October, after which Mr Novak said there was no deal.", "2024-10-20"),
         # a sequel counts from the day named before it
         ("On 20 October Ivan Petrov spoke in Budapest, and the next day Jan Novak said that the troops had left.", "2024-10-21"),
+        # "said afterwards": on the last day the text named
+        ("Ivan Petrov met him in Budapest on 20 October; Jan Novak said afterwards that the troops had left.", "2024-10-20"),
     ],
 )
 def test_the_date_of_a_statement(nlp, text, iso) -> None:
@@ -730,6 +732,11 @@ def test_according_to_whose_object_the_parser_lost(nlp) -> None:
 ])
 def test_a_negated_report_of_nothing_said_is_no_claim(nlp, text, made) -> None:
     assert bool(facts(nlp, text).claims) == made
+
+
+def test_its_body_speaks_for_what_its_is(nlp) -> None:
+    f = facts(nlp, "NATO stayed quiet. Its press office said in October that it was not aware of the deployment.")
+    assert [c.speaker for c in f.claims] == ["Organization/nato"]
 
 
 def test_a_date_inside_the_statement_is_not_the_claims(nlp) -> None:

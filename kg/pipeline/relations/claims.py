@@ -21,6 +21,7 @@ from kg.pipeline.relations.words import (
     FIRST_PERSON,
     NEGATION_NOUNS,
     NEGATIVE_DETERMINERS,
+    SEQUEL_ADVERBS,
     PRONOUN_CONTENTS,
     PRONOUNS,
     REACH,
@@ -295,6 +296,10 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
         key = ctx.refs.resolve(tok)
     if key is None and tok.pos_ in {"NOUN", "PROPN"}:
         key = ctx.demonym(tok)
+    if key is None and tok.pos_ == "NOUN":  # "Its foreign ministry said": the state or body "its" is
+        owner = next((c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None)
+        key = ctx.refs.resolve(owner) if owner is not None else None
+        key = key if key is not None and ctx.cls(key) in (EntityClass.STATE, EntityClass.ORGANIZATION) else None
     return None if key is None or ctx.cls(key) == EntityClass.PLACE else key
 
 
@@ -385,7 +390,8 @@ def _add_claim(
 def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | None:
     """The date the reporting verb governs ("said on Monday"), else the date of the speaker's
     last dated claim before it, else the article's date (the day it reports)."""
-    own = ctx.date_for(verb) or _adjacent_date(ctx, verb) or _circumstance_date(ctx, verb) or _scene_date(ctx, verb)
+    own = (ctx.date_for(verb) or _adjacent_date(ctx, verb) or _circumstance_date(ctx, verb) or _scene_date(ctx, verb)
+           or _afterwards_date(ctx, verb))
     if own is not None:
         return own
     if speaker is not None:
@@ -452,6 +458,15 @@ def _orphan_according(ctx: Context) -> list[tuple[Token, Token]]:
         if k < len(doc) and ctx.entity(doc[k]) is not None:
             found.append((acc, doc[k]))
     return found
+
+
+def _afterwards_date(ctx: Context, verb: Token) -> DateValue | None:
+    """"The alliance said afterwards that …": a statement made after what the text told last, on
+    the last day the text named (``SEQUEL_ADVERBS``)."""
+    if not any(c.dep_ == "advmod" and c.lower_ in SEQUEL_ADVERBS for c in verb.children):
+        return None
+    day = ctx.day_before(verb.i)
+    return DateValue(iso=day.isoformat(), precision="day", text="") if day is not None else None
 
 
 def _scene_date(ctx: Context, verb: Token) -> DateValue | None:

@@ -471,10 +471,10 @@ class Context:
         """A date phrase's value: from the article's date, or for a sequel ("the next day",
         "two days later") from the last day the text named before it."""
         if is_sequel(group.text):
-            return resolve_sequel(group.text, self._day_before(group.start))
+            return resolve_sequel(group.text, self.day_before(group.start))
         return resolve_date(group.text, self.anchor, future=future)
 
-    def _day_before(self, position: int) -> date | None:
+    def day_before(self, position: int) -> date | None:
         """The last day named before ``position`` (no sequel itself), if a day was named."""
         for group in reversed([g for g in self.dates if g.end <= position]):
             if is_sequel(group.text):

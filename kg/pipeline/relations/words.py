@@ -42,6 +42,8 @@ FIRST_PERSON = _CLAIMS.words("first_person")
 PRONOUN_CONTENTS = _CLAIMS.words("pronoun_contents")
 NEGATION_NOUNS = _CLAIMS.words("negation_nouns")
 NEGATIVE_DETERMINERS = _CLAIMS.words("negative_determiners")
+SEQUEL_ADVERBS = _CLAIMS.words("sequel_adverbs")
+"""Adverbs that date a statement on the last day the text named ("said afterwards")."""
 
 # pronouns
 PRONOUNS = _WORDS.table("pronouns").words("person")
