@@ -461,9 +461,12 @@ def _orphan_according(ctx: Context) -> list[tuple[Token, Token]]:
 
 
 def _afterwards_date(ctx: Context, verb: Token) -> DateValue | None:
-    """"The alliance said afterwards that …": a statement made after what the text told last, on
-    the last day the text named (``SEQUEL_ADVERBS``)."""
+    """"Leaders met on Tuesday; the alliance said afterwards that …": a statement made after what
+    its own sentence told, on the day that sentence named (``SEQUEL_ADVERBS``); across sentences
+    "later" may be another day, and the statement keeps the other rules' date."""
     if not any(c.dep_ == "advmod" and c.lower_ in SEQUEL_ADVERBS for c in verb.children):
+        return None
+    if not any(g.end <= verb.i for g in ctx.dates_in(verb.sent)):
         return None
     day = ctx.day_before(verb.i)
     return DateValue(iso=day.isoformat(), precision="day", text="") if day is not None else None
