@@ -402,6 +402,11 @@ def test_war_against(nlp) -> None:
     assert ("State/russia", "State/ukraine") in rels(facts(nlp, "Russia's war against Ukraine entered a new phase."), "conflict")
 
 
+def test_a_states_war_in_another_state_is_fought_against_it(nlp) -> None:
+    assert ("State/russia", "State/ukraine") in rels(facts(nlp, "Russia's war in Ukraine entered its third year."), "conflict")
+    assert not rels(facts(nlp, "The war in Ukraine entered its third year."), "conflict")
+
+
 def test_fight_against(nlp) -> None:
     f = facts(nlp, "North Korean troops will fight against Ukraine.")
     assert rels(f, "conflict") == {("MilitaryUnit/nk", "State/ukraine")}

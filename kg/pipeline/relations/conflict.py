@@ -16,7 +16,7 @@ from spacy.tokens import Token
 from kg.model import DateValue, EntityClass, EventKind, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.patterns import Frame
-from kg.pipeline.relations.words import CLASH_NOUNS, CLASH_VERBS, CONFIDENCE, REMOTE_ATTACKS
+from kg.pipeline.relations.words import CLASH_NOUNS, CLASH_VERBS, CONFIDENCE, REMOTE_ATTACKS, WARS_IN
 
 __all__ = ["build_conflict", "clash"]
 
@@ -31,6 +31,10 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
         return
     pairs: list[tuple[str, str]] = [(a, b) for a in frame.keys("side_a") for b in frame.keys("side_b")]
     pairs += list(combinations(frame.keys("sides"), 2))
+    if not frame.keys("side_b") and trigger.lemma_.lower() in WARS_IN:
+        # "Russia's war in Ukraine": a state's war in another state is fought against it
+        pairs += [(a, p) for a in frame.keys("side_a") for p in frame.keys("place")
+                  if ctx.cls(a) == EntityClass.STATE and ctx.cls(p) == EntityClass.STATE]
     pairs = [(a, b) for a, b in pairs if ctx.sides(a, b)]
     for a, b in pairs:
         ctx.relation(RelationKind.CONFLICT, a, b, trigger, frame.pattern.confidence)
