@@ -150,21 +150,20 @@ def resolve_sequel(text: str, since: date | None) -> DateValue | None:
     if m is None or since is None:
         return None
     if m["rel"]:
-        step = -1 if m["rel"] == "previous" else 1
-        return DateValue(iso=_iso_day(since + timedelta(days=step))[0], precision="day", text=text)
-    if m["n"] in (None, "several", "few"):
+        iso, precision = _iso_day(since + timedelta(days=-1 if m["rel"] == "previous" else 1))
+    elif m["n"] in (None, "several", "few"):
         return None
-    n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"]]
-    n = n if m["dir"] == "later" else -n
-    if m["unit"] == "day":
-        return DateValue(iso=_iso_day(since + timedelta(days=n))[0], precision="day", text=text)
-    if m["unit"] == "week":
-        return DateValue(iso=_iso_day(since + timedelta(weeks=n))[0], precision="day", text=text)
-    if m["unit"] == "month":
-        y, mo = divmod(since.year * 12 + since.month - 1 + n, 12)
-        iso, precision = _month(y, mo + 1)
-        return DateValue(iso=iso, precision=precision, text=text)
-    return DateValue(iso=f"{since.year + n:04d}", precision="year", text=text)
+    else:
+        n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"]]
+        n = n if m["dir"] == "later" else -n
+        if m["unit"] in ("day", "week"):
+            iso, precision = _iso_day(since + timedelta(days=n * (7 if m["unit"] == "week" else 1)))
+        elif m["unit"] == "month":
+            y, mo = divmod(since.year * 12 + since.month - 1 + n, 12)
+            iso, precision = _month(y, mo + 1)
+        else:
+            iso, precision = f"{since.year + n:04d}", "year"
+    return DateValue(iso=iso, precision=precision, text=text)
 
 
 def _resolve(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | None:

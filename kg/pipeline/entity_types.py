@@ -42,7 +42,7 @@ from kg.pipeline.entity_ruler import NER_LABELS, POSSESSIVES as POSSESSIVE_ENDIN
 REGION_AFTER = lexicon.section("rules/linking").table("cues").words("region_after")
 """Words after a place's name that make it a region (``data/rules/linking.toml``)."""
 
-__all__ = ["kg_entities", "doc_spans"]
+__all__ = ["kg_entities", "doc_spans", "named_formation"]
 
 _RULES = lexicon.section("rules/entities")
 _NER_CLASS: dict[str, str] = _RULES.mapping("class_of_ner_label")
@@ -393,7 +393,7 @@ def kg_entities(doc: Doc) -> Doc:
         cls, span_id = typed.label_, typed.id_
         if cls in ("Place", "State") and (_opens_a_name(typed) or _in_a_title(typed)):
             continue  # "Munich Re", "Swiss Re": a company's name; "Georgia on My Mind": a song's
-        if (cls in ("Organization", "Place") and not sports and _named_formation(typed)
+        if (cls in ("Organization", "Place") and not sports and named_formation(typed)
                 and (_military(typed) or _numbered(typed))):
             cls, span_id = "MilitaryUnit", "MilitaryUnit:"  # "the Parachute Regiment": a unit of its own
             typed = _formation_name(typed)  # "4th Armoured Brigade" whole, "Russian" left outside
@@ -430,11 +430,12 @@ def kg_entities(doc: Doc) -> Doc:
 _ORDINAL = re.compile(lexicon.section("lexicon/military").text("ordinal"), re.I)
 """A number that opens a formation's name when the NER leaves it out ("4th", "Third")."""
 _FIGURES = re.compile(lexicon.section("lexicon/military").text("ordinal_in_figures"), re.I)
-_FIGURE_WORDS = re.compile(r"\b(?:" + lexicon.section("lexicon/military").text("ordinal_in_figures") + r")\b", re.I)
 """An ordinal in figures ("47th"): a formation so numbered is a unit in any text."""
+_FIGURE_WORDS = re.compile(r"\b(?:" + _FIGURES.pattern + r")\b", re.I)
+"""The same, searched for in running text."""
 
 
-def _named_formation(span: Span) -> bool:
+def named_formation(span: Span) -> bool:
     """An organisation whose name ends in a formation noun ("3rd Battalion", "the Parachute
     Regiment", "Coldstream Guards", "Royal Navy"); taken as a unit only in a text that speaks of
     armed forces (:func:`_military`) and is no sports story ("promoted to the First Division")."""
@@ -474,7 +475,6 @@ def _numbered_formations(doc: Doc, taken: set[int]) -> list[Span]:
     text = doc_text(doc)
     starts = [span.start for m in _FIGURE_WORDS.finditer(text)  # the few ordinals, found in the text
               for span in [doc.char_span(m.start(), m.end(), alignment_mode="expand")] if span is not None]
-    i = 0
     for i in starts:
         if i in taken or not _FIGURES.fullmatch(doc[i].text) or (found and i < found[-1].end):
             continue

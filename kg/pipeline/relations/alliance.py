@@ -14,7 +14,7 @@ from itertools import combinations
 
 from kg.model import EntityClass, EventKind, RelationKind
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.patterns import Filler, Frame
+from kg.pipeline.relations.patterns import Frame
 from kg.pipeline.relations.words import (
     ALLIANCE_AGREEMENTS, BOND_NOUNS_NEEDING_QUALIFIER, CONFIDENCE, FIGHTING_VERBS, POSITIVE_BOND_MODIFIERS, SELF_ALLIANCE_AGREEMENTS,
     WEAK_BONDS,
@@ -27,9 +27,10 @@ C_AGREEMENT = CONFIDENCE.table("agreement")
 C_CONFLICT = CONFIDENCE.table("conflict")
 
 
-def _pairs(ctx: Context, frame: Frame) -> list[tuple[str, str]]:
+def _pairs(ctx: Context, frame: Frame, sides: list[str] | None = None) -> list[tuple[str, str]]:
+    """Pairs of sides; ``sides`` stands for the frame's own ``sides`` slot when given."""
     pairs = [(a, b) for a in frame.keys("side_a") for b in frame.keys("side_b")]
-    pairs += list(combinations(frame.keys("sides"), 2))
+    pairs += list(combinations(frame.keys("sides") if sides is None else sides, 2))
     return [(a, b) for a, b in pairs if ctx.sides(a, b)]
 
 
@@ -77,11 +78,10 @@ def build_agreement(ctx: Context, frame: Frame) -> None:
     parties = list(dict.fromkeys(
         p for p in (ctx.state_of_leader(k) if ctx.cls(k) == EntityClass.PERSON else k for k in frame.keys("sides"))
         if p is not None))
-    frame.slots["sides"] = [Filler(p, trigger) for p in parties]
     topics = {c.lower_ for c in trigger.children if c.dep_ == "compound" and c.pos_ == "NOUN"} - ALLIANCE_AGREEMENTS
     if (trigger.lower_ in SELF_ALLIANCE_AGREEMENTS and not topics) or _qualifiers(frame) & ALLIANCE_AGREEMENTS:
         # "a pact" binds allies; "a trade pact" is about trade
-        for a, b in _pairs(ctx, frame):
+        for a, b in _pairs(ctx, frame, parties):
             ctx.relation(RelationKind.ALLIANCE, a, b, trigger, C_ALLIANCE.number("noun"))
     place = next(iter(frame.keys("place")), None)
     governor, _ = ctx.parse.governor(trigger)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.model import Claim, DateValue, EntityClass
-from kg.pipeline.relations.context import Context
+from kg.pipeline.relations.context import FIGURE_DEPS, Context
 from kg.pipeline.relations.tree import most_precise, root_of
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES,
@@ -21,7 +21,6 @@ from kg.pipeline.relations.words import (
     FIRST_PERSON,
     NEGATION_NOUNS,
     NEGATIVE_DETERMINERS,
-    SEQUEL_ADVERBS,
     PRONOUN_CONTENTS,
     PRONOUNS,
     REACH,
@@ -29,6 +28,7 @@ from kg.pipeline.relations.words import (
     PREPOSITIONAL_CUES,
     REPORT_VERBS,
     SENTENCE_ENDS,
+    SEQUEL_ADVERBS,
     SOURCE_VERBS,
     STANCE_PREPOSITIONS,
     STANCE_VERBS,
@@ -425,14 +425,11 @@ def find_figures(ctx: Context) -> None:
     covered = [(start, end) for _, _, start, end in ctx.claims]
     seen: set[int] = set()
     for tok in ctx.doc:
-        if not tok.like_num or tok.dep_ not in {"nummod", "nsubj", "nsubjpass", "dobj", "pobj"} or ctx.in_date(tok):
+        if not tok.like_num or any(start <= tok.i < end for start, end in covered):
             continue
-        noun = tok.head if tok.dep_ == "nummod" else tok
-        if any(start <= tok.i < end for start, end in covered) or not ctx.is_troops(noun):
-            continue
-        count = ctx.count_of(noun)
+        figure = ctx.troop_figure(tok, _STATED_FIGURE_DEPS)
         sent = tok.sent
-        if count is None or count.text in carried or sent.start in seen:
+        if figure is None or figure[1].text in carried or sent.start in seen:
             continue
         seen.add(sent.start)
         statement = Claim(content=ctx.span(sent.start, sent.end), sentence=ctx.sentence(tok), cue="",
@@ -440,6 +437,8 @@ def find_figures(ctx: Context) -> None:
         ctx.claims.append((statement, tok, sent.start, sent.end))
 
 
+_STATED_FIGURE_DEPS = FIGURE_DEPS | {"pobj"}
+"""A figure the article states may also hang in a phrase ("a company of 100-120 troops")."""
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
@@ -448,9 +447,9 @@ def _orphan_according(ctx: Context) -> list[tuple[Token, Token]]:
     the next noun): the cue and the name right after "to", when it is a mention."""
     doc = ctx.doc
     found = []
-    for i in range(len(doc) - 2):
+    for i in (i for i, low in enumerate(ctx.lowers[:-2]) if low == "according"):  # the words, not the tokens
         acc, to = doc[i], doc[i + 1]
-        if acc.lower_ != "according" or to.lower_ != "to" or any(c.dep_ in ("pobj", "pcomp") for c in to.children):
+        if to.lower_ != "to" or any(c.dep_ in ("pobj", "pcomp") for c in to.children):
             continue
         k = i + 2
         while k < len(doc) and doc[k].pos_ == "DET":

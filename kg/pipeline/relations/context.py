@@ -98,6 +98,10 @@ class Facts:
         )
 
 
+FIGURE_DEPS = frozenset({"nummod", "nsubj", "nsubjpass", "dobj"})
+"""Where a number word stands as a figure: on its noun, or as the subject or object itself."""
+
+
 class Context:
     """One doc's mentions, the parse and reference lookups, and the facts found so far (see the
     module docstring)."""
@@ -452,7 +456,7 @@ class Context:
     def own_dates(self, trigger: Token) -> list[DateValue]:
         """Dates in the trigger's own clause (not in clauses under it)."""
         out: list[DateValue] = []
-        for ent in self._date_groups(trigger.sent):
+        for ent in self.dates_in(trigger.sent):
             gov = governor(ent.root)
             if gov is None:
                 continue
@@ -490,11 +494,7 @@ class Context:
         return any(d.start <= tok.i < d.end for d in self.dates)
 
     def dates_in(self, sent: SpacySpan) -> list[SpacySpan]:
-        """Date phrases of a sentence, in order."""
-        return self._date_groups(sent)
-
-    def _date_groups(self, sent: SpacySpan) -> list[SpacySpan]:
-        """Date phrases of ``sent`` (``Sunday, the 13th of October`` is one)."""
+        """Date phrases of ``sent``, in order (``Sunday, the 13th of October`` is one)."""
         return [d for d in self.dates if d.start >= sent.start and d.end <= sent.end]
 
     def date_for(self, trigger: Token) -> DateValue | None:
@@ -591,6 +591,17 @@ class Context:
             return None  # "two battalions", "1 November": not a head count
         return quantity
 
+    def troop_figure(self, tok: Token, deps: frozenset[str] = FIGURE_DEPS) -> tuple[Token, Quantity] | None:
+        """The troop figure a number word states, as the noun it counts and its quantity ("3,000
+        soldiers", "3,000 of them"), when the word stands in one of ``deps``."""
+        if not tok.like_num or tok.dep_ not in deps:
+            return None
+        noun = tok.head if tok.dep_ == "nummod" else tok
+        if not self.is_troops(noun):
+            return None
+        count = self.count_of(noun)
+        return (noun, count) if count is not None else None
+
     def sides(self, a: str | None, b: str | None) -> bool:
         if not a or not b or a == b:
             return False
@@ -664,13 +675,14 @@ class Context:
             about = tuple(n for n, (_, i) in enumerate(self.events) if start <= i < end)
             counts = [events[n].count for n in about if events[n].count is not None]
             for tok in self.doc[start:end]:
-                noun = tok.head if tok.dep_ == "nummod" else tok
-                if tok.like_num and (tok.dep_ in {"nummod", "nsubj", "nsubjpass", "dobj"}) and self.is_troops(noun):
-                    q = self.count_of(noun)
-                    if q is not None and all((q.value, q.text) != (c.value, c.text) for c in counts):
-                        # whose: the phrase's own forces, else the troops the text spoke of last
-                        unit = self.actor(noun) or self.refs.last_troops(noun)
-                        counts.append(dataclasses.replace(q, of=unit) if unit is not None and self.cls(unit) in ACTOR_CLASSES else q)
+                figure = self.troop_figure(tok)
+                if figure is None:
+                    continue
+                noun, q = figure
+                if all((q.value, q.text) != (c.value, c.text) for c in counts):
+                    # whose: the phrase's own forces, else the troops the text spoke of last
+                    unit = self.actor(noun) or self.refs.last_troops(noun)
+                    counts.append(dataclasses.replace(q, of=unit) if unit is not None and self.cls(unit) in ACTOR_CLASSES else q)
             claims.append(dataclasses.replace(claim, about=about, counts=tuple(dict.fromkeys(counts))))  # type: ignore[arg-type]
         definite = {n for n, (_, i) in enumerate(self.events) if self.is_definite(self.doc[i])}
         merged, merged_claims = consolidate(events, claims, definite)

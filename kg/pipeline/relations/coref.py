@@ -152,7 +152,7 @@ class References:
         if low in NEUTER_PRONOUNS:
             return self._best(tok, lambda e: e.cls in (EntityClass.STATE, EntityClass.ORGANIZATION))
         if low in PLURAL_PRONOUNS:
-            return self._plural(tok)
+            return self.troops_before(tok)
         return self._description(tok)
 
     def _description(self, tok: Token) -> str | None:
@@ -185,11 +185,6 @@ class References:
                 counts[seen.key] = (n + 1, seen.token)
         return max(counts, key=counts.__getitem__) if counts else None
 
-    def troops_before(self, tok: Token) -> str | None:
-        """The armed forces a definite troop noun names ("the soldiers", "these units"): as for
-        "they", the last troops named, unless several people were named since."""
-        return self._plural(tok)
-
     def last_troops(self, tok: Token) -> str | None:
         """The armed forces named last before ``tok``, however far back, heading their phrase
         (not "Russian navy ships"): whose a bare figure is ("more than 3,000 dead and wounded", in
@@ -206,9 +201,10 @@ class References:
                     last = seen.key
         return last or last_qualifier
 
-    def _plural(self, tok: Token) -> str | None:
-        """"They": the last troops, unless a later sentence names several people ("X met Y.
-        They agreed ..."), whom "they" more likely means: then no one."""
+    def troops_before(self, tok: Token) -> str | None:
+        """What "they" or a definite troop noun ("the soldiers", "these units") refers to: the
+        last troops, unless a later sentence names several people ("X met Y. They agreed ..."),
+        whom "they" more likely means: then no one."""
         key = self._best(tok, lambda e: e.cls == EntityClass.MILITARY_UNIT)
         if key is None:
             return None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg.lexicon import FORMATION_NOUNS
 from kg.model import EntityClass, RelationKind
+from kg.pipeline.entity_types import named_formation
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
     CONFIDENCE, PART_COPULAS, PART_NOUNS, PART_VERBS,
@@ -83,13 +83,20 @@ def said_states(ctx: Context) -> dict[tuple[str, str], Token]:
             if tok.dep_ in {"poss", "amod", "compound", "pobj"} or ctx.demonym(tok):
                 candidates.append(tok)
         for cand in candidates:
-            key = ctx.entity(cand)
-            if key == m.entity or key is None:
-                key = ctx.demonym(cand) or ctx.state_names.get(cand.text.lower())
-            if key and key != m.entity and ctx.cls(key) == EntityClass.STATE:
+            key = _state_named(ctx, cand, m.entity)
+            if key is not None:
                 found.setdefault((m.entity, key), root)
                 break
     return found
+
+
+def _state_named(ctx: Context, tok: Token, own: str) -> str | None:
+    """The state a word names for the entity ``own`` it qualifies: its mention, or a demonym or
+    state's name ("Ukraine's", "Russian")."""
+    key = ctx.entity(tok)
+    if key == own or key is None:
+        key = ctx.demonym(tok) or ctx.state_names.get(tok.text.lower())
+    return key if key and key != own and ctx.cls(key) == EntityClass.STATE else None
 
 
 def find_formation_parts(ctx: Context) -> None:
@@ -98,26 +105,19 @@ def find_formation_parts(ctx: Context) -> None:
     state; "the 25th Brigade of the 1st Army" to the other unit. Lower-case groups are left
     alone: "pro-Russian separatists" carry their qualifier inside and are no state's."""
     for span, m in ctx.mentions:
-        if ctx.cls(m.entity) != EntityClass.MILITARY_UNIT or not _named_formation(span):
+        if ctx.cls(m.entity) != EntityClass.MILITARY_UNIT or not named_formation(span):
             continue
         root = span.root
         for child in root.subtree:  # "the Polish 12th Brigade": the demonym may hang off the number
             if child.i >= span.start:
                 break
-            if child.dep_ in {"poss", "amod", "compound"}:
-                key = ctx.entity(child) or ctx.demonym(child) or ctx.state_names.get(child.text.lower())
-                if key and key != m.entity and ctx.cls(key) == EntityClass.STATE:
-                    ctx.relation(RelationKind.PART_OF, m.entity, key, root, C_PART_OF.number("of_or_possessive"))
-                    break
+            key = _state_named(ctx, child, m.entity) if child.dep_ in {"poss", "amod", "compound"} else None
+            if key is not None:
+                ctx.relation(RelationKind.PART_OF, m.entity, key, root, C_PART_OF.number("of_or_possessive"))
+                break
         whole = _whole_of(ctx, root)
         if whole is not None and whole != m.entity:
             ctx.relation(RelationKind.PART_OF, m.entity, whole, root, C_PART_OF.number("of_or_possessive"))
-
-
-def _named_formation(span) -> bool:
-    """A unit's own name: capitalised, ending in a formation noun ("the 47th Mechanised Brigade")."""
-    last = span[-1]
-    return len(span) > 1 and last.is_title and last.lower_ in FORMATION_NOUNS
 
 
 def _first_conjunct(tok: Token) -> Token:

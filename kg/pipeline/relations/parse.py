@@ -174,7 +174,7 @@ class Parse:
                 for child in person.children:
                     if child.dep_ == "prep" and child.lower_ in PERSON_LOCATIVES:
                         out.extend((child.lower_, t) for t in child.children if t.dep_ in OBJECT_OF_PREPOSITION)
-        if word.pos_ in ("VERB", "AUX") and not any(c.i > word.i and c.dep_ not in {"cc", "conj", "punct"} for c in word.children):
+        if word.pos_ in VERBAL and not any(c.i > word.i and c.dep_ not in {"cc", "conj", "punct"} for c in word.children):
             # "killed or wounded in Kursk": a verb with nothing after it but its coordination
             # shares the phrases of the verb it is coordinated with
             for conj in word.children:

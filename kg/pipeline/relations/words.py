@@ -76,13 +76,13 @@ MIN_HEAD_COUNT = _TROOPS.integer("min_head_count")
 CLASH_NOUNS = _WORDNET.words("clash_nouns")
 """Nouns that name a clash (an event), unlike a war (a state of conflict)."""
 CLASH_VERBS = _WORDS.table("conflict").words("clash_verbs")
+"""Verbs that always make a clash event, with or without a place or a date."""
 FIGHTING_VERBS = _WORDS.table("conflict").words("fighting_verbs")
+"""Verbs of fighting alongside someone ("fight", "serve"), for the ground they fight on."""
 WARS_IN = _WORDS.table("conflict").words("wars_in")
 """Nouns of a war a state wages in another state, against it ("Russia's war in Ukraine")."""
 REMOTE_ATTACKS = _WORDS.table("conflict").words("remote_attacks")
 """Attacks from afar (shelling, bombing): their attackers are not at the place attacked."""
-"""Verbs of fighting alongside someone ("fight", "serve"), for the ground they fight on."""
-"""Verbs that always make a clash event, with or without a place or a date."""
 SUMMIT_NOUNS = _WORDNET.words("summit_nouns")
 LEADER_NOUNS = _WORDS.table("gatherings").words("leader_nouns")
 
