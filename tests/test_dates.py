@@ -74,7 +74,10 @@ def test_a_month_handed_over_alone_is_a_date() -> None:
 @pytest.mark.parametrize(
     ("text", "iso"),
     [("the next day", "2024-11-05"), ("the following morning", "2024-11-05"), ("two days later", "2024-11-06"),
-     ("a week earlier", "2024-10-28"), ("the previous day", "2024-11-03"), ("three months later", "2025-02")],
+     ("a week earlier", "2024-10-28"), ("the previous day", "2024-11-03"), ("three months later", "2025-02"),
+     # "that day" is the day itself; "that Saturday" the first Saturday from it on (2024-11-04 is a Monday)
+     ("that day", "2024-11-04"), ("that evening", "2024-11-04"), ("that Saturday evening", "2024-11-09"),
+     ("that Monday", "2024-11-04")],
 )
 def test_a_sequel_counts_from_the_last_day_named(text: str, iso: str) -> None:
     assert is_sequel(text)
@@ -88,7 +91,7 @@ def test_a_vague_sequel_or_one_without_a_day_before_is_no_date(text: str) -> Non
 
 
 def test_a_date_from_the_article_is_no_sequel() -> None:
-    assert not any(is_sequel(t) for t in ["next week", "later this month", "on Monday", "two days ago"])
+    assert not any(is_sequel(t) for t in ["next week", "later this month", "on Monday", "two days ago", "this Monday"])
 
 
 def test_relative_dates_need_an_anchor() -> None:

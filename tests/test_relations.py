@@ -684,7 +684,7 @@ def test_undated_claim_in_the_lede_takes_the_article_date(nlp) -> None:
 
 
 def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) -> None:
-    text = ("On 20 October, Jan Novak confirmed that Russia was using North Korean troops. Ivan Petrov said "
+    text = ("On 20 October, Jan Novak confirmed that Russia was using North Korean troops.\n\nIvan Petrov said "
             "that more troops had arrived in the Kursk region. Jan Novak added that they were training.")
     assert [c.date.iso for c in facts(nlp, text).claims] == ["2024-10-20", "2024-10-26", "2024-10-20"]
     assert [c.date for c in facts(nlp, text, date=None).claims] == [facts(nlp, text, date=None).claims[0].date, None, facts(nlp, text, date=None).claims[0].date]
@@ -704,6 +704,19 @@ def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) ->
         ("On 20 October Ivan Petrov spoke in Budapest, and the next day Jan Novak said that the troops had left.", "2024-10-21"),
         # "said afterwards": on the last day the text named
         ("Ivan Petrov met him in Budapest on 20 October; Jan Novak said afterwards that the troops had left.", "2024-10-20"),
+        # a participle clause on the speaker sets the scene too
+        ("Jan Novak, speaking to reporters in Budapest on Tuesday, said that the troops had left.", "2024-10-22"),
+        # a part of the day belongs to its weekday, and the phrase to the speech it dates
+        ("In a televised address on Tuesday evening, Jan Novak said that the troops had left.", "2024-10-22"),
+        # "that Thursday": in the week the text is telling, not the article's
+        ("On Monday, 14 October, the offensive began. That Thursday evening Jan Novak said the troops had left.",
+         "2024-10-17"),
+        # a paragraph that opens on a date tells its statements on that day
+        ("The talks went on all week.\n\nOn 20 October it was the ministers' turn. Jan Novak told reporters "
+         "that the troops had left.", "2024-10-20"),
+        # … one that does not, does not: the day named is the leaving's
+        ("The troops left on 20 October. Jan Novak said they had gone.", "2024-10-26"),
+        ("On 20 October the troops left.\n\nJan Novak said they had gone.", "2024-10-26"),
     ],
 )
 def test_the_date_of_a_statement(nlp, text, iso) -> None:

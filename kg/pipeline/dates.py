@@ -128,28 +128,35 @@ def resolve_date(text: str, anchor: date | None, *, future: bool = False) -> Dat
 
 _SEQUEL = re.compile(
     r"\b(?:(?:(?P<n>\d+|" + "|".join(_NUMBER_WORDS) + r"|several|few)\s+)?(?P<unit>day|week|month|year)s?\s+"
-    r"(?P<dir>later|earlier)|(?P<rel>next|following|previous)\s+(?:day|morning|evening|night))\b"
+    r"(?P<dir>later|earlier)|(?P<rel>next|following|previous)\s+(?:day|morning|evening|night)"
+    r"|(?P<that>that)\s+(?:(?P<wd>" + "|".join(WEEKDAYS) + r")|day|morning|afternoon|evening|night))\b"
 )
 
 
 def is_sequel(text: str) -> bool:
     """Whether a date phrase counts from the last date the text gave, not from the article's
-    ("the next day", "two days later", "a week earlier")."""
+    ("the next day", "two days later", "a week earlier", "that day", "that Sunday")."""
     return _SEQUEL.search(text.lower()) is not None
 
 
 def resolve_sequel(text: str, since: date | None) -> DateValue | None:
     """A sequel phrase (:func:`is_sequel`) counted from ``since``, the last day the text named
-    before it: ``resolve_sequel("two days later", date(2024, 11, 4))`` is 2024-11-06. A vague
-    count ("days later") or no day to count from gives nothing.
+    before it: ``resolve_sequel("two days later", date(2024, 11, 4))`` is 2024-11-06. "That day"
+    is that day itself, "that Saturday" the first Saturday from it on (the week the text is
+    telling). A vague count ("days later") or no day to count from gives nothing.
 
     >>> resolve_sequel("the next day", date(2024, 11, 4)).iso
     '2024-11-05'
+    >>> resolve_sequel("that Saturday evening", date(2024, 11, 4)).iso
+    '2024-11-09'
     """
     m = _SEQUEL.search(text.lower())
     if m is None or since is None:
         return None
-    if m["rel"]:
+    if m["that"]:
+        ahead = (WEEKDAYS[m["wd"]] - since.weekday()) % 7 if m["wd"] else 0
+        iso, precision = _iso_day(since + timedelta(days=ahead))
+    elif m["rel"]:
         iso, precision = _iso_day(since + timedelta(days=-1 if m["rel"] == "previous" else 1))
     elif m["n"] in (None, "several", "few"):
         return None

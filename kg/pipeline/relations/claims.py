@@ -13,7 +13,8 @@ from spacy.tokens import Token
 
 from kg.model import Claim, DateValue, EntityClass
 from kg.pipeline.relations.context import FIGURE_DEPS, Context
-from kg.pipeline.relations.tree import most_precise, root_of
+from kg.pipeline.relations.parse import SUBJECT_DEPS
+from kg.pipeline.relations.tree import governor, most_precise, root_of
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES,
     CONFIDENCE,
@@ -388,10 +389,11 @@ def _add_claim(
 
 
 def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | None:
-    """The date the reporting verb governs ("said on Monday"), else the date of the speaker's
-    last dated claim before it, else the article's date (the day it reports)."""
+    """The date the reporting verb governs ("said on Monday"), else the day its paragraph is
+    telling, else the date of the speaker's last dated claim before it, else the article's date
+    (the day it reports)."""
     own = (ctx.date_for(verb) or _adjacent_date(ctx, verb) or _circumstance_date(ctx, verb) or _scene_date(ctx, verb)
-           or _afterwards_date(ctx, verb))
+           or _afterwards_date(ctx, verb) or _narrative_date(ctx, verb))
     if own is not None:
         return own
     if speaker is not None:
@@ -401,6 +403,31 @@ def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | N
     if ctx.anchor is not None:
         return DateValue(iso=ctx.anchor.isoformat(), precision="day", text="")
     return None
+
+
+def _narrative_date(ctx: Context, verb: Token) -> DateValue | None:
+    """The day a paragraph is telling, for a statement in it without a date of its own: the
+    last date that opened a sentence of the paragraph before the statement, on that sentence's
+    main verb, from the paragraph's first sentence on ("On 19 December it was Seoul's turn. The
+    agency told lawmakers that …"; "A day later the ministry put a figure on them. … the ministry
+    said"). A paragraph that does not open on a date tells no day."""
+    doc, sent = ctx.doc, verb.sent
+    sents = [sent]
+    while sents[0].start > 0:
+        before = doc[sents[0].start - 1].sent
+        if "\n" in doc.text[before.start_char:sents[0].start_char]:
+            break
+        sents.insert(0, before)
+    found = None
+    for n, earlier in enumerate(sents[:-1]):
+        groups = ctx.dates_in(earlier)
+        opening = groups[0] if groups and groups[0].start - earlier.start <= 1 else None
+        if opening is None or governor(opening.root) != earlier.root:
+            if n == 0:
+                return None
+            continue
+        found = ctx.resolve(opening) or found
+    return found
 
 
 def _adjacent_date(ctx: Context, verb: Token) -> DateValue | None:
@@ -497,9 +524,12 @@ that noun's own place in its clause)."""
 
 def _circumstance_date(ctx: Context, verb: Token) -> DateValue | None:
     """The date of a participle clause before the reporting verb that sets the scene of the
-    statement: "Speaking in Kazan last Thursday, X said …", "Asked about it on Monday, X said …"."""
-    for clause in verb.children:
-        if clause.dep_ == "advcl" and clause.i < verb.i and clause.tag_ in {"VBG", "VBN"}:
+    statement: "Speaking in Kazan last Thursday, X said …", "Asked about it on Monday, X said …",
+    or one on the speaker: "X, speaking at a summit on Tuesday, said …"."""
+    clauses = [c for c in verb.children if c.dep_ == "advcl" and c.i < verb.i]
+    clauses += [c for s in verb.children if s.dep_ in SUBJECT_DEPS for c in s.children if c.dep_ == "acl"]
+    for clause in clauses:
+        if clause.tag_ in {"VBG", "VBN"}:
             dates = [ctx.resolve(g)
                      for g in ctx.dates_in(verb.sent) if clause.left_edge.i <= g.start and g.end <= clause.right_edge.i + 1]
             found = most_precise([d for d in dates if d is not None])

@@ -465,6 +465,12 @@ class Context:
             attached = attached or (
                 trigger.pos_ in {"VERB", "AUX"} and gov.dep_ == "pobj" and gov.head.head == trigger
             )
+            # "That evening Jan Novak said …": a date the parser compounded with the name after it
+            # modifies no name; it dates the verb of that name
+            attached = attached or (
+                ent.root.dep_ == "compound" and gov.pos_ == "PROPN" and gov.head == trigger and ent.end <= gov.i
+                and trigger.pos_ in {"VERB", "AUX"}
+            )
             if attached:
                 value = self.resolve(ent, future=self.is_future(trigger))
                 if value is not None:
