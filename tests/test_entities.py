@@ -662,3 +662,13 @@ def test_capitals_of_a_name_or_a_headline_make_no_title(nlp, text, anchor, qid):
 
 def test_a_capitalised_word_opening_a_quoted_sentence_makes_no_title(nlp):
     assert entity_of(extract(nlp, 'He said: "In Mexico, for instance, we plan new posts."'), "Mexico").wikidata == "Q96"
+
+
+def test_a_name_ending_in_a_document_noun_is_no_organization(nlp):
+    """"the Friendship and Mutual Aid Treaty" names a document, not an actor; "the North
+    Atlantic Treaty Organization" names a body."""
+    text = ("On 12 May the two presidents signed the Friendship and Mutual Aid Treaty in Minsk, "
+            "and the North Atlantic Treaty Organization said nothing.")
+    labels = {e.label: e.cls for e in extract(nlp, text).entities}
+    assert not any("Treaty" in label for label in labels)
+    assert labels.get("NATO") == "Organization"

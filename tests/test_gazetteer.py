@@ -125,3 +125,32 @@ def test_an_alias_that_is_another_entrys_own_name_is_left_to_the_linker():
     keys = {form: key for form, _, key in gazetteer.names_for_ruler()}
     assert keys["Valdoria"] == "Place/valdoria"
     assert keys["Brenmark Isles"] == keys["Brenmark"] == "Q9000003"
+
+
+def test_offices_are_read_by_every_name_of_their_holder_and_held_between_their_dates(tmp_path: Path):
+    from datetime import date
+
+    from kg.linking.gazetteer import load_offices, read_offices
+
+    table = tmp_path / "offices.tsv"
+    table.write_text("person\taliases\ttitles\tholds_in\tstart\tend\n"
+                     "Jan Novak\tNovak|J. Novak\tPresident\tValdoria\t2020-01-01\t2024-06-01\n", encoding="utf-8")
+    offices = read_offices(table)
+    assert set(offices) == {"jan novak", "novak", "j novak"}
+    (office,) = offices["novak"]
+    assert office.titles == ("President",) and office.holds_in == "Valdoria"
+    assert office.held_on(date(2020, 1, 1)) and office.held_on(None)
+    assert not office.held_on(date(2024, 6, 1)) and not office.held_on(date(2019, 12, 31))
+    table.write_text("person\taliases\ttitles\tholds_in\tstart\tend\nJan Novak\t\tPresident\tValdoria\t2020\t\n",
+                     encoding="utf-8")
+    with pytest.raises(LinkingError, match="offices.tsv:2"):
+        read_offices(table)
+    # the shipped table: every row parses, and no holder holds the same title in two places at once
+    shipped = {o for group in load_offices().values() for o in group}
+    by_title: dict[tuple[str, str], list] = {}
+    for o in shipped:
+        for title in {t.lower() for t in o.titles}:
+            by_title.setdefault((o.person, title), []).append(o)
+    for group in by_title.values():
+        spans = sorted((o.start, o.end or date.max) for o in group)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), group

@@ -199,6 +199,30 @@ def test_a_bare_title_takes_the_state_a_possessive_description_gives(nlp) -> Non
     assert not rels(f, "role")  # the speaker's own words speak of someone else
 
 
+def test_a_bare_title_takes_what_its_holder_held_it_in_on_the_articles_date(nlp, tmp_path, monkeypatch) -> None:
+    """"Foreign Minister Jan Novak": the state the office table says Novak was foreign minister
+    of on the article's date, when the text names it; another title, another date, or a state
+    the text does not name give nothing."""
+    from kg.linking.gazetteer import read_offices
+    from kg.pipeline.relations import roles as role_rules
+
+    table = tmp_path / "offices.tsv"
+    table.write_text(
+        "person\taliases\ttitles\tholds_in\tstart\tend\n"
+        "Jan Novak\tNovak\tForeign Minister|Minister of Foreign Affairs\tUkraine\t2020-03-04\t2024-11-01\n"
+        "Jan Novak\tNovak\tSecretary General\tNATO\t2024-11-01\t\n", encoding="utf-8")
+    monkeypatch.setattr(role_rules, "load_offices", lambda: read_offices(table))
+    roles = lambda text, date="2024-10-26": {  # noqa: E731
+        (r.subject, r.object, r.title) for r in facts(nlp, text, date=date).relations if r.kind == "role"}
+    text = "Foreign Minister Jan Novak met NATO officials. Ukraine asked for more air defence."
+    assert roles(text) == {("Person/novak", "State/ukraine", "Foreign Minister")}
+    assert roles(text, date="2024-12-01") == set()  # no longer foreign minister
+    assert roles("Secretary General Jan Novak met NATO officials.", date="2024-12-01") == {
+        ("Person/novak", "Organization/nato", "Secretary General")}
+    assert roles("Defence Minister Jan Novak met officials. Ukraine asked for more air defence.") == set()
+    assert roles("Foreign Minister Jan Novak met officials in Budapest.") == set()  # Ukraine is not in the text
+
+
 def test_no_role_without_a_title(nlp) -> None:
     assert rels(facts(nlp, "Jan Novak met NATO officials in Budapest."), "role") == set()
 
@@ -388,6 +412,15 @@ def test_a_possible_deployment_is_not_asserted(nlp) -> None:
 def test_a_scheduled_deployment_is_an_expected_event(nlp) -> None:
     (ev,) = events(facts(nlp, "North Korean soldiers will arrive in the Kursk region next week."), "Deployment")
     assert ev.modality == "expected"
+
+
+def test_a_word_inside_a_name_triggers_nothing(nlp) -> None:
+    """The "Treaty" of "the North Atlantic Treaty Organization" is no agreement; the name's own
+    last word may be ("North Korean troops")."""
+    import kg
+
+    extraction = kg.extract("The North Atlantic Treaty Organization met in Brussels on Monday.", date="2024-10-26")
+    assert [e.kind for e in extraction.events] == ["Meeting"]
 
 
 def test_negated_deployment_yields_no_event(nlp) -> None:

@@ -6,6 +6,9 @@ Two tab-separated files under ``data/gazetteer/`` are merged by Wikidata id:
 * ``actors.tsv`` (hand-curated): people, organizations, continents, and extra aliases of states
   and places (``DPRK``, ``Britain``, ``Washington``…). Its name wins as the canonical label.
 
+A third, ``offices.tsv`` (hand-curated, :func:`load_offices`), says who held which office where
+and when; the role rules read it for a title the text gives without its state.
+
 >>> gaz = load_gazetteer()
 >>> [e.qid for e in gaz.lookup("Kursk region")]
 ['Q3178']
@@ -18,6 +21,7 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -259,6 +263,53 @@ def read_actors(path: Path) -> list[GazetteerEntry]:
             aliases=_split(row["aliases"]), source=f"actors.tsv: {row['source']}",
         ))
     return entries
+
+
+@dataclass(frozen=True)
+class Office:
+    """One office a person held, from ``offices.tsv``: the titles it is written with, the state
+    or organisation it is held in, and from when to when (``end`` None: still held)."""
+
+    person: str
+    names: tuple[str, ...]
+    titles: tuple[str, ...]
+    holds_in: str
+    start: date | None
+    end: date | None
+
+    def held_on(self, day: date | None) -> bool:
+        """Whether the office was held on ``day`` (any day, when none is known)."""
+        if day is None:
+            return True
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+def read_offices(path: Path) -> dict[str, tuple[Office, ...]]:
+    """The offices of ``path`` by every normalised name of their holder."""
+    by_name: dict[str, list[Office]] = {}
+    for number, row in enumerate(_read_tsv(path), start=2):
+        try:
+            office = Office(
+                person=row["person"], names=(row["person"], *_split(row["aliases"])),
+                titles=_split(row["titles"]), holds_in=row["holds_in"],
+                start=date.fromisoformat(row["start"]) if row["start"] else None,
+                end=date.fromisoformat(row["end"]) if row["end"] else None,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LinkingError(f"{path}:{number}: malformed office row ({exc})") from None
+        for name in {name_key(n) for n in office.names} - {""}:
+            by_name.setdefault(name, []).append(office)
+    return {name: tuple(offices) for name, offices in by_name.items()}
+
+
+@lru_cache(maxsize=4)
+def load_offices(path: str | None = None) -> dict[str, tuple[Office, ...]]:
+    """The office holders kg knows (``data/gazetteer/offices.tsv``), loaded once.
+
+    >>> [o.holds_in for o in load_offices()["lavrov"]]
+    ['Russia']
+    """
+    return read_offices(Path(path) if path else DATA_DIR / "offices.tsv")
 
 
 def merge(places: list[GazetteerEntry], actors: list[GazetteerEntry]) -> list[GazetteerEntry]:

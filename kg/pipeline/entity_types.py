@@ -296,6 +296,10 @@ def _label(span: Span) -> str:
     return span.label_
 
 
+_DOCUMENT_HEADS = _RULES.table("documents").words("heads")
+"""Last words of a name that make it a document, a law or a doctrine, not an organisation."""
+
+
 def _type_span(span: Span, choices: dict | None = None) -> Span | None:
     """Map one entity span to kg's classes, or drop it; a class chosen in context between the
     NER's label and the name's reading is kept in ``choices`` by the span's bounds."""
@@ -363,6 +367,8 @@ def _type_span(span: Span, choices: dict | None = None) -> Span | None:
     cls = _NER_CLASS.get(label)
     if cls is None:
         return None
+    if cls == "Organization" and trimmed[-1].lower_ in _DOCUMENT_HEADS:
+        return None  # "the Friendship and Mutual Aid Treaty": a document, no actor
     if cls == "Person" and len(text) < _MIN_PERSON_LENGTH:
         return None
     if cls == "Place" and _acronym(text):

@@ -243,6 +243,9 @@ def frames(ctx: Context) -> Iterator[Frame]:
         if not candidates:
             continue
         tok = ctx.doc[i]
+        bounds = ctx.mention_tokens(tok)
+        if bounds is not None and i < bounds[1] - 1 and tok.pos_ in ("NOUN", "PROPN"):
+            continue  # a word inside a name: the "Treaty" of "the North Atlantic Treaty Organization"
         for pattern in sorted(set(candidates), key=patterns.index):
             if not _trigger_fits(ctx, pattern, tok):
                 continue

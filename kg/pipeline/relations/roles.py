@@ -17,7 +17,9 @@ of Ukraine", "the defence minister of Ukraine") — in any of the places a title
 A title found without its organisation ("Prime Minister Tony Blair") is kept for the document:
 a titled description elsewhere in the text ("the British prime minister") gives the organisation
 when one person holds that title; "his Israeli counterpart, X" gives X the title of the person
-"his" refers to, in Israel. Failing both, an office that English binds to one state ("Prime
+"his" refers to, in Israel. Failing both, the office table (``data/gazetteer/offices.tsv``) gives
+the state or organisation the person held that title in on the article's date, when the text
+names it ("President Putin" in a story naming Russia). Failing that too, an office that English binds to one state ("Prime
 Minister", "Home Secretary": ``data/lexicon/wordnet.toml``'s offices) is that state's, when the
 text names that state and ties the person to no other. Every title also tells the reference
 resolver who "the president" is.
@@ -32,11 +34,13 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.lexicon import OFFICES
+from kg.linking.gazetteer import load_gazetteer, load_offices
 from kg.model import EntityClass, RelationKind
+from kg.text import name_key
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, AFFILIATION_PREPOSITIONS, CAPITALISED_TITLES, CONFIDENCE, COPULA_VERBS, COUNTERPARTS,
-    OF_PREPOSITIONS, ROLE_HEADS, ROLE_WORDS,
+    OF_PREPOSITIONS, ROLE_HEADS, ROLE_WORDS, SPELLINGS,
 )
 
 __all__ = ["find_roles", "title_of"]
@@ -248,6 +252,7 @@ def find_roles(ctx: Context) -> None:
             if c.title is not None:
                 ctx.refs.add_title(c.person, c.title, c.org)
     _orgs_from_descriptions(ctx, candidates)
+    _orgs_from_holders(ctx, candidates)
     _orgs_from_offices(ctx, candidates)
     states = {c.person: c.org for c in candidates if c.org is not None and ctx.cls(c.org) == EntityClass.STATE}
     for c in candidates:  # "Zelensky, Ukraine's president, ... Umerov, his defence minister": Ukraine's
@@ -296,6 +301,46 @@ def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
             if c.person == person and frozenset(_head_words(c.title or "")) == words:
                 c.org = state
                 c.confidence = C_ROLE.number("leader_title")
+
+
+def _orgs_from_holders(ctx: Context, candidates: list[_Candidate]) -> None:
+    """A title still without its organisation takes the state or organisation its holder held
+    that office in on the article's date (``data/gazetteer/offices.tsv``: "President Putin" ->
+    Russia), when the text names it: the title must be the office's ("Foreign Minister" is not a
+    president's), and the holder known by one of the person's names."""
+    named = {m.entity for _, m in ctx.mentions}
+    for c in candidates:
+        if c.org is not None or not c.title:
+            continue
+        words = frozenset(_head_words(_spelling(c.title)))
+        ent = ctx.entities.get(c.person)
+        if ent is None or not words:
+            continue
+        offices = {o for name in (ent.label, *ent.aliases) for o in load_offices().get(name_key(name), ())}
+        places = {o.holds_in for o in offices
+                  if o.held_on(ctx.anchor) and any(frozenset(_head_words(_spelling(t))) == words for t in o.titles)}
+        keys = {k for k in (_named(ctx, place) for place in places) if k is not None and k in named}
+        if len(keys) == 1:
+            c.org = keys.pop()
+            c.confidence = C_ROLE.number("office_holder")
+
+
+def _spelling(title: str) -> str:
+    """One spelling of a title's words ("Defense Secretary" as "defence secretary")."""
+    return " ".join(SPELLINGS.get(w, w) for w in title.lower().replace("-", " ").split())
+
+
+def _named(ctx: Context, name: str) -> str | None:
+    """The key of the state or organisation the text names ``name`` (or an alias the gazetteer
+    gives it), if it does."""
+    key = ctx.state_names.get(name.lower())
+    if key is not None:
+        return key
+    names = {name_key(n) for e in load_gazetteer().lookup(name) for n in e.names} | {name_key(name)}
+    for key, ent in ctx.entities.items():
+        if ent.cls in ACTOR_CLASSES and any(name_key(n) in names for n in (ent.label, *ent.aliases)):
+            return key
+    return None
 
 
 def _head_words(title: str) -> list[str]:

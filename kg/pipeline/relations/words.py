@@ -103,6 +103,8 @@ CIVILIAN_NOUNS = _WORDNET.words("civilian_nouns")
 ROLE_WORDS = TITLE_NOUNS | _ROLES.words("title_modifiers")
 """Words that may make up a title."""
 ROLE_HEADS = TITLE_NOUNS
+SPELLINGS: dict[str, str] = _ROLES.mapping("spellings")
+"""One spelling of a title word ("defense" -> "defence"), to compare titles."""
 CAPITALISED_TITLES = _ROLES.words("capitalised_titles")
 OF_PREPOSITIONS = _ROLES.words("of_prepositions")
 AFFILIATION_PREPOSITIONS = _ROLES.words("affiliation_prepositions")
