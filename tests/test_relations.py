@@ -423,6 +423,22 @@ def test_a_word_inside_a_name_triggers_nothing(nlp) -> None:
     assert [e.kind for e in extraction.events] == ["Meeting"]
 
 
+def test_the_troops_a_side_kills_are_not_its_own(nlp) -> None:
+    """"Ukraine's 12th Brigade said its gunners had killed 40 of the soldiers": the soldiers are
+    the troops named before that are not the brigade's side; a unit belongs to the state the
+    text says it does."""
+    import kg
+
+    def conflicts(text):
+        extraction = kg.extract(text, date="2024-12-20")
+        label = {e.key: e.label for e in extraction.entities}
+        return {frozenset((label[r.subject], label[r.object])) for r in extraction.relations if r.kind == "conflict"}
+
+    text = ("Belarusian soldiers moved into the forest near the village. Ukraine's 12th Brigade said its gunners "
+            "had killed nearly 40 of the soldiers.")
+    assert conflicts(text) == {frozenset({"Belarusian troops", "Ukraine"})}
+
+
 def test_negated_deployment_yields_no_event(nlp) -> None:
     f = facts(nlp, "North Korea did not send troops to Russia.")
     assert f.events == ()

@@ -29,7 +29,7 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
     modality = ctx.asserted(trigger)
     if modality is None:
         return
-    pairs: list[tuple[str, str]] = [(a, b) for a in frame.keys("side_a") for b in frame.keys("side_b")]
+    pairs: list[tuple[str, str]] = [(a, b) for a in frame.keys("side_a") for b in _other_sides(ctx, frame)]
     pairs += list(combinations(frame.keys("sides"), 2))
     if not frame.keys("side_b") and trigger.lemma_.lower() in WARS_IN:
         # "Russia's war in Ukraine": a state's war in another state is fought against it
@@ -56,6 +56,23 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
         attackers = frame.keys("side_a") + frame.keys("sides")
         clash(ctx, trigger, tuple(dict.fromkeys(sides)), place=place, date=date, modality=modality,
               present=tuple(k for k in sides if k in attackers))
+
+
+def _other_sides(ctx: Context, frame: Frame) -> list[str]:
+    """The sides ``side_b`` holds; a definite troop noun there that the resolver took for the
+    attackers' own ("its gunners killed 40 of the soldiers") is the troops named before them."""
+    attackers = set(frame.keys("side_a"))
+    own = frozenset(attackers | {s for s in map(ctx.state_of, attackers) if s is not None})
+    out: list[str] = []
+    for filler in frame.slots.get("side_b", []):
+        key = filler.key
+        if key is not None and own and (key in own or ctx.state_of(key) in own) and ctx.entity(filler.token) is None \
+                and filler.token.pos_ in ("NOUN", "NUM"):
+            theirs = own | {k for k in ctx.entities if ctx.state_of(k) in own}
+            key = ctx.refs.troops_before(filler.token, other_than=frozenset(theirs))
+        if key is not None and key not in out:
+            out.append(key)
+    return out
 
 
 def clash(ctx: Context, trigger: Token, sides: tuple[str, ...], *, place: str | None = None,

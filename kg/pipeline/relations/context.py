@@ -417,7 +417,14 @@ class Context:
         ent = self.entities.get(key)
         if ent is None:
             return None
-        return key if ent.cls == "State" else ent.state
+        if ent.cls == "State":
+            return key
+        if ent.state is not None:
+            return ent.state
+        # a unit or body the text says belongs to a state ("Ukraine's 33rd Brigade")
+        states = {r.object for r, _ in self.relations
+                  if r.kind == RelationKind.PART_OF and r.subject == key and self.cls(r.object) == "State"}
+        return states.pop() if len(states) == 1 else None
 
     def mention_tokens(self, tok: Token) -> tuple[int, int] | None:
         m = self.tok_mention.get(tok.i)

@@ -201,11 +201,13 @@ class References:
                     last = seen.key
         return last or last_qualifier
 
-    def troops_before(self, tok: Token) -> str | None:
+    def troops_before(self, tok: Token, other_than: frozenset[str] = frozenset()) -> str | None:
         """What "they" or a definite troop noun ("the soldiers", "these units") refers to: the
-        last troops, unless a later sentence names several people ("X met Y. They agreed ..."),
-        whom "they" more likely means: then no one."""
-        key = self._best(tok, lambda e: e.cls == EntityClass.MILITARY_UNIT)
+        last troops (none of ``other_than``, nor of its states: "its gunners killed 40 of the
+        soldiers" means someone else's), unless a later sentence names several people ("X met Y.
+        They agreed ..."), whom "they" more likely means: then no one."""
+        key = self._best(tok, lambda e: e.cls == EntityClass.MILITARY_UNIT
+                         and e.key not in other_than and (e.state is None or e.state not in other_than))
         if key is None:
             return None
         unit_sentence = max(s.sentence for s in self._seen if s.key == key and s.token < tok.i)
