@@ -439,6 +439,24 @@ def test_the_troops_a_side_kills_are_not_its_own(nlp) -> None:
     assert conflicts(text) == {frozenset({"Belarusian troops", "Ukraine"})}
 
 
+def test_a_meeting_told_without_its_place_is_where_the_sentence_before_put_its_participant(nlp) -> None:
+    """"X was in Vienna. She held talks with Y on 1 November": in Vienna; not across a paragraph,
+    and not where someone else was."""
+    import kg
+
+    def places(text):
+        extraction = kg.extract(text, date="2024-11-05")
+        label = {e.key: e.label for e in extraction.entities}
+        return [label.get(e.place) for e in extraction.events if e.kind == "Meeting"]
+
+    assert places("Last week her boss, Foreign Minister Jan Kowalski, was in Vienna. She held talks with "
+                  "Chancellor Karl Huber on 1 November.") == ["Vienna"]
+    assert places("Jan Kowalski arrived in Vienna on Sunday. The next day he held talks with Karl Huber.") == [
+        "Vienna", "Vienna"]
+    assert places("Jan Kowalski was in Vienna on Sunday.\n\nHe held talks with Karl Huber on Monday.") == [None]
+    assert places("Petr Novak was in Vienna on Sunday. Jan Kowalski held talks with Karl Huber on Monday.") == [None]
+
+
 def test_negated_deployment_yields_no_event(nlp) -> None:
     f = facts(nlp, "North Korea did not send troops to Russia.")
     assert f.events == ()

@@ -8,10 +8,12 @@ place, a date or two participants: "the criteria were met" meets no one.
 
 from __future__ import annotations
 
+from spacy.tokens import Token
+
 from kg.model import EntityClass, EventKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.patterns import Frame
-from kg.pipeline.relations.words import LEADER_NOUNS, SUMMIT_NOUNS
+from kg.pipeline.relations.words import ARRIVAL_VERBS, LEADER_NOUNS, SUMMIT_NOUNS
 
 __all__ = ["build_gathering"]
 
@@ -30,9 +32,37 @@ def build_gathering(ctx: Context, frame: Frame) -> None:
         return
     if trigger.pos_ in {"VERB", "AUX"} and not participants:
         return  # "the targets were met last year": no one meets anyone
+    if place is None and participants:
+        place = _whereabouts(ctx, trigger, participants)
     subjects = ctx.parse.subjects(trigger) or (ctx.parse.subjects(governor) if governor is not None else [])
     leaders = any(s.lemma_.lower() in LEADER_NOUNS for s in subjects)
     kind = EventKind.SUMMIT if trigger.lower_ in SUMMIT_NOUNS or leaders else EventKind.MEETING
     confidence = frame.pattern.confidence if place is not None else frame.pattern.confidence - 0.15
     ctx.event(kind, trigger, confidence, participants=tuple(participants), place=place, date=date,
               modality=modality)
+
+
+def _whereabouts(ctx: Context, trigger: Token, participants: list[str]) -> str | None:
+    """Where a participant was, for a meeting told without its place: the sentence before it in
+    its paragraph put them there ("X was in Moscow. She held talks with Y on 1 November"; "X
+    arrived in Vienna on Sunday. The next day he met Y"): a participant is the subject of a verb of
+    being or arriving (``ARRIVAL_VERBS``) with a place "in", "at" or "to" it."""
+    sent = trigger.sent
+    if sent.start == 0:
+        return None
+    before = ctx.doc[sent.start - 1].sent
+    if "\n" in ctx.doc.text[before.start_char:sent.start_char]:
+        return None  # another paragraph
+    for verb in (t for t in before if t.lemma_.lower() in ARRIVAL_VERBS):
+        subjects = ctx.parse.subjects(verb)
+        subjects += [a for s in subjects for a in s.children if a.dep_ == "appos"]  # "his superior, X, was in"
+        if not any(ctx.actor(s) in participants for s in subjects):
+            continue
+        for word in ctx.parse.oblique(verb, _WHERE) + [o for o in ctx.parse.objects(verb) if verb.lemma_.lower() == "visit"]:
+            key = ctx.key_of(word)
+            if key is not None and ctx.cls(key) in (EntityClass.PLACE, EntityClass.STATE) and key not in participants:
+                return key
+    return None
+
+
+_WHERE = frozenset({"in", "at", "to"})

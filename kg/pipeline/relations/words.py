@@ -85,6 +85,8 @@ REMOTE_ATTACKS = _WORDS.table("conflict").words("remote_attacks")
 """Attacks from afar (shelling, bombing): their attackers are not at the place attacked."""
 SUMMIT_NOUNS = _WORDNET.words("summit_nouns")
 LEADER_NOUNS = _WORDS.table("gatherings").words("leader_nouns")
+ARRIVAL_VERBS = _WORDS.table("gatherings").words("arrival_verbs")
+"""Verbs that put their subject at a place ("was in Moscow", "arrived in Vienna")."""
 
 # bonds
 _BONDS = _WORDS.table("bonds")
