@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from kg.model import Claim, DateValue, Event, Quantity, Span
 from kg.pipeline.relations.consolidate import consolidate
 
@@ -37,3 +39,19 @@ def test_a_meeting_and_a_summit_of_the_same_people_are_one_summit() -> None:
 def test_events_without_a_shared_participant_stay_apart() -> None:
     other = Event("Meeting", Span(100, 140), 0.7, participants=("Person/c",), place="Place/ramallah")
     assert len(consolidate([BODY, other], [])[0]) == 2
+
+
+def test_a_week_agrees_with_each_of_its_days_and_yields_to_the_day() -> None:
+    """"captured … last week" (the week of Monday 2025-01-06) and "captured … on January 9" are one
+    clash on the 9th; a day of another week stays apart."""
+    week = Event("Clash", Span(0, 40), 0.7, participants=("Unit/a", "Unit/b"), place="Place/k",
+                 date=DateValue("2025-01-06", "day", "last week"))
+    thursday = Event("Clash", Span(50, 90), 0.7, participants=("Unit/a",), place="Place/k",
+                     date=DateValue("2025-01-09", "day", "on January 9"))
+    (event,), _ = consolidate([week, thursday], [])
+    assert event.date.iso == "2025-01-09"
+    monday_after = dataclasses.replace(thursday, date=DateValue("2025-01-13", "day", "on January 13"))
+    assert len(consolidate([week, monday_after], [])[0]) == 2
+    # a day written as a Monday is no week
+    monday = dataclasses.replace(week, date=DateValue("2025-01-06", "day", "on Monday"))
+    assert len(consolidate([monday, thursday], [])[0]) == 2

@@ -457,6 +457,23 @@ def test_a_meeting_told_without_its_place_is_where_the_sentence_before_put_its_p
     assert places("Petr Novak was in Vienna on Sunday. Jan Kowalski held talks with Karl Huber on Monday.") == [None]
 
 
+def test_fighting_in_a_phrase_and_capturing_are_conflict(nlp) -> None:
+    """"X suffered losses in fighting with Y": the gerund's sides are the subject of the verb its
+    phrase is on and its "with"; "X captured two of Y's soldiers" is fighting too."""
+    import kg
+
+    def conflicts(text):
+        extraction = kg.extract(text, date="2024-12-20")
+        label = {e.key: e.label for e in extraction.entities}
+        return {frozenset((label[r.subject], label[r.object])) for r in extraction.relations if r.kind == "conflict"}
+
+    assert conflicts("Belarusian troops suffered heavy losses in fighting with Polish forces.") == {
+        frozenset({"Belarusian troops", "Polish troops"})}
+    assert conflicts("Polish special forces captured three Belarusian soldiers near the border.") == {
+        frozenset({"Belarusian troops", "Polish troops"})}
+    assert conflicts("Rebels accused Belarusian troops of fighting with civilians.") == set()
+
+
 def test_negated_deployment_yields_no_event(nlp) -> None:
     f = facts(nlp, "North Korea did not send troops to Russia.")
     assert f.events == ()

@@ -54,7 +54,7 @@ from kg.lexicon import section
 from kg.model import DateValue
 from kg.pipeline.doc import doc_text
 
-__all__ = ["resolve_date", "parse_anchor", "MONTHS", "WEEKDAYS"]
+__all__ = ["resolve_date", "parse_anchor", "is_week", "MONTHS", "WEEKDAYS"]
 
 _TIME = section("lexicon/time")
 MONTHS: dict[str, int] = _TIME.mapping("months")
@@ -131,6 +131,16 @@ _SEQUEL = re.compile(
     r"(?P<dir>later|earlier)|(?P<rel>next|following|previous)\s+(?:day|morning|evening|night)"
     r"|(?P<that>that)\s+(?:(?P<wd>" + "|".join(WEEKDAYS) + r")|day|morning|afternoon|evening|night))\b"
 )
+
+
+def is_week(value: DateValue) -> bool:
+    """Whether a resolved date stands for a week ("last week", held as its Monday).
+
+    >>> is_week(resolve_date("last week", date(2025, 1, 13))), is_week(resolve_date("Monday", date(2025, 1, 13)))
+    (True, False)
+    """
+    m = _RELATIVE.search(value.text.lower())
+    return value.precision == "day" and m is not None and m["unit"] == "week"
 
 
 def is_sequel(text: str) -> bool:

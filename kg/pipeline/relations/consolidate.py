@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Sequence
+from datetime import date
 
 from kg.model import Claim, DateValue, Event, EventKind
+from kg.pipeline.dates import is_week
 
 __all__ = ["consolidate"]
 
@@ -32,10 +34,25 @@ def _family(kind: str) -> str:
 
 
 def _dates_agree(a: DateValue | None, b: DateValue | None) -> bool:
-    """No date, or the same date at the precision both have ("2024-10" and "2024-10-14" agree)."""
+    """No date, or the same date at the precision both have ("2024-10" and "2024-10-14" agree);
+    a week ("last week", held as its Monday) agrees with each of its days."""
     if a is None or b is None:
         return True
-    return a.iso.startswith(b.iso) or b.iso.startswith(a.iso)
+    if a.iso.startswith(b.iso) or b.iso.startswith(a.iso):
+        return True
+    for week, day in ((a, b), (b, a)):
+        if is_week(week) and day.precision == "day" and not is_week(day):
+            offset = (date.fromisoformat(day.iso) - date.fromisoformat(week.iso)).days
+            if 0 <= offset < 7:
+                return True
+    return False
+
+
+def _sharpest(dates: list[DateValue]) -> DateValue | None:
+    """The most precise of ``dates``; a day of a week before the week's Monday."""
+    if not dates:
+        return None
+    return min(dates, key=lambda d: (_PRECISION[d.precision], is_week(d)))
 
 
 def _same(a: Event, b: Event) -> bool:
@@ -74,12 +91,11 @@ def _merge(a: Event, b: Event) -> Event:
         kind = EventKind.SUMMIT
     if _family(a.kind) == EventKind.DEPLOYMENT and EventKind.TROOP_TRANSFER in (a.kind, b.kind):
         kind = EventKind.TROOP_TRANSFER
-    dates = [d for d in (a.date, b.date) if d is not None]
-    date = min(dates, key=lambda d: _PRECISION[d.precision]) if dates else None
+    when = _sharpest([d for d in (a.date, b.date) if d is not None])
     modality = a.modality if a.modality == b.modality else "asserted" if "asserted" in (a.modality, b.modality) else a.modality
     return dataclasses.replace(
         a, kind=kind, participants=tuple(dict.fromkeys((*a.participants, *b.participants))),
-        agent=a.agent or b.agent, place=a.place or b.place, date=date, count=a.count or b.count,
+        agent=a.agent or b.agent, place=a.place or b.place, date=when, count=a.count or b.count,
         confidence=max(a.confidence, b.confidence), modality=modality,  # type: ignore[arg-type]
     )
 

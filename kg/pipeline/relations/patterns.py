@@ -163,6 +163,13 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
         if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
             return parse.oblique(tok.head.head, preps)
         return []
+    if source == "pp.subject":  # "X suffered losses in fighting with Y": a gerund in a phrase on X's verb
+        if tok.dep_ not in ("pcomp", "pobj") or tok.head.dep_ != "prep":
+            return []
+        verb = tok.head.head
+        if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "attr"):  # "suffered losses in fighting"
+            verb = verb.head
+        return parse.subjects(verb) if verb.pos_ in ("VERB", "AUX") else []
     if source.startswith("prep:"):
         return parse.oblique(tok, frozenset(source.partition(":")[2].split(",")))
     if source == "subject":
