@@ -474,6 +474,29 @@ def test_fighting_in_a_phrase_and_capturing_are_conflict(nlp) -> None:
     assert conflicts("Rebels accused Belarusian troops of fighting with civilians.") == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a phrase on the settlement noun holds every name of its list, and every name of the
+        # list is a place, whatever the NER read
+        ("Fighting raged near the villages of Olkhovka, Pogrebki and Malaya Loknya in the Kursk region.",
+         {("Olkhovka", "Kursk Oblast"), ("Pogrebki", "Kursk Oblast"), ("Malaya Loknya", "Kursk Oblast")}),
+        # the settlement noun's own state
+        ("Leaders met in the Russian city of Kazan on Tuesday.", {("Kazan", "Russia")}),
+        # a phrase set off by commas
+        ("The troops were shipped to Vladivostok, in Russia's Far East, last week.",
+         {("Vladivostok", "Russian Far East")}),
+        ("The troops were shipped to Vladivostok, in Russia's view a safe port.", set()),
+    ],
+)
+def test_where_a_settlement_lies(nlp, text, expected) -> None:
+    import kg
+
+    extraction = kg.extract(text, date="2024-12-01")
+    label = {e.key: e.label for e in extraction.entities}
+    assert {(label[r.subject], label[r.object]) for r in extraction.relations if r.kind == "located_in"} == expected
+
+
 def test_negated_deployment_yields_no_event(nlp) -> None:
     f = facts(nlp, "North Korea did not send troops to Russia.")
     assert f.events == ()

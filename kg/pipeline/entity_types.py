@@ -296,6 +296,23 @@ def _label(span: Span) -> str:
     return span.label_
 
 
+def _settlement_named(span: Span) -> bool:
+    """Whether a name is one a settlement noun gives: "the town of X", or an item of its list
+    ("the villages of A, B and C", where the NER may read B as a person)."""
+    doc = span.doc
+    if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in lexicon.SETTLEMENT_NOUNS:
+        return True
+    first = span.root
+    for _ in range(8):
+        if first.dep_ != "conj" or first.head is first:
+            break
+        first = first.head
+    if first.i == span.root.i or first.dep_ != "pobj" or first.head.lower_ != "of":
+        return False
+    noun = first.head.head
+    return noun.pos_ == "NOUN" and noun.lemma_.lower() in lexicon.SETTLEMENT_NOUNS and noun.i < first.i
+
+
 _DOCUMENT_HEADS = _RULES.table("documents").words("heads")
 """Last words of a name that make it a document, a law or a doctrine, not an organisation."""
 
@@ -346,8 +363,7 @@ def _type_span(span: Span, choices: dict | None = None) -> Span | None:
     if (label != "PERSON" and len(trimmed) > 1 and trimmed[0].lower_.rstrip(".") in lexicon.PERSONAL_HONORIFICS
             and not any(t.tag_ == "POS" for t in trimmed)):  # but "Mr Brown's Finance Facility" is his thing
         return Span(doc, trimmed.start, trimmed.end, label="Person", span_id="Person:")
-    if (trimmed.start >= 2 and doc[trimmed.start - 1].lower_ == "of"
-            and doc[trimmed.start - 2].lower_ in lexicon.SETTLEMENT_NOUNS and label in _NER_CLASS):
+    if label in _NER_CLASS and _settlement_named(trimmed):
         return Span(doc, trimmed.start, trimmed.end, label="Place", span_id="Place:")
     reading = _reading(span) if (trimmed.start, trimmed.end) == (span.start, span.end) else None
     known = reading or _gazetteer_class(text)

@@ -2,8 +2,9 @@
 
 "P in S" and "P of S" (the phrase attached to the place, or right after it when the parser hung
 it elsewhere: "the Kursk region in western Russia"), "S's P", "P, S" ("Budapest, Hungary", not a
-list), "P, the capital of S", and a state or place named inside the place's own name ("Russia's Far
-East", "southern Iraq"). A phrase shared by coordinated places holds for each: "Baghdad and Basra in Iraq".
+list), "P, in S,", "P, the capital of S", "the S-ian city of P", and a state or place named inside
+the place's own name ("Russia's Far East", "southern Iraq"). A phrase shared by coordinated places
+holds for each: "Baghdad and Basra in Iraq", "the villages of A, B and C in the Kursk region".
 """
 
 from __future__ import annotations
@@ -42,6 +43,25 @@ def _containers(ctx: Context, span: SpacySpan, key: str) -> list[tuple[str, floa
                 extra = None if has_own else ctx.place_of(other)
                 if extra is not None and ctx.cls(extra) == ctx.cls(target):
                     found.append((extra, C_LOCATED.number("parse")))
+    # "the villages of A, B and C in the Kursk region": the phrase on the noun holds every name
+    first = _coordinated(root)[0]
+    if not preps and first.dep_ == "pobj" and first.head.lower_ == "of" and \
+            first.head.head.lemma_.lower() in SETTLEMENT_HEADS:
+        items = {t.i for t in _coordinated(first)}
+        for word in ctx.parse.oblique(first.head.head, CONTAINMENT_PREPOSITIONS - {"of"}):
+            if word.i in items:
+                continue
+            target = ctx.place_of(word)
+            if target is not None:
+                found.append((target, C_LOCATED.number("parse")))
+    # "the Russian city of Kazan", "Ukraine's city of Dnipro": the settlement noun's own state
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in SETTLEMENT_HEADS:
+        noun = root.head.head
+        for child in noun.children:
+            if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < noun.i:
+                target = ctx.demonym(child) or ctx.entity(child)
+                if target is not None and ctx.cls(target) in PLACE_CLASSES:
+                    found.append((target, C_LOCATED.number("parse")))
     for child in root.children:
         if child.dep_ == "poss":
             target = ctx.entity(child)
@@ -61,6 +81,16 @@ def _containers(ctx: Context, span: SpacySpan, key: str) -> list[tuple[str, floa
         if target and ctx.cls(target) in PLACE_CLASSES:
             found.append((target, C_LOCATED.number("adjacent")))
     after = span.end
+    if not found and after + 2 < sent.end and doc[after].text == "," and doc[after + 1].lower_ == "in":
+        # "Vladivostok, in Russia's Far East, …": a phrase set off by commas
+        k = after + 2
+        while k < sent.end and doc[k].pos_ in {"DET", "ADJ"} and ctx.entity(doc[k]) is None:
+            k += 1
+        bounds = ctx.mention_tokens(doc[k]) if k < sent.end else None
+        target = ctx.entity(doc[k]) if bounds else None
+        closed = bounds is not None and (bounds[1] >= sent.end - 1 or doc[bounds[1]].text == ",")
+        if target and closed and ctx.cls(target) in PLACE_CLASSES:
+            found.append((target, C_LOCATED.number("comma")))
     if after + 1 < sent.end and doc[after].text == ",":  # "Budapest, Hungary" but not a list
         nxt = ctx.entity(doc[after + 1])
         bounds = ctx.mention_tokens(doc[after + 1]) if nxt else None
