@@ -672,3 +672,15 @@ def test_a_name_ending_in_a_document_noun_is_no_organization(nlp):
     labels = {e.label: e.cls for e in extract(nlp, text).entities}
     assert not any("Treaty" in label for label in labels)
     assert labels.get("NATO") == "Organization"
+
+
+def test_a_states_armed_forces_named_by_the_gazetteer_are_its_one_unit(nlp):
+    """"the Korean People's Army", "the KPA" and "North Korean troops" are one unit of North Korea,
+    never a unit of a state called "Korean People's Army"."""
+    text = ("Soldiers of the 11th Corps of the Korean People's Army were seen. The KPA said nothing. "
+            "North Korean troops arrived in Kursk.")
+    extraction = extract(nlp, text)
+    units = [e for e in extraction.entities if e.cls == "MilitaryUnit"]
+    assert [u.label for u in units] == ["North Korean troops"]
+    assert {"KPA", "Korean People's Army"} <= set(units[0].aliases)
+    assert {e.label for e in extraction.entities if e.cls == "State"} == {"North Korea"}

@@ -76,8 +76,21 @@ def armed_forces_phrases() -> list[tuple[str, str, str]]:
 
 
 def gazetteer_phrases() -> list[tuple[str, str, str]]:
-    """The gazetteer's names that are safe in running text, as verbatim phrases."""
-    return [(name, cls, f"{cls}:{canonical}") for name, cls, canonical in load_gazetteer().names_for_ruler()]
+    """The gazetteer's names that are safe in running text, as verbatim phrases. A unit's span id
+    holds its state (as :func:`armed_forces_phrases` gives it for any of the unit's names: "KPA"
+    is North Korea's), never a gazetteer key: a unit whose state the lexicon does not give is
+    left to the NER and the unit rules."""
+    phrases = []
+    for name, cls, canonical in load_gazetteer().names_for_ruler():
+        if cls == "MilitaryUnit":
+            entry = next((e for e in load_gazetteer().lookup(name) if e.cls == cls), None)
+            names = entry.names if entry is not None else (name,)
+            state = next((lexicon.ARMED_FORCES_NAMES[n] for n in names if n in lexicon.ARMED_FORCES_NAMES), None)
+            if state is None:
+                continue
+            canonical = state
+        phrases.append((name, cls, f"{cls}:{canonical}"))
+    return phrases
 
 
 def ner_labels(nlp: Language) -> dict[str, str]:

@@ -60,6 +60,9 @@ def _gazetteer_class(text: str) -> tuple[str, str, str] | None:
         return None
     states = [e for e in entries if e.cls == "State"]
     best = states[0] if states else entries[0]
+    if best.cls == "MilitaryUnit":  # a unit's canonical is its state ("KPA" -> North Korea)
+        state = next((lexicon.ARMED_FORCES_NAMES[n] for n in best.names if n in lexicon.ARMED_FORCES_NAMES), None)
+        return (best.cls, state, "curated" if best.curated else best.kind) if state else None
     return best.cls, best.name, "curated" if best.curated else best.kind
 
 
