@@ -831,6 +831,19 @@ def test_the_date_of_a_statement(nlp, text, iso) -> None:
     assert [c.date.iso for c in claims] == [iso]
 
 
+def test_speaking_of_a_figure_and_giving_one_are_claims(nlp) -> None:
+    """"X spoke of about 2,000 soldiers", "X gave a higher figure: around 1,100" state figures;
+    "gave a speech", "spoke at the summit" state nothing."""
+    def claims(text):
+        return [(c.speaker, [q.value for q in c.counts]) for c in facts(nlp, text).claims]
+
+    assert claims("Jan Novak spoke of about 2,000 North Korean soldiers in October.") == [("Person/novak", [2000])]
+    assert claims("Jan Novak gave a higher figure four days later: around 1,100 North Korean soldiers.") == [
+        ("Person/novak", [1100])]
+    assert claims("Jan Novak gave a speech in Budapest on Monday.") == []
+    assert claims("Jan Novak spoke at a summit in Budapest on Monday.") == []
+
+
 def test_according_to_whose_object_the_parser_lost(nlp) -> None:
     """The parser may hang the source of "according to" on the next noun ("the Pentagon, North
     Korean troops" read as one phrase, "to" left without its object): the name after "to" is it."""

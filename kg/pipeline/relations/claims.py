@@ -19,6 +19,8 @@ from kg.pipeline.relations.words import (
     ACTOR_CLASSES,
     CONFIDENCE,
     DENIAL_VERBS,
+    FIGURE_NOUNS,
+    FIGURE_VERBS,
     FIRST_PERSON,
     NEGATION_NOUNS,
     NEGATIVE_DETERMINERS,
@@ -66,6 +68,9 @@ def find_claims(ctx: Context) -> None:
         lemma = tok.lemma_.lower()
         if lemma in PREPOSITIONAL_CUES and lemma not in REPORT_VERBS and not _has_cue_preposition(tok, PREPOSITIONAL_CUES[lemma]):
             continue  # "call" a meeting, but "call for" a ceasefire
+        figure = lemma in FIGURE_VERBS and lemma not in REPORT_VERBS
+        if figure and not any(o.lemma_.lower() in FIGURE_NOUNS for o in ctx.parse.objects(tok)):
+            continue  # "gave a speech", but "gave a higher figure"
         if ctx.in_quote(tok.i) is not None:
             continue  # the speaker's own words, not an attribution
         if tok.dep_ in {"amod", "acl"} and tok.tag_ == "VBN":
@@ -78,6 +83,10 @@ def find_claims(ctx: Context) -> None:
         content = _stance_content(ctx, tok) if lemma in STANCE_VERBS else _content(ctx, tok)
         if content is None:
             continue
+        if figure:  # "gave a higher figure four days later: around 1,100": the figure after the colon too
+            colon = next((t.i for t in doc[content[1]: tok.sent.end] if t.text == ":"), None)
+            if colon is not None:
+                content = (content[0], tok.sent.end - (1 if doc[tok.sent.end - 1].is_punct else 0))
         if content in ctx.quotes:
             taken.add(content)
         verb_contents.append(content)

@@ -34,7 +34,10 @@ STANCE_VERBS = _WORDNET.words("stance_verbs") - REPORT_VERBS
 """Verbs that state a stance on something ("condemned the move"): a claim whose content is what
 they judge (lemma)."""
 STANCE_PREPOSITIONS = _CLAIMS.words("stance_prepositions")
-CUE_LEMMAS = REPORT_VERBS | URGING_VERBS | STANCE_VERBS | frozenset(PREPOSITIONAL_CUES)
+FIGURE_VERBS = _CLAIMS.words("figure_verbs")
+FIGURE_NOUNS = _CLAIMS.words("figure_nouns")
+"""Verbs that state a figure with one of ``FIGURE_NOUNS`` as their object ("gave a figure")."""
+CUE_LEMMAS = REPORT_VERBS | URGING_VERBS | STANCE_VERBS | frozenset(PREPOSITIONAL_CUES) | FIGURE_VERBS
 """Every lemma that may cue a claim."""
 DENIAL_VERBS = _CLAIMS.words("denial_verbs")
 SOURCE_VERBS = _CLAIMS.words("source_verbs")
