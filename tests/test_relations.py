@@ -497,6 +497,21 @@ def test_where_a_settlement_lies(nlp, text, expected) -> None:
     assert {(label[r.subject], label[r.object]) for r in extraction.relations if r.kind == "located_in"} == expected
 
 
+def test_a_summoned_diplomat_and_a_date_the_parser_compounded_make_a_dated_meeting(nlp) -> None:
+    """"summoned the ambassador in Warsaw on 24 October": a meeting there then; "On Monday EU
+    ministers met in Brussels", where the parser reads "Monday EU ministers" as one phrase."""
+    import kg
+
+    def meetings(text):
+        extraction = kg.extract(text, date="2024-12-20")
+        label = {e.key: e.label for e in extraction.entities}
+        return [(label.get(e.place), e.date.iso if e.date else None) for e in extraction.events if e.kind == "Meeting"]
+
+    assert meetings("Its foreign ministry summoned Belarus's ambassador in Warsaw on 24 October.") == [("Warsaw", "2024-10-24")]
+    assert meetings("On Monday EU foreign ministers met in Brussels, for the first time under the new chief, "
+                    "and adopted new sanctions.") == [("Brussels", "2024-12-16")]
+
+
 def test_negated_deployment_yields_no_event(nlp) -> None:
     f = facts(nlp, "North Korea did not send troops to Russia.")
     assert f.events == ()

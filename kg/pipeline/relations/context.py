@@ -472,11 +472,15 @@ class Context:
             attached = attached or (
                 trigger.pos_ in {"VERB", "AUX"} and gov.dep_ == "pobj" and gov.head.head == trigger
             )
-            # "That evening Jan Novak said …": a date the parser compounded with the name after it
-            # modifies no name; it dates the verb of that name
+            # "That evening Jan Novak said …", "On Monday EU ministers met": a date the parser
+            # compounded with the noun after it modifies no name or noun; it dates that noun's verb
+            # (after a preposition left without its object, that preposition's)
+            before = self.doc[ent.start - 1] if ent.start > trigger.sent.start else None
+            orphan = (before is not None and before.dep_ == "prep" and before.head == trigger
+                      and not any(c.dep_ in ("pobj", "pcomp") for c in before.children))
             attached = attached or (
-                ent.root.dep_ == "compound" and gov.pos_ == "PROPN" and gov.head == trigger and ent.end <= gov.i
-                and trigger.pos_ in {"VERB", "AUX"}
+                ent.root.dep_ == "compound" and gov.head == trigger and ent.end <= gov.i
+                and trigger.pos_ in {"VERB", "AUX"} and (gov.pos_ == "PROPN" or orphan)
             )
             if attached:
                 value = self.resolve(ent, future=self.is_future(trigger))
