@@ -684,3 +684,11 @@ def test_a_states_armed_forces_named_by_the_gazetteer_are_its_one_unit(nlp):
     assert [u.label for u in units] == ["North Korean troops"]
     assert {"KPA", "Korean People's Army"} <= set(units[0].aliases)
     assert {e.label for e in extraction.entities if e.cls == "State"} == {"North Korea"}
+
+
+def test_a_one_word_name_listed_with_a_place_is_a_place(nlp):
+    """"near Pokrovsk and Kurakhove" (the NER reads Kurakhove as an organisation); "in London and
+    Goldman Sachs" keeps its bank."""
+    classes = lambda text: {e.label: e.cls for e in extract(nlp, text).entities}  # noqa: E731
+    assert classes("Fighting went on near Pokrovsk and Kurakhove in the Donetsk region.")["Kurakhove"] == "Place"
+    assert classes("He worked in London and Goldman Sachs.")["Goldman Sachs"] == "Organization"

@@ -512,6 +512,25 @@ def test_a_summoned_diplomat_and_a_date_the_parser_compounded_make_a_dated_meeti
                     "and adopted new sanctions.") == [("Brussels", "2024-12-16")]
 
 
+def test_troops_counted_not_named_and_troops_at_each_place(nlp) -> None:
+    """"a first group of 1,500 had been carried by Polish navy ships to Gdansk": the troops named
+    before, carried, not sent, by the ships' owner; "assaults near A and B": there at each."""
+    import kg
+
+    def deployments(text):
+        extraction = kg.extract(text, date="2024-11-05")
+        label = {e.key: e.label for e in extraction.entities}
+        return [(label.get(e.agent), label.get(e.place), e.count.value if e.count else None, sorted(map(label.get, e.participants)))
+                for e in extraction.events if e.kind == "Deployment"]
+
+    text = ("Belarusian troops are in Poland, the agency said. It said a first group of 1,500 had been carried "
+            "by Polish navy ships to Gdansk.")
+    assert ("Belarusian troops", "Gdańsk", 1500, ["Belarusian troops", "Gdańsk"]) in deployments(text)
+    text = "Belarusian troops took part in assaults near Pokrovsk and Kurakhove in the Donetsk region."
+    # (the NER reads "Kurakhove" as an organisation: a one-word name listed with a place is one)
+    assert {(a, p) for a, p, _, _ in deployments(text)} == {("Belarusian troops", "Pokrovsk"), ("Belarusian troops", "Kurakhove")}
+
+
 def test_negated_deployment_yields_no_event(nlp) -> None:
     f = facts(nlp, "North Korea did not send troops to Russia.")
     assert f.events == ()

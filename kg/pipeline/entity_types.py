@@ -442,6 +442,8 @@ def kg_entities(doc: Doc) -> Doc:
                     span_id = f"State:{TEAM}"
         kept.append(Span(doc, typed.start, typed.end, label=cls, kb_id=origin, span_id=span_id))
     kept = _teams_throughout(kept)
+    if not sports:
+        kept = _places_in_a_list(kept)
     taken = {i for span in kept for i in range(span.start, span.end)}
     kept.extend(_organization_anaphors(doc, taken))
     if not sports:
@@ -450,6 +452,29 @@ def kg_entities(doc: Doc) -> Doc:
     kept.extend(_bodies_of_states(doc, kept, taken))
     doc.ents = filter_spans(kept)
     return doc
+
+
+def _places_in_a_list(spans: list[Span]) -> list[Span]:
+    """A name the NER read as an organisation, coordinated with a place under a preposition of
+    place ("near Pokrovsk and Kurakhove", "in Tikrit, Samarra and Baiji") and unknown to the
+    gazetteer, is a place too: a list of places holds places. Only a one-word name: a longer one
+    ("in London and Goldman Sachs") or an acronym names a body more often; a name the gazetteer or
+    the lexicon knows keeps its reading."""
+    place_roots = {s.root.i for s in spans if s.label_ == "Place"}
+    out = []
+    for s in spans:
+        if (s.label_ == "Organization" and s.kb_id_ == "ORG" and s.id_ == "Organization:" and s.root.dep_ == "conj"
+                and len(s) == 1 and not s.text.isupper()):  # one word, no acronym: "Kurakhove", not "Goldman Sachs"
+            first = s.root
+            for _ in range(8):
+                if first.dep_ != "conj" or first.head is first:
+                    break
+                first = first.head
+            if (first.i in place_roots and first.dep_ == "pobj" and first.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS
+                    and not _gazetteer_class(s.text)):
+                s = Span(s.doc, s.start, s.end, label="Place", kb_id=s.kb_id_, span_id="Place:")
+        out.append(s)
+    return out
 
 
 _ORDINAL = re.compile(lexicon.section("lexicon/military").text("ordinal"), re.I)

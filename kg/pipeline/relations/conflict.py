@@ -54,8 +54,11 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
         # all; a clash named by a noun with its place or date needs no named side ("the shooting
         # of four farmers in March")
         attackers = frame.keys("side_a") + frame.keys("sides")
-        clash(ctx, trigger, tuple(dict.fromkeys(sides)), place=place, date=date, modality=modality,
-              present=tuple(k for k in sides if k in attackers))
+        present = tuple(k for k in sides if k in attackers)
+        clash(ctx, trigger, tuple(dict.fromkeys(sides)), place=place, date=date, modality=modality, present=present)
+        # "assaults near Plekhovo and Vorozhba": the attackers were at each place named with the first
+        for other in _coordinated_places(ctx, frame, place):
+            deploy_present(ctx, trigger, present, other, date, modality)
 
 
 def _other_sides(ctx: Context, frame: Frame) -> list[str]:
@@ -81,9 +84,29 @@ def clash(ctx: Context, trigger: Token, sides: tuple[str, ...], *, place: str | 
     who attack or fight, not those attacked) are deployed at its place."""
     confidence = C_CLASH.number("with_place_or_date") if place is not None or date else C_CLASH.number("bare")
     ctx.event(EventKind.CLASH, trigger, confidence, participants=sides, place=place, date=date, modality=modality)
-    if place is None or trigger.lemma_.lower() in REMOTE_ATTACKS or trigger.lower_ in REMOTE_ATTACKS:
+    if place is not None:
+        deploy_present(ctx, trigger, present, place, date, modality)
+
+
+def deploy_present(ctx: Context, trigger: Token, present: tuple[str, ...], place: str, date: DateValue | None,
+                   modality: str) -> None:
+    """The troops among ``present`` who fought at ``place`` were deployed there ("North Korean
+    troops joined assaults near Plekhovo"), unless the attack was from afar (shelling, a strike)."""
+    if trigger.lemma_.lower() in REMOTE_ATTACKS or trigger.lower_ in REMOTE_ATTACKS:
         return
-    for side in present:  # "North Korean troops joined assaults near Plekhovo": they were there
+    for side in present:
         if ctx.cls(side) == EntityClass.MILITARY_UNIT:
             ctx.event(EventKind.DEPLOYMENT, trigger, C_CLASH.number("troops_there"), participants=(side, place),
-                      agent=side, place=place, date=date, modality=modality)
+                      agent=side, place=place, date=date, modality=modality, each_place=True)
+
+
+def _coordinated_places(ctx: Context, frame: Frame, first: str | None) -> list[str]:
+    """The other places of the frame's place slot coordinated with the first ("near Plekhovo and
+    Vorozhba"), not a container named after it ("near Plekhovo in the Kursk region")."""
+    fillers = frame.slots.get("place", [])
+    head = next((f.token for f in fillers if f.key == first), None)
+    if head is None:
+        return []
+    conjuncts = {t.i for t in head.conjuncts}
+    return list(dict.fromkeys(f.key for f in fillers if f.key not in (None, first) and f.token.i in conjuncts
+                              and ctx.cls(f.key) == ctx.cls(first)))

@@ -224,6 +224,11 @@ class Context:
             if self.is_definite(head):
                 return self.refs.troops_before(head)  # "the soldiers", "these troops": the ones named before
             return None
+        if head.like_num and (
+                head.dep_ in ("nsubj", "nsubjpass") or head.dep_ == "pobj" and head.head.lower_ in PARTITIVE_PREPOSITIONS):
+            # "a first group of 1,500 had been carried to Vladivostok": troops counted, not named,
+            # are the troops named before
+            return self.refs.troops_before(head)
         key = self.key_of(head)
         if key is None and head.pos_ == "NOUN" and head.lemma_.lower() not in CIVILIAN_NOUNS:
             # "Russian positions", "Russian-occupied territory"; "an Iraqi civilian" is no actor
@@ -272,6 +277,8 @@ class Context:
             return self.cls(key) == EntityClass.MILITARY_UNIT
         if self.is_troop_noun(head):
             return True
+        if head is not tok and head.like_num and tok.lower_ in PARTITIVES:  # "a first group of 1,500"
+            return self.refs.troops_before(head) is not None
         return bool(tok.like_num and tok.dep_ in {"nsubj", "nsubjpass", "dobj"})
 
     def place_of(self, tok: Token | None) -> str | None:
@@ -668,15 +675,17 @@ class Context:
                 return
         self.relations.append((rel, tok.i))
 
-    def event(self, kind: str, trigger: Token, confidence: float, **fields: object) -> None:
-        """Add an event, once per trigger, kind and agent. An asserted event dated after the
-        article is expected ("next Sunday's elections")."""
+    def event(self, kind: str, trigger: Token, confidence: float, *, each_place: bool = False, **fields: object) -> None:
+        """Add an event, once per trigger, kind and agent (and place, for ``each_place``: troops
+        at each of several places). An asserted event dated after the article is expected ("next
+        Sunday's elections")."""
         event = Event(kind=str(kind), sentence=self.sentence(trigger), confidence=confidence, trigger=trigger.text, **fields)  # type: ignore[arg-type]
         if event.modality == "asserted" and event.date is not None and self.anchor is not None:
             if event.date.iso > self.anchor.isoformat()[: len(event.date.iso)]:
                 event = dataclasses.replace(event, modality="expected")
         for existing, i in self.events:
-            if i == trigger.i and existing.kind == kind and existing.agent == event.agent:
+            if i == trigger.i and existing.kind == kind and existing.agent == event.agent and (
+                    not each_place or existing.place == event.place):
                 return
         self.events.append((event, trigger.i))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from kg.model import EntityClass, EventKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.patterns import Filler, Frame
-from kg.pipeline.relations.words import CONFIDENCE, PLURAL_PRONOUNS
+from kg.pipeline.relations.words import CONFIDENCE, PLURAL_PRONOUNS, VEHICLE_NOUNS
 
 __all__ = ["build_deployment", "build_sighting"]
 
@@ -25,7 +25,10 @@ def build_deployment(ctx: Context, frame: Frame) -> None:
     if modality is None:
         return
     users = frame.keys("user")
-    senders = frame.keys("sender") or users or [None]
+    # "carried by Russian navy ships": the ships' owner did not send the troops
+    senders = [f.key for f in frame.slots.get("sender", []) if f.key is not None
+               and ctx.parse.head_noun(f.token).lemma_.lower() not in VEHICLE_NOUNS]
+    senders = list(dict.fromkeys(senders)) or users or [None]
     fillers = frame.slots.get("troops") or []
     for sender in senders:
         for troops in dict.fromkeys(fillers, None) if fillers else [None]:

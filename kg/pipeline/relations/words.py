@@ -70,6 +70,8 @@ _TROOPS = _WORDS.table("troops")
 TROOP_NOUNS = frozenset(UNIT_NOUNS) | _TROOPS.words("extra_nouns") | _WORDNET.words("troop_nouns")
 """Nouns of soldiers and units (word or lemma)."""
 VAGUE_HEADS = _TROOPS.words("vague_heads")
+VEHICLE_NOUNS = _TROOPS.words("vehicle_nouns")
+"""Vehicles that carry troops: their owner is no sender of the troops."""
 PARTITIVE_PREPOSITIONS = _TROOPS.words("partitive_prepositions")
 FIGURE_HEDGES = _TROOPS.words("figure_hedges")
 FIGURE_DETERMINERS = _TROOPS.words("figure_determiners")
