@@ -40,6 +40,8 @@ PARTITIVES = _WORDS.words("partitives")
 PARTITIVE_PREPOSITIONS = _WORDS.words("partitive_prepositions")
 PERSON_LOCATIVES = _WORDS.words("person_locatives")
 """Place prepositions on a person a verb names that are the verb's ("met X in Budapest")."""
+CIRCUMSTANCE_PREPOSITIONS = _WORDS.words("circumstance_prepositions")
+"""Prepositions of a phrase that puts a clause's subject in what it names ("losses in fighting")."""
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})

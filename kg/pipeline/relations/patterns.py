@@ -22,6 +22,7 @@ from kg.errors import LexiconError
 from kg.lexicon import Section, section
 from kg.model import EntityClass
 from kg.pipeline.relations.context import Context
+from kg.pipeline.relations.parse import CIRCUMSTANCE_PREPOSITIONS
 
 __all__ = ["Filler", "Frame", "Pattern", "Slot", "frames", "load_patterns"]
 
@@ -164,7 +165,8 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
             return parse.oblique(tok.head.head, preps)
         return []
     if source == "pp.subject":  # "X suffered losses in fighting with Y": a gerund in a phrase on X's verb
-        if tok.dep_ not in ("pcomp", "pobj") or tok.head.dep_ != "prep":
+        # the fighting the subject was in, not one it prepares "for" or calls "for"
+        if tok.dep_ not in ("pcomp", "pobj") or tok.head.dep_ != "prep" or tok.head.lower_ not in CIRCUMSTANCE_PREPOSITIONS:
             return []
         verb = tok.head.head
         if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "attr"):  # "suffered losses in fighting"
