@@ -472,6 +472,8 @@ def test_fighting_in_a_phrase_and_capturing_are_conflict(nlp) -> None:
     assert conflicts("Polish special forces captured three Belarusian soldiers near the border.") == {
         frozenset({"Belarusian troops", "Polish troops"})}
     assert conflicts("Rebels accused Belarusian troops of fighting with civilians.") == set()
+    assert conflicts("Belarusian troops became part of the fighting with Polish forces.") == {
+        frozenset({"Belarusian troops", "Polish troops"})}
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from kg.errors import LexiconError
 from kg.lexicon import Section, section
 from kg.model import EntityClass
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.parse import CIRCUMSTANCE_PREPOSITIONS
+from kg.pipeline.relations.parse import CIRCUMSTANCE_PREPOSITIONS, PARTITIVE_PREPOSITIONS, PARTITIVES
 
 __all__ = ["Filler", "Frame", "Pattern", "Slot", "frames", "load_patterns"]
 
@@ -165,8 +165,12 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
             return parse.oblique(tok.head.head, preps)
         return []
     if source == "pp.subject":  # "X suffered losses in fighting with Y": a gerund in a phrase on X's verb
-        # the fighting the subject was in, not one it prepares "for" or calls "for"
-        if tok.dep_ not in ("pcomp", "pobj") or tok.head.dep_ != "prep" or tok.head.lower_ not in CIRCUMSTANCE_PREPOSITIONS:
+        # the fighting the subject was in ("part of the fighting"), not one it prepares or calls "for"
+        if tok.dep_ not in ("pcomp", "pobj") or tok.head.dep_ != "prep":
+            return []
+        prep = tok.head
+        if prep.lower_ not in CIRCUMSTANCE_PREPOSITIONS and not (
+                prep.lower_ in PARTITIVE_PREPOSITIONS and prep.head.lower_ in PARTITIVES):
             return []
         verb = tok.head.head
         if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "attr"):  # "suffered losses in fighting"
