@@ -28,7 +28,7 @@ from kg.resources import resource_dir
 
 __all__ = [
     "LexiconError", "Section", "section",
-    "DEMONYMS", "OFFICES", "PARTIES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "CAPITALS", "UNIT_LABEL",
+    "DEMONYMS", "DEMONYM_COMPOUNDS", "OFFICES", "PARTIES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "CAPITALS", "UNIT_LABEL",
     "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "FORMATION_NOUNS", "HONORIFICS", "PERSONAL_HONORIFICS",
     "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_KINDS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
     "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
@@ -135,6 +135,10 @@ OFFICES: dict[str, str] = _WORDNET.mapping("offices")
 """Office title (lower case) -> the state it belongs to when the text names none ("prime
 minister" -> United Kingdom), as English usage has it (``data/lexicon/wordnet.toml``)."""
 BODIES: dict[str, str] = _WORDNET.mapping("bodies")
+DEMONYM_COMPOUNDS: dict[str, frozenset[str]] = {
+    adjective: frozenset(words) for adjective, words in _WORDNET.mapping("demonym_compounds").items()
+}
+"""A demonym -> the words that make a noun of it naming no state ("American football")."""
 """A state body's name -> its state ("Royal Air Force" -> United Kingdom), by its WordNet gloss
 (``data/lexicon/wordnet.toml``); it holds where the text names that state."""
 CAPITALS: dict[str, str] = _STATES.mapping("capitals")

@@ -323,6 +323,9 @@ def fit_name(name: str, row: dict) -> str | None:
     if name.replace(" ", "").isupper() and row["kind"] not in ("country", "dependency"):
         return "an acronym"  # "NTT", "DKI": a region's acronym is a company's too ("NTT DoCoMo")
     words = norm(name).split()
+    if row["kind"] in ("city", "capital") and norm(name) != norm(row["name"]) and not set(words) & set(norm(row["name"]).split()):
+        if words and (words[-1] in AREA_WORDS or words[-1].endswith("shire") or words[0] in COMPASS_WORDS):
+            return "the name of an area around the town"  # Leeds's "West Yorkshire", Nairobi's "Masai District"
     if words[:1] == ["the"]:
         words = words[1:]  # "The City" is looked up as "City"
     if len(words) > 1 and PROMINENT_WORDS & set(words):
@@ -335,6 +338,10 @@ def fit_name(name: str, row: dict) -> str | None:
             return f"common English words (Zipf {frequency:.1f})"
     return None
 
+
+AREA_WORDS = set(_ALIASES["area_words"])
+COMPASS_WORDS = set(_ALIASES["compass_words"])
+"""A town's other name made of these and no word of its own name is the area around it."""
 
 PROMINENT_WORDS: set[str] = set()
 """One-word names whose places explain their frequency ("london", "paris"): a name of several

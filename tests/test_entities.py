@@ -692,3 +692,24 @@ def test_a_one_word_name_listed_with_a_place_is_a_place(nlp):
     classes = lambda text: {e.label: e.cls for e in extract(nlp, text).entities}  # noqa: E731
     assert classes("Fighting went on near Pokrovsk and Kurakhove in the Donetsk region.")["Kurakhove"] == "Place"
     assert classes("He worked in London and Goldman Sachs.")["Goldman Sachs"] == "Organization"
+
+
+def test_a_demonym_in_a_things_name_names_no_state(nlp):
+    """WordNet's "American football", "French horn", "German measles": no state; "the American
+    army" is the state's."""
+    labels = lambda text: {e.label for e in extract(nlp, text).entities}  # noqa: E731
+    assert labels("American football drew crowds, and she played the French horn.") == set()
+    assert "United States" in labels("The American army landed.")
+
+
+def test_fellow_and_a_demonym_alone_is_one_person(nlp):
+    """"fellow Ethiopian appeared on his shoulder": a runner, not Ethiopia."""
+    assert all(e.cls != "State" for e in extract(nlp, "Then fellow Ethiopian appeared on his shoulder.").entities)
+
+
+def test_a_continent_a_bond_joins_is_no_place_however_the_word_is_split(nlp):
+    """"closer co-operation with Europe" (the tokenizer splits "co-operation"): governments, not
+    the continent; "trade in Europe" is the continent."""
+    europes = [e for e in extract(nlp, "He wants closer co-operation with Europe. Trade in Europe grew.").entities
+               if e.label == "Europe"]
+    assert sorted(e.wikidata or "" for e in europes) == ["", "Q46"]

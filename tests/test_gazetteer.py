@@ -154,3 +154,11 @@ def test_offices_are_read_by_every_name_of_their_holder_and_held_between_their_d
     for group in by_title.values():
         spans = sorted((o.start, o.end or date.max) for o in group)
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), group
+
+
+def test_a_towns_other_name_for_the_area_around_it_is_dropped(gaz):
+    """Natural Earth gives Leeds "West Yorkshire" and Nairobi "Masai District": the county and the
+    district, not the town (scripts/build_gazetteer.py, data/rules/linking.toml area_words)."""
+    assert all(e.name != "Leeds" for e in gaz.lookup("West Yorkshire"))
+    assert all(e.name != "Nairobi" for e in gaz.lookup("Masai District"))
+    assert [e.qid for e in gaz.lookup("Leeds")][:1] == ["Q39121"]

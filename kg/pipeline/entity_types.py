@@ -199,11 +199,22 @@ def _continent_as_actor(span: Span) -> bool:
     if entry is None or entry.kind != "continent":
         return False
     root = span.root
-    bond = root.head.head
-    if root.dep_ == "pobj" and root.head.lower_ == "with" and (
-            {bond.lemma_.lower(), bond.lower_, bond.lower_.replace("-", "")} & _BOND_WORDS):
-        return True
+    if root.dep_ == "pobj" and root.head.lower_ == "with":
+        bond = root.head.head
+        before = _word_before(root.head)  # "co-operation with Europe", however parsed and split
+        if {bond.lemma_.lower(), bond.lower_, bond.lower_.replace("-", ""), before, before.replace("-", "")} & _BOND_WORDS:
+            return True
     return is_actor(span)
+
+
+def _word_before(tok) -> str:  # type: ignore[no-untyped-def]
+    """The word right before ``tok`` as written, hyphenated parts joined ("co-operation" that the
+    tokenizer split into "co", "-", "operation"), lower-cased."""
+    doc, end = tok.doc, tok.i
+    start = end - 1
+    while start > 0 and not doc[start - 1].whitespace_:
+        start -= 1
+    return doc[max(start, 0):end].text.lower()
 
 
 _BOND_WORDS = lexicon.section("lexicon/wordnet").table("lists").words("alliance_nouns")
@@ -237,8 +248,13 @@ def _one_person(span: Span) -> bool:
     doc = word.doc
     if word.dep_ == "poss" and word.left_edge.dep_ == "det" and word.i + 1 < len(doc) and doc[word.i + 1].tag_ == "POS":
         return True  # "the Russian's arrival": one Russian's
-    return (word.dep_ in _NOUN_PHRASE_HEADS and word.left_edge.dep_ == "det"
+    opened = word.left_edge.dep_ == "det" or word.left_edge.lower_ in _ONE_PERSON_MODIFIERS  # "fellow Ethiopian"
+    return (word.dep_ in _NOUN_PHRASE_HEADS and opened
             and not (word.i + 1 < len(doc) and doc[word.i + 1].pos_ in ("NOUN", "PROPN")))
+
+
+_ONE_PERSON_MODIFIERS = lexicon.section("lexicon/names").words("one_person_modifiers")
+"""Words before a demonym heading its phrase that make it one person ("fellow Ethiopian")."""
 
 
 _COLLECTIVE_ENDINGS = ("ch", "sh", "ese", "ss")
@@ -324,6 +340,9 @@ def _type_span(span: Span, choices: dict | None = None) -> Span | None:
     """Map one entity span to kg's classes, or drop it; a class chosen in context between the
     NER's label and the name's reading is kept in ``choices`` by the span's bounds."""
     label = _label(span)
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    if after is not None and after.lower_ in lexicon.DEMONYM_COMPOUNDS.get(span.text, ()):
+        return None  # "American football", "French horn": a thing's name, no state
     if label in ENTITY_CLASSES:
         hint = span.id_ or f"{label}:"
         cls, _, canonical = hint.partition(":")
