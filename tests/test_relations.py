@@ -221,6 +221,9 @@ def test_a_bare_title_takes_what_its_holder_held_it_in_on_the_articles_date(nlp,
         ("Person/novak", "Organization/nato", "Secretary General")}
     assert roles("Defence Minister Jan Novak met officials. Ukraine asked for more air defence.") == set()
     assert roles("Foreign Minister Jan Novak met officials in Budapest.") == set()  # Ukraine is not in the text
+    # what is known of the holder comes before a titled description of someone else
+    assert roles("Foreign Minister Jan Novak spoke first. Ukraine asked for help. Russia's foreign minister "
+                 "did not answer.") == {("Person/novak", "State/ukraine", "Foreign Minister")}
 
 
 def test_no_role_without_a_title(nlp) -> None:

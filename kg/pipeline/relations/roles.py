@@ -15,13 +15,13 @@ of Ukraine", "the defence minister of Ukraine") — in any of the places a title
 * an affiliation without a title: "Brad Smith, from the Red Cross", "the BBC's Paul Reynolds".
 
 A title found without its organisation ("Prime Minister Tony Blair") is kept for the document:
-a titled description elsewhere in the text ("the British prime minister") gives the organisation
-when one person holds that title; "his Israeli counterpart, X" gives X the title of the person
-"his" refers to, in Israel. Failing both, the office table (``data/gazetteer/offices.tsv``) gives
-the state or organisation the person held that title in on the article's date, when the text
-names it ("President Putin" in a story naming Russia). Failing that too, an office that English binds to one state ("Prime
-Minister", "Home Secretary": ``data/lexicon/wordnet.toml``'s offices) is that state's, when the
-text names that state and ties the person to no other. Every title also tells the reference
+the office table (``data/gazetteer/offices.tsv``) gives the state or organisation the person held
+that title in on the article's date, when the text names it ("President Putin" in a story naming
+Russia); else a titled description elsewhere in the text ("the British prime minister") gives the
+organisation when one person holds that title; "his Israeli counterpart, X" gives X the title of
+the person "his" refers to, in Israel. Failing all, an office that English binds to one state
+("Prime Minister", "Home Secretary": ``data/lexicon/wordnet.toml``'s offices) is that state's,
+when the text names that state and ties the person to no other. Every title also tells the reference
 resolver who "the president" is.
 """
 
@@ -251,8 +251,8 @@ def find_roles(ctx: Context) -> None:
             c.title = titles.get(c.counterpart_of)
             if c.title is not None:
                 ctx.refs.add_title(c.person, c.title, c.org)
+    _orgs_from_holders(ctx, candidates)  # what is known of the holder first: "the Russian president" is not Yoon
     _orgs_from_descriptions(ctx, candidates)
-    _orgs_from_holders(ctx, candidates)
     _orgs_from_offices(ctx, candidates)
     states = {c.person: c.org for c in candidates if c.org is not None and ctx.cls(c.org) == EntityClass.STATE}
     for c in candidates:  # "Zelensky, Ukraine's president, ... Umerov, his defence minister": Ukraine's
