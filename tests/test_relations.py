@@ -226,6 +226,30 @@ def test_a_bare_title_takes_what_its_holder_held_it_in_on_the_articles_date(nlp,
                  "did not answer.") == {("Person/novak", "State/ukraine", "Foreign Minister")}
 
 
+def test_signers_sign_for_the_states_the_office_table_gives_them(nlp, tmp_path, monkeypatch) -> None:
+    """"the treaty that Jan Novak and Ivan Petrov signed": allies, when the table says they
+    led two states the text names; no title in the text is needed."""
+    from kg.linking.gazetteer import read_offices
+    from kg.pipeline.relations import context as context_module
+
+    table = tmp_path / "offices.tsv"
+    table.write_text(
+        "person\taliases\ttitles\tholds_in\tstart\tend\n"
+        "Jan Novak\tNovak\tPresident\tUkraine\t2020-01-01\t\n"
+        "Ivan Petrov\tPetrov\tPresident\tRussia\t2020-01-01\t\n", encoding="utf-8")
+    monkeypatch.setattr(context_module, "load_offices", lambda: read_offices(table))
+    text = ("The mutual defence treaty that Jan Novak and Ivan Petrov signed in Budapest in June entered into force. "
+            "Ukraine and Russia agreed.")
+    assert ("State/russia", "State/ukraine") in rels(facts(nlp, text), "alliance")
+
+
+def test_troops_fighting_on_a_states_soil_do_not_fight_it(nlp) -> None:
+    import kg
+
+    extraction = kg.extract("Thousands of Belarusian soldiers now fight on Polish soil.", date="2024-12-06")
+    assert not [r for r in extraction.relations if r.kind == "conflict"]
+
+
 def test_no_role_without_a_title(nlp) -> None:
     assert rels(facts(nlp, "Jan Novak met NATO officials in Budapest."), "role") == set()
 

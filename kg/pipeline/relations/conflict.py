@@ -16,7 +16,9 @@ from spacy.tokens import Token
 from kg.model import DateValue, EntityClass, EventKind, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.patterns import Frame
-from kg.pipeline.relations.words import CLASH_NOUNS, CLASH_VERBS, CONFIDENCE, REMOTE_ATTACKS, WARS_IN
+from kg.pipeline.relations.words import (
+    CLASH_NOUNS, CLASH_VERBS, CONFIDENCE, FIGHTING_VERBS, REMOTE_ATTACKS, TERRITORY_NOUNS, WARS_IN,
+)
 
 __all__ = ["build_conflict", "clash"]
 
@@ -67,8 +69,11 @@ def _other_sides(ctx: Context, frame: Frame) -> list[str]:
     attackers = set(frame.keys("side_a"))
     own = frozenset(attackers | {s for s in map(ctx.state_of, attackers) if s is not None})
     out: list[str] = []
+    fighting = frame.trigger.lemma_.lower() in FIGHTING_VERBS
     for filler in frame.slots.get("side_b", []):
         key = filler.key
+        if fighting and filler.token.lemma_.lower() in TERRITORY_NOUNS:
+            continue  # "thousands of soldiers now fight on Russian soil": where, not whom
         if key is not None and own and (key in own or ctx.state_of(key) in own) and ctx.entity(filler.token) is None \
                 and filler.token.pos_ in ("NOUN", "NUM"):
             theirs = own | {k for k in ctx.entities if ctx.state_of(k) in own}

@@ -40,6 +40,7 @@ from kg.model import (
     RelationKind,
     Span,
 )
+from kg.linking.gazetteer import load_offices
 from kg.pipeline.dates import date_spans, is_sequel, resolve_date, resolve_sequel
 from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
@@ -47,6 +48,7 @@ from kg.pipeline.relations.consolidate import consolidate
 from kg.pipeline.relations.coref import DETERMINERS, References
 from kg.pipeline.relations.parse import PARTITIVES, PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, Parse
 from kg.pipeline.relations.tree import governor, most_precise
+from kg.text import name_key
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CIVILIAN_NOUNS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
     FIGURE_DETERMINERS, FIGURE_HEDGES, FUTURE_AUX, FUTURE_MODIFIERS, HYPOTHETICAL_WORDS, MIN_HEAD_COUNT,
@@ -143,6 +145,8 @@ class Context:
             self.by_sentence.setdefault(span.sent.start, []).append((span, m))
             self.bounds.setdefault(id(m), (span.start, span.end))
             anchors.setdefault(m.entity, []).append(m.anchor)
+        self.named = frozenset(anchors)
+        """The entities the text mentions (the entity table may hold more)."""
         self.state_names: dict[str, str] = {}
         for ent in entities.values():
             if ent.cls == EntityClass.STATE:
@@ -450,9 +454,17 @@ class Context:
         return key
 
     def state_of_leader(self, person: str) -> str | None:
-        """The one state the text's roles give ``person`` a title in, if any."""
+        """The one state the text's roles give ``person`` a title in, else the one state the
+        office table says ``person`` held an office of on the article's date, if the text names
+        it ("the treaty that Kim and Putin signed": Russia's and North Korea's)."""
         states = {r.object for r, _ in self.relations
                   if r.kind == RelationKind.ROLE and r.subject == person and self.cls(r.object) == "State"}
+        if not states:
+            ent = self.entities.get(person)
+            names = (ent.label, *ent.aliases) if ent is not None else ()
+            held = {o.holds_in for name in names for o in load_offices().get(name_key(name), ()) if o.held_on(self.anchor)}
+            states = {self.state_names[h.lower()] for h in held if h.lower() in self.state_names}
+            states &= self.named
         return states.pop() if len(states) == 1 else None
 
     def is_future(self, tok: Token) -> bool:

@@ -131,6 +131,8 @@ LIST_CONJUNCTIONS = _PLACES.words("list_conjunctions")
 OF_PLACE_PREPOSITIONS = _PLACES.words("of_place_prepositions")
 EVENT_PLACE_PREPOSITIONS = _PLACES.words("event_place_prepositions")
 SETTLEMENT_HEADS = _PLACES.words("settlement_heads")
+TERRITORY_NOUNS = _PLACES.words("territory_nouns")
+"""Nouns of a state's ground ("Russian soil"): a demonym on them names a place, not an actor."""
 
 # quotations
 _QUOTES = _WORDS.table("quotes")
