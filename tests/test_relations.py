@@ -199,19 +199,25 @@ def test_a_bare_title_takes_the_state_a_possessive_description_gives(nlp) -> Non
     assert not rels(f, "role")  # the speaker's own words speak of someone else
 
 
+def _use_offices(tmp_path, monkeypatch, module, *rows: str) -> None:
+    """Make ``module`` read an office table of these rows (offices.tsv's columns) instead of kg's."""
+    from kg.linking.gazetteer import read_offices
+
+    table = tmp_path / "offices.tsv"
+    table.write_text("person\taliases\ttitles\tholds_in\tstart\tend\n" + "".join(f"{row}\n" for row in rows),
+                     encoding="utf-8")
+    monkeypatch.setattr(module, "load_offices", lambda: read_offices(table))
+
+
 def test_a_bare_title_takes_what_its_holder_held_it_in_on_the_articles_date(nlp, tmp_path, monkeypatch) -> None:
     """"Foreign Minister Jan Novak": the state the office table says Novak was foreign minister
     of on the article's date, when the text names it; another title, another date, or a state
     the text does not name give nothing."""
-    from kg.linking.gazetteer import read_offices
     from kg.pipeline.relations import roles as role_rules
 
-    table = tmp_path / "offices.tsv"
-    table.write_text(
-        "person\taliases\ttitles\tholds_in\tstart\tend\n"
-        "Jan Novak\tNovak\tForeign Minister|Minister of Foreign Affairs\tUkraine\t2020-03-04\t2024-11-01\n"
-        "Jan Novak\tNovak\tSecretary General\tNATO\t2024-11-01\t\n", encoding="utf-8")
-    monkeypatch.setattr(role_rules, "load_offices", lambda: read_offices(table))
+    _use_offices(tmp_path, monkeypatch, role_rules,
+                 "Jan Novak\tNovak\tForeign Minister|Minister of Foreign Affairs\tUkraine\t2020-03-04\t2024-11-01",
+                 "Jan Novak\tNovak\tSecretary General\tNATO\t2024-11-01\t")
     roles = lambda text, date="2024-10-26": {  # noqa: E731
         (r.subject, r.object, r.title) for r in facts(nlp, text, date=date).relations if r.kind == "role"}
     text = "Foreign Minister Jan Novak met NATO officials. Ukraine asked for more air defence."
@@ -229,15 +235,10 @@ def test_a_bare_title_takes_what_its_holder_held_it_in_on_the_articles_date(nlp,
 def test_signers_sign_for_the_states_the_office_table_gives_them(nlp, tmp_path, monkeypatch) -> None:
     """"the treaty that Jan Novak and Ivan Petrov signed": allies, when the table says they
     led two states the text names; no title in the text is needed."""
-    from kg.linking.gazetteer import read_offices
     from kg.pipeline.relations import context as context_module
 
-    table = tmp_path / "offices.tsv"
-    table.write_text(
-        "person\taliases\ttitles\tholds_in\tstart\tend\n"
-        "Jan Novak\tNovak\tPresident\tUkraine\t2020-01-01\t\n"
-        "Ivan Petrov\tPetrov\tPresident\tRussia\t2020-01-01\t\n", encoding="utf-8")
-    monkeypatch.setattr(context_module, "load_offices", lambda: read_offices(table))
+    _use_offices(tmp_path, monkeypatch, context_module,
+                 "Jan Novak\tNovak\tPresident\tUkraine\t2020-01-01\t", "Ivan Petrov\tPetrov\tPresident\tRussia\t2020-01-01\t")
     text = ("The mutual defence treaty that Jan Novak and Ivan Petrov signed in Budapest in June entered into force. "
             "Ukraine and Russia agreed.")
     assert ("State/russia", "State/ukraine") in rels(facts(nlp, text), "alliance")
