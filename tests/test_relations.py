@@ -465,6 +465,9 @@ def test_the_troops_a_side_kills_are_not_its_own(nlp) -> None:
     text = ("Belarusian soldiers moved into the forest near the village. Ukraine's 12th Brigade said its gunners "
             "had killed nearly 40 of the soldiers.")
     assert conflicts(text) == {frozenset({"Belarusian troops", "Ukraine"})}
+    # "its officers": the people of the body "its" is, a unit named as one body too
+    text = "Belarusian soldiers crossed the river. The Polish Border Guard said its officers had killed 40 of the soldiers."
+    assert conflicts(text) == {frozenset({"Belarusian troops", "Polish Border Guard"})}
 
 
 def test_a_meeting_told_without_its_place_is_where_the_sentence_before_put_its_participant(nlp) -> None:

@@ -240,6 +240,8 @@ class Context:
                 if word.i >= head.i:
                     break
                 owner = self.entity(word) or self.demonym(word)
+                if owner is None and word.dep_ == "poss" and word.head == head and word.lower_ in POSSESSIVE_PRONOUNS:
+                    owner = self.refs.resolve(word)  # "its operators", "their drones": whose they are
                 if owner is not None and self.cls(owner) in ACTOR_CLASSES:
                     return owner
         return key

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.lexicon import section
+from kg.lexicon import UNIT_LABEL, section
 from kg.model import Entity, EntityClass
 
 __all__ = ["References"]
@@ -150,7 +150,7 @@ class References:
                 self.gender[key] = wanted
             return key
         if low in NEUTER_PRONOUNS:
-            return self._best(tok, lambda e: e.cls in (EntityClass.STATE, EntityClass.ORGANIZATION))
+            return self._best(tok, _one_body)
         if low in PLURAL_PRONOUNS:
             return self.troops_before(tok)
         return self._description(tok)
@@ -239,6 +239,18 @@ class References:
             if best is None or rank > best[0]:
                 best = (rank, seen.key)
         return best[1] if best else None
+
+
+def _one_body(entity: Entity) -> bool:
+    """What "it" and "its" may be: a state, an organisation, or a unit named as one body ("the
+    47th Brigade", "the Border Guard"), not a state's troops ("North Korean troops" are "they")."""
+    if entity.cls in (EntityClass.STATE, EntityClass.ORGANIZATION):
+        return True
+    return entity.cls == EntityClass.MILITARY_UNIT and not entity.label.endswith(_TROOPS_LABEL_END)
+
+
+_TROOPS_LABEL_END = UNIT_LABEL.format(demonym="").rstrip() or " troops"
+"""How the label of a state's troops ends (``{demonym} troops``): those are "they", not "it"."""
 
 
 def _gender_of(words: Sequence[str]) -> str | None:
