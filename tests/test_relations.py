@@ -452,9 +452,9 @@ def test_a_word_inside_a_name_triggers_nothing(nlp) -> None:
 
 
 def test_the_troops_a_side_kills_are_not_its_own(nlp) -> None:
-    """"Ukraine's 12th Brigade said its gunners had killed 40 of the soldiers": the soldiers are
-    the troops named before that are not the brigade's side; a unit belongs to the state the
-    text says it does."""
+    """"Ukraine's 12th Brigade said its gunners had killed 40 of the soldiers": the brigade's
+    gunners; the soldiers are the troops named before that are not the brigade's side (a unit
+    belongs to the state the text says it does)."""
     import kg
 
     def conflicts(text):
@@ -464,7 +464,7 @@ def test_the_troops_a_side_kills_are_not_its_own(nlp) -> None:
 
     text = ("Belarusian soldiers moved into the forest near the village. Ukraine's 12th Brigade said its gunners "
             "had killed nearly 40 of the soldiers.")
-    assert conflicts(text) == {frozenset({"Belarusian troops", "Ukraine"})}
+    assert conflicts(text) == {frozenset({"Belarusian troops", "12th Brigade"})}
     # "its officers": the people of the body "its" is, a unit named as one body too
     text = "Belarusian soldiers crossed the river. The Polish Border Guard said its officers had killed 40 of the soldiers."
     assert conflicts(text) == {frozenset({"Belarusian troops", "Polish Border Guard"})}
