@@ -244,6 +244,20 @@ def test_signers_sign_for_the_states_the_office_table_gives_them(nlp, tmp_path, 
     assert ("State/russia", "State/ukraine") in rels(facts(nlp, text), "alliance")
 
 
+def test_fighting_for_a_side_allies_with_it(nlp) -> None:
+    """"troops sent to fight for Russia": on Russia's side; "fight for freedom" names no side."""
+    import kg
+
+    def alliances(text):
+        extraction = kg.extract(text, date="2024-12-06")
+        label = {e.key: e.label for e in extraction.entities}
+        return {frozenset((label[r.subject], label[r.object])) for r in extraction.relations if r.kind == "alliance"}
+
+    assert alliances("Belarus had sent thousands of troops to fight for Russia.") == {frozenset({"Belarus", "Russia"})}
+    assert alliances("Cuban soldiers serving for Russia were captured.") == {frozenset({"Cuban troops", "Russia"})}
+    assert alliances("Volunteers from Georgia fight for freedom.") == set()
+
+
 def test_troops_fighting_on_a_states_soil_do_not_fight_it(nlp) -> None:
     import kg
 
