@@ -323,7 +323,8 @@ def fit_name(name: str, row: dict) -> str | None:
     if name.replace(" ", "").isupper() and row["kind"] not in ("country", "dependency"):
         return "an acronym"  # "NTT", "DKI": a region's acronym is a company's too ("NTT DoCoMo")
     words = norm(name).split()
-    if row["kind"] in ("city", "capital") and norm(name) != norm(row["name"]) and not set(words) & set(norm(row["name"]).split()):
+    own = norm(row.get("name") or name)
+    if row["kind"] in ("city", "capital") and norm(name) != own and not set(words) & set(own.split()):
         if words and (words[-1] in AREA_WORDS or words[-1].endswith("shire") or words[0] in COMPASS_WORDS):
             return "the name of an area around the town"  # Leeds's "West Yorkshire", Nairobi's "Masai District"
     if words[:1] == ["the"]:

@@ -157,6 +157,9 @@ def _script():
     ("Tex.", {"kind": "region", "population": "", "label_rank": 3.5}, False),
     ("The City", {"kind": "region", "population": "", "label_rank": 10.0}, False),
     ("Kursk", {"kind": "city", "population": "409431"}, True),
+    # a town's other name for the area around it
+    ("West Yorkshire", {"kind": "city", "population": "1529000", "name": "Leeds"}, False),
+    ("Leodis", {"kind": "city", "population": "1529000", "name": "Leeds"}, True),
 ])
 def test_a_name_fits_the_gazetteer_only_if_it_can_stand_for_the_place(name, row, fit):
     pytest.importorskip("wordfreq")

@@ -87,6 +87,7 @@ CASES: list[tuple[str, str, Check]] = [
     ("sign-dated", "The club signed a new striker on Monday.", no_event("Agreement")),
     ("ally-with", "Greece will cooperate with Cyprus.", has_relation("alliance", "Greece", "Cyprus")),
     ("alongside", "Cuban troops fought alongside Angolan forces.", has_relation("alliance", "Cuban troops", "Angolan troops")),
+    ("fight-for", "Cuban soldiers serving for Angola were captured.", has_relation("alliance", "Cuban troops", "Angola")),
     ("support", "Qatar supports Turkey.", has_relation("alliance", "Qatar", "Turkey")),
     # meetings
     ("gather", "Leaders of the African Union gathered in Addis Ababa on Friday.", has_event("Summit", "Addis Ababa")),
