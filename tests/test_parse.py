@@ -134,3 +134,26 @@ def test_a_common_noun_stands_for_the_name_in_apposition_to_it() -> None:
         .              .     PUNCT  .            punct      1
     """)
     assert words(Parse(doc).objects(doc[1])) == ["Cho"]
+
+
+def test_a_subject_an_opening_phrase_of_time_ran_into_is_the_verbs() -> None:
+    """"On 18 October Poland's security service said …" read as "On [18 October … service]", the
+    verb left without a subject: the service said it."""
+    doc = parsed_table("""
+        On             IN    ADP    on           prep       7
+        18             CD    NUM    18           nummod     6
+        October        NNP   PROPN  October      compound   6
+        Poland         NNP   PROPN  Poland       poss       6   _
+        's             POS   PART   's           case       3
+        security       NN    NOUN   security     compound   6
+        service        NN    NOUN   service      pobj       0
+        said           VBD   VERB   say          ROOT       -
+        that           IN    SCONJ  that         mark       11
+        troops         NNS   NOUN   troop        nsubj      11
+        had            VBD   AUX    have         aux        11
+        arrived        VBN   VERB   arrive       ccomp      7   _
+        .              .     PUNCT  .            punct      7
+    """)
+    parse = Parse(doc)
+    assert words(parse.subjects(doc[7])) == ["service"]
+    assert words(parse.subjects(doc[11])) == ["troops"]

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from kg.lexicon import section
+from kg.pipeline.dates import MONTHS, WEEKDAYS
 
 __all__ = ["Parse"]
 
@@ -122,6 +123,9 @@ class Parse:
             return [t for p in agent.children if p.dep_ in OBJECT_OF_PREPOSITION for t in self._nominal(p)]
         if any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in verb.children):
             return []  # a passive without its doer
+        swallowed = self._swallowed_subject(verb)
+        if swallowed is not None:
+            return self._nominal(swallowed)
         head = verb.head
         if head is verb:
             return []
@@ -139,6 +143,22 @@ class Parse:
         if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" and head.head.pos_ in VERBAL:
             return self.subjects(head.head, depth + 1)  # "before visiting X, Blair met ...": Blair visits
         return []
+
+    @staticmethod
+    def _swallowed_subject(verb: Token) -> Token | None:
+        """"On 18 October South Korea's spy agency said …": the subject a sentence-opening phrase
+        of time ran into (the parser read "October South Korea's … Service" as the preposition's
+        object): that object, when the phrase opens the sentence and a day or month word stands in
+        it before the object's own name."""
+        sent = verb.sent
+        prep = sent[0]
+        if prep.dep_ != "prep" or prep.head != verb or prep.i >= verb.i:
+            return None
+        obj = next((c for c in prep.children if c.dep_ in OBJECT_OF_PREPOSITION), None)
+        if obj is None or obj.pos_ not in NOMINAL or obj.lower_ in MONTHS or obj.lower_ in WEEKDAYS:
+            return None
+        words = [t.lower_ for t in sent.doc[prep.i + 1: obj.left_edge.i + 3]]
+        return obj if any(w in MONTHS or w in WEEKDAYS for w in words) and obj.i < verb.i else None
 
     def objects(self, verb: Token | None) -> list[Token]:
         """What ``verb`` acts on: its direct object; a passive's subject; the noun a past
