@@ -95,13 +95,23 @@ def _surname_match(short: str, full: str) -> bool:
 
 
 def _state_in_name(name: str) -> str | None:
-    """The state an organization's name starts with: "Russian Defence Ministry" -> Russia."""
+    """The state an organization's name starts with ("Russian Defence Ministry" -> Russia), or
+    that a state body's name ends "of" ("the Defence Intelligence of Norway", "Main Directorate of
+    Intelligence of Ukraine"; not "Bank of America": a bank is no body of a state)."""
     words = name.split()
     for size in (2, 1):
         state = lexicon.DEMONYMS.get(" ".join(words[:size])) if len(words) > size else None
         if state:
             return state
+    if "of" in words[1:-1] and any(w.lower() in _STATE_BODY_WORDS for w in words):
+        tail = words[len(words) - words[::-1].index("of"):]
+        tail = tail[1:] if tail[:1] in (["the"], ["The"]) else tail
+        return lexicon.STATE_NAMES.get(" ".join(tail))
     return None
+
+
+_STATE_BODY_WORDS = lexicon.section("rules/entities").table("bodies_of_states").words("name_words")
+"""Words that make a name a state body's: its state may close the name ("… of Norway")."""
 
 
 def _ner_labels(cluster: "_Cluster") -> set[str]:

@@ -713,3 +713,21 @@ def test_a_continent_a_bond_joins_is_no_place_however_the_word_is_split(nlp):
     europes = [e for e in extract(nlp, "He wants closer co-operation with Europe. Trade in Europe grew.").entities
                if e.label == "Europe"]
     assert sorted(e.wikidata or "" for e in europes) == ["", "Q46"]
+
+
+def test_a_state_body_named_of_its_state_and_a_description_given_its_name(nlp):
+    """"the Defence Intelligence of Norway" is Norway's; "Ukraine's military intelligence agency,
+    known as the HUR" is the HUR (one entity, the gazetteer's), which is Ukraine's; "Bank of
+    America" is no body of a state."""
+    def facts(text):
+        extraction = extract(nlp, text)
+        label = {e.key: e.label for e in extraction.entities}
+        return ({e.label for e in extraction.entities if e.cls == "Organization"},
+                {(label[r.subject], label[r.object]) for r in extraction.relations if r.kind == "part_of"})
+
+    assert facts("The Defence Intelligence of Norway said the ships had left.")[1] == {
+        ("Defence Intelligence of Norway", "Norway")}
+    orgs, parts = facts("Ukraine's military intelligence agency, known as the HUR, put a figure on them.")
+    assert orgs == {"Main Directorate of Intelligence of Ukraine"}
+    assert parts == {("Main Directorate of Intelligence of Ukraine", "Ukraine")}
+    assert facts("Bank of America said profits rose.")[1] == set()

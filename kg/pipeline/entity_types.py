@@ -873,8 +873,31 @@ def _bodies_of_states(doc: Doc, kept: list[Span], taken: set[int]) -> list[Span]
         entry = load_gazetteer().get(name) if name.startswith("Q") else None
         name = entry.name if entry is not None else name  # the ruler's key: "State:Q159"
         demonym = lexicon.CANONICAL_DEMONYM.get(name, name)
-        found.append(Span(doc, start, head.i + 1, label="Organization", span_id=f"Organization:{demonym} {words.text}"))
+        span_id = f"Organization:{demonym} {words.text}"
+        named = _name_given(head, kept)
+        if named is not None and _gazetteer_class(named.text):
+            # "Ukraine's military intelligence agency, known as the HUR": the HUR, whose entry says
+            # whose it is (a name the gazetteer lacks keeps the description, which says it)
+            span_id = f"Organization:{named.text}"
+        found.append(Span(doc, start, head.i + 1, label="Organization", span_id=span_id))
     return found
+
+
+def _name_given(head, kept: list[Span]) -> Span | None:  # type: ignore[no-untyped-def]
+    """The organisation's name a description is given right after it: in apposition ("Ukraine's
+    military intelligence agency, the HUR,") or "known as" / "called" it."""
+    candidates = [c for c in head.children if c.dep_ == "appos"]
+    for clause in (c for c in head.children if c.dep_ == "acl" and c.lemma_.lower() in _NAMING_VERBS):
+        candidates += [o for p in clause.children if p.dep_ == "prep" and p.lower_ == "as" for o in p.children]
+        candidates += [o for o in clause.children if o.dep_ in ("oprd", "attr", "dobj")]
+    for word in candidates:
+        span = next((s for s in kept if s.start <= word.i < s.end and s.label_ == "Organization"), None)
+        if span is not None:
+            return span
+    return None
+
+
+_NAMING_VERBS = _RULES.table("bodies_of_states").words("naming_verbs")
 
 
 def _organization_anaphors(doc: Doc, taken: set[int]) -> list[Span]:
