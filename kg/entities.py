@@ -30,6 +30,13 @@ _SURNAME_SIMILARITY = _NAMES.number("surname_similarity")
 _REGION_WORDS = lexicon.section("lexicon/names").sequence("region_words")
 
 
+def _head_word(name: str) -> str:
+    """The word a name is a kind of: its last before an "of" phrase ("Main Directorate of
+    Intelligence of Ukraine" is a directorate), else its last."""
+    words = name.lower().split()
+    return words[words.index("of") - 1] if "of" in words[1:] else (words[-1] if words else "")
+
+
 def _last_word(name: str) -> str:
     words = name.lower().split()
     return words[-1] if words else ""
@@ -274,7 +281,7 @@ def collect_entities(
         kinds = lexicon.ANAPHOR_KINDS.get(anaphor.anchor.lower())
         before = [r for start, r in organizations if start < anaphor.start
                   and anaphor.start - start <= lexicon.ANAPHOR_REACH
-                  and (kinds is None or _last_word(r.canonical or r.anchor) in kinds)]
+                  and (kinds is None or {_head_word(r.canonical or r.anchor), _last_word(r.anchor)} & set(kinds))]
         if not before:
             continue
         antecedent = cluster_at[before[-1].start]

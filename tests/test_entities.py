@@ -731,3 +731,12 @@ def test_a_state_body_named_of_its_state_and_a_description_given_its_name(nlp):
     assert orgs == {"Main Directorate of Intelligence of Ukraine"}
     assert parts == {("Main Directorate of Intelligence of Ukraine", "Ukraine")}
     assert facts("Bank of America said profits rose.")[1] == set()
+
+
+def test_the_agency_refers_to_a_body_whose_name_is_a_kind_of_agency_before_its_of_phrase(nlp):
+    """"the agency" after "the Main Directorate of Intelligence of Ukraine" (a directorate, though
+    the name ends in "Ukraine") is that directorate."""
+    text = "The Main Directorate of Intelligence of Ukraine put a figure on them. At least 30 died, the agency said."
+    extraction = extract(nlp, text)
+    label = {e.key: e.label for e in extraction.entities}
+    assert [label.get(c.speaker) for c in extraction.claims][-1] == "Main Directorate of Intelligence of Ukraine"
