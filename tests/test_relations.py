@@ -578,6 +578,16 @@ def test_troops_counted_not_named_and_troops_at_each_place(nlp) -> None:
     assert {(a, p) for a, p, _, _ in deployments(text)} == {("Belarusian troops", "Pokrovsk"), ("Belarusian troops", "Kurakhove")}
 
 
+def test_a_date_after_an_event_nouns_phrase_the_parser_hung_on_the_verb_above(nlp) -> None:
+    """"imposed in the aftermath of the army's crackdown on students in Rangoon in 1988": the
+    crackdown's year, though the parser hung "in 1988" on "imposed"."""
+    import kg
+
+    extraction = kg.extract("The sanctions were imposed in the aftermath of the army's crackdown on students "
+                            "in Rangoon in 1988.", date="2005-01-20")
+    assert [(e.trigger, e.date.iso if e.date else None) for e in extraction.events] == [("crackdown", "1988")]
+
+
 def test_negated_deployment_yields_no_event(nlp) -> None:
     f = facts(nlp, "North Korea did not send troops to Russia.")
     assert f.events == ()

@@ -41,7 +41,7 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
     for a, b in pairs:
         ctx.relation(RelationKind.CONFLICT, a, b, trigger, frame.pattern.confidence)
     place = next(iter(frame.keys("place") + frame.keys("target")), None)
-    date = ctx.date_for(trigger) or ctx.governing_date(trigger)
+    date = ctx.date_for(trigger) or ctx.governing_date(trigger) or ctx.trailing_date(trigger)
     if trigger.pos_ in {"NOUN", "PROPN"}:
         # a war is a state of conflict, not one clash; "assaults" is one as "assault" is
         is_clash = trigger.lower_ in CLASH_NOUNS or trigger.lemma_.lower() in CLASH_NOUNS

@@ -670,6 +670,25 @@ class Context:
                     break  # a clause with its own subject bounds the date's reach
         return None
 
+    def trailing_date(self, noun: Token) -> DateValue | None:
+        """A date right after an event noun's phrase that the parser hung on a verb above it:
+        "the crackdown on protesters in Tiananmen Square in 1989" (the year on "imposed")."""
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            return None
+        end = noun.right_edge.i + 1
+        for group in self.dates_in(noun.sent):
+            if group.start < end:
+                continue
+            between = [t for t in self.doc[end: group.start]]
+            if len(between) > 1 or any(t.pos_ != "ADP" for t in between):
+                return None
+            gov = governor(group.root)
+            # the noun deep in the verb's phrase ("imposed in the aftermath of the crackdown … in
+            # 1989"), not the verb's own argument ("discussed the summit on Monday": the discussing's)
+            deep = gov is not None and gov in noun.ancestors and noun.head != gov and noun.head.head != gov
+            return self.resolve(group) if deep else None
+        return None
+
     def claim_date_of(self, tok: Token) -> DateValue | None:
         """The date of the claim whose cue governs ``tok`` (``he said this at the summit``)."""
         for claim, cue_tok, _, _ in self.claims:

@@ -27,7 +27,7 @@ def build_gathering(ctx: Context, frame: Frame) -> None:
     place = next((k for k in frame.keys("place") if k not in participants), None)
     governor, _ = ctx.parse.governor(trigger)
     date = ctx.date_for(trigger) or (ctx.date_for(governor) if governor is not None else None) \
-        or ctx.governing_date(trigger) or ctx.claim_date_of(trigger)
+        or ctx.governing_date(trigger) or ctx.claim_date_of(trigger) or ctx.trailing_date(trigger)
     if place is None and date is None and len(participants) < 2:
         return
     if trigger.pos_ in {"VERB", "AUX"} and not participants:

@@ -22,7 +22,8 @@ __all__ = ["build_election", "build_event"]
 
 def _date(ctx: Context, frame: Frame):  # type: ignore[no-untyped-def]
     governor, _ = ctx.parse.governor(frame.trigger)
-    return ctx.date_for(frame.trigger) or (ctx.date_for(governor) if governor is not None else None)
+    return (ctx.date_for(frame.trigger) or (ctx.date_for(governor) if governor is not None else None)
+            or ctx.trailing_date(frame.trigger))
 
 
 def build_election(ctx: Context, frame: Frame) -> None:
