@@ -579,13 +579,13 @@ def test_troops_counted_not_named_and_troops_at_each_place(nlp) -> None:
 
 
 def test_a_date_after_an_event_nouns_phrase_the_parser_hung_on_the_verb_above(nlp) -> None:
-    """"imposed in the aftermath of the army's crackdown on students in Rangoon in 1988": the
-    crackdown's year, though the parser hung "in 1988" on "imposed"."""
+    """"imposed in the aftermath of Burma's crackdown on monks in Yangon in 2007": the
+    crackdown's year, though the parser hung "in 2007" on "imposed"."""
     import kg
 
-    extraction = kg.extract("The sanctions were imposed in the aftermath of the army's crackdown on students "
-                            "in Rangoon in 1988.", date="2005-01-20")
-    assert [(e.trigger, e.date.iso if e.date else None) for e in extraction.events] == [("crackdown", "1988")]
+    extraction = kg.extract("The ban was imposed in the aftermath of Burma's crackdown on monks in Yangon in 2007.",
+                            date="2010-01-20")
+    assert [(e.trigger, e.date.iso if e.date else None) for e in extraction.events] == [("crackdown", "2007")]
 
 
 def test_negated_deployment_yields_no_event(nlp) -> None:
