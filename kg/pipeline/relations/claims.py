@@ -420,15 +420,8 @@ def _narrative_date(ctx: Context, verb: Token) -> DateValue | None:
     main verb, from the paragraph's first sentence on ("On 19 December it was Seoul's turn. The
     agency told lawmakers that …"; "A day later the ministry put a figure on them. … the ministry
     said"). A paragraph that does not open on a date tells no day."""
-    doc, sent = ctx.doc, verb.sent
-    sents = [sent]
-    while sents[0].start > 0:
-        before = doc[sents[0].start - 1].sent
-        if "\n" in doc.text[before.start_char:sents[0].start_char]:
-            break
-        sents.insert(0, before)
     found = None
-    for n, earlier in enumerate(sents[:-1]):
+    for n, earlier in enumerate(ctx.paragraph_before(verb)):
         groups = ctx.dates_in(earlier)
         opening = groups[0] if groups and groups[0].start - earlier.start <= 1 else None
         if opening is None or governor(opening.root) != earlier.root:

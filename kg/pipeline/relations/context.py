@@ -19,6 +19,7 @@ All spans in the output are offsets into the text the doc was made from, plus ``
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -670,16 +671,40 @@ class Context:
                     break  # a clause with its own subject bounds the date's reach
         return None
 
+    @functools.cached_property
+    def sentences(self) -> list[SpacySpan]:
+        """The doc's sentences, in order (``Token.sent`` walks the doc: asked once)."""
+        return list(self.doc.sents)
+
+    @functools.cached_property
+    def _paragraphs(self) -> tuple[dict[int, int], list[int]]:
+        """Each sentence's index by its first token, and each sentence's paragraph number (a new
+        paragraph after a line break)."""
+        index, paragraph, number = {}, [], 0
+        for n, sent in enumerate(self.sentences):
+            if n and "\n" in self.text[self.sentences[n - 1].start_char:sent.start_char]:
+                number += 1
+            index[sent.start] = n
+            paragraph.append(number)
+        return index, paragraph
+
+    def paragraph_before(self, tok: Token) -> list[SpacySpan]:
+        """The sentences of ``tok``'s paragraph before its own, in order."""
+        index, paragraph = self._paragraphs
+        n = next((index[s] for s in range(tok.i, -1, -1) if s in index), 0)
+        first = n
+        while first > 0 and paragraph[first - 1] == paragraph[n]:
+            first -= 1
+        return self.sentences[first:n]
+
     def trailing_date(self, noun: Token) -> DateValue | None:
         """A date right after an event noun's phrase that the parser hung on a verb above it:
         "the crackdown on protesters in Tiananmen Square in 1989" (the year on "imposed")."""
         if noun.pos_ not in ("NOUN", "PROPN"):
             return None
         end = noun.right_edge.i + 1
-        for group in self.dates_in(noun.sent):
-            if group.start < end:
-                continue
-            between = [t for t in self.doc[end: group.start]]
+        for group in (g for g in self.dates if g.start >= end):
+            between = self.doc[end: group.start]
             if len(between) > 1 or any(t.pos_ != "ADP" for t in between):
                 return None
             gov = governor(group.root)

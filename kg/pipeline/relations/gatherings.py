@@ -47,12 +47,10 @@ def _whereabouts(ctx: Context, trigger: Token, participants: list[str]) -> str |
     its paragraph put them there ("X was in Moscow. She held talks with Y on 1 November"; "X
     arrived in Vienna on Sunday. The next day he met Y"): a participant is the subject of a verb of
     being or arriving (``ARRIVAL_VERBS``) with a place "in", "at" or "to" it."""
-    sent = trigger.sent
-    if sent.start == 0:
-        return None
-    before = ctx.doc[sent.start - 1].sent
-    if "\n" in ctx.doc.text[before.start_char:sent.start_char]:
-        return None  # another paragraph
+    earlier = ctx.paragraph_before(trigger)
+    if not earlier:
+        return None  # the paragraph's first sentence
+    before = earlier[-1]
     for verb in (t for t in before if t.lemma_.lower() in ARRIVAL_VERBS):
         subjects = ctx.parse.subjects(verb)
         subjects += [a for s in subjects for a in s.children if a.dep_ == "appos"]  # "his superior, X, was in"

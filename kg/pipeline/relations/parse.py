@@ -150,14 +150,13 @@ class Parse:
         of time ran into (the parser read "October South Korea's … Service" as the preposition's
         object): that object, when the phrase opens the sentence and a day or month word stands in
         it before the object's own name."""
-        sent = verb.sent
-        prep = sent[0]
-        if prep.dep_ != "prep" or prep.head != verb or prep.i >= verb.i:
+        prep = next((c for c in verb.children if c.dep_ == "prep" and c.is_sent_start and c.i < verb.i), None)
+        if prep is None:
             return None
         obj = next((c for c in prep.children if c.dep_ in OBJECT_OF_PREPOSITION), None)
         if obj is None or obj.pos_ not in NOMINAL or obj.lower_ in MONTHS or obj.lower_ in WEEKDAYS:
             return None
-        words = [t.lower_ for t in sent.doc[prep.i + 1: obj.left_edge.i + 3]]
+        words = [t.lower_ for t in verb.doc[prep.i + 1: obj.left_edge.i + 3]]
         return obj if any(w in MONTHS or w in WEEKDAYS for w in words) and obj.i < verb.i else None
 
     def objects(self, verb: Token | None) -> list[Token]:

@@ -251,15 +251,21 @@ def frames(ctx: Context) -> Iterator[Frame]:
                 by_lemma.setdefault(word, []).append(p)
             if p.match in ("word", "any"):
                 by_word.setdefault(word, []).append(p)
+    order = {id(p): n for n, p in enumerate(patterns)}
+    ordered: dict[tuple[str, str], list[Pattern]] = {}  # the candidates of a word, in file order, once
     for i, (lemma, low) in enumerate(zip(ctx.lemmas, ctx.lowers)):
-        candidates = by_lemma.get(lemma, []) + by_word.get(low, []) + anywhere
+        candidates = ordered.get((lemma, low))
+        if candidates is None:
+            found = {id(p): p for p in by_lemma.get(lemma, []) + by_word.get(low, []) + anywhere}
+            candidates = ordered[(lemma, low)] = sorted(found.values(), key=lambda p: order[id(p)])
         if not candidates:
             continue
         tok = ctx.doc[i]
-        bounds = ctx.mention_tokens(tok)
-        if bounds is not None and i < bounds[1] - 1 and tok.pos_ in ("NOUN", "PROPN"):
-            continue  # a word inside a name: the "Treaty" of "the North Atlantic Treaty Organization"
-        for pattern in sorted(set(candidates), key=patterns.index):
+        if tok.pos_ in ("NOUN", "PROPN"):
+            bounds = ctx.mention_tokens(tok)
+            if bounds is not None and i < bounds[1] - 1:
+                continue  # a word inside a name: the "Treaty" of "the North Atlantic Treaty Organization"
+        for pattern in candidates:
             if not _trigger_fits(ctx, pattern, tok):
                 continue
             frame = Frame(pattern, tok, {slot.name: _fill(ctx, slot, tok) for slot in pattern.slots})
