@@ -935,6 +935,14 @@ def test_speaking_of_a_figure_and_giving_one_are_claims(nlp) -> None:
     assert claims("Jan Novak spoke at a summit in Budapest on Monday.") == []
 
 
+def test_a_headlines_statement_takes_the_date_its_speaker_gives_in_the_body(nlp) -> None:
+    """"Novak says troops crossed the border" over "… Jan Novak said on Tuesday": Tuesday's."""
+    import kg
+
+    text = "Novak says troops crossed the border\n\nTroops crossed the border, Jan Novak said on Tuesday."
+    assert [c.date.iso for c in kg.extract(text, date="2024-10-26").claims] == ["2024-10-22", "2024-10-22"]
+
+
 def test_according_to_whose_object_the_parser_lost(nlp) -> None:
     """The parser may hang the source of "according to" on the next noun ("the Pentagon, North
     Korean troops" read as one phrase, "to" left without its object): the name after "to" is it."""

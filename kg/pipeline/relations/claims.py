@@ -9,6 +9,8 @@ negated claim or a negated ``no evidence that …`` covers yields no positive fa
 
 from __future__ import annotations
 
+import dataclasses
+
 from spacy.tokens import Token
 
 from kg.model import Claim, DateValue, EntityClass
@@ -148,6 +150,22 @@ def find_claims(ctx: Context) -> None:
             if (start, end) not in ctx.quotes or region[0] - end > REACH.integer("quote_continuation_tokens") or claim.speaker is None:
                 continue  # only a quotation right after an attributed one continues it
             _add_claim(ctx, doc[region[0]], claim.cue, region, claim.speaker, claim.source, None, inherit=claim)
+    _date_the_headline(ctx)
+
+
+def _date_the_headline(ctx: Context) -> None:
+    """A headline's statement ("Putin says missile hit Dnipro") is the one its speaker's first
+    dated statement in the body tells: it takes that date, not the article's."""
+    first = ctx.sentences[0] if ctx.sentences else None
+    if first is None:
+        return
+    for n, (claim, cue_tok, start, end) in enumerate(ctx.claims):
+        if cue_tok.i >= first.end or claim.speaker is None or claim.date is None or claim.date.text:
+            continue  # not in the headline, or dated by its own words
+        later = next((c.date for c, tok, _, _ in ctx.claims[n + 1:]
+                      if tok.i >= first.end and c.speaker == claim.speaker and c.date is not None and c.date.text), None)
+        if later is not None:
+            ctx.claims[n] = (dataclasses.replace(claim, date=later), cue_tok, start, end)
 
 
 def _quote_tail(ctx: Context, end: int, verb: Token) -> bool:
