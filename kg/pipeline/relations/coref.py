@@ -249,7 +249,7 @@ def _one_body(entity: Entity) -> bool:
     return entity.cls == EntityClass.MILITARY_UNIT and not entity.label.endswith(_TROOPS_LABEL_END)
 
 
-_TROOPS_LABEL_END = UNIT_LABEL.format(demonym="").rstrip() or " troops"
+_TROOPS_LABEL_END = UNIT_LABEL.format(demonym="")
 """How the label of a state's troops ends (``{demonym} troops``): those are "they", not "it"."""
 
 

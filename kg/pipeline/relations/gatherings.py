@@ -13,7 +13,7 @@ from spacy.tokens import Token
 from kg.model import EntityClass, EventKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.patterns import Frame
-from kg.pipeline.relations.words import ARRIVAL_VERBS, LEADER_NOUNS, SUMMIT_NOUNS
+from kg.pipeline.relations.words import ARRIVAL_PREPOSITIONS, ARRIVAL_VERBS, LEADER_NOUNS, SUMMIT_NOUNS, VISIT_VERBS
 
 __all__ = ["build_gathering"]
 
@@ -46,7 +46,7 @@ def _whereabouts(ctx: Context, trigger: Token, participants: list[str]) -> str |
     """Where a participant was, for a meeting told without its place: the sentence before it in
     its paragraph put them there ("X was in Moscow. She held talks with Y on 1 November"; "X
     arrived in Vienna on Sunday. The next day he met Y"): a participant is the subject of a verb of
-    being or arriving (``ARRIVAL_VERBS``) with a place "in", "at" or "to" it."""
+    being or arriving (``ARRIVAL_VERBS``) with a place ``ARRIVAL_PREPOSITIONS`` it, or who visited it."""
     earlier = ctx.paragraph_before(trigger)
     if not earlier:
         return None  # the paragraph's first sentence
@@ -56,11 +56,10 @@ def _whereabouts(ctx: Context, trigger: Token, participants: list[str]) -> str |
         subjects += [a for s in subjects for a in s.children if a.dep_ == "appos"]  # "his superior, X, was in"
         if not any(ctx.actor(s) in participants for s in subjects):
             continue
-        for word in ctx.parse.oblique(verb, _WHERE) + [o for o in ctx.parse.objects(verb) if verb.lemma_.lower() == "visit"]:
+        objects = ctx.parse.objects(verb) if verb.lemma_.lower() in VISIT_VERBS else []
+        for word in ctx.parse.oblique(verb, ARRIVAL_PREPOSITIONS) + objects:
             key = ctx.key_of(word)
             if key is not None and ctx.cls(key) in (EntityClass.PLACE, EntityClass.STATE) and key not in participants:
                 return key
     return None
 
-
-_WHERE = frozenset({"in", "at", "to"})

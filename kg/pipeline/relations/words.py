@@ -92,6 +92,9 @@ SUMMIT_NOUNS = _WORDNET.words("summit_nouns")
 LEADER_NOUNS = _WORDS.table("gatherings").words("leader_nouns")
 ARRIVAL_VERBS = _WORDS.table("gatherings").words("arrival_verbs")
 """Verbs that put their subject at a place ("was in Moscow", "arrived in Vienna")."""
+ARRIVAL_PREPOSITIONS = _WORDS.table("gatherings").words("arrival_prepositions")
+VISIT_VERBS = _WORDNET.words("visit_verbs")
+"""Verbs of visiting (WordNet): their object is the place visited."""
 
 # bonds
 _BONDS = _WORDS.table("bonds")
