@@ -268,7 +268,17 @@ def frames(ctx: Context) -> Iterator[Frame]:
         for pattern in candidates:
             if not _trigger_fits(ctx, pattern, tok):
                 continue
-            frame = Frame(pattern, tok, {slot.name: _fill(ctx, slot, tok) for slot in pattern.slots})
-            if all(frame.slots[s.name] for s in pattern.slots if s.required) and (
-                    not pattern.one_of or any(frame.slots.get(name) for name in pattern.one_of)):
-                yield frame
+            # the required slots first: most triggers fill none, and the rest need not be read
+            slots: dict[str, list[Filler]] = {}
+            for slot in pattern.slots:
+                if slot.required:
+                    slots[slot.name] = _fill(ctx, slot, tok)
+                    if not slots[slot.name]:
+                        break
+            else:
+                for slot in pattern.slots:
+                    if slot.name not in slots:
+                        slots[slot.name] = _fill(ctx, slot, tok)
+                frame = Frame(pattern, tok, {slot.name: slots[slot.name] for slot in pattern.slots})
+                if not pattern.one_of or any(frame.slots.get(name) for name in pattern.one_of):
+                    yield frame
