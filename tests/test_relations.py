@@ -137,6 +137,9 @@ def events(f: Facts, kind: str):
         ("Russian Foreign Minister Ivan Petrov arrived in Budapest.", "Person/petrov", "State/russia", "Foreign Minister"),
         ("Olena Koval, the defence minister of Ukraine, spoke to reporters.", "Person/koval", "State/ukraine", "defence minister"),
         ("Labour MP Jan Novak asked for a vote.", "Person/novak", "Organization/labour", "MP"),
+        # the state an "of" right after the name gives
+        ("Prime Minister Olena Koval of Ukraine addressed the parliament.", "Person/koval", "State/ukraine",
+         "Prime Minister"),
     ],
 )
 def test_role(nlp, text, person, org, title) -> None:

@@ -40,7 +40,7 @@ from kg.text import name_key
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, AFFILIATION_PREPOSITIONS, CAPITALISED_TITLES, CONFIDENCE, COPULA_VERBS, COUNTERPARTS,
-    OF_PREPOSITIONS, ROLE_HEADS, ROLE_WORDS, SPELLINGS,
+    OF_PLACE_PREPOSITIONS, OF_PREPOSITIONS, ROLE_HEADS, ROLE_WORDS, SPELLINGS,
 )
 
 __all__ = ["find_roles", "title_of"]
@@ -143,7 +143,7 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
     if head.lower_ in COUNTERPARTS:
         return _Candidate(person, None, _first_org(ctx, words, person), span.root, C_ROLE.number("title_before_name"),
                           counterpart_of=_counterpart_owner(ctx, head))
-    org = _first_org(ctx, words, person)
+    org = _first_org(ctx, words, person) or _of_after_name(ctx, span, person)
     if org is None and whose is not None:  # "the EU, whose foreign policy chief X": the EU's
         owner = ctx.parse.antecedent(whose)
         if owner is None and whose.i >= 2 and doc[whose.i - 1].text == ",":
@@ -151,6 +151,18 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
         key = ctx.actor(owner) if owner is not None else None
         org = key if key is not None and key != person and ctx.cls(key) in ACTOR_CLASSES else None
     return _Candidate(person, title, org, span.root, C_ROLE.number("title_before_name"))
+
+
+def _of_after_name(ctx: Context, span: SpacySpan, person: str) -> str | None:
+    """"President Jan Kowalski of Poland": the state or body an "of" right after the name names."""
+    doc, k = ctx.doc, span.end
+    if k + 1 >= len(doc) or doc[k].lower_ not in OF_PLACE_PREPOSITIONS:
+        return None  # "of" only: "Prime Minister X in Moscow" is visiting
+    k += 1
+    if doc[k].lower_ == "the" and k + 1 < len(doc):
+        k += 1
+    key = ctx.entity(doc[k])
+    return key if key is not None and key != person and ctx.cls(key) in ACTOR_CLASSES else None
 
 
 def _portfolio_word(tok: Token, name: SpacySpan) -> bool:
