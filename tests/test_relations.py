@@ -216,9 +216,9 @@ def test_a_bare_title_takes_what_its_holder_held_it_in_on_the_articles_date(nlp,
     """"Foreign Minister Jan Novak": the state the office table says Novak was foreign minister
     of on the article's date, when the text names it; another title, another date, or a state
     the text does not name give nothing."""
-    from kg.pipeline.relations import roles as role_rules
+    from kg.pipeline.relations import context as context_module
 
-    _use_offices(tmp_path, monkeypatch, role_rules,
+    _use_offices(tmp_path, monkeypatch, context_module,
                  "Jan Novak\tNovak\tForeign Minister|Minister of Foreign Affairs\tUkraine\t2020-03-04\t2024-11-01",
                  "Jan Novak\tNovak\tSecretary General\tNATO\t2024-11-01\t")
     roles = lambda text, date="2024-10-26": {  # noqa: E731

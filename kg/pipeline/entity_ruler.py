@@ -84,13 +84,18 @@ def gazetteer_phrases() -> list[tuple[str, str, str]]:
     for name, cls, canonical in load_gazetteer().names_for_ruler():
         if cls == "MilitaryUnit":
             entry = next((e for e in load_gazetteer().lookup(name) if e.cls == cls), None)
-            names = entry.names if entry is not None else (name,)
-            state = next((lexicon.ARMED_FORCES_NAMES[n] for n in names if n in lexicon.ARMED_FORCES_NAMES), None)
+            state = forces_state(entry.names if entry is not None else (name,))
             if state is None:
                 continue
             canonical = state
         phrases.append((name, cls, f"{cls}:{canonical}"))
     return phrases
+
+
+def forces_state(names: Iterable[str]) -> str | None:
+    """The state whose armed forces one of ``names`` names ("KPA", "Korean People's Army" ->
+    North Korea: the lexicon's armed-forces names)."""
+    return next((lexicon.ARMED_FORCES_NAMES[n] for n in names if n in lexicon.ARMED_FORCES_NAMES), None)
 
 
 def ner_labels(nlp: Language) -> dict[str, str]:

@@ -37,7 +37,7 @@ from kg.pipeline.class_choice import (
     is_venue,
 )
 from kg.pipeline.doc import doc_text, sentence_span
-from kg.pipeline.entity_ruler import NER_LABELS, POSSESSIVES as POSSESSIVE_ENDINGS, RULER_SOURCE
+from kg.pipeline.entity_ruler import NER_LABELS, POSSESSIVES as POSSESSIVE_ENDINGS, RULER_SOURCE, forces_state
 
 REGION_AFTER = lexicon.section("rules/linking").table("cues").words("region_after")
 """Words after a place's name that make it a region (``data/rules/linking.toml``)."""
@@ -61,7 +61,7 @@ def _gazetteer_class(text: str) -> tuple[str, str, str] | None:
     states = [e for e in entries if e.cls == "State"]
     best = states[0] if states else entries[0]
     if best.cls == "MilitaryUnit":  # a unit's canonical is its state ("KPA" -> North Korea)
-        state = next((lexicon.ARMED_FORCES_NAMES[n] for n in best.names if n in lexicon.ARMED_FORCES_NAMES), None)
+        state = forces_state(best.names)
         return (best.cls, state, "curated" if best.curated else best.kind) if state else None
     return best.cls, best.name, "curated" if best.curated else best.kind
 
@@ -315,17 +315,20 @@ def _label(span: Span) -> str:
     return span.label_
 
 
+def _first_conjunct(tok):  # type: ignore[no-untyped-def]
+    """The first of the coordinated words ``tok`` is one of ("A" of "A, B and C")."""
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
 def _settlement_named(span: Span) -> bool:
     """Whether a name is one a settlement noun gives: "the town of X", or an item of its list
     ("the villages of A, B and C", where the NER may read B as a person)."""
     doc = span.doc
     if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in lexicon.SETTLEMENT_NOUNS:
         return True
-    first = span.root
-    for _ in range(8):
-        if first.dep_ != "conj" or first.head is first:
-            break
-        first = first.head
+    first = _first_conjunct(span.root)
     if first.i == span.root.i or first.dep_ != "pobj" or first.head.lower_ != "of":
         return False
     noun = first.head.head
@@ -484,11 +487,7 @@ def _places_in_a_list(spans: list[Span]) -> list[Span]:
     for s in spans:
         if (s.label_ == "Organization" and s.kb_id_ == "ORG" and s.id_ == "Organization:" and s.root.dep_ == "conj"
                 and len(s) == 1 and not s.text.isupper()):  # one word, no acronym: "Kurakhove", not "Goldman Sachs"
-            first = s.root
-            for _ in range(8):
-                if first.dep_ != "conj" or first.head is first:
-                    break
-                first = first.head
+            first = _first_conjunct(s.root)
             if (first.i in place_roots and first.dep_ == "pobj" and first.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS
                     and not _gazetteer_class(s.text)):
                 s = Span(s.doc, s.start, s.end, label="Place", kb_id=s.kb_id_, span_id="Place:")

@@ -41,7 +41,7 @@ from kg.model import (
     RelationKind,
     Span,
 )
-from kg.linking.gazetteer import load_offices
+from kg.linking.gazetteer import Office, load_offices
 from kg.pipeline.dates import date_spans, is_sequel, resolve_date, resolve_sequel
 from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
@@ -463,12 +463,18 @@ class Context:
         states = {r.object for r, _ in self.relations
                   if r.kind == RelationKind.ROLE and r.subject == person and self.cls(r.object) == "State"}
         if not states:
-            ent = self.entities.get(person)
-            names = (ent.label, *ent.aliases) if ent is not None else ()
-            held = {o.holds_in for name in names for o in load_offices().get(name_key(name), ()) if o.held_on(self.anchor)}
-            states = {self.state_names[h.lower()] for h in held if h.lower() in self.state_names}
-            states &= self.named
+            held = {o.holds_in.lower() for o in self.offices_held(person)}
+            states = {self.state_names[h] for h in held if h in self.state_names} & self.named
         return states.pop() if len(states) == 1 else None
+
+    def offices_held(self, person: str) -> list[Office]:
+        """The offices the office table says ``person`` (by any of their names) held on the
+        article's date (``data/gazetteer/offices.tsv``)."""
+        ent = self.entities.get(person)
+        if ent is None:
+            return []
+        found = {o for name in (ent.label, *ent.aliases) for o in load_offices().get(name_key(name), ())}
+        return [o for o in found if o.held_on(self.anchor)]
 
     def is_future(self, tok: Token) -> bool:
         t = tok
@@ -485,7 +491,8 @@ class Context:
     def own_dates(self, trigger: Token) -> list[DateValue]:
         """Dates in the trigger's own clause (not in clauses under it)."""
         out: list[DateValue] = []
-        for ent in self.dates_in(trigger.sent):
+        sent = trigger.sent
+        for ent in self.dates_in(sent):
             gov = governor(ent.root)
             if gov is None:
                 continue
@@ -497,7 +504,7 @@ class Context:
             # "That evening Jan Novak said …", "On Monday EU ministers met": a date the parser
             # compounded with the noun after it modifies no name or noun; it dates that noun's verb
             # (after a preposition left without its object, that preposition's)
-            before = self.doc[ent.start - 1] if ent.start > trigger.sent.start else None
+            before = self.doc[ent.start - 1] if ent.start > sent.start else None
             orphan = (before is not None and before.dep_ == "prep" and before.head == trigger
                       and not any(c.dep_ in ("pobj", "pcomp") for c in before.children))
             attached = attached or (
@@ -703,16 +710,14 @@ class Context:
         if noun.pos_ not in ("NOUN", "PROPN"):
             return None
         end = noun.right_edge.i + 1
-        for group in (g for g in self.dates if g.start >= end):
-            between = self.doc[end: group.start]
-            if len(between) > 1 or any(t.pos_ != "ADP" for t in between):
-                return None
-            gov = governor(group.root)
-            # the noun deep in the verb's phrase ("imposed in the aftermath of the crackdown … in
-            # 1989"), not the verb's own argument ("discussed the summit on Monday": the discussing's)
-            deep = gov is not None and gov in noun.ancestors and noun.head != gov and noun.head.head != gov
-            return self.resolve(group) if deep else None
-        return None
+        group = next((g for g in self.dates if g.start >= end), None)
+        if group is None or group.start - end > 1 or any(t.pos_ != "ADP" for t in self.doc[end: group.start]):
+            return None
+        gov = governor(group.root)
+        # the noun deep in the verb's phrase ("imposed in the aftermath of the crackdown … in
+        # 1989"), not the verb's own argument ("discussed the summit on Monday": the discussing's)
+        deep = gov is not None and gov in noun.ancestors and noun.head != gov and noun.head.head != gov
+        return self.resolve(group) if deep else None
 
     def claim_date_of(self, tok: Token) -> DateValue | None:
         """The date of the claim whose cue governs ``tok`` (``he said this at the summit``)."""

@@ -236,28 +236,19 @@ def _trigger_fits(ctx: Context, pattern: Pattern, tok: Token) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=65536)
+def _triggered_by(lemma: str, low: str) -> tuple[Pattern, ...]:
+    """The patterns a word triggers, by its lemma or its form, in file order (asked once per word)."""
+    patterns = load_patterns()
+    return tuple(p for p in patterns if p.words is None
+                 or p.match in ("lemma", "any") and lemma in p.words or p.match in ("word", "any") and low in p.words)
+
+
 def frames(ctx: Context) -> Iterator[Frame]:
     """Every pattern matched in the doc, in text order (then file order), with its slots filled;
     a frame whose required slot is empty is dropped."""
-    patterns = load_patterns()
-    by_lemma: dict[str, list[Pattern]] = {}
-    by_word: dict[str, list[Pattern]] = {}
-    anywhere = [p for p in patterns if p.words is None]
-    for p in patterns:
-        if p.words is None:
-            continue
-        for word in p.words:
-            if p.match in ("lemma", "any"):
-                by_lemma.setdefault(word, []).append(p)
-            if p.match in ("word", "any"):
-                by_word.setdefault(word, []).append(p)
-    order = {id(p): n for n, p in enumerate(patterns)}
-    ordered: dict[tuple[str, str], list[Pattern]] = {}  # the candidates of a word, in file order, once
     for i, (lemma, low) in enumerate(zip(ctx.lemmas, ctx.lowers)):
-        candidates = ordered.get((lemma, low))
-        if candidates is None:
-            found = {id(p): p for p in by_lemma.get(lemma, []) + by_word.get(low, []) + anywhere}
-            candidates = ordered[(lemma, low)] = sorted(found.values(), key=lambda p: order[id(p)])
+        candidates = _triggered_by(lemma, low)
         if not candidates:
             continue
         tok = ctx.doc[i]

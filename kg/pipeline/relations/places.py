@@ -45,18 +45,18 @@ def _containers(ctx: Context, span: SpacySpan, key: str) -> list[tuple[str, floa
                     found.append((extra, C_LOCATED.number("parse")))
     # "the villages of A, B and C in the Kursk region": the phrase on the noun holds every name
     first = _coordinated(root)[0]
-    if not preps and first.dep_ == "pobj" and first.head.lower_ == "of" and \
-            first.head.head.lemma_.lower() in SETTLEMENT_HEADS:
+    noun = _settlement_of(first)
+    if not preps and noun is not None:
         items = {t.i for t in _coordinated(first)}
-        for word in ctx.parse.oblique(first.head.head, CONTAINMENT_PREPOSITIONS - {"of"}):
+        for word in ctx.parse.oblique(noun, CONTAINMENT_PREPOSITIONS - {"of"}):
             if word.i in items:
                 continue
             target = ctx.place_of(word)
             if target is not None:
                 found.append((target, C_LOCATED.number("parse")))
     # "the Russian city of Kazan", "Ukraine's city of Dnipro": the settlement noun's own state
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in SETTLEMENT_HEADS:
-        noun = root.head.head
+    noun = _settlement_of(root)
+    if noun is not None:
         for child in noun.children:
             if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < noun.i:
                 target = ctx.demonym(child) or ctx.entity(child)
@@ -114,6 +114,13 @@ def _containers(ctx: Context, span: SpacySpan, key: str) -> list[tuple[str, floa
                 and ctx.cls(other.entity) in PLACE_CLASSES):
             found.append((other.entity, C_LOCATED.number("inside_name")))
     return [(t, c) for t, c in found if t != key]
+
+
+def _settlement_of(tok: Token) -> Token | None:
+    """The settlement noun whose "of" phrase ``tok`` is ("the city of X", "the villages of X")."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in SETTLEMENT_HEADS:
+        return tok.head.head
+    return None
 
 
 def _coordinated(root: Token) -> list[Token]:

@@ -34,7 +34,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.lexicon import OFFICES
-from kg.linking.gazetteer import load_gazetteer, load_offices
+from kg.linking.gazetteer import load_gazetteer
 from kg.model import EntityClass, RelationKind
 from kg.text import name_key
 from kg.pipeline.relations.context import Context
@@ -320,18 +320,15 @@ def _orgs_from_holders(ctx: Context, candidates: list[_Candidate]) -> None:
     that office in on the article's date (``data/gazetteer/offices.tsv``: "President Putin" ->
     Russia), when the text names it: the title must be the office's ("Foreign Minister" is not a
     president's), and the holder known by one of the person's names."""
-    named = {m.entity for _, m in ctx.mentions}
     for c in candidates:
         if c.org is not None or not c.title:
             continue
         words = frozenset(_head_words(_spelling(c.title)))
-        ent = ctx.entities.get(c.person)
-        if ent is None or not words:
+        if not words:
             continue
-        offices = {o for name in (ent.label, *ent.aliases) for o in load_offices().get(name_key(name), ())}
-        places = {o.holds_in for o in offices
-                  if o.held_on(ctx.anchor) and any(frozenset(_head_words(_spelling(t))) == words for t in o.titles)}
-        keys = {k for k in (_named(ctx, place) for place in places) if k is not None and k in named}
+        places = {o.holds_in for o in ctx.offices_held(c.person)
+                  if any(frozenset(_head_words(_spelling(t))) == words for t in o.titles)}
+        keys = {k for k in (_named(ctx, place) for place in places) if k is not None and k in ctx.named}
         if len(keys) == 1:
             c.org = keys.pop()
             c.confidence = C_ROLE.number("office_holder")
@@ -373,7 +370,6 @@ def office_state(title: str) -> str | None:
 def _orgs_from_offices(ctx: Context, candidates: list[_Candidate]) -> None:
     """A title still without its organisation takes the state its office belongs to
     (:func:`office_state`), when the text names that state and ties the person to no other."""
-    named = {m.entity for _, m in ctx.mentions}
     tied: dict[str, set[str]] = {}
     for c in candidates:
         if c.org is not None and ctx.cls(c.org) == EntityClass.STATE:
@@ -383,7 +379,7 @@ def _orgs_from_offices(ctx: Context, candidates: list[_Candidate]) -> None:
             continue
         state = office_state(c.title)
         key = ctx.state_names.get(state.lower()) if state else None
-        if key is None or key not in named or tied.get(c.person, {key}) != {key}:
+        if key is None or key not in ctx.named or tied.get(c.person, {key}) != {key}:
             continue
         c.org = key
         c.confidence = C_ROLE.number("office_state")
