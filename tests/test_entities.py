@@ -740,3 +740,16 @@ def test_the_agency_refers_to_a_body_whose_name_is_a_kind_of_agency_before_its_o
     extraction = extract(nlp, text)
     label = {e.key: e.label for e in extraction.entities}
     assert [label.get(c.speaker) for c in extraction.claims][-1] == "Main Directorate of Intelligence of Ukraine"
+
+
+@pytest.mark.parametrize("town", ["Bilovodsk", "Zhuravka"])
+def test_an_unknown_name_the_story_uses_as_a_place_is_a_place(nlp, town):
+    """The NER reads an unfamiliar town's name as a person or a company, mention by mention; the
+    story's uses of it as a place ("near X", "around X", "X, a small town") decide."""
+    text = f"Russian troops advanced near {town} on Monday. Fighting around {town} was heavy, and {town}, a small town, was shelled."
+    assert entity_of(extract(nlp, text), town).cls == "Place"
+
+
+def test_a_surname_or_a_named_persons_possessive_keeps_the_person(nlp):
+    extraction = extract(nlp, "Captain Petro Bilovod said on Monday that Bilovod would stay near the front.")
+    assert entity_of(extraction, "Petro Bilovod").cls == "Person"

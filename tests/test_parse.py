@@ -157,3 +157,50 @@ def test_a_subject_an_opening_phrase_of_time_ran_into_is_the_verbs() -> None:
     parse = Parse(doc)
     assert words(parse.subjects(doc[7])) == ["service"]
     assert words(parse.subjects(doc[11])) == ["troops"]
+
+
+def test_a_bearing_or_a_margin_puts_the_place_of_its_phrase_near_the_verb() -> None:
+    """"attacked southeast of X", "held a line west and north of X", "fighting on the outskirts of
+    X": the place of the "of" (or "to") phrase is the verb's, read under "near"."""
+    doc = parsed_table("""
+        Troops         NNS   NOUN   troop        nsubj      1
+        attacked       VBD   VERB   attack       ROOT       -
+        southeast      RB    ADV    southeast    advmod     1
+        of             IN    ADP    of           prep       2
+        Tulcea         NNP   PROPN  Tulcea       pobj       3
+        .              .     PUNCT  .            punct      1
+    """)
+    assert [(p, t.text) for p, t in Parse(doc).obliques(doc[1])] == [("near", "Tulcea")]
+    doc = parsed_table("""
+        They           PRP   PRON   they         nsubj      1
+        held           VBD   VERB   hold         ROOT       -
+        a              DT    DET    a            det        4
+        line           NN    NOUN   line         compound   4
+        west           NN    NOUN   west         dobj       1
+        and            CC    CCONJ  and          cc         4
+        north          NN    NOUN   north        conj       4
+        of             IN    ADP    of           prep       6
+        Tulcea         NNP   PROPN  Tulcea       pobj       7
+        .              .     PUNCT  .            punct      1
+    """)
+    assert [(p, t.text) for p, t in Parse(doc).obliques(doc[1])] == [("near", "Tulcea")]
+    doc = parsed_table("""
+        Fighting       NN    NOUN   fighting     nsubj      1
+        raged          VBD   VERB   rage         ROOT       -
+        on             IN    ADP    on           prep       1
+        the            DT    DET    the          det        4
+        approaches     NNS   NOUN   approach     pobj       2
+        to             IN    ADP    to           prep       4
+        Tulcea         NNP   PROPN  Tulcea       pobj       5
+        .              .     PUNCT  .            punct      1
+    """)
+    assert [(p, t.text) for p, t in Parse(doc).obliques(doc[1])] == [("on", "approaches"), ("near", "Tulcea")]
+    doc = parsed_table("""
+        Troops         NNS   NOUN   troop        nsubj      1
+        attacked       VBD   VERB   attack       ROOT       -
+        east           RB    ADV    east         advmod     1
+        of             IN    ADP    of           prep       1
+        Tulcea         NNP   PROPN  Tulcea       pobj       3
+        .              .     PUNCT  .            punct      1
+    """)
+    assert [(p, t.text) for p, t in Parse(doc).obliques(doc[1])] == [("of", "Tulcea"), ("near", "Tulcea")]

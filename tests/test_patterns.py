@@ -77,6 +77,10 @@ CASES: list[tuple[str, str, Check]] = [
     ("hostility-noun", "Iraq's war against Iran lasted eight years.", has_relation("conflict", "Iraq", "Iran")),
     ("clash-noun", "Clashes between Sudanese troops and Chadian forces broke out in Darfur.",
      has_event("Clash", "Darfur")),
+    ("clash-noun", "Ethiopia's incursion into the Tigray region began in May.", has_event("Clash", "Tigray")),
+    ("clash-noun", "Ethiopia took the Tigray region in a swift offensive in May.", has_event("Clash", "Tigray")),
+    ("clash-noun", "Ethiopia seized part of the Tigray region in a surprise raid.", has_event("Clash", "Tigray")),
+    ("attack", "Ethiopian forces attacked southeast of Mekelle on Monday.", has_event("Clash", "Mekelle")),
     # alliance and agreements
     ("bond-noun", "The alliance between Japan and Australia has grown.", has_relation("alliance", "Japan", "Australia")),
     ("bond-noun", "Mexico and Canada said their partnership was strong.", has_relation("alliance", "Mexico", "Canada")),
@@ -114,6 +118,7 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("If Riga asks, Sweden would send soldiers to Latvia.", no_event("TroopTransfer")),
     ("The company sent its report to Latvia.", no_event("TroopTransfer")),
     ("The targets were met last year.", no_event("Meeting")),
+    ("Ethiopian troops held a line north of Mekelle on Monday.", no_event("Meeting")),
     ("A trade deal between Japan and Australia was signed.", lambda ex: not has_relation("alliance", "Japan", "Australia")(ex)),
     ("Relations between Japan and Australia have soured.", lambda ex: not has_relation("alliance", "Japan", "Australia")(ex)),
     ("Iraq's war against Iran lasted eight years.", no_event("Clash")),

@@ -24,7 +24,7 @@ from spacy.tokens import Span
 from kg import lexicon
 from kg.pipeline.doc import doc_text
 
-__all__ = ["ClassChoice", "after_initial", "choose_class", "is_actor", "is_locative", "is_sports_story",
+__all__ = ["ClassChoice", "after_initial", "choose_class", "is_actor", "is_locative", "is_sports_story", "person_cue",
            "is_team", "is_venue", "is_nationality"]
 
 _CHOICE = lexicon.section("rules/entities").table("class_choice")
@@ -72,8 +72,12 @@ class ClassChoice:
 
 def is_locative(span: Span) -> bool:
     """Whether a name is used as a location: the object of "in", "to", "from" …, a conjunct of
-    one ("in Kyiv and Moscow"), or an apposition ("Budapest, Hungary")."""
+    one ("in Kyiv and Moscow"), an apposition ("Budapest, Hungary"), or a name before a settlement
+    noun ("the Tigray region", "Sumy oblast")."""
     root = span.root
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    if after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in lexicon.SETTLEMENT_NOUNS:
+        return True
     if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
         return True
     if root.dep_ == "conj":
@@ -264,7 +268,7 @@ def after_initial(span: Span, known=lambda word: False) -> bool:
             and letters not in ("A", "I") and not known(before))
 
 
-def _person_cue(span: Span) -> bool:
+def person_cue(span: Span) -> bool:
     """A title or honorific before the name ("Mr", "President"), or an initial ("S Orlando")."""
     if span.start == 0:
         return False
@@ -298,7 +302,7 @@ def choose_class(span: Span, ner_label: str, reading: tuple[str, str, str]) -> C
     if ner_cls is not None:
         evidence.append((f"ner:{ner_label}", ner_cls, float(NER_WEIGHT.get(ner_label, 0.0))))
     evidence.append((f"reading:{kind}", read_cls, float(READING_WEIGHT.get(kind, min(READING_WEIGHT.values())))))
-    if _person_cue(span):
+    if person_cue(span):
         evidence.append(("context:title", "Person", PERSON_CUE))
     locative = is_locative(span)
     if locative:

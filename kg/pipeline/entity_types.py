@@ -35,6 +35,7 @@ from kg.pipeline.class_choice import (
     is_sports_story,
     is_team,
     is_venue,
+    person_cue,
 )
 from kg.pipeline.doc import doc_text, sentence_span
 from kg.pipeline.entity_ruler import NER_LABELS, POSSESSIVES as POSSESSIVE_ENDINGS, RULER_SOURCE, forces_state
@@ -427,6 +428,7 @@ def kg_entities(doc: Doc) -> Doc:
     spans = [(span, typed) for span in ents if not _in_noise_line(doc, span, boilerplate)
              for typed in [_type_span(span, choices)] if typed is not None]
     spans = _one_sense(spans, choices)
+    spans = _places_by_use(spans)
     sides = {id(typed) for _, typed in spans if typed.label_ in ("Place", "State") and is_team(typed)}
     side_lists = {_list_of(typed.root) for _, typed in spans if id(typed) in sides}
     for _, typed in spans:  # a side's list mates are sides: "Fiji (3), Australia (6), Canada, Portugal"
@@ -646,6 +648,72 @@ def _one_sense(spans: list[tuple[Span, Span]], choices: dict) -> list[tuple[Span
                 typed = Span(typed.doc, typed.start, typed.end, label=winner, span_id=f"{winner}:{name}")
         out.append((span, typed))
     return out
+
+
+_PLACE_BY_USE = _RULES.table("place_by_use")
+_PLACE_PREPOSITIONS = _PLACE_BY_USE.words("prepositions")
+"""Prepositions whose object is a place, never a person ("near X", "around X")."""
+_MIN_PLACE_USES = _PLACE_BY_USE.integer("min_uses")
+
+
+def _place_use(span: Span) -> bool:
+    """Whether a name is used as a place: the object (or a conjunct of the object) of a
+    preposition of place, of a bearing's or a margin's "of" ("north of X", "the outskirts of X"),
+    before a settlement noun ("the X region") or beside one in apposition ("X, the district
+    town"; "a village, X")."""
+    root = _first_conjunct(span.root)
+    if root.dep_ == "pobj":
+        prep = root.head
+        if prep.lower_ in _PLACE_PREPOSITIONS:
+            return True
+        if prep.lower_ in ("of", "to") and (prep.head.lower_ in lexicon.BEARINGS or prep.head.lower_ in lexicon.MARGINS
+                                            or (prep.i > 0 and span.doc[prep.i - 1].lower_ in lexicon.BEARINGS)):
+            return True
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].pos_ == "NOUN" and doc[span.end].lemma_.lower() in lexicon.SETTLEMENT_NOUNS:
+        return True  # "the X region", "X district"
+    nouns = [c for c in span.root.children if c.dep_ == "appos"]
+    if span.root.dep_ == "appos":
+        nouns.append(span.root.head)
+    return any(n.pos_ == "NOUN" and n.lemma_.lower() in lexicon.SETTLEMENT_NOUNS for n in nouns)
+
+
+def _places_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
+    """One-word names the NER read as people or organisations, unknown to the gazetteer and the
+    lexicon, that the story uses as places and never as people (``[place_by_use]``): an
+    unfamiliar town's name reads like a surname or a company to the NER ("heavy fighting near
+    X"), often differently from one mention to the next. A name read as a person needs a use as
+    a place, and is no surname of a longer person's name in the story ("Melnyk said"); one read
+    as an organisation needs a use as a place and another mention the NER itself read as a
+    place (a body's name follows "in" too: "a stake in X")."""
+    names: dict[str, list[Span]] = {}
+    for _, typed in spans:
+        if len(typed) == 1:
+            names.setdefault(typed.text, []).append(typed)
+    surnames = {typed[-1].text for _, typed in spans if typed.label_ == "Person" and len(typed) > 1}
+    places: set[str] = set()
+    for name, mentions in names.items():
+        unread = [m for m in mentions if m.id_ in ("Person:", "Organization:")]
+        if not unread or name.isupper() or name in surnames or _known_name(name):
+            continue
+        if any(m.label_ == "Person" and person_cue(m) or _possessed(m) for m in mentions):
+            continue
+        uses = sum(_place_use(m) for m in mentions)
+        read_as_place = any(m.label_ == "Place" for m in mentions)
+        as_person = any(m.label_ == "Person" for m in unread)
+        if uses >= _MIN_PLACE_USES and (read_as_place or (as_person and not any(m.label_ == "Organization" for m in unread))):
+            places.add(name)
+    if not places:
+        return spans
+    return [(span, Span(typed.doc, typed.start, typed.end, label="Place", span_id="Place:")
+             if len(typed) == 1 and typed.text in places and typed.id_ in ("Person:", "Organization:") else typed)
+            for span, typed in spans]
+
+
+def _possessed(span: Span) -> bool:
+    """Whether a name is followed by a possessive ("X's wife"): a use as a person's or a body's."""
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].tag_ == "POS"
 
 
 _NAME_PREPOSITIONS = frozenset({"in", "of", "for", "on"})

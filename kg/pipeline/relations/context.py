@@ -740,15 +740,21 @@ class Context:
 
     def event(self, kind: str, trigger: Token, confidence: float, *, each_place: bool = False, **fields: object) -> None:
         """Add an event, once per trigger, kind and agent (and place, for ``each_place``: troops
-        at each of several places). An asserted event dated after the article is expected ("next
-        Sunday's elections")."""
+        at each of several places); a second reading of the trigger gives the first the place and
+        date it lacked. An asserted event dated after the article is expected ("next Sunday's
+        elections")."""
         event = Event(kind=str(kind), sentence=self.sentence(trigger), confidence=confidence, trigger=trigger.text, **fields)  # type: ignore[arg-type]
         if event.modality == "asserted" and event.date is not None and self.anchor is not None:
             if event.date.iso > self.anchor.isoformat()[: len(event.date.iso)]:
                 event = dataclasses.replace(event, modality="expected")
-        for existing, i in self.events:
+        for n, (existing, i) in enumerate(self.events):
             if i == trigger.i and existing.kind == kind and existing.agent == event.agent and (
                     not each_place or existing.place == event.place):
+                if existing.place is None and event.place is not None or existing.date is None and event.date is not None:
+                    # two patterns read one word ("a swift offensive"): what the second found too
+                    self.events[n] = (dataclasses.replace(
+                        existing, place=existing.place or event.place, date=existing.date or event.date,
+                        participants=tuple(dict.fromkeys(existing.participants + event.participants))), i)
                 return
         self.events.append((event, trigger.i))
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
+from kg import lexicon
 from kg.lexicon import section
 from kg.pipeline.dates import MONTHS, WEEKDAYS
 
@@ -43,6 +44,11 @@ PERSON_LOCATIVES = _WORDS.words("person_locatives")
 """Place prepositions on a person a verb names that are the verb's ("met X in Budapest")."""
 CIRCUMSTANCE_PREPOSITIONS = _WORDS.words("circumstance_prepositions")
 """Prepositions of a phrase that puts a clause's subject in what it names ("losses in fighting")."""
+BEARINGS = lexicon.BEARINGS
+MARGINS = lexicon.MARGINS
+MARGIN_PREPOSITION = _WORDS.text("margin_preposition")
+"""The preposition a place so given is read under ("near")."""
+_MARGIN_LINKS = frozenset({"of", "to"})
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
@@ -187,6 +193,15 @@ class Parse:
                         for grand in obj.children:  # "out of X", "from behind X"
                             if grand.dep_ == "prep" and obj.dep_ == "pcomp":
                                 out.extend((child.lower_, t) for t in self._nominal(grand))
+                        if obj.lower_ in MARGINS:  # "on the outskirts of X": near X
+                            out.extend((MARGIN_PREPOSITION, t) for t in self._phrase_objects(obj, _MARGIN_LINKS))
+                if child.lower_ == "of" and child.i > 0 and child.doc[child.i - 1].lower_ in BEARINGS:
+                    # "attacked east of X", the parser hanging "of" on the verb: near X
+                    out.extend((MARGIN_PREPOSITION, t) for t in self._phrase_objects(word, frozenset({"of"}), only=child))
+            elif child.lower_ in BEARINGS:
+                # "attacked southeast of X", "held a line west and north of X": near X
+                for bearing in self.expand(child):
+                    out.extend((MARGIN_PREPOSITION, t) for t in self._phrase_objects(bearing, frozenset({"of"})))
         if word.pos_ in VERBAL:
             # "signed it with Kim Jong Un in Pyongyang": the place the parser hung on the person
             people = [o for _, o in out if o.i in self.people]
@@ -202,6 +217,13 @@ class Parse:
                 if conj.dep_ == "conj" and conj.pos_ == "VERB" and not any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in conj.children):
                     out.extend(self.obliques(conj))
         return out
+
+    def _phrase_objects(self, word: Token, prepositions: frozenset[str], only: Token | None = None) -> list[Token]:
+        """The objects of ``word``'s own prepositional phrases headed by one of ``prepositions``
+        (or of the phrase ``only``), without the normalisations of :meth:`obliques`."""
+        return [t for prep in word.children if prep.dep_ == "prep" and prep.lower_ in prepositions
+                and (only is None or prep.i == only.i)
+                for obj in prep.children if obj.dep_ in OBJECT_OF_PREPOSITION for t in self._nominal(obj)]
 
     def oblique(self, word: Token | None, prepositions: frozenset[str]) -> list[Token]:
         """The objects of ``word``'s prepositional phrases headed by one of ``prepositions``."""
