@@ -753,3 +753,13 @@ def test_an_unknown_name_the_story_uses_as_a_place_is_a_place(nlp, town):
 def test_a_surname_or_a_named_persons_possessive_keeps_the_person(nlp):
     extraction = extract(nlp, "Captain Petro Bilovod said on Monday that Bilovod would stay near the front.")
     assert entity_of(extraction, "Petro Bilovod").cls == "Person"
+
+
+def test_a_group_noun_an_organisations_name_qualifies_is_that_organisation(nlp):
+    extraction = extract(nlp, "Britain sent more troops after weeks of fighting with Taliban insurgents near Kandahar.")
+    assert "insurgents" not in {e.label for e in extraction.entities}
+    assert entity_of(extraction, "Taliban").cls == "Organization"
+
+
+def test_the_ground_a_verb_takes_is_a_place(nlp):
+    assert entity_of(extract(nlp, "Russian forces shelled Kharkiv on Monday, Ukraine said."), "Kharkiv").cls == "Place"

@@ -204,3 +204,17 @@ def test_a_bearing_or_a_margin_puts_the_place_of_its_phrase_near_the_verb() -> N
         .              .     PUNCT  .            punct      1
     """)
     assert [(p, t.text) for p, t in Parse(doc).obliques(doc[1])] == [("of", "Tulcea"), ("near", "Tulcea")]
+
+
+def test_a_clause_on_a_passive_is_done_by_the_passives_subject() -> None:
+    """"Soldiers were killed fighting for X": the soldiers fought, whoever killed them."""
+    doc = parsed_table("""
+        Soldiers       NNS   NOUN   soldier      nsubjpass  2
+        were           VBD   AUX    be           auxpass    2
+        killed         VBN   VERB   kill         ROOT       -
+        fighting       VBG   VERB   fight        xcomp      2
+        for            IN    ADP    for          prep       3
+        Chad           NNP   PROPN  Chad         pobj       4
+        .              .     PUNCT  .            punct      2
+    """)
+    assert words(Parse(doc).subjects(doc[3])) == ["Soldiers"]

@@ -1025,3 +1025,26 @@ def test_chains_match_like_spacys_dependency_matcher(nlp) -> None:
         expected.setdefault(nlp.vocab.strings[match_id], []).append(tokens)
     assert len(expected) == len(CHAINS)
     assert Context(doc, [], {}).matches == expected
+
+
+def test_entering_a_states_ground_is_fighting_that_state(nlp) -> None:
+    """An incursion into a place the text puts in a state is fought against that state; the
+    attackers' own ground is no enemy."""
+    f = facts(nlp, "Ukrainian forces began an incursion into Russia's Kursk region in August.")
+    assert {frozenset(p) for p in rels(f, "conflict")} == {frozenset({"MilitaryUnit/ua", "State/russia"})}
+    f = facts(nlp, "Russian troops began an incursion into Russia's Kursk region in August.")
+    assert not rels(f, "conflict")
+
+
+def test_troops_fighting_for_a_side_are_at_war_with_its_enemy(nlp) -> None:
+    f = facts(nlp, "North Korean troops are fighting for Russia. Russia's war against Ukraine goes on.")
+    assert ("MilitaryUnit/nk", "State/ukraine") in rels(f, "conflict")
+    f = facts(nlp, "Hungary supports Russia. Russia's war against Ukraine goes on.")
+    assert ("State/hungary", "State/ukraine") not in rels(f, "conflict")  # backing a side is no war
+
+
+def test_whom_a_side_fights_as_the_object_or_after_weeks_of_it(nlp) -> None:
+    f = facts(nlp, "The Green Rifles are fighting the Northern Army near Budapest.")
+    assert {tuple(sorted(p)) for p in rels(f, "conflict")} == {("MilitaryUnit/army", "MilitaryUnit/rifles")}
+    f = facts(nlp, "Britain sent more troops to Budapest after weeks of heavy fighting with the Northern Army.")
+    assert {tuple(sorted(p)) for p in rels(f, "conflict")} == {("MilitaryUnit/army", "State/uk")}

@@ -72,12 +72,14 @@ class ClassChoice:
 
 def is_locative(span: Span) -> bool:
     """Whether a name is used as a location: the object of "in", "to", "from" …, a conjunct of
-    one ("in Kyiv and Moscow"), an apposition ("Budapest, Hungary"), or a name before a settlement
-    noun ("the Tigray region", "Sumy oblast")."""
+    one ("in Kyiv and Moscow"), an apposition ("Budapest, Hungary"), a name before a settlement
+    noun ("the Tigray region", "Sumy oblast"), or the ground a verb takes ("recaptured X")."""
     root = span.root
     after = span.doc[span.end] if span.end < len(span.doc) else None
     if after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in lexicon.SETTLEMENT_NOUNS:
         return True
+    if root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in lexicon.GROUND_VERBS:
+        return True  # "recaptured X", "X was shelled": ground
     if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
         return True
     if root.dep_ == "conj":

@@ -472,7 +472,7 @@ def kg_entities(doc: Doc) -> Doc:
     kept.extend(_organization_anaphors(doc, taken))
     if not sports:
         kept.extend(_numbered_formations(doc, taken))
-    kept.extend(_armed_groups(doc, taken))
+    kept.extend(_armed_groups(doc, taken, {i for s in kept if s.label_ == "Organization" for i in range(s.start, s.end)}))
     kept.extend(_bodies_of_states(doc, kept, taken))
     doc.ents = filter_spans(kept)
     return doc
@@ -660,7 +660,7 @@ def _place_use(span: Span) -> bool:
     """Whether a name is used as a place: the object (or a conjunct of the object) of a
     preposition of place, of a bearing's or a margin's "of" ("north of X", "the outskirts of X"),
     before a settlement noun ("the X region") or beside one in apposition ("X, the district
-    town"; "a village, X")."""
+    town"; "a village, X"), or the ground a verb takes ("recaptured X", ``ground_verbs``)."""
     root = _first_conjunct(span.root)
     if root.dep_ == "pobj":
         prep = root.head
@@ -672,6 +672,8 @@ def _place_use(span: Span) -> bool:
     doc = span.doc
     if span.end < len(doc) and doc[span.end].pos_ == "NOUN" and doc[span.end].lemma_.lower() in lexicon.SETTLEMENT_NOUNS:
         return True  # "the X region", "X district"
+    if root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in lexicon.GROUND_VERBS:
+        return True  # "recaptured X", "X was shelled"
     nouns = [c for c in span.root.children if c.dep_ == "appos"]
     if span.root.dep_ == "appos":
         nouns.append(span.root.head)
@@ -892,17 +894,21 @@ _COLLECTIVE_GROUPS = frozenset({"militia", "paramilitary"})
 _GROUP_MODIFIERS = frozenset({"amod", "compound", "npadvmod", "nmod", "punct"})
 
 
-def _armed_groups(doc: Doc, taken: set[int]) -> list[Span]:
+def _armed_groups(doc: Doc, taken: set[int], organizations: set[int] = frozenset()) -> list[Span]:  # type: ignore[assignment]
     """Armed groups outside a state's forces that the text treats as actors ("pro-Russian
     separatists", "the rebels", "gunmen", "a militia"): the group noun (a plural, or a noun of a
     body such as "militia") heading its phrase, with the modifiers before it. A unit of no
-    state: "Kurdish rebels" are not the Kurdish state's."""
+    state: "Kurdish rebels" are not the Kurdish state's. A group noun an organisation's name
+    qualifies ("Taliban insurgents", the words of ``organizations``) is that organisation's
+    members: the organisation acts, no group of its own."""
     found = []
     candidates = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _word_hashes(_ARMED_GROUP_NOUNS)))
     for i in candidates.tolist():
         token = doc[i]
         if i in taken or token.pos_ != "NOUN" or token.dep_ in ("compound", "amod"):
             continue  # "rebel forces", "a separatist leader": the noun qualifies another
+        if any(c.i in organizations and c.dep_ in ("compound", "amod", "nmod") for c in token.children):
+            continue
         if token.tag_ != "NNS" and token.lemma_.lower() not in _COLLECTIVE_GROUPS:
             continue  # one fighter, not a group
         start = i

@@ -103,6 +103,7 @@ def extract_facts(
     claims.mark_negations(ctx)  # what a negated claim covers is asserted by no rule below
     for frame in frames(ctx):
         BUILDERS[frame.pattern.family](ctx, frame)
+    conflict.allies_at_war(ctx)  # once every conflict and alliance is read
     claims.find_figures(ctx)  # last: the figures no event or claim carries
     return ctx.facts()
 

@@ -17,10 +17,10 @@ from kg.model import DateValue, EntityClass, EventKind, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.patterns import Frame
 from kg.pipeline.relations.words import (
-    CLASH_NOUNS, CLASH_VERBS, CONFIDENCE, FIGHTING_VERBS, REMOTE_ATTACKS, TERRITORY_NOUNS, WARS_IN,
+    CLASH_NOUNS, CLASH_VERBS, CONFIDENCE, FIGHTING_VERBS, INVASIONS, REMOTE_ATTACKS, TERRITORY_NOUNS, WARS_IN,
 )
 
-__all__ = ["build_conflict", "clash"]
+__all__ = ["allies_at_war", "build_conflict", "clash"]
 
 C_CONFLICT = CONFIDENCE.table("conflict")
 C_CLASH = CONFIDENCE.table("clash")
@@ -37,6 +37,12 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
         # "Russia's war in Ukraine": a state's war in another state is fought against it
         pairs += [(a, p) for a in frame.keys("side_a") for p in frame.keys("place")
                   if ctx.cls(a) == EntityClass.STATE and ctx.cls(p) == EntityClass.STATE]
+    if not frame.keys("side_b"):
+        # "Ukraine's incursion into the Kursk region", "attacked Kurakhove", "took part of the
+        # region in an offensive": the state whose ground was entered or attacked
+        invasion = trigger.lemma_.lower() in INVASIONS or trigger.lower_ in INVASIONS
+        grounds = frame.keys("target") + (frame.keys("place") if invasion else [])
+        pairs += [(a, s) for a in frame.keys("side_a") for p in grounds for s in [ctx.state_of_place(p)] if s is not None]
     pairs = [(a, b) for a, b in pairs if ctx.sides(a, b)]
     for a, b in pairs:
         ctx.relation(RelationKind.CONFLICT, a, b, trigger, frame.pattern.confidence)
@@ -115,3 +121,24 @@ def _coordinated_places(ctx: Context, frame: Frame, first: str | None) -> list[s
     conjuncts = {t.i for t in head.conjuncts}
     return list(dict.fromkeys(f.key for f in fillers if f.key not in (None, first) and f.token.i in conjuncts
                               and ctx.cls(f.key) == ctx.cls(first)))
+
+
+def allies_at_war(ctx: Context) -> None:
+    """Troops allied to a side of a conflict the text tells are in conflict with the other side
+    ("North Korean troops fighting for Russia", in a story of Russia's fight with Ukraine): run
+    once the frames are read. Only troops: a state that backs another need not be at war."""
+    relations = list(ctx.relations)
+    conflicts = [(r.subject, r.object) for r, _ in relations if r.kind == RelationKind.CONFLICT]
+    allied = {frozenset((r.subject, r.object)) for r, _ in relations if r.kind == RelationKind.ALLIANCE}
+    for rel, i in relations:
+        if rel.kind != RelationKind.ALLIANCE:
+            continue
+        for unit, partner in ((rel.subject, rel.object), (rel.object, rel.subject)):
+            if ctx.cls(unit) != EntityClass.MILITARY_UNIT:
+                continue
+            side = {partner, ctx.state_of(partner)}
+            for a, b in conflicts:
+                for ours, enemy in ((a, b), (b, a)):
+                    if ours in side and frozenset((unit, enemy)) not in allied and ctx.sides(unit, enemy) \
+                            and enemy not in side:
+                        ctx.relation(RelationKind.CONFLICT, unit, enemy, ctx.doc[i], C_CONFLICT.number("allies_at_war"))

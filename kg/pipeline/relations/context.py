@@ -41,7 +41,7 @@ from kg.model import (
     RelationKind,
     Span,
 )
-from kg.linking.gazetteer import Office, load_offices
+from kg.linking.gazetteer import Office, load_gazetteer, load_offices
 from kg.pipeline.dates import date_spans, is_sequel, resolve_date, resolve_sequel
 from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
@@ -439,6 +439,28 @@ class Context:
         states = {r.object for r, _ in self.relations
                   if r.kind == RelationKind.PART_OF and r.subject == key and self.cls(r.object) == "State"}
         return states.pop() if len(states) == 1 else None
+
+    def state_of_place(self, key: str | None) -> str | None:
+        """The state a place lies in: itself for a state; the one state the text puts it in
+        ("Russia's Kursk region"); else the country the gazetteer gives the place (every reading
+        of its name, when it is not linked), when the text names that state."""
+        if key is None:
+            return None
+        if self.cls(key) == EntityClass.STATE:
+            return key
+        states = {r.object for r, _ in self.relations
+                  if r.kind == RelationKind.LOCATED_IN and r.subject == key and self.cls(r.object) == EntityClass.STATE}
+        if states:
+            return states.pop() if len(states) == 1 else None
+        gazetteer = load_gazetteer()
+        entry = gazetteer.get(key) if key.startswith("Q") else None
+        if entry is not None:
+            countries = {entry.country_qid}
+        else:  # a name left unlinked between its readings ("Kharkiv": the city, the region)
+            ent = self.entities.get(key)
+            countries = {e.country_qid for e in gazetteer.lookup(ent.label)} if ent is not None else set()
+        country = countries.pop() if len(countries) == 1 else None
+        return country if country in self.entities and self.cls(country) == EntityClass.STATE else None
 
     def mention_tokens(self, tok: Token) -> tuple[int, int] | None:
         m = self.tok_mention.get(tok.i)

@@ -44,6 +44,8 @@ PERSON_LOCATIVES = _WORDS.words("person_locatives")
 """Place prepositions on a person a verb names that are the verb's ("met X in Budapest")."""
 CIRCUMSTANCE_PREPOSITIONS = _WORDS.words("circumstance_prepositions")
 """Prepositions of a phrase that puts a clause's subject in what it names ("losses in fighting")."""
+DURATIONS = _WORDS.words("durations")
+"""Nouns of a stretch of time filled by what their "of" phrase names ("weeks of fighting")."""
 BEARINGS = lexicon.BEARINGS
 MARGINS = lexicon.MARGINS
 MARGIN_PREPOSITION = _WORDS.text("margin_preposition")
@@ -116,9 +118,9 @@ class Parse:
     # --- verb arguments ------------------------------------------------------------------------
     def subjects(self, verb: Token | None, depth: int = 0) -> list[Token]:
         """Who does ``verb``: its subject; a passive's "by" agent; a relative clause's or a
-        present participle's noun; the subject (or, for "sent X to fight", the object) of the verb
-        an infinitive or participle clause depends on ("after meeting X, he ..." too); a
-        coordinated verb's first conjunct's."""
+        present participle's noun; the subject (or, for "sent X to fight", the object; for a
+        passive, "were killed fighting", its subject) of the verb an infinitive or participle
+        clause depends on ("after meeting X, he ..." too); a coordinated verb's first conjunct's."""
         if verb is None or depth > 4:
             return []
         found = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
@@ -143,6 +145,9 @@ class Parse:
             objects = [c for c in head.children if c.dep_ in OBJECT_DEPS | {"dative"} and c.pos_ in NOMINAL]
             if verb.dep_ == "xcomp" and objects:  # object control: "sent its men to fight"
                 return [t for o in objects for t in self._nominal(o)]
+            undergoers = [c for c in head.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+            if undergoers:  # "soldiers were killed fighting for X", "were sent to fight": the soldiers
+                return [t for c in undergoers for t in self._nominal(c)]
             return self.subjects(head, depth + 1)
         if verb.dep_ == "conj" and head.pos_ in VERBAL:
             return self.subjects(head, depth + 1)

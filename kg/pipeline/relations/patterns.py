@@ -22,7 +22,7 @@ from kg.errors import LexiconError
 from kg.lexicon import Section, section
 from kg.model import EntityClass
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.parse import CIRCUMSTANCE_PREPOSITIONS, PARTITIVE_PREPOSITIONS, PARTITIVES
+from kg.pipeline.relations.parse import CIRCUMSTANCE_PREPOSITIONS, DURATIONS, PARTITIVE_PREPOSITIONS, PARTITIVES
 
 __all__ = ["Filler", "Frame", "Pattern", "Slot", "frames", "load_patterns"]
 
@@ -166,6 +166,8 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
         return []
     if source == "pp.subject":  # "X suffered losses in fighting with Y": a gerund in a phrase on X's verb
         # the fighting the subject was in ("part of the fighting"), not one it prepares or calls "for"
+        while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in DURATIONS:
+            tok = tok.head.head  # "after weeks of fighting": where the weeks are
         if tok.dep_ not in ("pcomp", "pobj") or tok.head.dep_ != "prep":
             return []
         prep = tok.head

@@ -86,6 +86,8 @@ FIGHTING_VERBS = _WORDS.table("conflict").words("fighting_verbs")
 """Verbs of fighting alongside someone ("fight", "serve"), for the ground they fight on."""
 WARS_IN = _WORDS.table("conflict").words("wars_in")
 """Nouns of a war a state wages in another state, against it ("Russia's war in Ukraine")."""
+INVASIONS = _WORDS.table("conflict").words("invasions")
+"""Words of entering another state's ground: that state is the side attacked."""
 REMOTE_ATTACKS = _WORDS.table("conflict").words("remote_attacks")
 """Attacks from afar (shelling, bombing): their attackers are not at the place attacked."""
 SUMMIT_NOUNS = _WORDNET.words("summit_nouns")
