@@ -763,3 +763,8 @@ def test_a_group_noun_an_organisations_name_qualifies_is_that_organisation(nlp):
 
 def test_the_ground_a_verb_takes_is_a_place(nlp):
     assert entity_of(extract(nlp, "Russian forces shelled Kharkiv on Monday, Ukraine said."), "Kharkiv").cls == "Place"
+
+
+def test_names_after_a_preposition_that_never_takes_a_body_are_places(nlp):
+    extraction = extract(nlp, "Bloggers said North Korean units had fought around Zhuravka and Oleshnya.")
+    assert {entity_of(extraction, n).cls for n in ("Zhuravka", "Oleshnya")} == {"Place"}

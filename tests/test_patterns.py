@@ -66,6 +66,8 @@ CASES: list[tuple[str, str, Check]] = [
     ("troops-hit", "Two Italian soldiers were killed near Herat.", has_event("Deployment", "Herat")),
     ("troops-in", "The 800 Dutch troops in Mali will come home.", has_event("Deployment", "Mali", agent="Dutch troops")),
     ("use-troops", "Russia uses Wagner fighters in Mali.", has_event("Deployment", "Mali", agent="Wagner")),
+    ("troops-at", "The Turkish troops are resting near Kyrenia.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
+    ("troops-at", "Turkish soldiers are holding a strip of land around Kyrenia.", has_event("Deployment", "Kyrenia")),
     ("have-troops", "Norway has about 200 soldiers in Lithuania.", has_event("TroopTransfer", "Lithuania", agent="Norway")),
     ("troops-seen", "Belarusian troops were seen near the Polish border in Brest.", has_event("Sighting", "Brest")),
     ("troops-spotted", "Lithuanian guards spotted Belarusian troops near Brest on Monday.", has_event("Sighting", "Brest")),
@@ -127,6 +129,8 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("Turkish troops are part of the plan.", no_event("Deployment")),
     ("The election was a disaster, he said.", no_event("Election")),  # no place, no date  # a presence says where
     ("The Turkish soldiers arrived on Monday.", no_event("Deployment")),
+    ("The Turkish troops withdrew from Kyrenia in March.", no_event("Deployment")),
+    ("Turkish troops bombed positions near Kyrenia.", no_event("Deployment")),  # from afar
 ]
 
 

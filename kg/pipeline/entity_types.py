@@ -654,6 +654,8 @@ _PLACE_BY_USE = _RULES.table("place_by_use")
 _PLACE_PREPOSITIONS = _PLACE_BY_USE.words("prepositions")
 """Prepositions whose object is a place, never a person ("near X", "around X")."""
 _MIN_PLACE_USES = _PLACE_BY_USE.integer("min_uses")
+_NOT_BODY_PREPOSITIONS = _PLACE_BY_USE.words("organization_prepositions")
+"""Prepositions of place that never take a body's name ("around X")."""
 
 
 def _place_use(span: Span) -> bool:
@@ -687,7 +689,8 @@ def _places_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
     X"), often differently from one mention to the next. A name read as a person needs a use as
     a place, and is no surname of a longer person's name in the story ("Melnyk said"); one read
     as an organisation needs a use as a place and another mention the NER itself read as a
-    place (a body's name follows "in" too: "a stake in X")."""
+    place, or a preposition that never takes a body's name ("around X"): a body's name follows
+    "in" too ("a stake in X").""" 
     names: dict[str, list[Span]] = {}
     for _, typed in spans:
         if len(typed) == 1:
@@ -701,7 +704,7 @@ def _places_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
         if any(m.label_ == "Person" and person_cue(m) or _possessed(m) for m in mentions):
             continue
         uses = sum(_place_use(m) for m in mentions)
-        read_as_place = any(m.label_ == "Place" for m in mentions)
+        read_as_place = any(m.label_ == "Place" for m in mentions) or any(_only_places_there(m) for m in mentions)
         as_person = any(m.label_ == "Person" for m in unread)
         if uses >= _MIN_PLACE_USES and (read_as_place or (as_person and not any(m.label_ == "Organization" for m in unread))):
             places.add(name)
@@ -710,6 +713,13 @@ def _places_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
     return [(span, Span(typed.doc, typed.start, typed.end, label="Place", span_id="Place:")
              if len(typed) == 1 and typed.text in places and typed.id_ in ("Person:", "Organization:") else typed)
             for span, typed in spans]
+
+
+def _only_places_there(span: Span) -> bool:
+    """Whether a name is the object (or a conjunct of it) of a preposition that never takes a
+    body's name ("fought around X and Y")."""
+    root = _first_conjunct(span.root)
+    return root.dep_ == "pobj" and root.head.lower_ in _NOT_BODY_PREPOSITIONS
 
 
 def _possessed(span: Span) -> bool:

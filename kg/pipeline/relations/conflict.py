@@ -15,7 +15,7 @@ from spacy.tokens import Token
 
 from kg.model import DateValue, EntityClass, EventKind, RelationKind
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.patterns import Frame
+from kg.pipeline.relations.patterns import Frame, coordinated_keys
 from kg.pipeline.relations.words import (
     CLASH_NOUNS, CLASH_VERBS, CONFIDENCE, FIGHTING_VERBS, INVASIONS, REMOTE_ATTACKS, TERRITORY_NOUNS, WARS_IN,
 )
@@ -65,7 +65,7 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
         present = tuple(k for k in sides if k in attackers)
         clash(ctx, trigger, tuple(dict.fromkeys(sides)), place=place, date=date, modality=modality, present=present)
         # "assaults near Plekhovo and Vorozhba": the attackers were at each place named with the first
-        for other in _coordinated_places(ctx, frame, place):
+        for other in coordinated_keys(ctx, frame, "place", place):
             deploy_present(ctx, trigger, present, other, date, modality)
 
 
@@ -109,18 +109,6 @@ def deploy_present(ctx: Context, trigger: Token, present: tuple[str, ...], place
         if ctx.cls(side) == EntityClass.MILITARY_UNIT:
             ctx.event(EventKind.DEPLOYMENT, trigger, C_CLASH.number("troops_there"), participants=(side, place),
                       agent=side, place=place, date=date, modality=modality, each_place=True)
-
-
-def _coordinated_places(ctx: Context, frame: Frame, first: str | None) -> list[str]:
-    """The other places of the frame's place slot coordinated with the first ("near Plekhovo and
-    Vorozhba"), not a container named after it ("near Plekhovo in the Kursk region")."""
-    fillers = frame.slots.get("place", [])
-    head = next((f.token for f in fillers if f.key == first), None)
-    if head is None:
-        return []
-    conjuncts = {t.i for t in head.conjuncts}
-    return list(dict.fromkeys(f.key for f in fillers if f.key not in (None, first) and f.token.i in conjuncts
-                              and ctx.cls(f.key) == ctx.cls(first)))
 
 
 def allies_at_war(ctx: Context) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kg.model import EntityClass, EventKind
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.patterns import Filler, Frame
+from kg.pipeline.relations.patterns import Filler, Frame, coordinated_keys
 from kg.pipeline.relations.words import CONFIDENCE, PLURAL_PRONOUNS, VEHICLE_NOUNS
 
 __all__ = ["build_deployment", "build_sighting"]
@@ -61,12 +61,20 @@ def _deploy(ctx: Context, frame: Frame, modality: str, sender: str | None, troop
     confidence = frame.pattern.confidence if place else C_DEPLOYMENT.number("without_place")
     if troops is not None and troops.token.lower_ in PLURAL_PRONOUNS:
         confidence -= C_DEPLOYMENT.number("pronoun_penalty")
+    date = ctx.date_for(trigger) or ctx.governing_date(trigger)
     ctx.event(
         kind, trigger, confidence,
         participants=tuple(dict.fromkeys(k for k in (agent, unit, sender, place) if k)),
-        agent=agent, place=place, date=ctx.date_for(trigger) or ctx.governing_date(trigger),
+        agent=agent, place=place, date=date,
         count=ctx.count_of(troops.token) if troops is not None else None, modality=modality,
     )
+    if place is not None and kind == EventKind.DEPLOYMENT:
+        # "holding a strip of land around Guevo and Gornal": at each place named with the first
+        slot = next(s for s in ("destination", "location", "origin", "purpose") if place in frame.keys(s))
+        for other in coordinated_keys(ctx, frame, slot, place):
+            if other not in (unit, sender):
+                ctx.event(kind, trigger, confidence, participants=tuple(dict.fromkeys(k for k in (agent, unit, sender, other) if k)),
+                          agent=agent, place=other, date=date, modality=modality, each_place=True)
 
 
 def build_sighting(ctx: Context, frame: Frame) -> None:

@@ -24,7 +24,7 @@ from kg.model import EntityClass
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.parse import CIRCUMSTANCE_PREPOSITIONS, DURATIONS, PARTITIVE_PREPOSITIONS, PARTITIVES
 
-__all__ = ["Filler", "Frame", "Pattern", "Slot", "frames", "load_patterns"]
+__all__ = ["Filler", "Frame", "Pattern", "Slot", "coordinated_keys", "frames", "load_patterns"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ class Pattern:
     """Slots of which at least one must be filled (a presence says where: "in", "to")."""
     dated: bool = False
     """The fact needs a date its trigger governs ("signed on 9 November"); the rule checks it."""
+    except_words: frozenset[str] = frozenset()
+    """Lemmas that never trigger it (a pattern of ``any`` word: "left", "withdrew")."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,12 @@ class Frame:
     def first(self, slot: str) -> Filler | None:
         fillers = self.slots.get(slot)
         return fillers[0] if fillers else None
+
+
+def _except_words(references: str | list[str]) -> frozenset[str]:
+    """A pattern's ``except``: one ``file:name`` word list or several, united."""
+    lists = [references] if isinstance(references, str) else references
+    return frozenset().union(*(_word_list(r) or frozenset() for r in lists))
 
 
 def _word_list(reference: str | list[str]) -> frozenset[str] | None:
@@ -124,6 +132,7 @@ def load_patterns() -> tuple[Pattern, ...]:
             voice=trigger.get("voice", "any"), slots=slots, confidence=float(entry["confidence"]),
             object_words=_word_list(trigger["object"]) if "object" in trigger else None,
             one_of=tuple(entry.get("one_of", ())), dated=bool(entry.get("dated", False)),
+            except_words=_except_words(trigger.get("except", [])),
         ))
     return tuple(patterns)
 
@@ -230,6 +239,8 @@ def _fill(ctx: Context, slot: Slot, tok: Token) -> list[Filler]:
 def _trigger_fits(ctx: Context, pattern: Pattern, tok: Token) -> bool:
     if pattern.pos and tok.pos_ not in pattern.pos:
         return False
+    if pattern.except_words and tok.lemma_.lower() in pattern.except_words:
+        return False
     if pattern.voice == "active" and _passive(tok) or pattern.voice == "passive" and not _passive(tok):
         return False
     if pattern.object_words is not None:
@@ -275,3 +286,16 @@ def frames(ctx: Context) -> Iterator[Frame]:
                 frame = Frame(pattern, tok, {slot.name: slots[slot.name] for slot in pattern.slots})
                 if not pattern.one_of or any(frame.slots.get(name) for name in pattern.one_of):
                     yield frame
+
+
+def coordinated_keys(ctx: Context, frame: Frame, slot: str, first: str | None) -> list[str]:
+    """The other entities of a frame's slot coordinated with its first one ("near Plekhovo and
+    Vorozhba"), of the first's class, not a container named after it ("near Plekhovo in the
+    Kursk region")."""
+    fillers = frame.slots.get(slot, [])
+    head = next((f.token for f in fillers if f.key == first), None)
+    if head is None:
+        return []
+    conjuncts = {t.i for t in head.conjuncts}
+    return list(dict.fromkeys(f.key for f in fillers if f.key not in (None, first) and f.token.i in conjuncts
+                              and ctx.cls(f.key) == ctx.cls(first)))
