@@ -101,15 +101,54 @@ def _surname_match(short: str, full: str) -> bool:
             and difflib.SequenceMatcher(None, short, last).ratio() >= _SURNAME_SIMILARITY)
 
 
+def _initials(name: str) -> str:
+    """The initials of a name's capitalised words, past the small words an acronym leaves out
+    ("Institute for the Study of War" -> "ISW")."""
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in lexicon.ACRONYM_SKIP_WORDS]
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def _join_acronyms(order: list["_Cluster"], clusters: dict, cluster_at: dict[int, "_Cluster"]) -> None:
+    """An acronym and the name it is the initials of are one organisation or unit ("the Korean
+    Central News Agency (KCNA)", "KCNA said"): the acronym's mentions join the name's entity (the
+    name's reading wins when only one of them has one; two different readings stay apart)."""
+    names: dict[tuple[str, str], list[_Cluster]] = {}
+    for c in order:
+        if c.cls in ("Organization", "MilitaryUnit") and len(c.label.split()) > 1:
+            names.setdefault((c.cls, _initials(c.label)), []).append(c)
+    for short in list(order):
+        text = short.label
+        if short.cls not in ("Organization", "MilitaryUnit") or not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
+            continue
+        found = names.get((short.cls, text), [])
+        if len(found) != 1 or found[0] is short:
+            continue
+        long = found[0]
+        read = [c for c in (short, long) if c.canonical and c.canonical not in c.anchors]  # more than its own name
+        if len(read) == 2 and short.canonical != long.canonical:
+            continue
+        keep, gone = (short, long) if read == [short] else (long, short)
+        keep.anchors.extend(gone.anchors)
+        keep.spans.extend(gone.spans)
+        keep.state = keep.state or gone.state
+        for start, *_ in gone.spans:
+            cluster_at[start] = keep
+        order.remove(gone)
+        for key, value in list(clusters.items()):
+            if value is gone:
+                clusters[key] = keep
+
+
 def _state_in_name(name: str) -> str | None:
     """The state an organization's name starts with ("Russian Defence Ministry" -> Russia), or
     that a state body's name ends "of" ("the Defence Intelligence of Norway", "Main Directorate of
     Intelligence of Ukraine"; not "Bank of America": a bank is no body of a state)."""
     words = name.split()
     for size in (2, 1):
-        state = lexicon.DEMONYMS.get(" ".join(words[:size])) if len(words) > size else None
+        opening = " ".join(words[:size])
+        state = lexicon.DEMONYMS.get(opening) if len(words) > size and opening not in lexicon.AMBIGUOUS_DEMONYMS else None
         if state:
-            return state
+            return state  # not "Korean Central News Agency": "Korean" is of either Korea
     if "of" in words[1:-1] and any(w.lower() in _STATE_BODY_WORDS for w in words):
         tail = words[len(words) - words[::-1].index("of"):]
         tail = tail[1:] if tail[:1] in (["the"], ["The"]) else tail
@@ -274,6 +313,8 @@ def collect_entities(
         c.marked_region = c.marked_region or r.region_cue
         c.spans.append((r.start, r.end, r.anchor, r.sentence, r.label))
         cluster_at[r.start] = c
+
+    _join_acronyms(order, clusters, cluster_at)
 
     # "the agency": the organization named last before it, if close enough
     organizations = [(r.start, r) for r in records if r.cls == "Organization"]

@@ -31,7 +31,7 @@ __all__ = [
     "DEMONYMS", "DEMONYM_COMPOUNDS", "OFFICES", "PARTIES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "CAPITALS", "UNIT_LABEL",
     "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "FORMATION_NOUNS", "HONORIFICS", "PERSONAL_HONORIFICS",
     "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_KINDS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
-    "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "BEARINGS", "MARGINS", "GROUND_VERBS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
+    "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "ACRONYM_SKIP_WORDS", "BEARINGS", "MARGINS", "GROUND_VERBS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
     "END_NOTICE", "END_SENTENCES",
     "is_noise_line",
 ]
@@ -185,6 +185,8 @@ ANAPHOR_KINDS: dict[str, frozenset[str]] = {
 """Nouns that, as "the agency", refer back to the organization named just before."""
 ANAPHOR_BLOCKERS = _NAMES.words("anaphor_blockers")
 """Words after the noun that make it a new description ("the alliance between …")."""
+ACRONYM_SKIP_WORDS = _NAMES.words("acronym_skip_words")
+"""Words an acronym leaves out of the initials of its name ("of", "the")."""
 ANAPHOR_REACH: int = _NAMES.integer("anaphor_reach")
 """How far back (characters) a definite description looks for its organization."""
 SETTLEMENT_NOUNS = _NAMES.words("settlement_nouns")

@@ -768,3 +768,20 @@ def test_the_ground_a_verb_takes_is_a_place(nlp):
 def test_names_after_a_preposition_that_never_takes_a_body_are_places(nlp):
     extraction = extract(nlp, "Bloggers said North Korean units had fought around Zhuravka and Oleshnya.")
     assert {entity_of(extraction, n).cls for n in ("Zhuravka", "Oleshnya")} == {"Place"}
+
+
+def test_an_acronym_and_the_name_it_abbreviates_are_one_entity(nlp):
+    extraction = extract(nlp, "The state-run Korean Central News Agency (KCNA) published a statement. KCNA said more.")
+    (agency,) = [e for e in extraction.entities if e.cls == "Organization"]
+    assert {m.anchor for m in extraction.mentions if m.entity == agency.key} == {"Korean Central News Agency", "KCNA"}
+
+
+def test_korean_alone_names_neither_korea(nlp):
+    extraction = extract(nlp, "The state-run Korean Central News Agency published a statement.")
+    assert {e.label for e in extraction.entities if e.cls == "State"} == set()
+
+
+def test_the_first_word_of_an_office_is_no_organisation(nlp):
+    extraction = extract(nlp, "John Reid, now the Home Secretary, announced the plan. Britain will act.")
+    assert "Home" not in {e.label for e in extraction.entities}
+    assert any(r.kind == "role" and r.title == "Home Secretary" for r in extraction.relations)

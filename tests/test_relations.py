@@ -153,14 +153,15 @@ def test_a_party_a_legislator_votes_with_is_not_his(nlp) -> None:
 
 
 def test_an_office_english_binds_to_one_state_is_that_states_when_the_text_names_it(nlp) -> None:
-    assert office_state("Shadow Foreign Secretary") == office_state("Prime Minister") == "United Kingdom"
+    assert office_state("Shadow Foreign Secretary") == office_state("Home Secretary") == "United Kingdom"
     assert office_state("President") is None and office_state("defence minister") is None
+    assert office_state("Prime Minister") is None  # many states have one
     roles = lambda text: {(r.subject, r.object, r.title) for r in facts(nlp, text).relations if r.kind == "role"}  # noqa: E731
-    assert roles("Prime Minister Jan Novak met Ivan Petrov. Britain's exports grew.") == {("Person/novak", "State/uk", "Prime Minister")}
-    assert roles("Prime Minister Jan Novak met Ivan Petrov in Budapest.") == set()  # the state is not in the text
+    assert roles("Home Secretary Jan Novak met Ivan Petrov. Britain's exports grew.") == {("Person/novak", "State/uk", "Home Secretary")}
+    assert roles("Home Secretary Jan Novak met Ivan Petrov in Budapest.") == set()  # the state is not in the text
     # a person the text ties to another state keeps it
-    assert roles("Hungarian Prime Minister Jan Novak spoke. Later, Prime Minister Jan Novak met Britain's envoy.") == {
-        ("Person/novak", "State/hungary", "Prime Minister")}
+    assert roles("Hungarian Home Secretary Jan Novak spoke. Later, Home Secretary Jan Novak met Britain's envoy.") == {
+        ("Person/novak", "State/hungary", "Home Secretary")}
 
 
 def test_a_leaders_troops_are_the_forces_of_the_state_of_the_leaders_role(nlp) -> None:
@@ -1055,3 +1056,8 @@ def test_whom_a_side_fights_as_the_object_or_after_weeks_of_it(nlp) -> None:
 def test_troops_at_coordinated_places_are_at_each(nlp) -> None:
     f = facts(nlp, "The Green Rifles are still holding ground around Budapest and Luxembourg.")
     assert {e.place for e in events(f, "Deployment")} == {"Place/budapest", "Place/luxembourg"}
+
+
+def test_a_bare_prime_minister_is_no_british_office(nlp) -> None:
+    f = facts(nlp, "Britain sent aid. Prime Minister Jan Novak said Hungary would help.")
+    assert not [r for r in f.relations if r.kind == "role" and r.object == "State/uk"]

@@ -411,6 +411,8 @@ def _type_span(span: Span, choices: dict | None = None) -> Span | None:
         return None
     if cls == "Organization" and trimmed[-1].lower_ in _DOCUMENT_HEADS:
         return None  # "the Friendship and Mutual Aid Treaty": a document, no actor
+    if cls == "Organization" and _opens_an_office(trimmed):
+        return None  # "the Home Secretary": the first word of an office's title, no body
     if cls == "Person" and len(text) < _MIN_PERSON_LENGTH:
         return None
     if cls == "Place" and _acronym(text):
@@ -720,6 +722,13 @@ def _only_places_there(span: Span) -> bool:
     body's name ("fought around X and Y")."""
     root = _first_conjunct(span.root)
     return root.dep_ == "pobj" and root.head.lower_ in _NOT_BODY_PREPOSITIONS
+
+
+def _opens_an_office(span: Span) -> bool:
+    """Whether a name and the word after it are an office's title the lexicon knows ("Home" of
+    "Home Secretary", ``lexicon.OFFICES``)."""
+    doc = span.doc
+    return span.end < len(doc) and f"{span.text.lower()} {doc[span.end].lower_}" in lexicon.OFFICES
 
 
 def _possessed(span: Span) -> bool:

@@ -28,7 +28,7 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.lexicon import CAPITALS, DEMONYMS, PEOPLE
+from kg.lexicon import AMBIGUOUS_DEMONYMS, CAPITALS, DEMONYMS, PEOPLE
 from kg.model import (
     EntityClass,
     Claim,
@@ -198,6 +198,8 @@ class Context:
         if tok.i > 0:
             candidates.insert(0, f"{self.doc[tok.i - 1].text} {tok.text}")
         for text in candidates:
+            if text in AMBIGUOUS_DEMONYMS:
+                continue  # "Korean": of either Korea ("North Korean" is read as two words above)
             name = DEMONYMS.get(text) or PEOPLE.get(text) or CAPITALS.get(text)
             if name and name.lower() in self.state_names:
                 return self.state_names[name.lower()]
