@@ -109,21 +109,28 @@ def _initials(name: str) -> str:
 
 
 def _join_acronyms(order: list["_Cluster"], clusters: dict, cluster_at: dict[int, "_Cluster"]) -> None:
-    """An acronym and the name it is the initials of are one organisation or unit ("the Korean
-    Central News Agency (KCNA)", "KCNA said"): the acronym's mentions join the name's entity (the
+    """An acronym and the name it is the initials of, or that it follows in brackets, are one
+    organisation or unit ("the Korean Central News Agency (KCNA)", "KCNA said"; "Special
+    Operations Forces (SSO)", then "the SSO"): the acronym's mentions join the name's entity (the
     name's reading wins when only one of them has one; two different readings stay apart)."""
-    names: dict[tuple[str, str], list[_Cluster]] = {}
-    for c in order:
-        if c.cls in ("Organization", "MilitaryUnit") and len(c.label.split()) > 1:
-            names.setdefault((c.cls, _initials(c.label)), []).append(c)
-    for short in list(order):
-        text = short.label
-        if short.cls not in ("Organization", "MilitaryUnit") or not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
+    bodies = [c for c in order if c.cls in ("Organization", "MilitaryUnit") and len(c.label.split()) > 1]
+    names: dict[str, list[_Cluster]] = {}
+    for c in bodies:
+        names.setdefault(_initials(c.label), []).append(c)
+    acronyms = [c for c in order if c.cls in ("Organization", "MilitaryUnit")
+                and 2 <= len(c.label) <= 6 and c.label.isalpha() and c.label.isupper()]
+    learned: dict[str, _Cluster] = {}
+    for short in acronyms:  # in brackets right after a name: its own, whatever language it is of
+        bracketed = [c for c in bodies if any(0 < a[0] - b[1] <= 2 for a in short.spans for b in c.spans)]
+        if len(bracketed) == 1:
+            learned[short.label] = bracketed[0]
+    for short in acronyms:
+        long = learned.get(short.label)
+        if long is None:
+            found = [c for c in names.get(short.label, []) if c.cls == short.cls]
+            long = found[0] if len(found) == 1 else None
+        if long is None or long is short or short not in order or long not in order:
             continue
-        found = names.get((short.cls, text), [])
-        if len(found) != 1 or found[0] is short:
-            continue
-        long = found[0]
         read = [c for c in (short, long) if c.canonical and c.canonical not in c.anchors]  # more than its own name
         if len(read) == 2 and short.canonical != long.canonical:
             continue
@@ -137,6 +144,8 @@ def _join_acronyms(order: list["_Cluster"], clusters: dict, cluster_at: dict[int
         for key, value in list(clusters.items()):
             if value is gone:
                 clusters[key] = keep
+        if learned.get(short.label) is gone:
+            learned[short.label] = keep
 
 
 def _state_in_name(name: str) -> str | None:

@@ -1061,3 +1061,20 @@ def test_troops_at_coordinated_places_are_at_each(nlp) -> None:
 def test_a_bare_prime_minister_is_no_british_office(nlp) -> None:
     f = facts(nlp, "Britain sent aid. Prime Minister Jan Novak said Hungary would help.")
     assert not [r for r in f.relations if r.kind == "role" and r.object == "State/uk"]
+
+
+def test_a_formations_number_is_no_head_count_and_a_bare_figure_is_a_states_forces(nlp) -> None:
+    """"The 59th Brigade" counts no one; "more than 3,000 had been killed" after a brigade named
+    in its own right is still the state's forces' figure the text spoke of."""
+    import kg
+
+    def counts(text):
+        extraction = kg.extract(text, date="2024-12-20")
+        label = {e.key: e.label for e in extraction.entities}
+        return {(q.value, label.get(q.of)) for c in extraction.claims for q in c.counts} | {
+            (e.count.value, label.get(e.agent)) for e in extraction.events if e.count}
+
+    assert not any(v == 59 for v, _ in counts("The 59th Separate Assault Brigade said it had held its positions near Kupiansk."))
+    found = counts("North Korean troops were sent to Kursk in October. The 47th Separate Mechanized Brigade "
+                   "said on Monday that more than 3,000 had been killed or wounded.")
+    assert (3000, "North Korean troops") in found

@@ -5,7 +5,8 @@ out of context. Neither overrides the other (``data/rules/entities.toml``, ``[cl
 each class gets the weight of the evidence for it -- the NER's label (by how sure the NER is of
 that label), the reading (by what the name is: a curated actor, a country, a capital, a city …)
 and the context (a title or honorific before the name speaks for a person, a locative
-preposition for a place, names coordinated with it for their class) -- and the heaviest class wins, the NER's on a tie. The choice carries
+preposition for a place, names coordinated with it for their class, the text naming the state
+of a capital for the capital) -- and the heaviest class wins, the NER's on a tie. The choice carries
 its score (the winner's share of the evidence) and the evidence itself, for diagnostics.
 """
 
@@ -35,6 +36,7 @@ READING_WEIGHT: dict[str, float] = _CHOICE.mapping("reading")
 PERSON_CUE = _CHOICE.number("person_cue")
 LOCATIVE = _CHOICE.number("locative")
 COORDINATED = _CHOICE.number("coordinated")
+CAPITAL_OF_NAMED_STATE = _CHOICE.number("capital_of_named_state")
 _NER_CLASS: dict[str, str] = lexicon.section("rules/entities").mapping("class_of_ner_label")
 _METONYMY = lexicon.section("rules/entities").table("metonymy")
 STATIVE_VERBS = _METONYMY.words("stative_verbs")
@@ -146,10 +148,11 @@ def is_team(span: Span) -> bool:
             return True  # "Liverpool have", "Italy come", "Liverpool were reported"
     if any(c.i + 1 < len(doc) and doc[c.i + 1].lower_ in TEAM_ROLES for c in root.conjuncts):
         return True  # "Ireland and Munster lock Paul O'Connell"
-    if root.dep_ == "nsubj" and not span[-1].text.endswith("s") and any(
+    if root.dep_ == "nsubj" and not span[-1].text.endswith("s") and not root.conjuncts and any(
             c.dep_ == "dobj" and any(t.lower_ == "their" and t.dep_ == "poss" for t in c.children)
             for c in root.head.children):
-        return True  # "Portugal confirmed their progress": a team, as a state is "its"
+        return True  # "Portugal confirmed their progress": a team, as a state is "its" (two
+        # states are "their": "neither Moscow nor Pyongyang has confirmed their presence")
     if (span.start >= 2 and doc[span.start - 1].lower_ in ("over", "against")
             and doc[span.start - 2].lemma_.lower() in MATCH_NOUNS):
         return True  # "the win over Italy", however the parse attaches "over"
@@ -291,6 +294,14 @@ def _coordinated_class(span: Span) -> str | None:
     return classes.pop() if len(classes) == 1 and None not in classes else None
 
 
+def _names_the_state_of(span: Span) -> bool:
+    """Whether the text names the state whose capital ``span`` is ("Ukraine" beside "Kyiv")."""
+    state = lexicon.CAPITALS.get(span.text)
+    if state is None:
+        return False
+    return re.search(rf"\b{re.escape(state)}\b", doc_text(span.doc)) is not None
+
+
 def choose_class(span: Span, ner_label: str, reading: tuple[str, str, str]) -> ClassChoice:
     """The class of ``span`` given the NER's label and a ``(class, canonical, kind)`` reading.
 
@@ -310,6 +321,8 @@ def choose_class(span: Span, ner_label: str, reading: tuple[str, str, str]) -> C
     if locative:
         place = read_cls if read_cls in ("Place", "State") else "Place"
         evidence.append(("context:locative", place, LOCATIVE))
+    if read_cls in ("Place", "State") and _names_the_state_of(span):
+        evidence.append(("context:state_named", read_cls, CAPITAL_OF_NAMED_STATE))
     alike = _coordinated_class(span)
     if alike is not None and not (locative and alike == "Place"):  # a place's conjunct is locative already
         evidence.append(("context:coordinated", alike, COORDINATED))

@@ -404,6 +404,10 @@ def _type_span(span: Span, choices: dict | None = None) -> Span | None:
                 choices[(trimmed.start, trimmed.end)] = (choice, known)
         else:
             canonical = known[1]
+        if cls == "Place" and text in lexicon.CAPITALS and label not in NER_LABELS["Place"]:
+            turned = _metonymy(trimmed)  # "Kyiv said", read by the NER as a person: the state
+            if turned:
+                cls, canonical = turned
         if cls in ENTITY_CLASSES:
             return Span(span.doc, trimmed.start, trimmed.end, label=cls, span_id=f"{cls}:{canonical}")
     cls = _NER_CLASS.get(label)
@@ -444,8 +448,9 @@ def kg_entities(doc: Doc) -> Doc:
         cls, span_id = typed.label_, typed.id_
         if cls in ("Place", "State") and (_opens_a_name(typed) or _in_a_title(typed)):
             continue  # "Munich Re", "Swiss Re": a company's name; "Georgia on My Mind": a song's
-        if (cls in ("Organization", "Place") and not sports and named_formation(typed)
-                and (_military(typed) or _numbered(typed))):
+        if (cls in ("Organization", "Place") and not sports
+                and (named_formation(typed) and (_military(typed) or _numbered(typed) or typed[-1].lower_ in _MILITARY_FORMATIONS)
+                     or len(typed) > 1 and typed[-1].is_title and typed[-1].lower_ in _NUMBERED_FORMATIONS and _numbered(typed))):
             cls, span_id = "MilitaryUnit", "MilitaryUnit:"  # "the Parachute Regiment": a unit of its own
             typed = _formation_name(typed)  # "4th Armoured Brigade" whole, "Russian" left outside
         elif cls == "Place" and _continent_as_actor(typed):
@@ -476,6 +481,7 @@ def kg_entities(doc: Doc) -> Doc:
         kept.extend(_numbered_formations(doc, taken))
     kept.extend(_armed_groups(doc, taken, {i for s in kept if s.label_ == "Organization" for i in range(s.start, s.end)}))
     kept.extend(_bodies_of_states(doc, kept, taken))
+    kept.extend(_bracketed_acronyms(doc, kept, {i for span in kept for i in range(span.start, span.end)}))
     doc.ents = filter_spans(kept)
     return doc
 
@@ -503,6 +509,10 @@ _ORDINAL = re.compile(lexicon.section("lexicon/military").text("ordinal"), re.I)
 """A number that opens a formation's name when the NER leaves it out ("4th", "Third")."""
 _FIGURES = re.compile(lexicon.section("lexicon/military").text("ordinal_in_figures"), re.I)
 """An ordinal in figures ("47th"): a formation so numbered is a unit in any text."""
+_NUMBERED_FORMATIONS = lexicon.section("lexicon/military").words("numbered_formation_nouns")
+"""Nouns that end a formation's name only with its number in figures ("the 11th Army Corps")."""
+_MILITARY_FORMATIONS = lexicon.section("lexicon/military").words("military_formation_nouns")
+"""Nouns that make a name a formation in any text ("Special Operations Forces")."""
 _FIGURE_WORDS = re.compile(r"\b(?:" + _FIGURES.pattern + r")\b", re.I)
 """The same, searched for in running text."""
 
@@ -722,6 +732,21 @@ def _only_places_there(span: Span) -> bool:
     body's name ("fought around X and Y")."""
     root = _first_conjunct(span.root)
     return root.dep_ == "pobj" and root.head.lower_ in _NOT_BODY_PREPOSITIONS
+
+
+def _bracketed_acronyms(doc: Doc, kept: list[Span], taken: set[int]) -> list[Span]:
+    """An acronym in brackets right after an organisation's or a unit's name ("Special
+    Operations Forces (SSO)") is a mention of it, of its class, when the NER left it out: the
+    entity layer then knows the acronym as that body's name."""
+    found = []
+    for span in kept:
+        end = span.end
+        if (span.label_ in ("Organization", "MilitaryUnit") and end + 2 < len(doc) and doc[end].text == "("
+                and doc[end + 2].text == ")" and end + 1 not in taken):
+            word = doc[end + 1].text
+            if 2 <= len(word) <= 6 and word.isalpha() and word.isupper():
+                found.append(Span(doc, end + 1, end + 2, label=span.label_, kb_id=span.kb_id_, span_id=f"{span.label_}:"))
+    return found
 
 
 def _opens_an_office(span: Span) -> bool:

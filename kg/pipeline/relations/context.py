@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +29,7 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.lexicon import AMBIGUOUS_DEMONYMS, CAPITALS, DEMONYMS, PEOPLE
+from kg.lexicon import AMBIGUOUS_DEMONYMS, CAPITALS, DEMONYMS, PEOPLE, section
 from kg.model import (
     EntityClass,
     Claim,
@@ -59,6 +60,9 @@ from kg.pipeline.relations.words import (
 )
 
 __all__ = ["Context", "Facts"]
+
+_ORDINAL_FIGURE = re.compile(section("lexicon/military").text("ordinal_in_figures"), re.I)
+"""An ordinal in figures ("59th"): a formation's number, never a head count."""
 
 SYMMETRIC = frozenset({RelationKind.ALLIANCE, RelationKind.CONFLICT})
 """Relations stored with their two sides in a fixed order (they read the same both ways)."""
@@ -636,8 +640,8 @@ class Context:
                 # "thousands of soldiers": the vague head == the subject, soldiers under "of"
                 if tok.lower_ in VAGUE_HEADS:
                     num = tok
-        if num is None or self.in_date(num):
-            return None  # "Oct 29 - North Korean troops": a dateline's day is no head count
+        if num is None or self.in_date(num) or _ORDINAL_FIGURE.fullmatch(num.text):
+            return None  # "Oct 29 - North Korean troops": a dateline's day is no head count, nor "the 59th"
         toks = sorted([t for t in num.subtree if t.i <= num.i or t.dep_ in {"quantmod", "compound"}
                        or t.dep_ in {"cc", "conj"} and t.head.i == num.i], key=lambda t: t.i)
         if num.i != tok.i:  # "between 1,000 and 2,000 soldiers": both ends are numbers on the noun

@@ -188,8 +188,10 @@ class References:
     def last_troops(self, tok: Token) -> str | None:
         """The armed forces named last before ``tok``, however far back, heading their phrase
         (not "Russian navy ships"): whose a bare figure is ("more than 3,000 dead and wounded", in
-        a list of estimates)."""
-        last = last_qualifier = None
+        a list of estimates). A state's forces or an armed group before a formation named in its
+        own right ("the 59th Brigade", "the SSO"), which reports figures more often than it is
+        counted."""
+        last = last_qualifier = last_formation = None
         for seen in self._seen:
             if seen.token >= tok.i:
                 break
@@ -197,17 +199,21 @@ class References:
             if entity is not None and entity.cls == EntityClass.MILITARY_UNIT:
                 if seen.qualifier:  # "Russian navy ships": the navy is not who is counted
                     last_qualifier = seen.key
+                elif _formation(entity):
+                    last_formation = seen.key
                 else:
                     last = seen.key
-        return last or last_qualifier
+        return last or last_qualifier or last_formation
 
     def troops_before(self, tok: Token, other_than: frozenset[str] = frozenset()) -> str | None:
         """What "they" or a definite troop noun ("the soldiers", "these units") refers to: the
         last troops (none of ``other_than``, nor of its states: "its gunners killed 40 of the
         soldiers" means someone else's), unless a later sentence names several people ("X met Y.
         They agreed ..."), whom "they" more likely means: then no one."""
-        key = self._best(tok, lambda e: e.cls == EntityClass.MILITARY_UNIT
-                         and e.key not in other_than and (e.state is None or e.state not in other_than))
+        def fits(e: Entity) -> bool:
+            return e.cls == EntityClass.MILITARY_UNIT and e.key not in other_than and (e.state is None or e.state not in other_than)
+        # a state's forces or a group before a formation named in its own right ("the 59th Brigade")
+        key = self._best(tok, lambda e: fits(e) and not _formation(e)) or self._best(tok, fits)
         if key is None:
             return None
         unit_sentence = max(s.sentence for s in self._seen if s.key == key and s.token < tok.i)
@@ -290,3 +296,12 @@ def _sentence_numbers(doc: Doc) -> list[int]:
             current += 1
         numbers.append(current)
     return numbers
+
+
+_FORCES_SUFFIX = UNIT_LABEL.format(demonym="").strip()
+
+
+def _formation(entity: Entity) -> bool:
+    """Whether a unit is a formation named in its own right ("the 59th Brigade", "SSO"), not a
+    state's forces ("North Korean troops") or an armed group ("rebels")."""
+    return (entity.label[:1].isupper() or entity.label[:1].isdigit()) and not entity.label.endswith(_FORCES_SUFFIX)
