@@ -100,6 +100,8 @@ CASES: list[tuple[str, str, Check]] = [
     # meetings
     ("gather", "Leaders of the African Union gathered in Addis Ababa on Friday.", has_event("Summit", "Addis Ababa")),
     ("arrive", "Chancellor Olaf Scholz landed in Nairobi on Friday.", has_event("Meeting", "Nairobi")),
+    ("phone-call", "Olaf Scholz and William Ruto held a phone call on Friday.", has_event("Meeting", participants={"Olaf Scholz", "William Ruto"})),
+    ("phone", "Olaf Scholz phoned William Ruto on Friday.", has_event("Meeting", participants={"Olaf Scholz", "William Ruto"})),
     ("receive", "William Ruto received Olaf Scholz in Nairobi on Friday.", has_event("Meeting", "Nairobi", participants={"Olaf Scholz"})),
     ("meeting-noun", "Olaf Scholz travelled to Nairobi, where he held talks with William Ruto.", has_event("Meeting", "Nairobi")),
     ("meet", "Emmanuel Macron met Olaf Scholz in Berlin on Tuesday.", has_event("Meeting", "Berlin")),
@@ -124,6 +126,7 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("The company sent its report to Latvia.", no_event("TroopTransfer")),
     ("The targets were met last year.", no_event("Meeting")),
     ("Kenya received a letter from Uganda on Friday.", no_event("Meeting")),
+    ("Olaf Scholz made a call for calm on Friday.", no_event("Meeting")),
     ("William Ruto received strong support in Nairobi.", no_event("Meeting")),
     ("Ethiopian troops held a line north of Mekelle on Monday.", no_event("Meeting")),
     ("A trade deal between Japan and Australia was signed.", lambda ex: not has_relation("alliance", "Japan", "Australia")(ex)),
@@ -185,3 +188,8 @@ def test_a_possessive_date_dates_its_event_and_a_later_date_makes_it_expected(nl
     assert (election.date.iso, election.modality) == ("2024-11-10", "expected")
     (meeting,) = events(run(nlp, "Monday's meeting in Oslo between Norway and Sweden was short."), "Meeting")
     assert (meeting.date.iso, meeting.modality) == ("2024-11-04", "asserted")
+
+
+def test_a_meeting_told_by_a_participle_is_dated_by_the_verb_it_is_on(nlp) -> None:
+    ex = run(nlp, "Meeting in Geneva, the ministers of Chile and Peru condemned the strikes on 26 November.", date="2024-11-28")
+    assert _event_dates(ex, "Meeting") == ["2024-11-26"]

@@ -27,7 +27,8 @@ def build_gathering(ctx: Context, frame: Frame) -> None:
     place = next((k for k in frame.keys("place") if k not in participants), None)
     governor, _ = ctx.parse.governor(trigger)
     date = ctx.date_for(trigger) or (ctx.date_for(governor) if governor is not None else None) \
-        or ctx.governing_date(trigger) or ctx.claim_date_of(trigger) or ctx.trailing_date(trigger)
+        or ctx.governing_date(trigger) or _date_of_the_clause_on(ctx, trigger) or ctx.claim_date_of(trigger) \
+        or ctx.trailing_date(trigger)
     if place is None and date is None and len(participants) < 2:
         return
     if trigger.pos_ in {"VERB", "AUX"} and not participants:
@@ -40,6 +41,16 @@ def build_gathering(ctx: Context, frame: Frame) -> None:
     confidence = frame.pattern.confidence if place is not None else frame.pattern.confidence - 0.15
     ctx.event(kind, trigger, confidence, participants=tuple(participants), place=place, date=date,
               modality=modality)
+
+
+def _date_of_the_clause_on(ctx: Context, trigger: Token):  # type: ignore[no-untyped-def]
+    """The date of the verb a participle clause without a subject of its own is on ("Meeting in
+    Fiuggi, the ministers condemned on 26 November ..."): the meeting is when they spoke."""
+    head = trigger.head
+    if trigger.dep_ != "advcl" or trigger.tag_ not in ("VBG", "VBN") or head.pos_ not in ("VERB", "AUX") \
+            or any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
+        return None
+    return ctx.date_for(head)
 
 
 def _whereabouts(ctx: Context, trigger: Token, participants: list[str]) -> str | None:

@@ -52,6 +52,8 @@ class Pattern:
     slots: tuple[Slot, ...]
     confidence: float
     object_words: frozenset[str] | None = None
+    modifier_words: frozenset[str] | None = None
+    """Words one of a noun trigger's modifiers must be ("a phone call", "a telephone conversation")."""
     one_of: tuple[str, ...] = ()
     """Slots of which at least one must be filled (a presence says where: "in", "to")."""
     dated: bool = False
@@ -131,6 +133,7 @@ def load_patterns() -> tuple[Pattern, ...]:
             match=trigger.get("match", "lemma"), pos=frozenset(trigger.get("pos", ())),
             voice=trigger.get("voice", "any"), slots=slots, confidence=float(entry["confidence"]),
             object_words=_word_list(trigger["object"]) if "object" in trigger else None,
+            modifier_words=_word_list(trigger["modifier"]) if "modifier" in trigger else None,
             one_of=tuple(entry.get("one_of", ())), dated=bool(entry.get("dated", False)),
             except_words=_except_words(trigger.get("except", [])),
         ))
@@ -242,6 +245,9 @@ def _trigger_fits(ctx: Context, pattern: Pattern, tok: Token) -> bool:
     if pattern.except_words and tok.lemma_.lower() in pattern.except_words:
         return False
     if pattern.voice == "active" and _passive(tok) or pattern.voice == "passive" and not _passive(tok):
+        return False
+    if pattern.modifier_words is not None and not any(
+            c.dep_ in ("compound", "amod", "nmod") and c.lower_ in pattern.modifier_words for c in tok.children):
         return False
     if pattern.object_words is not None:
         return any(o.lower_ in pattern.object_words or o.lemma_.lower() in pattern.object_words
