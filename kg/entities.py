@@ -12,14 +12,15 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterable
 
 from kg import lexicon
 from kg.linking import LinkContext, Linker, LinkResult, load_gazetteer, make_linker
-from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS
+from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS, Office, load_offices
 from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, RULER_SOURCE, STAND_IN, TEAM, Entity, Mention, SpanRecord
 from kg.model import Span as TextSpan
-from kg.text import slug
+from kg.text import name_key, slug
 
 __all__ = ["collect_entities"]
 
@@ -99,6 +100,15 @@ def _surname_match(short: str, full: str) -> bool:
         return True
     return (short[:_SURNAME_PREFIX] == last[:_SURNAME_PREFIX]
             and difflib.SequenceMatcher(None, short, last).ratio() >= _SURNAME_SIMILARITY)
+
+
+def _offices_of(cluster: "_Cluster", day: date | None) -> list[Office]:
+    """The offices the office table says a person (by any of their full names) held on ``day``
+    (every office, for no day)."""
+    offices = load_offices()
+    names = {n for n in (cluster.label, *cluster.anchors) if len(_name_words(n)) > 1}
+    found = {o for n in names for o in offices.get(name_key(n), ())}
+    return sorted((o for o in found if o.held_on(day)), key=lambda o: (o.holds_in, o.titles))
 
 
 def _initials(name: str) -> str:
@@ -202,12 +212,16 @@ def collect_entities(
     records: Iterable[SpanRecord],
     *,
     linker: Linker | None = None,
+    anchor: date | None = None,
 ) -> tuple[tuple[Entity, ...], tuple[Mention, ...]]:
     """Group an article's entity spans into entities and one mention per span.
 
     ``linker(name, cls, context)`` returns a :class:`kg.linking.LinkResult` or ``None`` when
     unsure (default: the offline gazetteer linker). States are linked first and serve as
-    context for places and people.
+    context for places and people. The state a person the text names held an office of on the
+    article's date ``anchor`` (the office table, ``data/gazetteer/offices.tsv``; any day when
+    ``anchor`` is None and all their offices are of one state) exists as an entity even when the
+    text does not name it.
     """
     linker = linker if linker is not None else make_linker()
     records = sorted(records, key=lambda r: (r.start, r.end))
@@ -349,6 +363,14 @@ def collect_entities(
                 c.state = body_state
         if c.cls in ("MilitaryUnit", "Organization") and c.state and c.state != "unknown":
             cluster_for("State", slug(c.state), c.state)
+    # the state a person the text names held an office of on the article's date (any day, when
+    # the date is not known and all the person's offices are of one state): "Defence Secretary
+    # Geoff Hoon" in a story that never names Britain
+    for c in [c for c in order if c.cls == "Person"]:
+        states = {e.name for o in _offices_of(c, anchor) for e in gazetteer.lookup(o.holds_in) if e.cls == "State"}
+        if len(states) == 1:
+            state = states.pop()
+            cluster_for("State", slug(state), state)
 
     # states first: the places and people linked next use them as context
     links: dict[int, LinkResult | None] = {}

@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.entities import collect_entities
+from kg.pipeline.dates import parse_anchor
 from kg.lexicon import section
 from kg.linking import Linker
 from kg.model import (
@@ -133,7 +134,8 @@ def assemble(article: Article, chunks: list[_Chunk], *, model: str, linker: Link
         entities, mentions = chunks[0].entities, chunks[0].mentions
         key_maps: list[dict[str, str]] = [{}]
     else:
-        entities, mentions = collect_entities([r for chunk in chunks for r in chunk.records], linker=linker)
+        entities, mentions = collect_entities([r for chunk in chunks for r in chunk.records], linker=linker,
+                                              anchor=parse_anchor(article.date))
         article_key = {(m.start, m.end): m.entity for m in mentions}
         known = {e.key for e in entities}
         extra: dict[str, Entity] = {}

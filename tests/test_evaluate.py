@@ -238,3 +238,25 @@ def test_troops_seen_somewhere_are_deployed_there_and_the_sighting_is_an_event()
     facts = predicted_facts(preds, {"u": "nk_troops", "k": "kursk_region"})
     assert facts["deployed"] == {(frozenset({"nk_troops"}), "kursk_region")}
     assert facts["event"] == {("sighting", frozenset({"kursk_region"}), "2024-10-23")}
+
+
+def test_an_entity_described_in_an_article_graph_without_a_mention_is_scored(tmp_path: Path) -> None:
+    """The state of a unit (or of an office the text names its holder by) is in the article's
+    graph without a mention of its own: facts about it still match the gold's entity."""
+    import pyoxigraph as ox
+
+    from conftest import CORPUS_FIXTURE
+    from kg.settings import Settings
+
+    text = CORPUS_FIXTURE.read_text(encoding="utf-8")
+    mention = next(line for line in text.splitlines() if 'nif:anchorOf "North Korea"' in line and "article/t1#" in line)
+    start = text.rindex("\n", 0, text.index(mention)) + 1
+    block_start = text.rindex("\n  <", 0, start) + 1  # the mention's resource, from its subject line
+    unmentioned = text[:block_start] + text[text.index(mention) + len(mention) + 1:]
+    assert unmentioned.count('nif:anchorOf "North Korea"') == text.count('nif:anchorOf "North Korea"') - 1
+    store = LocalStore(Settings(store=str(tmp_path / "store")))
+    store.load_quads(ox.parse(unmentioned.encode(), format=ox.RdfFormat.TRIG, base_iri=CORPUS_FIXTURE.as_uri()))
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    (doc,) = score(store, folder, T1).documents
+    assert doc.relations["part_of"].f1 == 1.0

@@ -1078,3 +1078,18 @@ def test_a_formations_number_is_no_head_count_and_a_bare_figure_is_a_states_forc
     found = counts("North Korean troops were sent to Kursk in October. The 47th Separate Mechanized Brigade "
                    "said on Monday that more than 3,000 had been killed or wounded.")
     assert (3000, "North Korean troops") in found
+
+
+def test_a_titled_office_holder_takes_the_state_of_the_office_the_text_never_names(nlp) -> None:
+    """"Defence Secretary X" in a story that never names the state: the office table's state for
+    X's office is an entity of the article, and X's role is in it; with no title, no role."""
+    import kg
+
+    def roles(text, date):
+        extraction = kg.extract(text, date=date)
+        label = {e.key: e.label for e in extraction.entities}
+        return {(label[r.subject], label[r.object]) for r in extraction.relations if r.kind == "role"}
+
+    assert roles("The decision must be ratified by Defence Secretary Geoff Hoon.", "2004-11-20") == {("Geoff Hoon", "United Kingdom")}
+    assert roles("The decision must be ratified by Defence Secretary Geoff Hoon.", None) == {("Geoff Hoon", "United Kingdom")}
+    assert roles("Geoff Hoon said the decision was final.", "2004-11-20") == set()

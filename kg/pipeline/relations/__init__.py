@@ -124,7 +124,7 @@ class FactsComponent:
         self.linker = make_linker(settings)
 
     def __call__(self, doc: Doc) -> Doc:
-        entities, mentions = collect_entities(doc_spans(doc), linker=self.linker)
+        entities, mentions = collect_entities(doc_spans(doc), linker=self.linker, anchor=parse_anchor(doc._.kg_date))
         doc._.kg_entities = entities
         doc._.kg_mentions = mentions
         doc._.kg_facts = extract_facts(

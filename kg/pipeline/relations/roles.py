@@ -280,6 +280,7 @@ def find_roles(ctx: Context) -> None:
         ctx.relation(RelationKind.ROLE, c.person, c.org, c.token, c.confidence, title=c.title)
 
 
+
 def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
     """A title without its organisation takes the one a titled description of the text gives:
     "Prime Minister Tony Blair ... the British prime minister", "President X ... Ukraine's
@@ -318,8 +319,10 @@ def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
 def _orgs_from_holders(ctx: Context, candidates: list[_Candidate]) -> None:
     """A title still without its organisation takes the state or organisation its holder held
     that office in on the article's date (``data/gazetteer/offices.tsv``: "President Putin" ->
-    Russia), when the text names it: the title must be the office's ("Foreign Minister" is not a
-    president's), and the holder known by one of the person's names."""
+    Russia), when the entity layer holds it (the text names it, or it is the state of an office
+    the text names its holder by: "Defence Secretary Geoff Hoon", in a story that never says
+    "Britain"): the title must be the office's ("Foreign Minister" is not a president's), and the
+    holder known by one of the person's names."""
     for c in candidates:
         if c.org is not None or not c.title:
             continue
@@ -328,7 +331,7 @@ def _orgs_from_holders(ctx: Context, candidates: list[_Candidate]) -> None:
             continue
         places = {o.holds_in for o in ctx.offices_held(c.person)
                   if any(frozenset(_head_words(_spelling(t))) == words for t in o.titles)}
-        keys = {k for k in (_named(ctx, place) for place in places) if k is not None and k in ctx.named}
+        keys = {k for k in (_named(ctx, place) for place in places) if k is not None}
         if len(keys) == 1:
             c.org = keys.pop()
             c.confidence = C_ROLE.number("office_holder")
