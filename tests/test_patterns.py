@@ -88,6 +88,8 @@ CASES: list[tuple[str, str, Check]] = [
     # alliance and agreements
     ("bond-noun", "The alliance between Japan and Australia has grown.", has_relation("alliance", "Japan", "Australia")),
     ("bond-noun", "Mexico and Canada said their partnership was strong.", has_relation("alliance", "Mexico", "Canada")),
+    ("bond-noun", "Spanish Prime Minister Pedro Sanchez praised his close relationship with German Chancellor Olaf Scholz.",
+     has_relation("alliance", "Spain", "Germany")),
     ("agreement-noun", "Kenya and Somalia signed a defence pact in Nairobi in March.", has_event("Agreement", "Nairobi")),
     ("agreement-noun", "Kenya and Somalia signed a defence pact in Nairobi in March.", has_relation("alliance", "Kenya", "Somalia")),
     ("agree-verb", "The reform plans agreed in Lisbon in 2000 were slow.", has_event("Agreement", "Lisbon")),
@@ -131,6 +133,8 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("Ethiopian troops held a line north of Mekelle on Monday.", no_event("Meeting")),
     ("A trade deal between Japan and Australia was signed.", lambda ex: not has_relation("alliance", "Japan", "Australia")(ex)),
     ("Relations between Japan and Australia have soured.", lambda ex: not has_relation("alliance", "Japan", "Australia")(ex)),
+    ("Spanish Prime Minister Pedro Sanchez spoke of his relationship with German Chancellor Olaf Scholz.",
+     lambda ex: not has_relation("alliance", "Spain", "Germany")(ex)),
     ("Iraq's war against Iran lasted eight years.", no_event("Clash")),
     ("Somalia prepared its army for hostilities against Kenya.", no_event("Clash")),
     ("Kenya and Somalia signed a trade pact.", lambda ex: not has_relation("alliance", "Kenya", "Somalia")(ex)),

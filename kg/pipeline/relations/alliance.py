@@ -47,7 +47,9 @@ def build_alliance(ctx: Context, frame: Frame) -> None:
     confidence = frame.pattern.confidence
     if trigger.lemma_.lower() in WEAK_BONDS or trigger.lower_ in WEAK_BONDS:
         confidence = C_ALLIANCE.number("weak_bond")
-    pairs = _pairs(ctx, frame)
+    # a leader stands for the state the text (or the office table) gives them a role in
+    leaders = [ctx.state_of_leader(k) if ctx.cls(k) == EntityClass.PERSON else k for k in frame.keys("sides")]
+    pairs = _pairs(ctx, frame, list(dict.fromkeys(k for k in leaders if k is not None)))
     for a, b in pairs:
         ctx.relation(RelationKind.ALLIANCE, a, b, trigger, confidence)
     _theatre(ctx, frame, pairs)
