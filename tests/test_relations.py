@@ -1093,3 +1093,13 @@ def test_a_titled_office_holder_takes_the_state_of_the_office_the_text_never_nam
     assert roles("The decision must be ratified by Defence Secretary Geoff Hoon.", "2004-11-20") == {("Geoff Hoon", "United Kingdom")}
     assert roles("The decision must be ratified by Defence Secretary Geoff Hoon.", None) == {("Geoff Hoon", "United Kingdom")}
     assert roles("Geoff Hoon said the decision was final.", "2004-11-20") == set()
+
+
+def test_a_negated_factive_report_leaves_its_content_asserted(nlp) -> None:
+    """"X has never admitted that its soldiers fight for Y" presupposes they do; "X did not
+    confirm that ..." does not."""
+    f = facts(nlp, "North Korea has never admitted that North Korean troops are fighting for Russia.")
+    assert {frozenset(p) for p in rels(f, "alliance")} == {frozenset({"MilitaryUnit/nk", "State/russia"})}
+    assert any(c.negated for c in f.claims)
+    f = facts(nlp, "North Korea did not confirm that North Korean troops are fighting for Russia.")
+    assert not rels(f, "alliance")

@@ -21,6 +21,7 @@ from kg.pipeline.relations.words import (
     ACTOR_CLASSES,
     CONFIDENCE,
     DENIAL_VERBS,
+    FACTIVE_VERBS,
     FIGURE_NOUNS,
     FIGURE_VERBS,
     FIRST_PERSON,
@@ -558,10 +559,19 @@ def _circumstance_date(ctx: Context, verb: Token) -> DateValue | None:
     return None
 
 
+def _presupposed(ctx: Context, cue_tok: Token, start: int, end: int) -> bool:
+    """Whether a negated claim's content is still the writer's: a factive cue negated, its content
+    not ("has never admitted that its soldiers are fighting": they are)."""
+    if cue_tok.lemma_.lower() not in FACTIVE_VERBS or not ctx.clause_negated(cue_tok):
+        return False
+    content_root = root_of(ctx.doc[start:end])
+    return content_root is not None and not ctx.clause_negated(content_root)
+
+
 def mark_negations(ctx: Context) -> None:
     """Spans whose content == denied or negated; no positive facts come from them."""
-    for claim, _, start, end in ctx.claims:
-        if claim.negated:
+    for claim, cue_tok, start, end in ctx.claims:
+        if claim.negated and not _presupposed(ctx, cue_tok, start, end):
             ctx.negated.append((start, end))
     for tok in ctx.with_lemma(NEGATION_NOUNS):
         if any(c.lower_ in NEGATIVE_DETERMINERS for c in tok.children) or ctx.clause_negated(tok.head):

@@ -40,6 +40,8 @@ FIGURE_NOUNS = _CLAIMS.words("figure_nouns")
 CUE_LEMMAS = REPORT_VERBS | URGING_VERBS | STANCE_VERBS | frozenset(PREPOSITIONAL_CUES) | FIGURE_VERBS
 """Every lemma that may cue a claim."""
 DENIAL_VERBS = _CLAIMS.words("denial_verbs")
+FACTIVE_VERBS = _CLAIMS.words("factive_verbs")
+"""Reporting verbs whose content the writer presupposes: a negated one leaves it asserted."""
 SOURCE_VERBS = _CLAIMS.words("source_verbs")
 FIRST_PERSON = _CLAIMS.words("first_person")
 PRONOUN_CONTENTS = _CLAIMS.words("pronoun_contents")
