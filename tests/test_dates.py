@@ -156,3 +156,18 @@ def test_vague_phrases_still_resolve_to_nothing(text: str) -> None:
 def test_without_an_anchor_only_a_written_year_falls_back() -> None:
     assert resolve_date("a fortnight ago", None) is None
     assert resolve_date("5/11/2024", None).iso == "2024-11-05"
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("on Christmas Eve", "2010-12-24"),
+    ("New Year's Day", "2011-01-01"),
+    ("Boxing Day 2004", "2004-12-26"),
+    ("Halloween", "2010-10-31"),
+])
+def test_a_holiday_on_a_fixed_day_is_that_day_nearest_the_article(text, iso) -> None:
+    assert resolve_date(text, date(2010, 12, 29)).iso == iso
+
+
+def test_a_holidays_first_word_alone_is_no_date() -> None:
+    assert resolve_date("Boxing", date(2010, 12, 29)) is None
+    assert resolve_date("Valentine", date(2010, 12, 29)) is None

@@ -183,7 +183,22 @@ def resolve_sequel(text: str, since: date | None) -> DateValue | None:
     return DateValue(iso=iso, precision=precision, text=text)
 
 
+_HOLIDAYS = {name: tuple(int(x) for x in day.split("-"))
+             for name, day in section("rules/dates").mapping("holidays").items()}
+"""Holidays on a fixed day ("christmas eve" -> (12, 24)), longest names first."""
+_HOLIDAY = re.compile(r"\b(?P<name>" + "|".join(re.escape(n) for n in sorted(_HOLIDAYS, key=len, reverse=True)) + r")\b" + _YEAR)
+
+
 def _resolve(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | None:
+    m = _HOLIDAY.search(norm.replace("’", "'"))
+    if m:  # "Christmas Eve": its day in the year nearest the article's date
+        month, day = _HOLIDAYS[m["name"]]
+        if m["year"]:
+            return _day(int(m["year"]), month, day)
+        if anchor is None:
+            return None
+        year = min((anchor.year - 1, anchor.year, anchor.year + 1), key=lambda y: abs((_safe_date(y, month, day) - anchor).days))
+        return _day(year, month, day)
     m = _ISO.search(norm)
     if m:
         if m["day"]:
