@@ -813,3 +813,7 @@ def test_two_states_with_their_are_no_teams(nlp):
 def test_a_capital_the_ner_reads_as_a_person_is_the_city_where_the_text_names_its_state(nlp):
     text = "Ukraine said the figures were low. Kyiv's figures have been consistently higher."
     assert entity_of(extract(nlp, text), "Kyiv").cls in ("Place", "State")
+
+
+def test_the_ground_a_noun_of_taking_names_is_a_place(nlp):
+    assert entity_of(extract(nlp, "Kenya said the siege of Garissa had ended in May."), "Garissa").cls == "Place"

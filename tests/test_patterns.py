@@ -112,6 +112,11 @@ CASES: list[tuple[str, str, Check]] = [
     ("visit", "Before touring Kenya, Emmanuel Macron visited Tanzania on Monday.",
      has_event("Meeting", "Kenya", participants={"Emmanuel Macron"})),
     ("meeting-noun", "The talks in Doha ended without a deal.", has_event("Meeting", "Doha")),
+    ("meeting-noun", "The issue came up at a session of the African Union's council in Nairobi on Tuesday.", has_event("Meeting", "Nairobi")),
+    ("receive", "Olaf Scholz was received by William Ruto in Nairobi on Friday.", has_event("Meeting", "Nairobi", participants={"Olaf Scholz"})),
+    ("arrive", "Olaf Scholz travelled to Nairobi on Friday.", has_event("Meeting", "Nairobi")),
+    ("visit", "Olaf Scholz visited a school in Nairobi on Friday.", has_event("Meeting", "Nairobi")),
+    ("clash-noun", "Afghan forces completed the capture of Kandahar, officials said.", has_event("Clash", "Kandahar")),
     ("meeting-noun", "Ministers will attend the summit in Oslo.", has_event("Summit", "Oslo")),
     # elections and other events
     ("election", "Kenya's election in August was peaceful.", has_event("Election", "Kenya")),

@@ -82,6 +82,8 @@ def is_locative(span: Span) -> bool:
         return True
     if root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in lexicon.GROUND_VERBS:
         return True  # "recaptured X", "X was shelled": ground
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in lexicon.GROUND_NOUNS:
+        return True  # "the fall of X", "the siege of X"
     if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
         return True
     if root.dep_ == "conj":

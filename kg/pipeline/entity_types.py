@@ -688,6 +688,8 @@ def _place_use(span: Span) -> bool:
         return True  # "the X region", "X district"
     if root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in lexicon.GROUND_VERBS:
         return True  # "recaptured X", "X was shelled"
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in lexicon.GROUND_NOUNS:
+        return True  # "the fall of X", "the siege of X"
     nouns = [c for c in span.root.children if c.dep_ == "appos"]
     if span.root.dep_ == "appos":
         nouns.append(span.root.head)
