@@ -817,3 +817,9 @@ def test_a_capital_the_ner_reads_as_a_person_is_the_city_where_the_text_names_it
 
 def test_the_ground_a_noun_of_taking_names_is_a_place(nlp):
     assert entity_of(extract(nlp, "Kenya said the siege of Garissa had ended in May."), "Garissa").cls == "Place"
+
+
+def test_a_name_set_in_a_place_between_commas_is_a_place(nlp):
+    extraction = extract(nlp, "Officials said Kurakhove, in the Donetsk region, had fallen.")
+    assert entity_of(extraction, "Kurakhove").cls == "Place"
+    assert any(r.kind == "located_in" for r in extraction.relations)

@@ -1103,3 +1103,15 @@ def test_a_negated_factive_report_leaves_its_content_asserted(nlp) -> None:
     assert any(c.negated for c in f.claims)
     f = facts(nlp, "North Korea did not confirm that North Korean troops are fighting for Russia.")
     assert not rels(f, "alliance")
+
+
+def test_a_states_first_level_division_lies_in_it_where_the_text_names_the_state(nlp) -> None:
+    import kg
+
+    def located(text):
+        extraction = kg.extract(text, date="2025-01-06")
+        label = {e.key: e.label for e in extraction.entities}
+        return {(label[r.subject], label[r.object]) for r in extraction.relations if r.kind == "located_in"}
+
+    assert ("Kursk Oblast", "Russia") in located("Fighting continued in the Kursk region, Russia said.")
+    assert located("Fighting continued in the Kursk region, officials said.") == set()  # the state is not named

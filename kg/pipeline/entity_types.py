@@ -703,13 +703,15 @@ def _places_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
     X"), often differently from one mention to the next. A name read as a person needs a use as
     a place, and is no surname of a longer person's name in the story ("Melnyk said"); one read
     as an organisation needs a use as a place and another mention the NER itself read as a
-    place, or a preposition that never takes a body's name ("around X"): a body's name follows
-    "in" too ("a stake in X").""" 
+    place, or a preposition that never takes a body's name ("around X"), or a place set off by
+    commas after it ("X, in the Donetsk region,"): a body's name follows "in" too ("a stake in
+    X")."""
     names: dict[str, list[Span]] = {}
     for _, typed in spans:
         if len(typed) == 1:
             names.setdefault(typed.text, []).append(typed)
     surnames = {typed[-1].text for _, typed in spans if typed.label_ == "Person" and len(typed) > 1}
+    grounds = {i for _, typed in spans if typed.label_ in ("Place", "State") for i in range(typed.start, typed.end)}
     places: set[str] = set()
     for name, mentions in names.items():
         unread = [m for m in mentions if m.id_ in ("Person:", "Organization:")]
@@ -717,8 +719,9 @@ def _places_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
             continue
         if any(m.label_ == "Person" and person_cue(m) or _possessed(m) for m in mentions):
             continue
-        uses = sum(_place_use(m) for m in mentions)
-        read_as_place = any(m.label_ == "Place" for m in mentions) or any(_only_places_there(m) for m in mentions)
+        located = any(_placed_in(m, grounds) for m in mentions)
+        uses = sum(_place_use(m) for m in mentions) + located
+        read_as_place = any(m.label_ == "Place" for m in mentions) or any(_only_places_there(m) for m in mentions) or located
         as_person = any(m.label_ == "Person" for m in unread)
         if uses >= _MIN_PLACE_USES and (read_as_place or (as_person and not any(m.label_ == "Organization" for m in unread))):
             places.add(name)
@@ -727,6 +730,15 @@ def _places_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
     return [(span, Span(typed.doc, typed.start, typed.end, label="Place", span_id="Place:")
              if len(typed) == 1 and typed.text in places and typed.id_ in ("Person:", "Organization:") else typed)
             for span, typed in spans]
+
+
+def _placed_in(span: Span, grounds: set[int]) -> bool:
+    """Whether a name is set in a place by a phrase between commas ("X, in the Donetsk region,"):
+    the words ``grounds`` holds (places and states) in the object of ", in"."""
+    doc = span.doc
+    if span.end + 2 >= len(doc) or doc[span.end].text != "," or doc[span.end + 1].lower_ != "in":
+        return False
+    return any(t.i in grounds for obj in doc[span.end + 1].children if obj.dep_ == "pobj" for t in obj.subtree)
 
 
 def _only_places_there(span: Span) -> bool:

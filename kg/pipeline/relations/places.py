@@ -4,7 +4,9 @@
 it elsewhere: "the Kursk region in western Russia"), "S's P", "P, S" ("Budapest, Hungary", not a
 list), "P, in S,", "P, the capital of S", "the S-ian city of P", and a state or place named inside
 the place's own name ("Russia's Far East", "southern Iraq"). A phrase shared by coordinated places
-holds for each: "Baghdad and Basra in Iraq", "the villages of A, B and C in the Kursk region".
+holds for each: "Baghdad and Basra in Iraq", "the villages of A, B and C in the Kursk region". A
+state's first-level division lies in the state when the text names it (the gazetteer knows whose
+division it is).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from kg.linking.gazetteer import REGION_KINDS, load_gazetteer
 from kg.model import EntityClass, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
@@ -143,3 +146,22 @@ def find_located_in(ctx: Context) -> None:
                 found = [(t, c) for t, c in shared if t != m.entity]
         for target, confidence in found:
             ctx.relation(RelationKind.LOCATED_IN, m.entity, target, span.root, confidence)
+    _regions_of_named_states(ctx, places)
+
+
+def _regions_of_named_states(ctx: Context, places: list[tuple[SpacySpan, object]]) -> None:
+    """A region (a state's first-level division, by the gazetteer) lies in its state when the
+    text names that state and puts the region in nothing else ("the Kursk region", in a story
+    naming Russia): a division belongs to one state, whatever the sentence says."""
+    placed = {r.subject for r, _ in ctx.relations if r.kind == RelationKind.LOCATED_IN}
+    gazetteer = load_gazetteer()
+    for span, m in places:
+        key = m.entity  # type: ignore[attr-defined]
+        if key in placed or not key.startswith("Q"):
+            continue
+        entry = gazetteer.get(key)
+        if entry is None or entry.kind not in REGION_KINDS or entry.country_qid not in ctx.named:
+            continue
+        if ctx.cls(entry.country_qid) == EntityClass.STATE:
+            placed.add(key)
+            ctx.relation(RelationKind.LOCATED_IN, key, entry.country_qid, span.root, C_LOCATED.number("region_of_state"))
