@@ -218,3 +218,21 @@ def test_a_clause_on_a_passive_is_done_by_the_passives_subject() -> None:
         .              .     PUNCT  .            punct      2
     """)
     assert words(Parse(doc).subjects(doc[3])) == ["Soldiers"]
+
+
+def test_a_finite_verb_the_parser_hung_on_a_noun_is_said_of_it() -> None:
+    """"The brigade, which fought at X, crossed into Y" read with "crossed" as a clause on
+    "brigade": the brigade crossed."""
+    doc = parsed_table("""
+        The            DT    DET    the          det        1
+        brigade        NN    NOUN   brigade      ROOT       -
+        ,              ,     PUNCT  ,            punct      1
+        which          WDT   PRON   which        nsubj      4
+        fought         VBD   VERB   fight        relcl      1
+        ,              ,     PUNCT  ,            punct      1
+        crossed        VBD   VERB   cross        acl        1
+        into           IN    ADP    into         prep       6
+        Chad           NNP   PROPN  Chad         pobj       7
+        .              .     PUNCT  .            punct      1
+    """)
+    assert words(Parse(doc).subjects(doc[6])) == ["brigade"]

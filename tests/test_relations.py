@@ -1115,3 +1115,12 @@ def test_a_states_first_level_division_lies_in_it_where_the_text_names_the_state
 
     assert ("Kursk Oblast", "Russia") in located("Fighting continued in the Kursk region, Russia said.")
     assert located("Fighting continued in the Kursk region, officials said.") == set()  # the state is not named
+
+
+def test_the_brigade_is_the_brigade_named_before(nlp) -> None:
+    import kg
+    extraction = kg.extract("Major Petro Bilovod serves in the 41st Separate Mechanized Brigade. Russian troops attacked. "
+                            "The brigade later moved to Kharkiv.", date="2025-03-24")
+    label = {e.key: e.label for e in extraction.entities}
+    assert ("41st Separate Mechanized Brigade", "Kharkiv") in {(label.get(e.agent), label.get(e.place))
+                                                            for e in extraction.events if e.kind == "Deployment"}

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.lexicon import UNIT_LABEL, section
+from kg.lexicon import FORMATION_NOUNS, UNIT_LABEL, section
 from kg.model import Entity, EntityClass
 
 __all__ = ["References"]
@@ -212,8 +212,13 @@ class References:
         They agreed ..."), whom "they" more likely means: then no one."""
         def fits(e: Entity) -> bool:
             return e.cls == EntityClass.MILITARY_UNIT and e.key not in other_than and (e.state is None or e.state not in other_than)
-        # a state's forces or a group before a formation named in its own right ("the 59th Brigade")
-        key = self._best(tok, lambda e: fits(e) and not _formation(e)) or self._best(tok, fits)
+        # "the brigade": the brigade named last; otherwise a state's forces or a group before a
+        # formation named in its own right ("the 59th Brigade")
+        noun = tok.lemma_.lower()
+        key = None
+        if noun in FORMATION_NOUNS:
+            key = self._best(tok, lambda e: fits(e) and _formation(e) and e.label.lower().split()[-1].rstrip("s") == noun.rstrip("s"))
+        key = key or self._best(tok, lambda e: fits(e) and not _formation(e)) or self._best(tok, fits)
         if key is None:
             return None
         unit_sentence = max(s.sentence for s in self._seen if s.key == key and s.token < tok.i)

@@ -139,7 +139,8 @@ class Parse:
             return []
         if verb.dep_ == "relcl":
             return self.expand(head)
-        if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "troops fighting in X"
+        if verb.dep_ == "acl" and verb.tag_ in ("VBG", "VBD"):  # "troops fighting in X"; "The
+            # brigade, which fought at X, crossed into Y", the finite verb hung on its subject
             return self.expand(head)
         if verb.dep_ in CONTROL_DEPS | {"acomp"} and head.pos_ in VERBAL:
             objects = [c for c in head.children if c.dep_ in OBJECT_DEPS | {"dative"} and c.pos_ in NOMINAL]
