@@ -823,3 +823,8 @@ def test_a_name_set_in_a_place_between_commas_is_a_place(nlp):
     extraction = extract(nlp, "Officials said Kurakhove, in the Donetsk region, had fallen.")
     assert entity_of(extraction, "Kurakhove").cls == "Place"
     assert any(r.kind == "located_in" for r in extraction.relations)
+
+
+def test_a_name_read_as_a_place_that_speaks_or_bears_a_title_is_a_person(nlp):
+    assert entity_of(extract(nlp, "Youssouf Bakayoko announced provisional results on 2 December."), "Youssouf Bakayoko").cls == "Person"
+    assert entity_of(extract(nlp, "Fighting in Nova Kakhovka continued, officials said."), "Nova Kakhovka").cls == "Place"

@@ -435,6 +435,7 @@ def kg_entities(doc: Doc) -> Doc:
              for typed in [_type_span(span, choices)] if typed is not None]
     spans = _one_sense(spans, choices)
     spans = _places_by_use(spans)
+    spans = _people_by_use(spans)
     sides = {id(typed) for _, typed in spans if typed.label_ in ("Place", "State") and is_team(typed)}
     side_lists = {_list_of(typed.root) for _, typed in spans if id(typed) in sides}
     for _, typed in spans:  # a side's list mates are sides: "Fiji (3), Australia (6), Canada, Portugal"
@@ -730,6 +731,44 @@ def _places_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
     return [(span, Span(typed.doc, typed.start, typed.end, label="Place", span_id="Place:")
              if len(typed) == 1 and typed.text in places and typed.id_ in ("Person:", "Organization:") else typed)
             for span, typed in spans]
+
+
+_REPORT_VERBS = lexicon.section("lexicon/relations").table("claims").words("report_verbs")
+"""Verbs of saying: their subject speaks, as people and bodies do, never places."""
+
+
+def _people_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
+    """A name of two or more words the NER read as a place, unknown to the gazetteer, that the
+    story has speak ("X announced", "X said") or gives a person's title in apposition ("the head
+    of the commission, X") and never uses as a place, is a person: a name read as a city."""
+    names: dict[str, list[Span]] = {}
+    for _, typed in spans:
+        names.setdefault(typed.text, []).append(typed)
+    people: set[str] = set()
+    for name, mentions in names.items():
+        if not all(m.label_ == "Place" and m.id_ == "Place:" and len(m) > 1 for m in mentions):
+            continue
+        if any(is_locative(m) or _place_use(m) for m in mentions) or _known_name(name):
+            continue
+        if any(_speaks(m) or _titled_apposition(m) for m in mentions):
+            people.add(name)
+    if not people:
+        return spans
+    return [(span, Span(typed.doc, typed.start, typed.end, label="Person", span_id="Person:") if typed.text in people else typed)
+            for span, typed in spans]
+
+
+def _speaks(span: Span) -> bool:
+    root = span.root
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in _REPORT_VERBS
+
+
+def _titled_apposition(span: Span) -> bool:
+    """"the head of the commission, X" / "X, the head of the commission": a title beside it."""
+    root = span.root
+    nouns = [root.head] if root.dep_ == "appos" else []
+    nouns += [c for c in root.children if c.dep_ == "appos"]
+    return any(n.lower_ in lexicon.TITLE_WORDS for n in nouns)
 
 
 def _placed_in(span: Span, grounds: set[int]) -> bool:
