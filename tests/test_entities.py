@@ -828,3 +828,10 @@ def test_a_name_set_in_a_place_between_commas_is_a_place(nlp):
 def test_a_name_read_as_a_place_that_speaks_or_bears_a_title_is_a_person(nlp):
     assert entity_of(extract(nlp, "Youssouf Bakayoko announced provisional results on 2 December."), "Youssouf Bakayoko").cls == "Person"
     assert entity_of(extract(nlp, "Fighting in Nova Kakhovka continued, officials said."), "Nova Kakhovka").cls == "Place"
+
+
+def test_the_north_is_the_one_state_named_north_something(nlp):
+    extraction = extract(nlp, "South Sudan and Sudan met. The South said no.")
+    assert "South" not in {e.label for e in extraction.entities}
+    extraction = extract(nlp, "Sudan sent troops. The South said no.")  # no state named "South ..."
+    assert "South Sudan" not in {e.label for e in extraction.entities}

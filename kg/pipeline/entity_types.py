@@ -436,6 +436,7 @@ def kg_entities(doc: Doc) -> Doc:
     spans = _one_sense(spans, choices)
     spans = _places_by_use(spans)
     spans = _people_by_use(spans)
+    spans = _compass_states(spans)
     sides = {id(typed) for _, typed in spans if typed.label_ in ("Place", "State") and is_team(typed)}
     side_lists = {_list_of(typed.root) for _, typed in spans if id(typed) in sides}
     for _, typed in spans:  # a side's list mates are sides: "Fiji (3), Australia (6), Canada, Portugal"
@@ -731,6 +732,25 @@ def _places_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
     return [(span, Span(typed.doc, typed.start, typed.end, label="Place", span_id="Place:")
              if len(typed) == 1 and typed.text in places and typed.id_ in ("Person:", "Organization:") else typed)
             for span, typed in spans]
+
+
+_COMPASS_STATE_WORDS = _RULES.table("compass_states").words("words")
+
+
+def _compass_states(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
+    """"The North" (capitalised, after "the") is the one state the story names whose name opens
+    with "North" ("North Korea"), when there is one (``[compass_states]``)."""
+    states = {typed.text: typed.id_ for _, typed in spans if typed.label_ == "State" and len(typed) > 1}
+    out = []
+    for span, typed in spans:
+        word = typed.text
+        if (len(typed) == 1 and word.lower() in _COMPASS_STATE_WORDS and word[:1].isupper() and typed.start > 0
+                and typed.doc[typed.start - 1].lower_ == "the" and typed.label_ in ("Place", "Organization")):
+            named = {ident for name, ident in states.items() if name.split()[0] == word}
+            if len(named) == 1:
+                typed = Span(typed.doc, typed.start, typed.end, label="State", span_id=named.pop())
+        out.append((span, typed))
+    return out
 
 
 _REPORT_VERBS = lexicon.section("lexicon/relations").table("claims").words("report_verbs")
