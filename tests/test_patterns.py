@@ -120,6 +120,7 @@ CASES: list[tuple[str, str, Check]] = [
     ("meeting-noun", "Ministers will attend the summit in Oslo.", has_event("Summit", "Oslo")),
     # elections and other events
     ("election", "Kenya's election in August was peaceful.", has_event("Election", "Kenya")),
+    ("election", "Kenya held a referendum on the constitution in August.", has_event("Election", "Kenya")),
     ("election", "Ghanaian President Kofi Mensah spoke. Mr Mensah's re-election was a relief.", has_event("Election", "Ghana")),
     ("election", "The election of the Ghanaian president was peaceful.", has_event("Election", "Ghana")),
     ("other-event", "Riots in Dakar left three dead.", has_event("Event", "Dakar")),
