@@ -1124,3 +1124,18 @@ def test_the_brigade_is_the_brigade_named_before(nlp) -> None:
     label = {e.key: e.label for e in extraction.entities}
     assert ("41st Separate Mechanized Brigade", "Kharkiv") in {(label.get(e.agent), label.get(e.place))
                                                             for e in extraction.events if e.kind == "Deployment"}
+
+
+def test_a_verb_of_holding_a_post_gives_a_role_in_the_body(nlp) -> None:
+    import kg
+
+    def roles(text):
+        extraction = kg.extract(text, date="2025-03-24")
+        label = {e.key: e.label for e in extraction.entities}
+        return {(label[r.subject], label[r.object], r.title) for r in extraction.relations if r.kind == "role"}
+
+    assert ("Oleh Savchuk", "80th Separate Air Assault Brigade", "commander") in roles(
+        "Major Oleh Savchuk, who commands a battalion in the 80th Separate Air Assault Brigade, said the line held.")
+    assert ("John Smith", "Defence Intelligence Agency", "head") in roles("John Smith heads the Defence Intelligence Agency.")
+    assert not roles("John Smith heads to the Defence Intelligence Agency's office in Paris on Monday.") & {
+        ("John Smith", "Defence Intelligence Agency", "head")}

@@ -40,7 +40,7 @@ from kg.text import name_key
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, AFFILIATION_PREPOSITIONS, CAPITALISED_TITLES, CONFIDENCE, COPULA_VERBS, COUNTERPARTS,
-    OF_PLACE_PREPOSITIONS, OF_PREPOSITIONS, ROLE_HEADS, ROLE_WORDS, SPELLINGS,
+    OF_PLACE_PREPOSITIONS, OF_PREPOSITIONS, POST_VERBS, ROLE_HEADS, ROLE_WORDS, SPELLINGS,
 )
 
 __all__ = ["find_roles", "title_of"]
@@ -278,6 +278,35 @@ def find_roles(ctx: Context) -> None:
             continue
         emitted.add((c.person, c.title, c.org))
         ctx.relation(RelationKind.ROLE, c.person, c.org, c.token, c.confidence, title=c.title)
+    _posts(ctx, {(person, org) for person, _, org in emitted}, titles)
+
+
+_BODY_CLASSES = (EntityClass.ORGANIZATION, EntityClass.MILITARY_UNIT)
+_POST_PREPOSITIONS = frozenset({"in", "of", "with", "at"})
+
+
+def _posts(ctx: Context, known: set[tuple[str, str]], titles: dict[str, str]) -> None:
+    """Roles a verb of holding a post gives (``post_verbs``): "X commands the 47th Brigade",
+    "X, who commands a squad in the 47th Brigade", "X heads the agency", "X serves in the 95th
+    Brigade": the person is the verb's subject, the body what it acts on (or the body a phrase on
+    that sets it in), an organisation or a unit."""
+    for tok in ctx.doc:
+        lemma = tok.lemma_.lower()
+        if lemma not in POST_VERBS or tok.pos_ != "VERB" or ctx.asserted(tok) is None:
+            continue
+        people = [k for k in map(ctx.actor, ctx.parse.subjects(tok)) if k is not None and ctx.cls(k) == EntityClass.PERSON]
+        if not people:
+            continue
+        words = ctx.parse.objects(tok) + ctx.parse.oblique(tok, _POST_PREPOSITIONS)
+        words += [w for o in ctx.parse.objects(tok) for w in ctx.parse.oblique(o, _POST_PREPOSITIONS)]
+        bodies = [k for k in dict.fromkeys(map(ctx.actor, words)) if k is not None and ctx.cls(k) in _BODY_CLASSES]
+        for person in people:
+            for body in bodies[:1]:
+                if (person, body) in known:
+                    continue
+                known.add((person, body))
+                title = titles.get(person) or POST_VERBS[lemma] or None
+                ctx.relation(RelationKind.ROLE, person, body, tok, C_ROLE.number("post_verb"), title=title)
 
 
 

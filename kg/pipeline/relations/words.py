@@ -118,6 +118,8 @@ ROLE_WORDS = TITLE_NOUNS | _ROLES.words("title_modifiers")
 """Words that may make up a title."""
 ROLE_HEADS = TITLE_NOUNS
 SPELLINGS: dict[str, str] = _ROLES.mapping("spellings")
+POST_VERBS: dict[str, str] = _ROLES.mapping("post_verbs")
+"""Verbs of holding a post in a body ("commands", "heads", "serves in"), with the title they give."""
 """One spelling of a title word ("defense" -> "defence"), to compare titles."""
 CAPITALISED_TITLES = _ROLES.words("capitalised_titles")
 OF_PREPOSITIONS = _ROLES.words("of_prepositions")
