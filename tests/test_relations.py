@@ -1139,3 +1139,12 @@ def test_a_verb_of_holding_a_post_gives_a_role_in_the_body(nlp) -> None:
     assert ("John Smith", "Defence Intelligence Agency", "head") in roles("John Smith heads the Defence Intelligence Agency.")
     assert not roles("John Smith heads to the Defence Intelligence Agency's office in Paris on Monday.") & {
         ("John Smith", "Defence Intelligence Agency", "head")}
+
+
+def test_a_figure_a_count_of_troops_is_set_to_is_theirs(nlp) -> None:
+    import kg
+    extraction = kg.extract("The reinforcements would take the number of British troops in Helmand to about 4,500.", date="2006-07-10")
+    label = {e.key: e.label for e in extraction.entities}
+    found = {(q.value, label.get(q.of)) for c in extraction.claims for q in c.counts} | {
+        (e.count.value, label.get(e.agent)) for e in extraction.events if e.count}
+    assert (4500, "British troops") in found

@@ -53,7 +53,7 @@ from kg.pipeline.relations.tree import governor, most_precise
 from kg.text import name_key
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CIVILIAN_NOUNS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
-    FIGURE_DETERMINERS, FIGURE_HEDGES, FUTURE_AUX, FUTURE_MODIFIERS, HYPOTHETICAL_WORDS, MIN_HEAD_COUNT,
+    FIGURE_DETERMINERS, FIGURE_HEDGES, FIGURE_NOUNS, FUTURE_AUX, FUTURE_MODIFIERS, HYPOTHETICAL_WORDS, MIN_HEAD_COUNT,
     EVENT_PLACE_PREPOSITIONS, NEGATIVE_ADVERBS, NEGATIVE_VERBS, OF_PLACE_PREPOSITIONS, OPENING_AFTER, OPENING_QUOTES,
     PARTITIVE_PREPOSITIONS, PLACE_CLASSES, POSSESSIVE_PRONOUNS, POSSIBLE_WORDS, QUOTE_MARKS,
     SINGLE_QUOTES, TROOP_NOUNS, VAGUE_HEADS,
@@ -218,6 +218,8 @@ class Context:
             return None
         head = self.parse.head_noun(tok)
         key = self.entity(head) or self.entity(tok)
+        if key is None and head.pos_ == "NOUN":  # "the peacekeeping force, K-For,": the name beside it
+            key = next((k for c in head.children if c.dep_ == "appos" for k in [self.entity(c)] if k is not None), None)
         if key is not None:
             return key
         if self.is_troop_noun(head):
@@ -668,6 +670,8 @@ class Context:
     def troop_figure(self, tok: Token, deps: frozenset[str] = FIGURE_DEPS) -> tuple[Token, Quantity] | None:
         """The troop figure a number word states, as the noun it counts and its quantity ("3,000
         soldiers", "3,000 of them"), when the word stands in one of ``deps``."""
+        if tok.like_num and tok.dep_ == "pobj" and tok.head.lower_ in ("to", "at"):
+            return self._figure_of_a_number(tok)
         if not tok.like_num or tok.dep_ not in deps:
             return None
         noun = tok.head if tok.dep_ == "nummod" else tok
@@ -675,6 +679,20 @@ class Context:
             return None
         count = self.count_of(noun)
         return (noun, count) if count is not None else None
+
+    def _figure_of_a_number(self, tok: Token) -> tuple[Token, Quantity] | None:
+        """"would take the number of British troops in Helmand to about 4,500", "put the total of
+        soldiers at 3,000": a figure the verb sets a count of troops to (its object a figure noun,
+        ``figure_nouns``, with the troops in its "of" phrase)."""
+        verb = tok.head.head
+        for obj in self.parse.objects(verb):
+            if obj.lemma_.lower() not in FIGURE_NOUNS:
+                continue
+            for troops in self.parse.oblique(obj, frozenset({"of"})):
+                if self.is_troops(troops):
+                    count = self.count_of(tok)
+                    return (troops, count) if count is not None else None
+        return None
 
     def sides(self, a: str | None, b: str | None) -> bool:
         if not a or not b or a == b:
