@@ -105,6 +105,7 @@ CASES: list[tuple[str, str, Check]] = [
     ("phone-call", "Olaf Scholz and William Ruto held a phone call on Friday.", has_event("Meeting", participants={"Olaf Scholz", "William Ruto"})),
     ("phone", "Olaf Scholz phoned William Ruto on Friday.", has_event("Meeting", participants={"Olaf Scholz", "William Ruto"})),
     ("receive", "William Ruto received Olaf Scholz in Nairobi on Friday.", has_event("Meeting", "Nairobi", participants={"Olaf Scholz"})),
+    ("receive", "Kenyan President William Ruto received Olaf Scholz on Friday.", has_event("Meeting", "Kenya", participants={"Olaf Scholz"})),
     ("meeting-noun", "Olaf Scholz travelled to Nairobi, where he held talks with William Ruto.", has_event("Meeting", "Nairobi")),
     ("meet", "Emmanuel Macron met Olaf Scholz in Berlin on Tuesday.", has_event("Meeting", "Berlin")),
     ("visit", "Before touring Kenya, Emmanuel Macron visited Tanzania on Monday.",

@@ -35,6 +35,9 @@ def build_gathering(ctx: Context, frame: Frame) -> None:
         return  # "the targets were met last year": no one meets anyone
     if place is None and participants:
         place = _whereabouts(ctx, trigger, participants)
+    if place is None and frame.pattern.hosted:
+        # "On 29 November Kim received Andrei Belousov": a guest is received in the host's state
+        place = next((s for s in map(ctx.state_of_leader, frame.keys("participants")) if s is not None), None)
     subjects = ctx.parse.subjects(trigger) or (ctx.parse.subjects(governor) if governor is not None else [])
     leaders = any(s.lemma_.lower() in LEADER_NOUNS for s in subjects)
     kind = EventKind.SUMMIT if trigger.lower_ in SUMMIT_NOUNS or leaders else EventKind.MEETING

@@ -58,6 +58,8 @@ class Pattern:
     """Slots of which at least one must be filled (a presence says where: "in", "to")."""
     dated: bool = False
     """The fact needs a date its trigger governs ("signed on 9 November"); the rule checks it."""
+    hosted: bool = False
+    """The subject hosts the meeting: without a place, it is in the host's state ("Kim received X")."""
     except_words: frozenset[str] = frozenset()
     """Lemmas that never trigger it (a pattern of ``any`` word: "left", "withdrew")."""
 
@@ -135,7 +137,7 @@ def load_patterns() -> tuple[Pattern, ...]:
             object_words=_word_list(trigger["object"]) if "object" in trigger else None,
             modifier_words=_word_list(trigger["modifier"]) if "modifier" in trigger else None,
             one_of=tuple(entry.get("one_of", ())), dated=bool(entry.get("dated", False)),
-            except_words=_except_words(trigger.get("except", [])),
+            except_words=_except_words(trigger.get("except", [])), hosted=bool(entry.get("hosted", False)),
         ))
     return tuple(patterns)
 
