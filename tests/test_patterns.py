@@ -204,3 +204,8 @@ def test_a_possessive_date_dates_its_event_and_a_later_date_makes_it_expected(nl
 def test_a_meeting_told_by_a_participle_is_dated_by_the_verb_it_is_on(nlp) -> None:
     ex = run(nlp, "Meeting in Geneva, the ministers of Chile and Peru condemned the strikes on 26 November.", date="2024-11-28")
     assert _event_dates(ex, "Meeting") == ["2024-11-26"]
+
+
+def test_a_datelines_date_dates_no_event(nlp) -> None:
+    ex = run(nlp, "NAIROBI, Nov 22 - Somali troops attacked rebel positions near Kismayo on Thursday, officials said.", date="2024-11-22")
+    assert _event_dates(ex, "Clash") == ["2024-11-21"]

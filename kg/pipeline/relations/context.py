@@ -106,6 +106,10 @@ class Facts:
 
 
 FIGURE_DEPS = frozenset({"nummod", "nsubj", "nsubjpass", "dobj"})
+_DATELINE = section("rules/dates").table("dateline")
+DATELINE_DASHES = _DATELINE.words("dashes")
+DATELINE_REACH = _DATELINE.integer("reach")
+"""How many tokens into its sentence a dateline's date may stand ("MOSCOW/KYIV, Nov 22 -")."""
 """Where a number word stands as a figure: on its noun, or as the subject or object itself."""
 
 
@@ -524,7 +528,7 @@ class Context:
         sent = trigger.sent
         for ent in self.dates_in(sent):
             gov = governor(ent.root)
-            if gov is None:
+            if gov is None or self._dateline(ent):
                 continue
             attached = gov == trigger or (gov.dep_ == "acl" and gov.head == trigger)
             # "In his speech on Sunday, X reiterated …": the date sits on the speech.
@@ -546,6 +550,13 @@ class Context:
                 if value is not None:
                     out.append(value)
         return out
+
+    def _dateline(self, group: SpacySpan) -> bool:
+        """Whether a date phrase is a dateline's ("MOSCOW, Nov 22 - Russia struck ..."): near its
+        sentence's start, right before a dash. It dates the report, not what the sentence tells."""
+        doc = self.doc
+        return (group.end < len(doc) and doc[group.end].text in DATELINE_DASHES
+                and group.start - group.sent.start <= DATELINE_REACH)
 
     def resolve(self, group: SpacySpan, future: bool = False) -> DateValue | None:
         """A date phrase's value: from the article's date, or for a sequel ("the next day",
