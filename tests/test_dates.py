@@ -171,3 +171,8 @@ def test_a_holiday_on_a_fixed_day_is_that_day_nearest_the_article(text, iso) -> 
 def test_a_holidays_first_word_alone_is_no_date() -> None:
     assert resolve_date("Boxing", date(2010, 12, 29)) is None
     assert resolve_date("Valentine", date(2010, 12, 29)) is None
+
+
+def test_the_same_day_is_the_last_day_named() -> None:
+    assert is_sequel("the same day")
+    assert resolve_sequel("the same day", date(2025, 3, 13)).iso == "2025-03-13"

@@ -835,3 +835,17 @@ def test_the_north_is_the_one_state_named_north_something(nlp):
     assert "South" not in {e.label for e in extraction.entities}
     extraction = extract(nlp, "Sudan sent troops. The South said no.")  # no state named "South ..."
     assert "South Sudan" not in {e.label for e in extraction.entities}
+
+
+@pytest.mark.parametrize("text", [
+    "The site could be coded in a mix of the Latin alphabet and the Russian alphabet.",
+    "The manual was written in French.",
+    "Interviews are held in three languages; English, French and Italian.",
+    "She speaks Russian at home.",
+])
+def test_a_demonym_naming_a_language_is_no_state(nlp, text):
+    assert not [e for e in extract(nlp, text).entities if e.cls == "State" and e.label in ("Russia", "France", "Italy")]
+
+
+def test_a_demonym_before_troops_is_still_the_state(nlp):
+    assert "France" in {e.label for e in extract(nlp, "French troops arrived in Mali.").entities}

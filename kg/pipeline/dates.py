@@ -129,7 +129,7 @@ def resolve_date(text: str, anchor: date | None, *, future: bool = False) -> Dat
 _SEQUEL = re.compile(
     r"\b(?:(?:(?P<n>\d+|" + "|".join(_NUMBER_WORDS) + r"|several|few)\s+)?(?P<unit>day|week|month|year)s?\s+"
     r"(?P<dir>later|earlier)|(?P<rel>next|following|previous)\s+(?:day|morning|evening|night)"
-    r"|(?P<that>that)\s+(?:(?P<wd>" + "|".join(WEEKDAYS) + r")|day|morning|afternoon|evening|night))\b"
+    r"|(?P<that>that|the\s+same)\s+(?:(?P<wd>" + "|".join(WEEKDAYS) + r")|day|morning|afternoon|evening|night))\b"
 )
 
 
@@ -152,7 +152,7 @@ def is_sequel(text: str) -> bool:
 def resolve_sequel(text: str, since: date | None) -> DateValue | None:
     """A sequel phrase (:func:`is_sequel`) counted from ``since``, the last day the text named
     before it: ``resolve_sequel("two days later", date(2024, 11, 4))`` is 2024-11-06. "That day"
-    is that day itself, "that Saturday" the first Saturday from it on (the week the text is
+    ("the same day") is that day itself, "that Saturday" the first Saturday from it on (the week the text is
     telling). A vague count ("days later") or no day to count from gives nothing.
 
     >>> resolve_sequel("the next day", date(2024, 11, 4)).iso

@@ -236,6 +236,32 @@ def _national_side(span: Span) -> bool:
     return span.text in lexicon.DEMONYMS and root.dep_ in ("amod", "compound") and root.head.lower_ in _SIDE_NOUNS
 
 
+_LANGUAGES = _RULES.table("languages")
+_LANGUAGE_NOUNS = _LANGUAGES.words("nouns")
+_LANGUAGE_VERBS = _LANGUAGES.words("verbs")
+
+
+def _a_language(span: Span) -> bool:
+    """Whether a demonym names a language (``[languages]``): before a language noun ("the
+    Russian alphabet"), listed under one or with a name the NER read as a language ("three
+    languages: English, French and Swiss-German"), alone after "in" ("written in French") or the
+    object of a verb of language ("speaks Russian")."""
+    if span.text not in lexicon.DEMONYMS:
+        return False
+    doc, root = span.doc, span.root
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.lemma_.lower() in _LANGUAGE_NOUNS:
+        return True
+    first = _first_conjunct(root)
+    if first.head.lemma_.lower() in _LANGUAGE_NOUNS and first.head.i < first.i:
+        return True
+    if any(t.ent_type_ == "LANGUAGE" for t in (first, *first.conjuncts) if t.i != root.i):
+        return True  # "English, French and Swiss-German", the first read as a language
+    if root.dep_ == "pobj" and root.head.lower_ == "in" and root.i == span.end - 1:
+        return True
+    return root.dep_ == "dobj" and root.head.lemma_.lower() in _LANGUAGE_VERBS
+
+
 def _one_person(span: Span) -> bool:
     """A singular demonym heading its own noun phrase that opens with a determiner: one person of
     that nationality ("the Brazilian decides", "sink the Croatian", "the 25th seeded American",
@@ -374,6 +400,8 @@ def _type_span(span: Span, choices: dict | None = None) -> Span | None:
     titled = _demonym_of_title(trimmed)
     if titled:
         return Span(span.doc, trimmed.start, trimmed.end, label="State", span_id=f"State:{titled}")
+    if label in ("NORP", "LANGUAGE") and _a_language(trimmed):
+        return None  # "the Russian alphabet", "written in French": a language, no state
     if label == "NORP":
         # the people of a state ("the Russians") and a state's adjective ("French President",
         # "Iraqi elections") name that state; one of its people ("the Brazilian decides") does not
