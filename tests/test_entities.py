@@ -849,3 +849,9 @@ def test_a_demonym_naming_a_language_is_no_state(nlp, text):
 
 def test_a_demonym_before_troops_is_still_the_state(nlp):
     assert "France" in {e.label for e in extract(nlp, "French troops arrived in Mali.").entities}
+
+
+def test_a_country_qualifying_a_match_or_a_role_in_a_sports_story_is_the_side(nlp):
+    text = "Ireland beat Scotland 24-10 in the Six Nations on Saturday. The England coach said the Italy game would be harder."
+    linked = {m.anchor for m in extract(nlp, text).mentions if m.entity.startswith("Q")}
+    assert not linked & {"England", "Italy"}

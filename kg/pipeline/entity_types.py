@@ -27,6 +27,7 @@ from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, STAND_IN, TEAM, SpanR
 from kg.model import Span as TextSpan
 from kg.pipeline.class_choice import (
     MATCH_NOUNS,
+    TEAM_ROLES,
     after_initial,
     choose_class,
     is_actor,
@@ -491,8 +492,12 @@ def kg_entities(doc: Doc) -> Doc:
                 cls, span_id = ("Organization", "Organization:") if cls == "Place" else (cls, f"State:{TEAM}")
             elif after_initial(typed, known=_known_name):  # "S Orlando", "Mr Hague": a surname
                 cls, span_id = "Person", "Person:"
-            elif sports and typed.text in lexicon.DEMONYMS and typed.root.head.lemma_.lower() in MATCH_NOUNS:
-                span_id = f"State:{TEAM}"  # "an Irish victory", "the French win": the side's
+            elif sports and cls == "State" and typed.root.dep_ in ("amod", "compound") and (
+                    typed.root.head.lemma_.lower() in MATCH_NOUNS
+                    or typed.text not in lexicon.DEMONYMS and typed.root.head.lower_ in TEAM_ROLES):
+                # "an Irish victory", "the Italy game", "the England coach": the side's (a
+                # demonym on a player is a nationality: "the Dutch striker")
+                span_id = f"State:{TEAM}"
             elif sports and span.label_ == "NORP" and _national_side(typed):
                 span_id = f"State:{TEAM}"  # "against the French", "the Irish defence": the side
             elif sports and not is_venue(typed) and _town_or_country(typed):
