@@ -235,9 +235,16 @@ def _fill(ctx: Context, slot: Slot, tok: Token) -> list[Filler]:
                     fillers.extend(Filler(unit, word) for unit in ctx.troop_units(word))
                 continue
             places = slot.classes is not None and slot.classes <= {EntityClass.PLACE, EntityClass.STATE}
-            key = ctx.place_of(word) if places else ctx.actor(word)
-            if key is not None and (slot.classes is None or ctx.cls(key) in slot.classes):
-                fillers.append(Filler(key, word))
+            if places:
+                keys = [ctx.place_of(word)]
+            elif ctx.is_troop_noun(ctx.parse.head_noun(word)):
+                # "British and American troops": the forces of each state qualifying the noun
+                keys = [k for k in ctx.troop_units(word) if k is not None] or [ctx.actor(word)]
+            else:
+                keys = [ctx.actor(word)]
+            for key in dict.fromkeys(keys):
+                if key is not None and (slot.classes is None or ctx.cls(key) in slot.classes):
+                    fillers.append(Filler(key, word))
     return fillers
 
 
