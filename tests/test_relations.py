@@ -1159,3 +1159,9 @@ def test_each_state_qualifying_one_troop_noun_is_a_side(nlp) -> None:
     (clash,) = [e for e in extraction.events if e.kind == "Clash"]
     assert {label[p] for p in clash.participants} == {"Kenyan troops", "Ugandan troops"}
     assert {label[e.agent] for e in extraction.events if e.kind == "Deployment"} == {"Kenyan troops", "Ugandan troops"}
+
+
+def test_a_report_coordinated_with_a_dated_one_shares_its_date(nlp) -> None:
+    f = facts(nlp, "Jan Novak said on Monday that the plan was dead, and Ivan Petrov urged allies to act.", date="2024-10-26")
+    dates = {c.speaker: c.date.iso for c in f.claims if c.date}
+    assert dates.get("Person/petrov") == "2024-10-21"

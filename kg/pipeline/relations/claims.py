@@ -421,7 +421,7 @@ def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | N
     telling, else the date of the speaker's last dated claim before it, else the article's date
     (the day it reports)."""
     own = (ctx.date_for(verb) or _adjacent_date(ctx, verb) or _circumstance_date(ctx, verb) or _scene_date(ctx, verb)
-           or _afterwards_date(ctx, verb) or _narrative_date(ctx, verb))
+           or _coordinated_date(ctx, verb) or _afterwards_date(ctx, verb) or _narrative_date(ctx, verb))
     if own is not None:
         return own
     if speaker is not None:
@@ -431,6 +431,16 @@ def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | N
     if ctx.anchor is not None:
         return DateValue(iso=ctx.anchor.isoformat(), precision="day", text="")
     return None
+
+
+def _coordinated_date(ctx: Context, verb: Token) -> DateValue | None:
+    """The date of the reporting verb a coordinated one follows ("X said on Thursday that ...,
+    and Y called on partners to respond"): the two were said then."""
+    if verb.dep_ != "conj" or verb.head.pos_ not in ("VERB", "AUX"):
+        return None
+    head = verb.head
+    # the parser may hang the second report on the first one's reported clause
+    return ctx.date_for(head) or (ctx.date_for(head.head) if head.dep_ == "ccomp" else None)
 
 
 def _narrative_date(ctx: Context, verb: Token) -> DateValue | None:
