@@ -1165,3 +1165,16 @@ def test_a_report_coordinated_with_a_dated_one_shares_its_date(nlp) -> None:
     f = facts(nlp, "Jan Novak said on Monday that the plan was dead, and Ivan Petrov urged allies to act.", date="2024-10-26")
     dates = {c.speaker: c.date.iso for c in f.claims if c.date}
     assert dates.get("Person/petrov") == "2024-10-21"
+
+
+def test_a_think_tanks_fellow_and_an_aide_have_roles(nlp) -> None:
+    import kg
+
+    def roles(text):
+        extraction = kg.extract(text, date="2025-05-07")
+        label = {e.key: e.label for e in extraction.entities}
+        return {(label[r.subject], label[r.object]) for r in extraction.relations if r.kind == "role"}
+
+    assert ("Rachel Minter", "Center for Strategic and International Studies") in roles(
+        "Rachel Minter, a senior fellow at the Center for Strategic and International Studies in Washington, said the deal was bad.")
+    assert ("Yuri Ushakov", "Russia") in roles("Yuri Ushakov, a Kremlin aide, said the talks were useful.")

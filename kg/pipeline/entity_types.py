@@ -364,6 +364,8 @@ def _settlement_named(span: Span) -> bool:
 
 
 _DOCUMENT_HEADS = _RULES.table("documents").words("heads")
+_FACILITY_BODIES = _RULES.table("facility_bodies").words("words")
+"""Words that make a name the NER read as a facility a body ("Center for ... Studies")."""
 """Last words of a name that make it a document, a law or a doctrine, not an organisation."""
 
 
@@ -442,6 +444,8 @@ def _type_span(span: Span, choices: dict | None = None) -> Span | None:
     cls = _NER_CLASS.get(label)
     if cls is None:
         return None
+    if label == "FAC" and any(t.lower_ in _FACILITY_BODIES for t in trimmed):
+        cls = "Organization"  # "the Center for Strategic and International Studies": a body
     if cls == "Organization" and trimmed[-1].lower_ in _DOCUMENT_HEADS:
         return None  # "the Friendship and Mutual Aid Treaty": a document, no actor
     if cls == "Organization" and _opens_an_office(trimmed):
