@@ -1178,3 +1178,10 @@ def test_a_think_tanks_fellow_and_an_aide_have_roles(nlp) -> None:
     assert ("Rachel Minter", "Center for Strategic and International Studies") in roles(
         "Rachel Minter, a senior fellow at the Center for Strategic and International Studies in Washington, said the deal was bad.")
     assert ("Yuri Ushakov", "Russia") in roles("Yuri Ushakov, a Kremlin aide, said the talks were useful.")
+
+
+def test_a_title_a_verb_gives_with_as_is_a_role(nlp) -> None:
+    f = facts(nlp, "Jan Novak, who took over as Hungary's foreign minister in October, met Ivan Petrov.")
+    assert ("Person/novak", "State/hungary") in rels(f, "role")
+    f = facts(nlp, "Jan Novak was seen as a leader by many.")
+    assert not rels(f, "role")

@@ -278,7 +278,32 @@ def find_roles(ctx: Context) -> None:
             continue
         emitted.add((c.person, c.title, c.org))
         ctx.relation(RelationKind.ROLE, c.person, c.org, c.token, c.confidence, title=c.title)
-    _posts(ctx, {(person, org) for person, _, org in emitted}, titles)
+    known = {(person, org) for person, _, org in emitted}
+    _posts(ctx, known, titles)
+    _as_titles(ctx, known)
+
+
+def _as_titles(ctx: Context, known: set[tuple[str, str]]) -> None:
+    """A title a person's verb gives them with "as" ("X, who took over as the alliance's
+    secretary general", "X served as Kenya's foreign minister"): the role, in the body or state
+    its possessor or its "of" phrase names."""
+    for tok in ctx.doc:
+        if tok.dep_ != "pobj" or tok.head.lower_ != "as" or tok.lower_ not in ROLE_HEADS:
+            continue
+        verb = tok.head.head
+        if verb.pos_ not in ("VERB", "AUX") or ctx.asserted(verb) is None:
+            continue
+        people = [k for k in map(ctx.actor, ctx.parse.subjects(verb)) if k is not None and ctx.cls(k) == EntityClass.PERSON]
+        owners = [c for c in tok.children if c.dep_ == "poss"] + ctx.parse.oblique(tok, frozenset({"of"}))
+        org = next((k for k in map(ctx.actor, owners) if k is not None and ctx.cls(k) in ACTOR_CLASSES
+                    and ctx.cls(k) != EntityClass.PERSON), None)
+        title = title_of(t for t in tok.subtree if t.i <= tok.i)
+        if org is None or title is None:
+            continue
+        for person in people:
+            if (person, org) not in known:
+                known.add((person, org))
+                ctx.relation(RelationKind.ROLE, person, org, tok, C_ROLE.number("apposition"), title=title)
 
 
 _BODY_CLASSES = (EntityClass.ORGANIZATION, EntityClass.MILITARY_UNIT)
