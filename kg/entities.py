@@ -17,10 +17,10 @@ from typing import Iterable
 
 from kg import lexicon
 from kg.linking import LinkContext, Linker, LinkResult, load_gazetteer, make_linker
-from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS, Office, load_offices
+from kg.linking.gazetteer import CITY_KINDS, REGION_KINDS, held_offices, load_offices
 from kg.model import ANAPHOR, ARMED_GROUP, ENTITY_CLASSES, RULER_SOURCE, STAND_IN, TEAM, Entity, Mention, SpanRecord
 from kg.model import Span as TextSpan
-from kg.text import name_key, slug
+from kg.text import slug
 
 __all__ = ["collect_entities"]
 
@@ -100,15 +100,6 @@ def _surname_match(short: str, full: str) -> bool:
         return True
     return (short[:_SURNAME_PREFIX] == last[:_SURNAME_PREFIX]
             and difflib.SequenceMatcher(None, short, last).ratio() >= _SURNAME_SIMILARITY)
-
-
-def _offices_of(cluster: "_Cluster", day: date | None) -> list[Office]:
-    """The offices the office table says a person (by any of their full names) held on ``day``
-    (every office, for no day)."""
-    offices = load_offices()
-    names = {n for n in (cluster.label, *cluster.anchors) if len(_name_words(n)) > 1}
-    found = {o for n in names for o in offices.get(name_key(n), ())}
-    return sorted((o for o in found if o.held_on(day)), key=lambda o: (o.holds_in, o.titles))
 
 
 def _initials(name: str) -> str:
@@ -367,7 +358,9 @@ def collect_entities(
     # the date is not known and all the person's offices are of one state): "Defence Secretary
     # Geoff Hoon" in a story that never names Britain
     for c in [c for c in order if c.cls == "Person"]:
-        states = {e.name for o in _offices_of(c, anchor) for e in gazetteer.lookup(o.holds_in) if e.cls == "State"}
+        full_names = {n for n in (c.label, *c.anchors) if len(_name_words(n)) > 1}
+        states = {e.name for o in held_offices(load_offices(), full_names, anchor)
+                  for e in gazetteer.lookup(o.holds_in) if e.cls == "State"}
         if len(states) == 1:
             state = states.pop()
             cluster_for("State", slug(state), state)

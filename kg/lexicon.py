@@ -31,7 +31,7 @@ __all__ = [
     "DEMONYMS", "DEMONYM_COMPOUNDS", "OFFICES", "PARTIES", "PLURAL_DEMONYMS", "ARMED_FORCES_NAMES", "CAPITALS", "UNIT_LABEL",
     "CANONICAL_DEMONYM", "PEOPLE", "AMBIGUOUS_DEMONYMS", "STATE_NAMES", "UNIT_NOUNS", "TITLE_WORDS", "FORMATION_NOUNS", "HONORIFICS", "PERSONAL_HONORIFICS",
     "NEWS_OUTLETS", "NOT_A_NAME", "ORGANIZATION_ANAPHORS", "ANAPHOR_KINDS", "ANAPHOR_BLOCKERS", "ANAPHOR_REACH",
-    "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "ACRONYM_SKIP_WORDS", "BEARINGS", "MARGINS", "GROUND_VERBS", "GROUND_NOUNS", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
+    "SETTLEMENT_NOUNS", "LOCATIVE_PREPOSITIONS", "ACRONYM_SKIP_WORDS", "BEARINGS", "MARGINS", "GROUND_VERBS", "GROUND_NOUNS", "ORDINAL_IN_FIGURES", "NOISE_LINE", "NOISE_LINE_KEYS", "INLINE_CREDIT",
     "END_NOTICE", "END_SENTENCES",
     "is_noise_line",
 ]
@@ -197,6 +197,8 @@ GROUND_VERBS = section("rules/entities").table("place_by_use").words("ground_ver
 """Verbs whose object is ground, not a person ("recaptured X", "shelled X")."""
 GROUND_NOUNS = section("rules/entities").table("place_by_use").words("ground_nouns")
 """Nouns whose "of" phrase is ground ("the fall of X", "the siege of X")."""
+ORDINAL_IN_FIGURES = re.compile(section("lexicon/military").text("ordinal_in_figures"), re.I)
+"""An ordinal in figures ("47th"): a formation's number, never a head count."""
 _PLACING = section("lexicon/relations").table("parse")
 BEARINGS = _PLACING.words("bearings")
 """Words that place by bearing from the place of their "of" phrase ("southeast of X")."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -310,6 +311,13 @@ def load_offices(path: str | None = None) -> dict[str, tuple[Office, ...]]:
     ['Russia']
     """
     return read_offices(Path(path) if path else DATA_DIR / "offices.tsv")
+
+
+def held_offices(table: dict[str, tuple[Office, ...]], names: Iterable[str], day: date | None) -> list[Office]:
+    """The offices of ``table`` (:func:`load_offices`) that someone known by one of ``names``
+    held on ``day`` (any day, when none is known)."""
+    found = {o for name in names for o in table.get(name_key(name), ())}
+    return [o for o in found if o.held_on(day)]
 
 
 def merge(places: list[GazetteerEntry], actors: list[GazetteerEntry]) -> list[GazetteerEntry]:

@@ -25,7 +25,7 @@ from spacy.tokens import Span
 from kg import lexicon
 from kg.pipeline.doc import doc_text
 
-__all__ = ["ClassChoice", "after_initial", "choose_class", "is_actor", "is_locative", "is_sports_story", "person_cue",
+__all__ = ["ClassChoice", "after_initial", "choose_class", "is_actor", "is_locative", "is_sports_story", "person_cue", "used_as_ground",
            "is_team", "is_venue", "is_nationality"]
 
 _CHOICE = lexicon.section("rules/entities").table("class_choice")
@@ -77,13 +77,8 @@ def is_locative(span: Span) -> bool:
     one ("in Kyiv and Moscow"), an apposition ("Budapest, Hungary"), a name before a settlement
     noun ("the Tigray region", "Sumy oblast"), or the ground a verb takes ("recaptured X")."""
     root = span.root
-    after = span.doc[span.end] if span.end < len(span.doc) else None
-    if after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in lexicon.SETTLEMENT_NOUNS:
+    if used_as_ground(span, root):
         return True
-    if root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in lexicon.GROUND_VERBS:
-        return True  # "recaptured X", "X was shelled": ground
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in lexicon.GROUND_NOUNS:
-        return True  # "the fall of X", "the siege of X"
     if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
         return True
     if root.dep_ == "conj":
@@ -92,6 +87,19 @@ def is_locative(span: Span) -> bool:
     if root.dep_ in ("appos", "npadvmod") and root.head.pos_ == "PROPN":
         return root.head.ent_type_ in ("GPE", "LOC", "Place", "State")  # "Budapest, Hungary"
     return False
+
+
+def used_as_ground(span: Span, root) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a name is used as ground: before a settlement noun ("the Tigray region", "Sumy
+    oblast"), or with ``root`` (its root, or the first of the words coordinated with it) the
+    object of a verb that takes ground ("recaptured X", "X was shelled") or the "of" phrase of
+    such a noun ("the fall of X", "the siege of X")."""
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    if after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in lexicon.SETTLEMENT_NOUNS:
+        return True
+    if root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in lexicon.GROUND_VERBS:
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in lexicon.GROUND_NOUNS
 
 
 def is_actor(span: Span) -> bool:

@@ -189,16 +189,20 @@ _HOLIDAYS = {name: tuple(int(x) for x in day.split("-"))
 _HOLIDAY = re.compile(r"\b(?P<name>" + "|".join(re.escape(n) for n in sorted(_HOLIDAYS, key=len, reverse=True)) + r")\b" + _YEAR)
 
 
+def _day_of_year(month: int, day: int, year: str | None, anchor: date | None) -> tuple[str, str] | None:
+    """A day and month in the year written, else in the year that puts it nearest ``anchor``."""
+    if year:
+        return _day(int(year), month, day)
+    if anchor is None:
+        return None
+    nearest = min((anchor.year - 1, anchor.year, anchor.year + 1), key=lambda y: abs((_safe_date(y, month, day) - anchor).days))
+    return _day(nearest, month, day)
+
+
 def _resolve(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | None:
     m = _HOLIDAY.search(norm.replace("’", "'"))
     if m:  # "Christmas Eve": its day in the year nearest the article's date
-        month, day = _HOLIDAYS[m["name"]]
-        if m["year"]:
-            return _day(int(m["year"]), month, day)
-        if anchor is None:
-            return None
-        year = min((anchor.year - 1, anchor.year, anchor.year + 1), key=lambda y: abs((_safe_date(y, month, day) - anchor).days))
-        return _day(year, month, day)
+        return _day_of_year(*_HOLIDAYS[m["name"]], m["year"], anchor)
     m = _ISO.search(norm)
     if m:
         if m["day"]:
@@ -207,16 +211,7 @@ def _resolve(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | 
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         m = pattern.search(norm)
         if m and not (m["month"] == "may" and pattern is _MONTH_DAY and not m["year"]):
-            month, day = MONTHS[m["month"]], int(m["day"])
-            if m["year"]:
-                return _day(int(m["year"]), month, day)
-            if anchor is None:
-                return None
-            year = min(
-                (anchor.year - 1, anchor.year, anchor.year + 1),
-                key=lambda y: abs((_safe_date(y, month, day) - anchor).days),
-            )
-            return _day(year, month, day)
+            return _day_of_year(MONTHS[m["month"]], int(m["day"]), m["year"], anchor)
     m = _WEEKDAY.search(norm)
     if m and anchor is not None:
         return _weekday(WEEKDAYS[m["wd"]], m["rel"], anchor, future)

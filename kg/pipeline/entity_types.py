@@ -37,6 +37,7 @@ from kg.pipeline.class_choice import (
     is_team,
     is_venue,
     person_cue,
+    used_as_ground,
 )
 from kg.pipeline.doc import doc_text, sentence_span
 from kg.pipeline.entity_ruler import NER_LABELS, POSSESSIVES as POSSESSIVE_ENDINGS, RULER_SOURCE, forces_state
@@ -364,9 +365,9 @@ def _settlement_named(span: Span) -> bool:
 
 
 _DOCUMENT_HEADS = _RULES.table("documents").words("heads")
+"""Last words of a name that make it a document, a law or a doctrine, not an organisation."""
 _FACILITY_BODIES = _RULES.table("facility_bodies").words("words")
 """Words that make a name the NER read as a facility a body ("Center for ... Studies")."""
-"""Last words of a name that make it a document, a law or a doctrine, not an organisation."""
 
 
 def _type_span(span: Span, choices: dict | None = None) -> Span | None:
@@ -546,7 +547,7 @@ def _places_in_a_list(spans: list[Span]) -> list[Span]:
 
 _ORDINAL = re.compile(lexicon.section("lexicon/military").text("ordinal"), re.I)
 """A number that opens a formation's name when the NER leaves it out ("4th", "Third")."""
-_FIGURES = re.compile(lexicon.section("lexicon/military").text("ordinal_in_figures"), re.I)
+_FIGURES = lexicon.ORDINAL_IN_FIGURES
 """An ordinal in figures ("47th"): a formation so numbered is a unit in any text."""
 _NUMBERED_FORMATIONS = lexicon.section("lexicon/military").words("numbered_formation_nouns")
 """Nouns that end a formation's name only with its number in figures ("the 11th Army Corps")."""
@@ -722,13 +723,8 @@ def _place_use(span: Span) -> bool:
         if prep.lower_ in ("of", "to") and (prep.head.lower_ in lexicon.BEARINGS or prep.head.lower_ in lexicon.MARGINS
                                             or (prep.i > 0 and span.doc[prep.i - 1].lower_ in lexicon.BEARINGS)):
             return True
-    doc = span.doc
-    if span.end < len(doc) and doc[span.end].pos_ == "NOUN" and doc[span.end].lemma_.lower() in lexicon.SETTLEMENT_NOUNS:
-        return True  # "the X region", "X district"
-    if root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in lexicon.GROUND_VERBS:
-        return True  # "recaptured X", "X was shelled"
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in lexicon.GROUND_NOUNS:
-        return True  # "the fall of X", "the siege of X"
+    if used_as_ground(span, root):
+        return True  # "the X region", "recaptured X", "the siege of X"
     nouns = [c for c in span.root.children if c.dep_ == "appos"]
     if span.root.dep_ == "appos":
         nouns.append(span.root.head)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +28,7 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.lexicon import AMBIGUOUS_DEMONYMS, CAPITALS, DEMONYMS, PEOPLE, section
+from kg.lexicon import AMBIGUOUS_DEMONYMS, CAPITALS, DEMONYMS, ORDINAL_IN_FIGURES, PEOPLE, section
 from kg.model import (
     EntityClass,
     Claim,
@@ -42,7 +41,7 @@ from kg.model import (
     RelationKind,
     Span,
 )
-from kg.linking.gazetteer import Office, load_gazetteer, load_offices
+from kg.linking.gazetteer import Office, held_offices, load_gazetteer, load_offices
 from kg.pipeline.dates import date_spans, is_sequel, resolve_date, resolve_sequel
 from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
@@ -50,7 +49,6 @@ from kg.pipeline.relations.consolidate import consolidate
 from kg.pipeline.relations.coref import DETERMINERS, References
 from kg.pipeline.relations.parse import PARTITIVES, PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, Parse
 from kg.pipeline.relations.tree import governor, most_precise
-from kg.text import name_key
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CIVILIAN_NOUNS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
     FIGURE_DETERMINERS, FIGURE_HEDGES, FIGURE_NOUNS, FUTURE_AUX, FUTURE_MODIFIERS, HYPOTHETICAL_WORDS, MIN_HEAD_COUNT,
@@ -60,9 +58,6 @@ from kg.pipeline.relations.words import (
 )
 
 __all__ = ["Context", "Facts"]
-
-_ORDINAL_FIGURE = re.compile(section("lexicon/military").text("ordinal_in_figures"), re.I)
-"""An ordinal in figures ("59th"): a formation's number, never a head count."""
 
 SYMMETRIC = frozenset({RelationKind.ALLIANCE, RelationKind.CONFLICT})
 """Relations stored with their two sides in a fixed order (they read the same both ways)."""
@@ -106,11 +101,11 @@ class Facts:
 
 
 FIGURE_DEPS = frozenset({"nummod", "nsubj", "nsubjpass", "dobj"})
+"""Where a number word stands as a figure: on its noun, or as the subject or object itself."""
 _DATELINE = section("rules/dates").table("dateline")
 DATELINE_DASHES = _DATELINE.words("dashes")
 DATELINE_REACH = _DATELINE.integer("reach")
 """How many tokens into its sentence a dateline's date may stand ("MOSCOW/KYIV, Nov 22 -")."""
-"""Where a number word stands as a figure: on its noun, or as the subject or object itself."""
 
 
 class Context:
@@ -507,8 +502,7 @@ class Context:
         ent = self.entities.get(person)
         if ent is None:
             return []
-        found = {o for name in (ent.label, *ent.aliases) for o in load_offices().get(name_key(name), ())}
-        return [o for o in found if o.held_on(self.anchor)]
+        return held_offices(load_offices(), (ent.label, *ent.aliases), self.anchor)
 
     def is_future(self, tok: Token) -> bool:
         t = tok
@@ -653,7 +647,7 @@ class Context:
                 # "thousands of soldiers": the vague head == the subject, soldiers under "of"
                 if tok.lower_ in VAGUE_HEADS:
                     num = tok
-        if num is None or self.in_date(num) or _ORDINAL_FIGURE.fullmatch(num.text):
+        if num is None or self.in_date(num) or ORDINAL_IN_FIGURES.fullmatch(num.text):
             return None  # "Oct 29 - North Korean troops": a dateline's day is no head count, nor "the 59th"
         toks = sorted([t for t in num.subtree if t.i <= num.i or t.dep_ in {"quantmod", "compound"}
                        or t.dep_ in {"cc", "conj"} and t.head.i == num.i], key=lambda t: t.i)

@@ -17,6 +17,8 @@ from kg.pipeline.relations.words import CONFIDENCE, PLURAL_PRONOUNS, VEHICLE_NOU
 __all__ = ["build_deployment", "build_sighting"]
 
 C_DEPLOYMENT = CONFIDENCE.table("deployment")
+_PLACE_SLOTS = ("destination", "location", "origin", "purpose")
+"""The slots that say where troops go or are, in order of preference."""
 
 
 def build_deployment(ctx: Context, frame: Frame) -> None:
@@ -46,7 +48,7 @@ def _deploy(ctx: Context, frame: Frame, modality: str, sender: str | None, troop
         sender = None
     if unit == sender:
         unit = None if ctx.cls(unit) != EntityClass.MILITARY_UNIT else unit
-    place = next(iter(frame.keys("destination") + frame.keys("location") + frame.keys("origin") + frame.keys("purpose")), None)
+    slot, place = next(((s, k) for s in _PLACE_SLOTS for k in frame.keys(s)), (None, None))
     if unit is None and sender is None:
         return
     if place is not None and place in (unit, sender):
@@ -70,8 +72,7 @@ def _deploy(ctx: Context, frame: Frame, modality: str, sender: str | None, troop
     )
     if place is not None and kind == EventKind.DEPLOYMENT:
         # "holding a strip of land around Guevo and Gornal": at each place named with the first
-        slot = next(s for s in ("destination", "location", "origin", "purpose") if place in frame.keys(s))
-        for other in coordinated_keys(ctx, frame, slot, place):
+        for other in coordinated_keys(ctx, frame, slot, place):  # type: ignore[arg-type]
             if other not in (unit, sender):
                 ctx.event(kind, trigger, confidence, participants=tuple(dict.fromkeys(k for k in (agent, unit, sender, other) if k)),
                           agent=agent, place=other, date=date, modality=modality, each_place=True)

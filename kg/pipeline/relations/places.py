@@ -15,7 +15,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg.linking.gazetteer import REGION_KINDS, load_gazetteer
-from kg.model import EntityClass, RelationKind
+from kg.model import EntityClass, Mention, RelationKind
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
     CONFIDENCE, CONTAINMENT_PREPOSITIONS, LIST_CONJUNCTIONS, PLACE_CLASSES, SETTLEMENT_HEADS,
@@ -149,14 +149,14 @@ def find_located_in(ctx: Context) -> None:
     _regions_of_named_states(ctx, places)
 
 
-def _regions_of_named_states(ctx: Context, places: list[tuple[SpacySpan, object]]) -> None:
+def _regions_of_named_states(ctx: Context, places: list[tuple[SpacySpan, Mention]]) -> None:
     """A region (a state's first-level division, by the gazetteer) lies in its state when the
     text names that state and puts the region in nothing else ("the Kursk region", in a story
     naming Russia): a division belongs to one state, whatever the sentence says."""
     placed = {r.subject for r, _ in ctx.relations if r.kind == RelationKind.LOCATED_IN}
     gazetteer = load_gazetteer()
     for span, m in places:
-        key = m.entity  # type: ignore[attr-defined]
+        key = m.entity
         if key in placed or not key.startswith("Q"):
             continue
         entry = gazetteer.get(key)

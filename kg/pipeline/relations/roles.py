@@ -293,7 +293,7 @@ def _as_titles(ctx: Context, known: set[tuple[str, str]]) -> None:
         verb = tok.head.head
         if verb.pos_ not in ("VERB", "AUX") or ctx.asserted(verb) is None:
             continue
-        people = [k for k in map(ctx.actor, ctx.parse.subjects(verb)) if k is not None and ctx.cls(k) == EntityClass.PERSON]
+        people = _people_doing(ctx, verb)
         owners = [c for c in tok.children if c.dep_ == "poss"] + ctx.parse.oblique(tok, frozenset({"of"}))
         org = next((k for k in map(ctx.actor, owners) if k is not None and ctx.cls(k) in ACTOR_CLASSES
                     and ctx.cls(k) != EntityClass.PERSON), None)
@@ -319,11 +319,12 @@ def _posts(ctx: Context, known: set[tuple[str, str]], titles: dict[str, str]) ->
         lemma = tok.lemma_.lower()
         if lemma not in POST_VERBS or tok.pos_ != "VERB" or ctx.asserted(tok) is None:
             continue
-        people = [k for k in map(ctx.actor, ctx.parse.subjects(tok)) if k is not None and ctx.cls(k) == EntityClass.PERSON]
+        people = _people_doing(ctx, tok)
         if not people:
             continue
-        words = ctx.parse.objects(tok) + ctx.parse.oblique(tok, _POST_PREPOSITIONS)
-        words += [w for o in ctx.parse.objects(tok) for w in ctx.parse.oblique(o, _POST_PREPOSITIONS)]
+        objects = ctx.parse.objects(tok)
+        words = objects + ctx.parse.oblique(tok, _POST_PREPOSITIONS) + [
+            w for o in objects for w in ctx.parse.oblique(o, _POST_PREPOSITIONS)]
         bodies = [k for k in dict.fromkeys(map(ctx.actor, words)) if k is not None and ctx.cls(k) in _BODY_CLASSES]
         for person in people:
             for body in bodies[:1]:
@@ -333,6 +334,10 @@ def _posts(ctx: Context, known: set[tuple[str, str]], titles: dict[str, str]) ->
                 title = titles.get(person) or POST_VERBS[lemma] or None
                 ctx.relation(RelationKind.ROLE, person, body, tok, C_ROLE.number("post_verb"), title=title)
 
+
+def _people_doing(ctx: Context, verb: Token) -> list[str]:
+    """The people who are ``verb``'s subjects."""
+    return [k for k in map(ctx.actor, ctx.parse.subjects(verb)) if k is not None and ctx.cls(k) == EntityClass.PERSON]
 
 
 def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
