@@ -68,6 +68,8 @@ CASES: list[tuple[str, str, Check]] = [
     ("use-troops", "Russia uses Wagner fighters in Mali.", has_event("Deployment", "Mali", agent="Wagner")),
     ("troops-at", "The Turkish troops are resting near Kyrenia.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
     ("troops-at", "Turkish soldiers are holding a strip of land around Kyrenia.", has_event("Deployment", "Kyrenia")),
+    ("troops-at", "The talks met in Kyrenia, where Turkish troops have held the port since May.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
+    ("troops-into", "Turkish troops swept into Kyrenia in July.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
     ("have-troops", "Norway has about 200 soldiers in Lithuania.", has_event("TroopTransfer", "Lithuania", agent="Norway")),
     ("troops-seen", "Belarusian troops were seen near the Polish border in Brest.", has_event("Sighting", "Brest")),
     ("troops-spotted", "Lithuanian guards spotted Belarusian troops near Brest on Monday.", has_event("Sighting", "Brest")),
@@ -150,6 +152,7 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("The Turkish soldiers arrived on Monday.", no_event("Deployment")),
     ("The Turkish troops withdrew from Kyrenia in March.", no_event("Deployment")),
     ("Turkish troops bombed positions near Kyrenia.", no_event("Deployment")),  # from afar
+    ("Turkish troops fired shells into Kyrenia.", no_event("Deployment")),  # an object: from afar
 ]
 
 

@@ -148,6 +148,16 @@ def test_role(nlp, text, person, org, title) -> None:
     assert 0 < roles[0].confidence <= 1
 
 
+def test_a_place_in_a_title_is_its_field_or_as_a_possessive_where_the_office_is(nlp) -> None:
+    roles = lambda text: {(r.subject, r.object) for r in facts(nlp, text).relations if r.kind == "role"}  # noqa: E731
+    # a place's own office: "Budapest's mayor X"
+    assert roles("Budapest's Mayor Jan Novak opened the bridge.") == {("Person/novak", "Place/budapest")}
+    # a place naming the field of the title: the office is the state's
+    assert roles("Hungary's Budapest Director Jan Novak will represent the ministry.") == {("Person/novak", "State/hungary")}
+    # a place with no title after it gives nothing
+    assert roles("Budapest's Jan Novak opened the bridge.") == set()
+
+
 def test_a_party_a_legislator_votes_with_is_not_his(nlp) -> None:
     assert not rels(facts(nlp, "The senator Ivan Petrov voted with Labour on Tuesday."), "role")
 

@@ -62,6 +62,8 @@ class Pattern:
     """The subject hosts the meeting: without a place, it is in the host's state ("Kim received X")."""
     except_words: frozenset[str] = frozenset()
     """Lemmas that never trigger it (a pattern of ``any`` word: "left", "withdrew")."""
+    intransitive: bool = False
+    """The trigger has no object ("troops pushed into X", not "troops fired shells into X")."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def load_patterns() -> tuple[Pattern, ...]:
             modifier_words=_word_list(trigger["modifier"]) if "modifier" in trigger else None,
             one_of=tuple(entry.get("one_of", ())), dated=bool(entry.get("dated", False)),
             except_words=_except_words(trigger.get("except", [])), hosted=bool(entry.get("hosted", False)),
+            intransitive=bool(trigger.get("intransitive", False)),
         ))
     return tuple(patterns)
 
@@ -257,6 +260,8 @@ def _trigger_fits(ctx: Context, pattern: Pattern, tok: Token) -> bool:
         return False
     if pattern.modifier_words is not None and not any(
             c.dep_ in ("compound", "amod", "nmod") and c.lower_ in pattern.modifier_words for c in tok.children):
+        return False
+    if pattern.intransitive and ctx.parse.objects(tok):
         return False
     if pattern.object_words is not None:
         return any(o.lower_ in pattern.object_words or o.lemma_.lower() in pattern.object_words

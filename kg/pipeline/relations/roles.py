@@ -119,6 +119,7 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
     doc = ctx.doc
     k = span.start - 1
     words: list[Token] = []
+    place_owner: str | None = None
     while k >= sent.start:
         tok = doc[k]
         key = ctx.entity(tok)
@@ -128,6 +129,18 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
             words[:0] = list(doc[start:k + 1])
             k = start - 1
             continue
+        if key is not None and ctx.cls(key) == EntityClass.PLACE and words and place_owner is None:
+            # a place inside a title: its field ("the Europe Director X", "Africa Minister X") or,
+            # as a possessive, where the office is ("Gibraltar's Chief Minister X")
+            bounds = ctx.mention_tokens(tok)
+            start = bounds[0] if bounds else k
+            if words[0].text in POSSESSIVE_MARKS:
+                place_owner = key
+                words[:0] = list(doc[start:k + 1])
+                break
+            if words[0].lower_ in ROLE_WORDS:
+                k = start - 1
+                continue
         if key is not None or not (tok.lower_ in ROLE_WORDS or tok.text in POSSESSIVE_MARKS or ctx.demonym(tok)
                                    or tok.lower_ in LINKS and words or _portfolio_word(tok, span)):
             break
@@ -143,7 +156,7 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
     if head.lower_ in COUNTERPARTS:
         return _Candidate(person, None, _first_org(ctx, words, person), span.root, C_ROLE.number("title_before_name"),
                           counterpart_of=_counterpart_owner(ctx, head))
-    org = _first_org(ctx, words, person) or _of_after_name(ctx, span, person)
+    org = _first_org(ctx, words, person) or _of_after_name(ctx, span, person) or place_owner
     if org is None and whose is not None:  # "the EU, whose foreign policy chief X": the EU's
         owner = ctx.parse.antecedent(whose)
         if owner is None and whose.i >= 2 and doc[whose.i - 1].text == ",":
