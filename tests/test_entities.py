@@ -88,6 +88,15 @@ def test_demonym_before_a_title_names_the_state(nlp):
     assert entity_of(extraction, "Kim Yong-hyun").cls == "Person"
 
 
+def test_a_word_of_occupation_opening_a_sentence_is_no_part_of_the_name(nlp):
+    labels = lambda text: {e.label for e in extract(nlp, text).entities if e.cls == "Person"}  # noqa: E731
+    assert labels("Historian Anna Maria Kowalska, who wrote the report, said it was late.") == {"Anna Maria Kowalska"}
+    assert labels("Lawyer Anna Novak, who represents the men, said the ministry should have acted sooner.") == {"Anna Novak"}
+    assert labels("Campaigner Anna Novak said the ministry was wrong.") == {"Anna Novak"}
+    # a given name spelt like such a noun, in a two-word name, stays
+    assert "Hunter Novak" in labels("Hunter Novak was arrested in Prague.")
+
+
 def test_city_state_name_as_location_is_the_city(nlp):
     extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
     assert entity_of(extraction, "Luxembourg").cls == "Place"

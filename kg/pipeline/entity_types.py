@@ -17,7 +17,7 @@ import numpy
 from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg import lexicon
@@ -83,18 +83,39 @@ def _reading(span: Span) -> tuple[str, str, str] | None:
     return cls, canonical, "lexicon"
 
 
+_OCCUPATION_NOUNS = lexicon.section("lexicon/wordnet").table("lists").words("occupation_nouns")
+"""WordNet's nouns of occupation ("lawyer", "campaigner"): data/lexicon/wordnet-seeds.toml."""
+
+
+def _occupation_opening(token: Token, end: int) -> bool:
+    """A noun of occupation that opens the sentence (or a quotation) before at least two more
+    words of a name, or alone before a name the model tagged apart: "Lawyer Jane Roe said" is
+    Jane Roe; "Hunter Biden" and a two-word name are left alone (a given name may be spelt like
+    such a noun)."""
+    if token.lower_ not in _OCCUPATION_NOUNS or not token.is_title:
+        return False
+    alone = end == token.i + 1 and end < len(token.doc) and token.doc[end].is_title
+    if end - token.i < 3 and not alone:
+        return False
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return token.is_sent_start or before is None or before.is_quote or before.text in {":", "-", "\u2013", "\u2014"}
+
+
 _NEVER_LAST = frozenset({"ADP", "CCONJ", "DET", "SCONJ", "PART"})
 """Parts of speech a name never ends in when written lower case ("of", "and", "the")."""
 
 
 def _trim(span: Span) -> Span | None:
     """Drop leading determiners and a trailing possessive: "the NATO's" -> "NATO"; and a
-    lower-case function word a name never ends in ("The 25th Brigade of" -> "25th Brigade")."""
+    lower-case function word a name never ends in ("The 25th Brigade of" -> "25th Brigade"); a
+    title before a person's name, or a word of occupation capitalised only because it opens the
+    sentence ("Lawyer Jane Roe said": :func:`_occupation_opening`)."""
     start, end = span.start, span.end
     while start < end and (
         span.doc[start].is_space
         or span.doc[start].lower_ in _DROP_LEADING
         or (span.label_ == "PERSON" and span.doc[start].lower_ in lexicon.TITLE_WORDS)
+        or (span.label_ == "PERSON" and _occupation_opening(span.doc[start], end))
     ):
         start += 1
     while end > start and (span.doc[end - 1].lower_ in _TRAILING_POSSESSIVES or span.doc[end - 1].is_punct
