@@ -97,6 +97,14 @@ def test_a_word_of_occupation_opening_a_sentence_is_no_part_of_the_name(nlp):
     assert "Hunter Novak" in labels("Hunter Novak was arrested in Prague.")
 
 
+def test_a_name_beside_a_noun_of_a_body_is_an_organization(nlp):
+    classes = lambda text: {e.label: e.cls for e in extract(nlp, text).entities}  # noqa: E731
+    assert classes("The charity Oxfam said the aid was late.").get("Oxfam") == "Organization"
+    assert classes("The firm, Halliburton, said it was delighted.").get("Halliburton") == "Organization"
+    # used as a place, it stays one
+    assert classes("Staff of the company in Halliburton said it was delighted.").get("Halliburton") == "Place"
+
+
 def test_city_state_name_as_location_is_the_city(nlp):
     extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
     assert entity_of(extraction, "Luxembourg").cls == "Place"

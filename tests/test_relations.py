@@ -855,6 +855,12 @@ def test_a_body_speaks_through_its_people_and_its_rulings(nlp, text, speaker, co
     assert claim.speaker == speaker and text[claim.content.start:claim.content.end] == content
 
 
+def test_a_speaker_named_beside_a_noun_speaks(nlp) -> None:
+    """"NATO and the alliance body X said": each conjunct's name, the one beside its noun too."""
+    (claim,) = facts(nlp, "Both Ukraine and the lobby group NATO described the deal as \"long overdue\".").claims
+    assert {claim.speaker, *claim.also} == {"State/ukraine", "Organization/nato"}
+
+
 def test_greeting_a_person_is_no_claim(nlp) -> None:
     assert facts(nlp, "Jan Novak welcomed Ivan Petrov at the airport.").claims == ()
 

@@ -491,6 +491,7 @@ def kg_entities(doc: Doc) -> Doc:
     spans = _one_sense(spans, choices)
     spans = _places_by_use(spans)
     spans = _people_by_use(spans)
+    spans = _bodies_by_use(spans)
     spans = _compass_states(spans)
     sides = {id(typed) for _, typed in spans if typed.label_ in ("Place", "State") and is_team(typed)}
     side_lists = {_list_of(typed.root) for _, typed in spans if id(typed) in sides}
@@ -830,6 +831,40 @@ def _people_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
         return spans
     return [(span, Span(typed.doc, typed.start, typed.end, label="Person", span_id="Person:") if typed.text in people else typed)
             for span, typed in spans]
+
+
+_BODY_NOUNS = _WORDNET_LISTS.words("body_nouns")
+"""WordNet's nouns of an organised body ("charity", "firm", "party"): data/lexicon/wordnet-seeds.toml."""
+
+
+def _bodies_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
+    """A name the NER read as a place, unknown to the gazetteer, that stands beside a noun of a
+    body ("the charity X", "the lobby group X", "X, the firm,") and is never used as a place, is
+    an organisation: a company's or a charity's name read as a town."""
+    names: dict[str, list[Span]] = {}
+    for _, typed in spans:
+        names.setdefault(typed.text, []).append(typed)
+    bodies: set[str] = set()
+    for name, mentions in names.items():
+        if not all(m.label_ == "Place" and m.id_ == "Place:" for m in mentions) or _known_name(name):
+            continue
+        if any(is_locative(m) or _place_use(m) for m in mentions):
+            continue
+        if any(_beside_a_body_noun(m) for m in mentions):
+            bodies.add(name)
+    if not bodies:
+        return spans
+    return [(span, Span(typed.doc, typed.start, typed.end, label="Organization", span_id="Organization:")
+             if typed.text in bodies else typed) for span, typed in spans]
+
+
+def _beside_a_body_noun(span: Span) -> bool:
+    root = span.root
+    nouns = [root.head] if root.dep_ == "appos" else []
+    nouns += [c for c in root.children if c.dep_ in ("appos", "compound") and c.i not in range(span.start, span.end)]
+    if span.start > 0:  # "the charity X", however the parser hung the two
+        nouns.append(span.doc[span.start - 1])
+    return any(n.pos_ == "NOUN" and n.lemma_.lower() in _BODY_NOUNS for n in nouns)
 
 
 def _speaks(span: Span) -> bool:

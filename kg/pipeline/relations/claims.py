@@ -306,7 +306,7 @@ def _content(ctx: Context, verb: Token) -> tuple[int, int] | None:
 
 def speaker_key(ctx: Context, tok: Token | None) -> str | None:
     """Who a speaker phrase names: its entity, one qualifying it ("NATO spokesman", "the
-    ministry's press office"), a demonym ("the Russians"), a surname known from elsewhere, or
+    ministry's press office") or beside it ("the lobby group X"), a demonym ("the Russians"), a surname known from elsewhere, or
     what a pronoun or a definite description refers to ("he", "the ministry", "the president").
     Places do not speak: a "place" saying something is a mistyped name."""
     if tok is None:
@@ -314,9 +314,12 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
     key = ctx.entity(tok)
     if key is None:
         for child in tok.children:
-            if child.dep_ in {"compound", "poss", "nmod"} and ctx.entity(child):
+            # "the lobby group X", "the charity, X,": the name beside the noun
+            if child.dep_ in {"compound", "poss", "nmod", "appos"} and ctx.entity(child):
                 key = ctx.entity(child)
                 break
+    if key is None and tok.pos_ == "NOUN" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN":
+        key = ctx.entity(tok.doc[tok.i + 1])  # "the lobby group X", however the parser hung X
     if key is None and tok.pos_ == "PROPN":
         key = ctx.demonym(tok) or _person_by_name(ctx, tok.text)
     if key is None and tok.lower_ in PRONOUNS:
