@@ -105,6 +105,20 @@ def test_a_name_beside_a_noun_of_a_body_is_an_organization(nlp):
     assert classes("Staff of the company in Halliburton said it was delighted.").get("Halliburton") == "Place"
 
 
+def test_a_countrys_name_the_ner_reads_as_a_person_is_the_state(nlp):
+    """The NER reads "Mali" as a person in every sentence here; a country's name outweighs it,
+    and a title or an honorific before it still makes a person ("Mr Chad")."""
+    extraction = extract(nlp, "French troops left Mali in August. Four days later Mali suspended all rotations.")
+    assert entity_of(extraction, "Mali").cls == "State"
+    assert entity_of(extract(nlp, "Mr Jordan said he was happy with the deal."), "Jordan").cls == "Person"
+
+
+def test_a_name_read_as_a_body_with_a_persons_title_beside_it_is_a_person(nlp):
+    # the NER reads "Gitanas Ruto" as an organisation here
+    extraction = extract(nlp, "Kenya's president, Gitanas Ruto, said he was satisfied.")
+    assert entity_of(extraction, "Gitanas Ruto").cls == "Person"
+
+
 def test_city_state_name_as_location_is_the_city(nlp):
     extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
     assert entity_of(extraction, "Luxembourg").cls == "Place"

@@ -131,6 +131,7 @@ def events(f: Facts, kind: str):
     ("text", "person", "org", "title"),
     [
         ("NATO Secretary General Jan Novak visited the front on Monday.", "Person/novak", "Organization/nato", "Secretary General"),
+        ("NATO Secretary-General Jan Novak visited the front on Monday.", "Person/novak", "Organization/nato", "Secretary General"),
         ("Pentagon spokesman Ivan Petrov answered questions.", "Person/petrov", "Organization/pentagon", "spokesman"),
         ("Ukrainian President Olena Koval addressed the parliament.", "Person/koval", "State/ukraine", "President"),
         ("President of Ukraine Olena Koval addressed the parliament.", "Person/koval", "State/ukraine", "President"),

@@ -815,15 +815,24 @@ _REPORT_VERBS = lexicon.section("lexicon/relations").table("claims").words("repo
 def _people_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
     """A name of two or more words the NER read as a place, unknown to the gazetteer, that the
     story has speak ("X announced", "X said") or gives a person's title in apposition ("the head
-    of the commission, X") and never uses as a place, is a person: a name read as a city."""
+    of the commission, X") and never uses as a place, is a person: a name read as a city. One
+    read as an organisation is a person when a title stands in apposition to it ("Lithuania's
+    president, X,")."""
     names: dict[str, list[Span]] = {}
     for _, typed in spans:
         names.setdefault(typed.text, []).append(typed)
     people: set[str] = set()
     for name, mentions in names.items():
-        if not all(m.label_ == "Place" and m.id_ == "Place:" and len(m) > 1 for m in mentions):
+        if len(mentions[0]) < 2 or _known_name(name):
             continue
-        if any(is_locative(m) or _place_use(m) for m in mentions) or _known_name(name):
+        if all(m.label_ == "Organization" and m.id_ == "Organization:" for m in mentions):
+            # a body speaks too: only a person's title beside it tells ("X's president, Y,")
+            if any(_titled_apposition(m) for m in mentions):
+                people.add(name)
+            continue
+        if not all(m.label_ == "Place" and m.id_ == "Place:" for m in mentions):
+            continue
+        if any(is_locative(m) or _place_use(m) for m in mentions):
             continue
         if any(_speaks(m) or _titled_apposition(m) for m in mentions):
             people.add(name)

@@ -141,8 +141,10 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
             if words[0].lower_ in ROLE_WORDS:
                 k = start - 1
                 continue
+        hyphen = (tok.text == "-" and words and words[0].lower_ in ROLE_WORDS and k > sent.start
+                  and doc[k - 1].lower_ in ROLE_WORDS and not tok.whitespace_)  # "Secretary-General"
         if key is not None or not (tok.lower_ in ROLE_WORDS or tok.text in POSSESSIVE_MARKS or ctx.demonym(tok)
-                                   or tok.lower_ in LINKS and words or _portfolio_word(tok, span)):
+                                   or tok.lower_ in LINKS and words or _portfolio_word(tok, span) or hyphen):
             break
         words.insert(0, tok)
         k -= 1
