@@ -55,3 +55,14 @@ def test_a_week_agrees_with_each_of_its_days_and_yields_to_the_day() -> None:
     # a day written as a Monday is no week
     monday = dataclasses.replace(week, date=DateValue("2025-01-06", "day", "on Monday"))
     assert len(consolidate([monday, thursday], [])[0]) == 2
+
+
+def test_two_tellings_in_one_sentence_one_without_participants_are_one_event() -> None:
+    """"X and Y signed a treaty in Z": the verb's pattern and the noun's read one agreement."""
+    verb = Event("Agreement", Span(0, 60), 0.6, date=DateValue("2024-06", "month", "in June"), trigger="signed")
+    noun = Event("Agreement", Span(0, 60), 0.7, participants=("State/a", "State/b"), place="Place/z", trigger="treaty")
+    (event,), _ = consolidate([verb, noun], [])
+    assert (event.place, event.date.iso, set(event.participants)) == ("Place/z", "2024-06", {"State/a", "State/b"})
+    # in two sentences they stay apart
+    apart = dataclasses.replace(noun, sentence=Span(70, 120))
+    assert len(consolidate([verb, apart], [])[0]) == 2

@@ -119,6 +119,14 @@ def test_a_name_read_as_a_body_with_a_persons_title_beside_it_is_a_person(nlp):
     assert entity_of(extraction, "Gitanas Ruto").cls == "Person"
 
 
+def test_a_datelines_capitals_name_places_not_bodies(nlp):
+    extraction = extract(nlp, "Troops move\n\nSEOUL/MOSCOW, June 17 - Moscow said it would send troops to Kursk.")
+    seoul = entity_of(extraction, "SEOUL")
+    assert seoul.cls == "Place" and seoul.label == "Seoul"
+    # capitals elsewhere are left to the rest of the layer
+    assert entity_of(extract(nlp, "NATO said on Monday that it would meet."), "NATO").cls == "Organization"
+
+
 def test_city_state_name_as_location_is_the_city(nlp):
     extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
     assert entity_of(extraction, "Luxembourg").cls == "Place"

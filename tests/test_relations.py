@@ -1202,3 +1202,11 @@ def test_a_title_a_verb_gives_with_as_is_a_role(nlp) -> None:
     assert ("Person/novak", "State/hungary") in rels(f, "role")
     f = facts(nlp, "Jan Novak was seen as a leader by many.")
     assert not rels(f, "role")
+
+
+def test_a_days_meeting_refers_back_to_the_meeting_that_day(nlp) -> None:
+    """"Tuesday's meeting" is the meeting told before (a definite description by its day)."""
+    f = facts(nlp, "Jan Novak met Ivan Petrov in Budapest on Tuesday. Officials had not described Tuesday's meeting by the evening.",
+              date="2024-10-24")
+    (meeting,) = events(f, "Meeting")
+    assert meeting.place == "Place/budapest"

@@ -391,9 +391,40 @@ _FACILITY_BODIES = _RULES.table("facility_bodies").words("words")
 """Words that make a name the NER read as a facility a body ("Center for ... Studies")."""
 
 
+_DATELINE = lexicon.section("rules/dates").table("dateline")
+_DATELINE_DASHES = _DATELINE.words("dashes")
+_DATELINE_REACH = _DATELINE.integer("reach")
+
+
+def _dateline_place(span: Span) -> Span | None:
+    """A place of a wire dateline written in capitals ("SEOUL/MOSCOW, June 17 - ..."): where
+    the report was filed, named as the gazetteer knows it in ordinary case ("Seoul"), never a
+    body's acronym; None for any other span."""
+    doc = span.doc
+    if not all(t.is_upper and t.is_alpha for t in span) or span.end >= len(doc) or doc[span.end].text not in {",", "/"}:
+        return None
+    start = span.start
+    sent_start = span.sent.start
+    while start > sent_start and doc[start - 1].text == "/" and start - 2 >= sent_start and doc[start - 2].is_upper:
+        start -= 2
+    while start > sent_start and doc[start - 1].is_upper and doc[start - 1].is_alpha:
+        start -= 1  # "NEW YORK", "SAN FRANCISCO/SEOUL"
+    if start != sent_start and not doc[start - 1].is_space:
+        return None
+    reach = doc[span.end: min(len(doc), start + _DATELINE_REACH + 4)]
+    if not any(t.text in _DATELINE_DASHES for t in reach):
+        return None
+    known = _gazetteer_class(" ".join(t.text.capitalize() for t in span))
+    canonical = known[1] if known is not None and known[0] in ("Place", "State") else ""
+    return Span(doc, span.start, span.end, label="Place", span_id=f"Place:{canonical}")
+
+
 def _type_span(span: Span, choices: dict | None = None) -> Span | None:
     """Map one entity span to kg's classes, or drop it; a class chosen in context between the
     NER's label and the name's reading is kept in ``choices`` by the span's bounds."""
+    dateline = _dateline_place(span)
+    if dateline is not None:
+        return dateline
     label = _label(span)
     after = span.doc[span.end] if span.end < len(span.doc) else None
     if after is not None and after.lower_ in lexicon.DEMONYM_COMPOUNDS.get(span.text, ()):

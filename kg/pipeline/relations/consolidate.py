@@ -3,7 +3,8 @@
 An article tells its main event in the headline, again in the lede and once more with details
 ("Blair meets Abbas" / "Mr Blair held talks with Mr Abbas in Ramallah on Monday"), and two
 patterns may read one sentence twice ("uses troops in Kursk" and "the troops in Kursk"). Events
-of the same kind that share a participant (or, without participants, a place) and do not
+of the same kind that share a participant (or, without participants, a place; or are told in one
+sentence, one of them without participants) and do not
 conflict — no two different places, no two different dates, no two different troop figures
 (conflicting figures stay side by side) — are merged into one: the earliest
 telling, with the union of the participants, the place and the most precise date any telling
@@ -69,6 +70,8 @@ def _same(a: Event, b: Event) -> bool:
     shared = set(a.participants) & set(b.participants)
     if shared:
         return True
+    if a.sentence == b.sentence and (not a.participants or not b.participants):
+        return True  # two patterns reading one sentence ("signed a treaty": the verb and the noun)
     if not a.participants and not b.participants:  # elections, other events: the same place
         return a.place is not None and a.place == b.place
     return False

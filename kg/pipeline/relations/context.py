@@ -811,8 +811,10 @@ class Context:
 
     @staticmethod
     def is_definite(tok: Token) -> bool:
-        """Whether ``tok`` heads a definite noun phrase ("the treaty", "this visit")."""
-        return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in DETERMINERS for c in tok.children)
+        """Whether ``tok`` heads a definite noun phrase ("the treaty", "this visit", "Tuesday's
+        meeting": a day's possessive names a known event too)."""
+        return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in DETERMINERS
+                                          or c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children)
 
     def facts(self) -> Facts:
         events = [e for e, _ in self.events]
