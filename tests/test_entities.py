@@ -38,6 +38,9 @@ def entity_of(extraction, anchor: str):
         ("Budapest is blocking the new package, diplomats said.", "Budapest", "State", "Hungary"),
         ("The leaders gathered for a summit in Budapest on Thursday.", "Budapest", "Place", "Budapest"),
         ("Analysts in Seoul expect more launches.", "Seoul", "Place", "Seoul"),
+        # the other side of a bond or a deal
+        ("Kenya signed a defence pact with Moscow in May.", "Moscow", "State", "Russia"),
+        ("Analysts compared Nairobi with Moscow.", "Moscow", "Place", "Moscow"),
     ],
 )
 def test_capital_as_actor_is_the_state_and_as_location_a_place(nlp, text, anchor, cls, label):

@@ -1210,3 +1210,18 @@ def test_a_days_meeting_refers_back_to_the_meeting_that_day(nlp) -> None:
               date="2024-10-24")
     (meeting,) = events(f, "Meeting")
     assert meeting.place == "Place/budapest"
+
+
+def test_ties_with_two_states_bind_each_to_the_subject_not_to_each_other(nlp) -> None:
+    f = facts(nlp, "Ukraine's close partnership with Russia and Hungary was strong.")
+    assert {frozenset(p) for p in rels(f, "alliance")} == {
+        frozenset({"State/ukraine", "State/russia"}), frozenset({"State/ukraine", "State/hungary"})}
+
+
+def test_who_acts_under_a_treaty_is_a_party_and_who_speaks_after_it_is_not(nlp) -> None:
+    f = facts(nlp, "Hungary sent troops under a defence pact signed with Russia.")
+    (agreement,) = events(f, "Agreement")
+    assert set(agreement.participants) == {"State/hungary", "State/russia"}
+    f = facts(nlp, "After the defence pact between Ukraine and Hungary, Russia complained.")
+    (agreement,) = events(f, "Agreement")
+    assert set(agreement.participants) == {"State/ukraine", "State/hungary"}

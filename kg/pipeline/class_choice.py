@@ -43,6 +43,8 @@ STATIVE_VERBS = _METONYMY.words("stative_verbs")
 """Verbs whose subject does not act ("London is a city"): no metonymy."""
 ACTOR_NOUNS = _METONYMY.words("actor_nouns")
 """Nouns whose possessor acts as a government ("Moscow's decision")."""
+WITH_HEADS = frozenset().union(*(lexicon.section("lexicon/wordnet").table("lists").words(name) for name in _METONYMY.words("with_lists")))
+"""Words of a bond or a deal whose "with" takes the other side ("signed with Moscow")."""
 RAISING = _METONYMY.words("raising_predicates")
 """Predicates with a to-infinitive that say what is likely, not what a subject wills."""
 _TEAMS = lexicon.section("rules/entities").table("teams")
@@ -106,8 +108,9 @@ def is_actor(span: Span) -> bool:
     """Whether a name acts in its sentence, as a government does: the subject of a verb that is
     not stative ("Moscow denied", "Tokyo will send") or of a will to act ("Moscow is determined
     to"), the agent of a passive ("was rejected by Moscow", "plans by Washington"), the
-    possessor of what a government holds ("Moscow's decision", not "London's mayor"), or one
-    side of a pair of states ("Moscow-Pyongyang ties"). Never inside a locative phrase ("talks
+    possessor of what a government holds ("Moscow's decision", not "London's mayor"), one
+    side of a pair of states ("Moscow-Pyongyang ties"), or the other side of a bond or a deal
+    ("a treaty signed with Moscow", "talks with Tokyo"). Never inside a locative phrase ("talks
     in Tokyo")."""
     if is_locative(span):
         return False
@@ -121,6 +124,9 @@ def is_actor(span: Span) -> bool:
         return head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in STATIVE_VERBS
     if root.dep_ == "pobj" and root.head.lower_ in ("by", "between"):
         return True  # "plans by Washington", "cooperation between Moscow and Pyongyang"
+    if root.dep_ == "pobj" and root.head.lower_ == "with":  # "a treaty signed with Moscow", "ties with Tokyo"
+        bond = root.head.head
+        return bond.lemma_.lower() in WITH_HEADS or bond.lower_ in WITH_HEADS
     if root.dep_ == "poss":
         return root.head.lemma_.lower() in ACTOR_NOUNS or root.head.lower_ in ACTOR_NOUNS
     if root.dep_ == "compound":  # "Moscow-Pyongyang ties": a pair of governments

@@ -50,9 +50,18 @@ def build_alliance(ctx: Context, frame: Frame) -> None:
     # a leader stands for the state the text (or the office table) gives them a role in
     leaders = [ctx.state_of_leader(k) if ctx.cls(k) == EntityClass.PERSON else k for k in frame.keys("sides")]
     pairs = _pairs(ctx, frame, list(dict.fromkeys(k for k in leaders if k is not None)))
+    # "X's ties with A and B": a bond of X with each, none between A and B
+    partners = {f.key for f in frame.slots.get("sides", ()) if _under_with(trigger, f.token)}
+    pairs = [(a, b) for a, b in pairs if not {a, b} <= partners]
     for a, b in pairs:
         ctx.relation(RelationKind.ALLIANCE, a, b, trigger, confidence)
     _theatre(ctx, frame, pairs)
+
+
+def _under_with(trigger, word) -> bool:
+    """Whether ``word`` lies in the "with" phrase of ``trigger`` ("ties with A and B")."""
+    return any(prep.dep_ == "prep" and prep.lower_ == "with" and prep.left_edge.i <= word.i <= prep.right_edge.i
+               for prep in trigger.children)
 
 
 def _theatre(ctx: Context, frame: Frame, pairs: list[tuple[str, str]]) -> None:

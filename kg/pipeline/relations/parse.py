@@ -44,6 +44,8 @@ PERSON_LOCATIVES = _WORDS.words("person_locatives")
 """Place prepositions on a person a verb names that are the verb's ("met X in Budapest")."""
 CIRCUMSTANCE_PREPOSITIONS = _WORDS.words("circumstance_prepositions")
 """Prepositions of a phrase that puts a clause's subject in what it names ("losses in fighting")."""
+SEQUENCE_PREPOSITIONS = _WORDS.words("sequence_prepositions")
+"""Prepositions of a noun whose clause's subject takes no part in it ("after the treaty")."""
 DURATIONS = _WORDS.words("durations")
 """Nouns of a stretch of time filled by what their "of" phrase names ("weeks of fighting")."""
 BEARINGS = lexicon.BEARINGS

@@ -22,7 +22,9 @@ from kg.errors import LexiconError
 from kg.lexicon import Section, section
 from kg.model import EntityClass
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.parse import CIRCUMSTANCE_PREPOSITIONS, DURATIONS, PARTITIVE_PREPOSITIONS, PARTITIVES
+from kg.pipeline.relations.parse import (
+    CIRCUMSTANCE_PREPOSITIONS, DURATIONS, PARTITIVE_PREPOSITIONS, PARTITIVES, SEQUENCE_PREPOSITIONS,
+)
 
 __all__ = ["Filler", "Frame", "Pattern", "Slot", "coordinated_keys", "frames", "load_patterns"]
 
@@ -153,7 +155,9 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
     """The words a slot source gives for the trigger ``tok``."""
     parse = ctx.parse
     if source.startswith("governor."):
-        governor, _ = parse.governor(tok)
+        governor, how = parse.governor(tok)
+        if how in SEQUENCE_PREPOSITIONS and source.startswith("governor.subject"):
+            return []  # "After the treaty between A and B, C complained": C is no side of it
         return _source_tokens(ctx, governor, source.partition(".")[2]) if governor is not None else []
     if source.startswith("acl."):
         return [t for c in tok.children if c.dep_ in {"acl", "relcl"} for t in _source_tokens(ctx, c, source[4:])]
@@ -181,14 +185,19 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
         if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
             return parse.oblique(tok.head.head, preps)
         return []
-    if source == "pp.subject":  # "X suffered losses in fighting with Y": a gerund in a phrase on X's verb
+    if source == "pp.subject" or source.startswith("pp.subject:"):
+        # "X suffered losses in fighting with Y": a gerund in a phrase on X's verb; with
+        # prepositions named ("pp.subject:under"), a phrase of those only
+        named = frozenset(source.partition(":")[2].split(",")) if ":" in source else None
         # the fighting the subject was in ("part of the fighting"), not one it prepares or calls "for"
         while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in DURATIONS:
             tok = tok.head.head  # "after weeks of fighting": where the weeks are
         if tok.dep_ not in ("pcomp", "pobj") or tok.head.dep_ != "prep":
             return []
         prep = tok.head
-        if prep.lower_ not in CIRCUMSTANCE_PREPOSITIONS and not (
+        if named is not None and prep.lower_ not in named:
+            return []
+        if named is None and prep.lower_ not in CIRCUMSTANCE_PREPOSITIONS and not (
                 prep.lower_ in PARTITIVE_PREPOSITIONS and prep.head.lower_ in PARTITIVES):
             return []
         verb = tok.head.head
