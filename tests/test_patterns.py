@@ -90,6 +90,8 @@ CASES: list[tuple[str, str, Check]] = [
     # alliance and agreements
     ("bond-noun", "The alliance between Japan and Australia has grown.", has_relation("alliance", "Japan", "Australia")),
     ("bond-noun", "Mexico and Canada said their partnership was strong.", has_relation("alliance", "Mexico", "Canada")),
+    ("bond-noun", "Kenyan President William Ruto, Uganda's closest ally, spoke on Monday.", has_relation("alliance", "Kenya", "Uganda")),
+    ("bond-noun", "Chile is Peru's closest ally.", has_relation("alliance", "Chile", "Peru")),
     ("bond-noun", "Spanish Prime Minister Pedro Sanchez praised his close relationship with German Chancellor Olaf Scholz.",
      has_relation("alliance", "Spain", "Germany")),
     ("agreement-noun", "Kenya and Somalia signed a defence pact in Nairobi in March.", has_event("Agreement", "Nairobi")),

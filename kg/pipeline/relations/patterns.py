@@ -154,6 +154,12 @@ def _passive(tok: Token) -> bool:
 def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
     """The words a slot source gives for the trigger ``tok``."""
     parse = ctx.parse
+    if source == "apposed":  # "Erdogan, Azerbaijan's closest ally": the name the noun stands beside
+        if tok.dep_ == "appos" and tok.head is not tok:
+            return [tok.head]
+        if tok.dep_ == "attr":  # "Turkey is Azerbaijan's closest ally"
+            return parse.subjects(tok.head)
+        return [c for c in tok.children if c.dep_ == "appos"]
     if source.startswith("governor."):
         governor, how = parse.governor(tok)
         if how in SEQUENCE_PREPOSITIONS and source.startswith("governor.subject"):
