@@ -138,6 +138,10 @@ def events(f: Facts, kind: str):
         ("Russian Foreign Minister Ivan Petrov arrived in Budapest.", "Person/petrov", "State/russia", "Foreign Minister"),
         ("Olena Koval, the defence minister of Ukraine, spoke to reporters.", "Person/koval", "State/ukraine", "defence minister"),
         ("Labour MP Jan Novak asked for a vote.", "Person/novak", "Organization/labour", "MP"),
+        # a rank or an honorific between the title and the name
+        ("Labour defence spokesman Sir Jan Novak asked for a vote.", "Person/novak", "Organization/labour", "defence spokesman"),
+        # a noun of occupation is a title with the body it is done in
+        ("Jan Novak, a senior Pentagon officer, answered questions.", "Person/novak", "Organization/pentagon", "officer"),
         # the state an "of" right after the name gives
         ("Prime Minister Olena Koval of Ukraine addressed the parliament.", "Person/koval", "State/ukraine",
          "Prime Minister"),
@@ -157,6 +161,10 @@ def test_a_place_in_a_title_is_its_field_or_as_a_possessive_where_the_office_is(
     assert roles("Hungary's Budapest Director Jan Novak will represent the ministry.") == {("Person/novak", "State/hungary")}
     # a place with no title after it gives nothing
     assert roles("Budapest's Jan Novak opened the bridge.") == set()
+
+
+def test_a_noun_of_occupation_without_a_body_is_no_role(nlp) -> None:
+    assert not rels(facts(nlp, "Jan Novak, a historian in Budapest, answered questions."), "role")
 
 
 def test_a_party_a_legislator_votes_with_is_not_his(nlp) -> None:

@@ -33,14 +33,14 @@ from dataclasses import dataclass
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from kg.lexicon import OFFICES
+from kg.lexicon import HONORIFICS, OFFICES
 from kg.linking.gazetteer import load_gazetteer
 from kg.model import EntityClass, RelationKind
 from kg.text import name_key
 from kg.pipeline.relations.context import Context
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, AFFILIATION_PREPOSITIONS, CAPITALISED_TITLES, CONFIDENCE, COPULA_VERBS, COUNTERPARTS,
-    OF_PLACE_PREPOSITIONS, OF_PREPOSITIONS, POST_VERBS, ROLE_HEADS, ROLE_WORDS, SPELLINGS,
+    OCCUPATION_NOUNS, OF_PLACE_PREPOSITIONS, OF_PREPOSITIONS, POST_VERBS, ROLE_HEADS, ROLE_WORDS, SPELLINGS,
 )
 
 __all__ = ["find_roles", "title_of"]
@@ -118,6 +118,9 @@ def _before_name(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) ->
     """"[Org|demonym]['s] [title words] [of Org] Name"."""
     doc = ctx.doc
     k = span.start - 1
+    while (k >= sent.start and doc[k].lower_.rstrip(".") in HONORIFICS and doc[k].lower_ not in ROLE_WORDS
+           and doc[k].is_title):
+        k -= 1  # "spokesman Sir Menzies Campbell", "Defence Minister Colonel X": the title before the rank
     words: list[Token] = []
     place_owner: str | None = None
     while k >= sent.start:
@@ -196,9 +199,16 @@ def _first_org(ctx: Context, words: list[Token], person: str) -> str | None:
 
 
 def _title_phrase(ctx: Context, head: Token, person: str, root: Token, confidence: float) -> _Candidate | None:
-    """A title noun standing apart from the name (apposition, copula): its words and its org."""
+    """A title noun standing apart from the name (apposition, copula): its words and its org; a
+    noun of occupation only with the body its phrase names ("X, a senior KGB officer", "X, a
+    former Yale historian")."""
     if head.lower_ not in ROLE_HEADS:
-        return None
+        if head.lemma_.lower() not in OCCUPATION_NOUNS or head.pos_ != "NOUN":
+            return None
+        org = _phrase_org(ctx, head, person)
+        if org is None or ctx.cls(org) != EntityClass.ORGANIZATION:
+            return None
+        return _Candidate(person, head.lemma_.lower(), org, root, confidence)
     words = [t for t in head.subtree if t.i <= head.i and t.lower_ in ROLE_WORDS]
     if head.lower_ in COUNTERPARTS:
         return _Candidate(person, None, _phrase_org(ctx, head, person), root, confidence,

@@ -111,16 +111,19 @@ WEAK_BONDS = _BONDS.words("weak_bonds")
 # roles
 _ROLES = _WORDS.table("roles")
 TITLE_NOUNS = _WORDNET.words("title_nouns")
+"""Nouns that are a position someone holds: the head a title must have."""
+OCCUPATION_NOUNS = _WORDNET.words("occupation_nouns")
+"""Nouns of what a person does ("historian", "officer"): a title only with the body it is done in
+("a Yale historian", "a senior KGB officer")."""
 CIVILIAN_NOUNS = _WORDNET.words("civilian_nouns")
 """People who are no state's agents: a demonym on them is a nationality ("an Iraqi civilian")."""
-"""Nouns that are a position someone holds: the head a title must have."""
 ROLE_WORDS = TITLE_NOUNS | _ROLES.words("title_modifiers")
 """Words that may make up a title."""
 ROLE_HEADS = TITLE_NOUNS
 SPELLINGS: dict[str, str] = _ROLES.mapping("spellings")
+"""One spelling of a title word ("defense" -> "defence"), to compare titles."""
 POST_VERBS: dict[str, str] = _ROLES.mapping("post_verbs")
 """Verbs of holding a post in a body ("commands", "heads", "serves in"), with the title they give."""
-"""One spelling of a title word ("defense" -> "defence"), to compare titles."""
 CAPITALISED_TITLES = _ROLES.words("capitalised_titles")
 OF_PREPOSITIONS = _ROLES.words("of_prepositions")
 AFFILIATION_PREPOSITIONS = _ROLES.words("affiliation_prepositions")
