@@ -170,6 +170,29 @@ _STATE_BODY_WORDS = lexicon.section("rules/entities").table("bodies_of_states").
 """Words that make a name a state body's: its state may close the name ("… of Norway")."""
 
 
+SETTING_MIN_POPULATION = lexicon.section("rules/linking").table("decisions").integer("setting_min_population")
+
+
+def _setting(order: list[_Cluster], gazetteer) -> dict[str, set[int]]:
+    """The countries the article's places set it in, each with the places that say so: a place
+    whose every reading lies in one country (or that is one national capital: "London", not the
+    Canadian town) and is a capital, a region or a town of ``setting_min_population``
+    ("Manchester": the United Kingdom; "Birmingham", in two countries, says nothing)."""
+    found: dict[str, set[int]] = {}
+    for c in order:
+        if c.cls != "Place" or c.team:
+            continue
+        entries = [e for e in gazetteer.lookup(c.label) if e.cls == "Place" and e.country_qid]
+        capitals = [e for e in entries if e.kind == "capital"]
+        if len(capitals) == 1:
+            entries = capitals  # "London": the capital, not the Canadian town
+        countries = {e.country_qid for e in entries}
+        if len(countries) == 1 and any(e.kind == "capital" or e.kind in REGION_KINDS
+                                       or (e.population or 0) >= SETTING_MIN_POPULATION for e in entries):
+            found.setdefault(countries.pop(), set()).add(id(c))
+    return found
+
+
 def _ner_labels(cluster: "_Cluster") -> set[str]:
     """The statistical NER's labels of a cluster's mentions (not the ruler's mark, nor a kg
     class name: spans the NER never saw)."""
@@ -368,6 +391,7 @@ def collect_entities(
     # states first: the places and people linked next use them as context
     links: dict[int, LinkResult | None] = {}
     country_qids: set[str] = set()
+    setting = _setting(order, gazetteer)
     for c in sorted(order, key=lambda c: (c.cls != "State", not c.region_cue)):
         if c.cls == "MilitaryUnit" or c.team:
             continue
@@ -376,6 +400,8 @@ def collect_entities(
             country_qids=country_qids,
             ner_labels=_ner_labels(c),
             region_cue=c.region_cue,
+            place_countries=(country for country, named_by in setting.items() if named_by - {id(c)}),
+            settled_countries=(country for country, named_by in setting.items() if len(named_by - {id(c)}) >= 2),
         )
         link = linker(c.label, c.cls, context)
         if link is None and c.cls == "Person":

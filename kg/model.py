@@ -281,11 +281,23 @@ class LinkContext:
     """The mention looked like a city (``the city of Kursk``)."""
     ner_labels: frozenset[str] = frozenset()
     """The NER's labels of the entity's mentions (empty: unknown), for type compatibility."""
+    place_countries: frozenset[str] = frozenset()
+    """QIDs of the countries of the places the article names that only one country has a
+    place of that name in ("London" -> the United Kingdom): where the story is set."""
+    settled_countries: frozenset[str] = frozenset()
+    """Those of :attr:`place_countries` that two or more such places name: surely where it is set."""
 
     @classmethod
     def of(cls, entity_qids: Iterable[str] = (), country_qids: Iterable[str] = (),
-           ner_labels: Iterable[str] = (), **cues: bool) -> "LinkContext":
-        return cls(frozenset(entity_qids), frozenset(country_qids), ner_labels=frozenset(ner_labels), **cues)
+           ner_labels: Iterable[str] = (), place_countries: Iterable[str] = (),
+           settled_countries: Iterable[str] = (), **cues: bool) -> "LinkContext":
+        return cls(frozenset(entity_qids), frozenset(country_qids), ner_labels=frozenset(ner_labels),
+                   place_countries=frozenset(place_countries), settled_countries=frozenset(settled_countries), **cues)
+
+    @property
+    def setting(self) -> frozenset[str]:
+        """The countries the article names or names places of."""
+        return self.country_qids | self.place_countries
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,12 @@ def test_a_datelines_capitals_name_places_not_bodies(nlp):
     assert entity_of(extract(nlp, "NATO said on Monday that it would meet."), "NATO").cls == "Organization"
 
 
+def test_the_places_of_one_country_set_the_story_there_for_namesakes(nlp):
+    extraction = extract(nlp, "Jobs will move to Birmingham and Newcastle, the Treasury in London said.")
+    assert entity_of(extraction, "Birmingham").wikidata == "Q2256"
+    assert entity_of(extraction, "Newcastle").wikidata == "Q1425428"
+
+
 def test_city_state_name_as_location_is_the_city(nlp):
     extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
     assert entity_of(extraction, "Luxembourg").cls == "Place"

@@ -187,3 +187,18 @@ def test_a_region_cue_with_the_only_region_of_the_name_abroad_is_no_link():
     assert outcome.result is None and "namesake abroad" in " ".join(outcome.reasons)
     named_there = LinkContext.of(entity_qids=(), country_qids={"Q9000012"}, ner_labels={"GPE"}, region_cue=True)
     assert resolve("Marbella Verde", "Place", named_there, gazetteer=gazetteer).result.qid == "Q9000011"
+
+
+def test_the_countries_whose_places_the_article_names_choose_between_namesakes():
+    """"Newcastle" in a story that names London is England's; a town of a country the article
+    neither names nor names a place of, when it names others, is a namesake abroad: no link."""
+    england = LinkContext.of(place_countries=["Q145"], settled_countries=["Q145"])
+    assert link("Newcastle", "Place", england).qid == "Q1425428"
+    assert link("Newcastle", "Place").qid == "Q57278"  # without a setting: the larger one
+    assert link("Midlands", "Place", england) is None
+    assert link("Midlands", "Place", LinkContext.of(place_countries=["Q954"])).qid == "Q456556"
+    # one place of another country is no setting: "travel to Edinburgh ... visits to Paris"
+    assert link("Midlands", "Place", LinkContext.of(place_countries=["Q145"])).qid == "Q456556"
+    # a capital abroad stays linked: a story names foreign capitals freely
+    assert link("Paris", "Place", england).qid == "Q90"
+

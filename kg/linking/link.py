@@ -46,6 +46,8 @@ CITY_CUES = _RULES.table("cues").words("city")
 CONFIDENCE = _RULES.table("confidence")
 """How sure each linking decision is (``data/rules/linking.toml``)."""
 FAR_LARGER_RATIO = _RULES.table("decisions").number("far_larger_ratio")
+ABROAD = CONFIDENCE.number("abroad_penalty")
+"""Taken off a place none of whose country's names or places the article names, when it names others."""
 BIG_CITY = _RULES.table("decisions").integer("big_city")
 PRIMARY_NAME_CONFIDENCE = CONFIDENCE.number("primary_name")
 NER_DISAGREES = CONFIDENCE.number("ner_disagrees")
@@ -179,6 +181,11 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     chosen, confidence, why = _choose(options, context, cue=region_cue or city_cue, name=name)
     target = chosen[0]
     reasons.append(f"{why}: {target.name} ({target.qid or 'no QID'}) at {confidence:.2f}")
+    if (cls == "Place" and (context.country_qids or context.settled_countries) and target.country_qid
+            and target.country_qid != target.qid and target.country_qid not in context.setting
+            and not target.curated and chosen[2].kind != "capital"):
+        confidence -= ABROAD
+        reasons.append(f"a place abroad: the article, set elsewhere, names neither its country nor a place of it: -{ABROAD:.2f}")
     penalty = _unrelated_competitors(target, candidates, cls)
     if penalty:
         confidence -= penalty
@@ -206,8 +213,9 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
     """Pick one of several class-compatible targets; returns (option, confidence).
 
     Order: the article (a candidate already linked), a national capital, a big city over the
-    region named after it, then the one candidate whose primary name it is, then the article's
-    countries.
+    region named after it, the one candidate in the countries the article names or names places
+    of ("Newcastle" in a story set in England) when every candidate's country is known, then the
+    one candidate whose primary name it is, then the article's countries.
     """
     if len(options) == 1:
         option = options[0]
@@ -230,6 +238,10 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
     if len(cities) == 1 and big and all(o[2].kind in REGION_KINDS for o in options if o not in cities):
         # "New York": a city of millions over the state of that name
         return big[0], CONFIDENCE.number("big_city_over_region"), "a big city over the region named after it"
+    in_country = [o for o in options if o[0].country_qid in context.setting]
+    if context.setting and len(in_country) == 1 and all(o[0].country_qid for o in options):
+        return (in_country[0], min(in_country[0][1], CONFIDENCE.number("in_article_country")),
+                "the only candidate in a country the article names or names places of")
     if name:
         # Donetsk: the city's own name, only an alias of Donetsk Oblast; "Kashmir": the region's
         # own name, only an alias of a glacier in it, even when the article names the glacier's
@@ -238,10 +250,9 @@ def _choose(options, context: LinkContext, cue: bool, name: str = ""):
         primary = [o for o in options if name_key(o[2].name) == key]
         if len(primary) == 1:
             return primary[0], min(primary[0][1], PRIMARY_NAME_CONFIDENCE), "the only candidate whose own name it is"
-    in_country = [o for o in options if o[0].country_qid in context.country_qids]
-    if context.country_qids and len(in_country) == 1:
+    if context.setting and len(in_country) == 1:
         return (in_country[0], min(in_country[0][1], CONFIDENCE.number("in_article_country")),
-                "the only candidate in a country the article names")
+                "the only candidate in a country the article names or names places of")
     kinds = {o[2].kind for o in options}
     cities = [o for o in options if o[2].kind in CITY_KINDS]
     if kinds & REGION_KINDS and len(cities) == 1:
