@@ -95,3 +95,24 @@ def test_they_are_the_last_troops_unless_several_people_came_after() -> None:
     refs = References(doc, mentions, entities, {})
     assert refs.resolve(doc[4]) == "MilitaryUnit/ghana"
     assert refs.resolve(doc[11]) is None  # Straw and Koval, more likely than the troops
+
+
+def test_them_is_never_the_subject_of_its_own_clause() -> None:
+    """"Malian troops fought them": "them" is the troops named before, not the Malian troops."""
+    entities = {**ENTITIES,
+                "MilitaryUnit/ghana": Entity("MilitaryUnit/ghana", "MilitaryUnit", "Ghanaian troops"),
+                "MilitaryUnit/mali": Entity("MilitaryUnit/mali", "MilitaryUnit", "Malian troops")}
+    doc = parsed_table("""
+        Ghanaian       JJ    ADJ    ghanaian     amod       1
+        troops         NNS   NOUN   troop        nsubj      2
+        arrived        VBD   VERB   arrive       ROOT       -   _
+        .              .     PUNCT  .            punct      2
+        Malian         JJ    ADJ    malian       amod       5
+        troops         NNS   NOUN   troop        nsubj      6
+        fought         VBD   VERB   fight        ROOT       -
+        them           PRP   PRON   they         dobj       6   _
+        .              .     PUNCT  .            punct      6
+    """)
+    mentions = {0: "MilitaryUnit/ghana", 1: "MilitaryUnit/ghana", 4: "MilitaryUnit/mali", 5: "MilitaryUnit/mali"}
+    refs = References(doc, mentions, entities, {})
+    assert refs.resolve(doc[7]) == "MilitaryUnit/ghana"

@@ -152,8 +152,22 @@ class References:
         if low in NEUTER_PRONOUNS:
             return self._best(tok, _one_body)
         if low in PLURAL_PRONOUNS:
-            return self.troops_before(tok)
+            subject = self._clause_subject(tok) if low == "them" else None
+            return self.troops_before(tok, other_than=frozenset({subject}) if subject else frozenset())
         return self._description(tok)
+
+    def _clause_subject(self, tok: Token) -> str | None:
+        """The entity the subject of an object pronoun's clause names, which the pronoun is not
+        ("Ukrainian soldiers fought them": not the Ukrainian soldiers; "soldiers who fought them"
+        too)."""
+        verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+        for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+            if subject.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+                subject = verb.head
+            key = self.mention_at.get(subject.i)
+            if key is not None:
+                return key
+        return None
 
     def _description(self, tok: Token) -> str | None:
         if tok.pos_ not in ("NOUN", "PROPN") or not any(c.dep_ == "det" and c.lower_ in DETERMINERS for c in tok.children):
