@@ -136,6 +136,14 @@ def test_the_places_of_one_country_set_the_story_there_for_namesakes(nlp):
     assert entity_of(extraction, "Newcastle").wikidata == "Q1425428"
 
 
+def test_a_formation_numbered_in_roman_numerals_is_a_unit_of_the_force_before_it(nlp):
+    extraction = extract(nlp, "Washington will set up a headquarters for the U.S. Army's V Corps in Poland.")
+    corps = entity_of(extraction, "V Corps")
+    assert corps.cls == "MilitaryUnit"
+    assert any(r.kind == "part_of" and r.subject == corps.key and r.object == entity_of(extraction, "U.S. Army").key
+               for r in extraction.relations)
+
+
 def test_city_state_name_as_location_is_the_city(nlp):
     extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
     assert entity_of(extraction, "Luxembourg").cls == "Place"

@@ -606,21 +606,29 @@ _NUMBERED_FORMATIONS = lexicon.section("lexicon/military").words("numbered_forma
 """Nouns that end a formation's name only with its number in figures ("the 11th Army Corps")."""
 _MILITARY_FORMATIONS = lexicon.section("lexicon/military").words("military_formation_nouns")
 """Nouns that make a name a formation in any text ("Special Operations Forces")."""
+_ROMAN = re.compile(lexicon.section("lexicon/military").text("roman_numeral"))
+"""A Roman numeral numbering a formation ("V Corps")."""
 _FIGURE_WORDS = re.compile(r"\b(?:" + _FIGURES.pattern + r")\b", re.I)
 """The same, searched for in running text."""
 
 
-def named_formation(span: Span) -> bool:
+def named_formation(span: Span, numbered: bool = False) -> bool:
     """An organisation whose name ends in a formation noun ("3rd Battalion", "the Parachute
     Regiment", "Coldstream Guards", "Royal Navy"); taken as a unit only in a text that speaks of
-    armed forces (:func:`_military`) and is no sports story ("promoted to the First Division")."""
-    return len(span) > 1 and span[-1].is_title and span[-1].lower_ in lexicon.FORMATION_NOUNS
+    armed forces (:func:`_military`) and is no sports story ("promoted to the First Division").
+    ``numbered``: also a noun that ends a formation's name only with its number ("V Corps", "the
+    11th Army Corps"), for a span already known to be a unit."""
+    nouns = lexicon.FORMATION_NOUNS | _NUMBERED_FORMATIONS if numbered else lexicon.FORMATION_NOUNS
+    return len(span) > 1 and span[-1].is_title and span[-1].lower_ in nouns
 
 
 def _numbered(span: Span) -> bool:
     """Whether a formation's name has its number in figures ("the 810th Naval Infantry
-    Brigade"): a unit whatever the text around it says ("the Second Division" may be a league)."""
+    Brigade") or opens with a Roman numeral ("V Corps"): a unit whatever the text around it says
+    ("the Second Division" may be a league)."""
     before = span.doc[span.start - 1] if span.start > 0 else None
+    if len(span) > 1 and _ROMAN.fullmatch(span[0].text):
+        return True  # "V Corps", "XVIII Airborne Corps"
     return any(_FIGURES.fullmatch(t.text) for t in span) or (before is not None and bool(_FIGURES.fullmatch(before.text)))
 
 

@@ -102,10 +102,10 @@ def _state_named(ctx: Context, tok: Token, own: str) -> str | None:
 def find_formation_parts(ctx: Context) -> None:
     """A formation named by its own name belongs to what qualifies it outside the name:
     "Ukraine's 47th Mechanised Brigade" and "the Russian 810th Naval Infantry Brigade" to the
-    state; "the 25th Brigade of the 1st Army" to the other unit. Lower-case groups are left
+    state; "the 25th Brigade of the 1st Army" and "the 1st Army's 25th Brigade" to the other unit. Lower-case groups are left
     alone: "pro-Russian separatists" carry their qualifier inside and are no state's."""
     for span, m in ctx.mentions:
-        if ctx.cls(m.entity) != EntityClass.MILITARY_UNIT or not named_formation(span):
+        if ctx.cls(m.entity) != EntityClass.MILITARY_UNIT or not named_formation(span, numbered=True):
             continue
         root = span.root
         for child in root.subtree:  # "the Polish 12th Brigade": the demonym may hang off the number
@@ -116,6 +116,10 @@ def find_formation_parts(ctx: Context) -> None:
                 ctx.relation(RelationKind.PART_OF, m.entity, key, root, C_PART_OF.number("of_or_possessive"))
                 break
         whole = _whole_of(ctx, root)
+        if whole is None:  # "the U.S. Army's V Corps": the force whose possessive it stands after
+            whole = next((k for c in root.children if c.dep_ == "poss" and c.i < span.start
+                          for k in [ctx.entity(c)] if k is not None
+                          and ctx.cls(k) in (EntityClass.MILITARY_UNIT, EntityClass.ORGANIZATION)), None)
         if whole is not None and whole != m.entity:
             ctx.relation(RelationKind.PART_OF, m.entity, whole, root, C_PART_OF.number("of_or_possessive"))
 
