@@ -144,6 +144,13 @@ def test_a_formation_numbered_in_roman_numerals_is_a_unit_of_the_force_before_it
                for r in extraction.relations)
 
 
+def test_a_title_after_a_name_the_parser_hung_as_a_modifier_is_its_role(nlp):
+    # the parser makes "Shin Won-sik" a modifier of "adviser" here
+    extraction = extract(nlp, "Shin Won-sik, South Korea's national security adviser, said last month that Russia had supplied equipment.")
+    person, state = entity_of(extraction, "Shin Won-sik"), entity_of(extraction, "South Korea")
+    assert any(r.kind == "role" and (r.subject, r.object) == (person.key, state.key) for r in extraction.relations)
+
+
 def test_city_state_name_as_location_is_the_city(nlp):
     extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
     assert entity_of(extraction, "Luxembourg").cls == "Place"

@@ -163,6 +163,13 @@ def test_a_place_in_a_title_is_its_field_or_as_a_possessive_where_the_office_is(
     assert roles("Budapest's Jan Novak opened the bridge.") == set()
 
 
+def test_a_places_office_and_an_apposition_the_parser_took_for_a_modifier(nlp) -> None:
+    roles = lambda text: {(r.subject, r.object) for r in facts(nlp, text).relations if r.kind == "role"}  # noqa: E731
+    assert roles("Jan Novak, the governor of the Kursk region, said on Tuesday that a drone hit a car.") == {
+        ("Person/novak", "Place/kursk")}
+    assert ("Person/novak", "Organization/labour") in roles("Jan Novak, a lawmaker from Labour, suggested a vote.")
+
+
 def test_a_noun_of_occupation_without_a_body_is_no_role(nlp) -> None:
     assert not rels(facts(nlp, "Jan Novak, a historian in Budapest, answered questions."), "role")
 

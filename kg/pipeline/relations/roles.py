@@ -101,6 +101,11 @@ def _phrase_org(ctx: Context, head: Token, person: str) -> str | None:
             key = next((k for t in word.subtree if (k := _org_of(ctx, t)) is not None), None)
         if key is not None and key != person and ctx.cls(key) in ACTOR_CLASSES:
             return key
+    # a place's own office: "the governor of the Belgorod region", "Kharkiv's mayor"
+    for word in (*(c for c in head.children if c.dep_ == "poss"), *ctx.parse.oblique(head, frozenset({"of"}))):
+        key = ctx.place_of(word)
+        if key is not None and ctx.cls(key) == EntityClass.PLACE:
+            return key
     return None
 
 
@@ -258,6 +263,13 @@ def _candidates(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) -> 
             if key is not None and ctx.cls(key) == EntityClass.ORGANIZATION:
                 found.append(_Candidate(person, None, key, root, C_ROLE.number("apposition")))
     if root.dep_ == "appos":  # "the Palestinian leader, Mahmoud Abbas"
+        candidate = _title_phrase(ctx, root.head, person, root, C_ROLE.number("apposition"))
+        if candidate is not None:
+            found.append(candidate)
+    elif (root.dep_ in ("nmod", "compound", "npadvmod") and root.head.i > root.i and span.end < len(ctx.doc)
+          and ctx.doc[span.end].text == ","):
+        # "Shin Won-sik, South Korea's national security adviser, said": an apposition the parser
+        # took for a modifier of the title noun after the comma
         candidate = _title_phrase(ctx, root.head, person, root, C_ROLE.number("apposition"))
         if candidate is not None:
             found.append(candidate)
