@@ -151,6 +151,16 @@ def test_a_title_after_a_name_the_parser_hung_as_a_modifier_is_its_role(nlp):
     assert any(r.kind == "role" and (r.subject, r.object) == (person.key, state.key) for r in extraction.relations)
 
 
+def test_a_demonym_before_a_persons_name_or_a_counted_people_is_no_state(nlp):
+    anchors = lambda text: {m.anchor for m in extract(nlp, text).mentions}  # noqa: E731
+    assert "Argentine" not in anchors("Argentine David Nalbandian won the final.")
+    assert "Americans" not in anchors("A survey found adult Americans were worried.")
+    assert "Americans" not in anchors("Most Americans disagreed with the plan.")
+    # the people acting, and a demonym before a title, are the state
+    assert "Americans" in anchors("The Americans said no to the plan.")
+    assert "French" in anchors("French President Jacques Chirac spoke.")
+
+
 def test_city_state_name_as_location_is_the_city(nlp):
     extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
     assert entity_of(extraction, "Luxembourg").cls == "Place"

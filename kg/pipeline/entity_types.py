@@ -523,6 +523,7 @@ def kg_entities(doc: Doc) -> Doc:
     spans = _places_by_use(spans)
     spans = _people_by_use(spans)
     spans = _bodies_by_use(spans)
+    spans = _nationals(spans)
     spans = _compass_states(spans)
     sides = {id(typed) for _, typed in spans if typed.label_ in ("Place", "State") and is_team(typed)}
     side_lists = {_list_of(typed.root) for _, typed in spans if id(typed) in sides}
@@ -879,6 +880,27 @@ def _people_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
         return spans
     return [(span, Span(typed.doc, typed.start, typed.end, label="Person", span_id="Person:") if typed.text in people else typed)
             for span, typed in spans]
+
+
+def _nationals(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
+    """Demonyms that name people, not their state: one right before a person's name ("American
+    Kelli White", "Argentine David Nalbandian": the person's nationality), and a people counted or
+    qualified ("adult Americans", "two million Britons": people, where "the Americans" act as the
+    state)."""
+    person_starts = {typed.start for _, typed in spans if typed.label_ == "Person"}
+    out = []
+    for span, typed in spans:
+        if typed.label_ == "State" and len(typed) == 1:
+            word = typed[0]
+            if typed.text in lexicon.DEMONYMS and typed.end in person_starts:
+                continue
+            if typed.text in lexicon.PEOPLE and any(
+                    c.dep_ in ("amod", "nummod", "quantmod") or c.dep_ == "compound" and c.pos_ == "NOUN" and c.is_lower
+                    or c.dep_ == "det" and c.lower_ not in ("the", "these", "those")
+                    for c in word.children):
+                continue
+        out.append((span, typed))
+    return out
 
 
 _BODY_NOUNS = _WORDNET_LISTS.words("body_nouns")
