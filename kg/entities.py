@@ -52,6 +52,8 @@ class _Cluster:
     state: str | None = None
     marked_region: bool = False
     """A mention of it is followed by a region's office ("New York attorney general")."""
+    marked_city: bool = False
+    """A mention of it follows "the city of", "the towns of" (and it is named as no region)."""
     team: bool = False
     """A country's name used for its sports team, or a continent for those acting for it: never
     linked to the place."""
@@ -251,22 +253,25 @@ def collect_entities(
 
     gazetteer = load_gazetteer()
 
-    def canonical_name(cls: str, ref: str, anchor: str, region: bool = False) -> str:
+    def canonical_name(cls: str, ref: str, anchor: str, region: bool = False, city: bool = False) -> str:
         """A ruler/lexicon reference (QID, ``Class/slug`` key or a name) as a canonical name; a
-        name marked as a region's ("New York attorney general") never takes a city's name."""
+        name marked as a region's ("New York attorney general") never takes a city's name, nor
+        one marked as a town's ("the city of X") a region's."""
+        def fits(entry) -> bool:
+            return not (region and entry.kind in CITY_KINDS) and not (city and entry.kind in REGION_KINDS)
         if _QID.fullmatch(ref):
             entry = gazetteer.get(ref)
-            return entry.name if entry and not (region and entry.kind in CITY_KINDS) else ""
+            return entry.name if entry and fits(entry) else ""
         same_class = [e for e in gazetteer.lookup(anchor if (not ref or "/" in ref) else ref) if e.cls == cls]
         if len(same_class) == 1:
-            return same_class[0].name
+            return same_class[0].name if fits(same_class[0]) else ""
         return "" if (not ref or "/" in ref) else ref
 
     records = [
         SpanRecord(r.start, r.end, r.anchor, r.cls,
                    r.canonical if r.cls == "MilitaryUnit" or r.canonical in (ANAPHOR, TEAM)
-                   else canonical_name(r.cls, r.canonical, r.anchor, r.region_cue),
-                   r.sentence, r.label, r.region_cue)
+                   else canonical_name(r.cls, r.canonical, r.anchor, r.region_cue, r.city_cue),
+                   r.sentence, r.label, r.region_cue, r.city_cue)
         for r in records
     ]
     anaphors = [r for r in records if r.canonical == ANAPHOR]
@@ -348,6 +353,7 @@ def collect_entities(
             c = cluster_for(r.cls, slug(r.anchor), "")
         c.anchors.append(r.anchor)
         c.marked_region = c.marked_region or r.region_cue
+        c.marked_city = c.marked_city or r.city_cue
         c.spans.append((r.start, r.end, r.anchor, r.sentence, r.label))
         cluster_at[r.start] = c
 
@@ -400,6 +406,7 @@ def collect_entities(
             country_qids=country_qids,
             ner_labels=_ner_labels(c),
             region_cue=c.region_cue,
+            city_cue=c.marked_city and not c.region_cue,
             place_countries=(country for country, named_by in setting.items() if named_by - {id(c)}),
             settled_countries=(country for country, named_by in setting.items() if len(named_by - {id(c)}) >= 2),
         )

@@ -140,6 +140,8 @@ class SpanRecord:
     region_cue: bool = False
     """The words after it make it a region: the title of a region's office or "state" ("New York
     attorney general", "Kaduna state"), not a city's."""
+    city_cue: bool = False
+    """The words before it make it a town: "the city of X", "the towns of X, Y and Z"."""
 
 
 @dataclass(frozen=True)

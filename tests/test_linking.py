@@ -202,3 +202,9 @@ def test_the_countries_whose_places_the_article_names_choose_between_namesakes()
     # a capital abroad stays linked: a story names foreign capitals freely
     assert link("Paris", "Place", england).qid == "Q90"
 
+
+
+def test_a_city_cue_and_no_town_of_the_name_is_no_link():
+    """"in the cities of Chernigov, ...": the gazetteer knows the name only as a region's alias."""
+    assert link("Chernigov", "Place") is not None  # alone, the region
+    assert link("Chernigov", "Place", LinkContext(city_cue=True)) is None

@@ -169,6 +169,9 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     elif city_cue and any(r.kind in CITY_KINDS for _, _, r in eligible):
         eligible = [e for e in eligible if e[2].kind in CITY_KINDS]
         reasons.append("a city cue keeps the cities")
+    elif city_cue and cls == "Place" and not any(r.kind in CITY_KINDS for _, _, r in eligible):
+        reasons.append("a city cue ('the city of ...') and no town of this name: not the region")
+        return LinkOutcome(name, cls, "unlinked", reasons=tuple(reasons), candidates=tuple(candidates))
 
     # one target may be reached by several readings (Moscow city and Moscow as capital)
     targets: dict[int, tuple[GazetteerEntry, float, GazetteerEntry]] = {}

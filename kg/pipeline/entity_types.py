@@ -289,7 +289,7 @@ def _one_person(span: Span) -> bool:
     """A singular demonym heading its own noun phrase that opens with a determiner: one person of
     that nationality ("the Brazilian decides", "sink the Croatian", "the 25th seeded American",
     "the Russian's arrival"), not the state.
-    A demonym qualifying a noun ("the Dutch international", "fellow American Justin Gatlin"),
+    A demonym qualifying a noun ("the Dutch international"; right before a name, see :func:`_nationals`),
     the plural people ("the Russians") or a demonym with no plural of its own, which is the
     people ("the French", "the Chinese"), names the state."""
     if len(span) != 1 or span.text in lexicon.PEOPLE or span.text.endswith(_COLLECTIVE_ENDINGS):
@@ -1305,6 +1305,7 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
                 sentence=sentence,
                 label=ent.kb_id_ or ent.label_,
                 region_cue=ent.end < len(doc) and doc[ent.end].lower_ in REGION_AFTER,
+                city_cue=_town_named(ent),
             )
         )
         if cls == "MilitaryUnit" and canonical:
@@ -1312,6 +1313,18 @@ def doc_spans(doc: Doc, offset: int = 0) -> list[SpanRecord]:
         elif cls in ("Place", "State") and canonical != TEAM:
             records.extend(_part_of_place(ent, records[-1], offset))
     return records
+
+
+_TOWN_NOUNS = lexicon.section("rules/linking").table("cues").words("town_nouns")
+
+
+def _town_named(ent: Span) -> bool:
+    """Whether a name is a town's by the noun whose "of" phrase it is, or opens the list of
+    ("the city of X", "in the cities of X, Y and Z", "the port of X")."""
+    first = _first_conjunct(ent.root)
+    prep = first.head
+    return (first.dep_ == "pobj" and prep.lower_ == "of" and prep.head is not prep
+            and prep.head.lemma_.lower() in _TOWN_NOUNS and prep.head.i < ent.start)
 
 
 _COMPASS = _RULES.table("parts_of_places").words("compass")
