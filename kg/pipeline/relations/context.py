@@ -130,6 +130,11 @@ class Context:
         # each token's lower-cased lemma and form: the word-list gates need no Token objects
         self.lemmas = [lemma.lower() for lemma in token_strings(doc, LEMMA)]
         self.lowers = token_strings(doc, LOWER)
+        self.words = frozenset(self.lowers)
+        """Every lower-cased word of the doc: a slot read off prepositions the doc lacks is empty."""
+        self.speaks_of_troops = bool((self.words | frozenset(self.lemmas)) & TROOP_NOUNS) or any(
+            entities[m.entity].cls == EntityClass.MILITARY_UNIT for m in mentions if m.entity in entities)
+        """Whether the doc names soldiers at all: patterns that need troops are read only then."""
         end = offset + len(self.text)
         for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
             if m.start < offset or m.end > end or m.entity not in entities:

@@ -240,7 +240,18 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
     raise LexiconError(f"rules/patterns: unknown slot source {source!r}")
 
 
+@functools.lru_cache(maxsize=256)
+def _preposition_words(slot: Slot) -> frozenset[str] | None:
+    """The prepositions a slot read off prepositions alone takes; None for any other slot."""
+    if not all(src.startswith("prep:") for src in slot.sources):
+        return None
+    return frozenset(w for src in slot.sources for w in src.partition(":")[2].split(","))
+
+
 def _fill(ctx: Context, slot: Slot, tok: Token) -> list[Filler]:
+    words = _preposition_words(slot)
+    if words is not None and not words & ctx.words:
+        return []  # "alongside" in no sentence of the doc
     fillers: list[Filler] = []
     seen: set[int] = set()
     for source in slot.sources:
@@ -292,6 +303,19 @@ def _triggered_by(lemma: str, low: str) -> tuple[Pattern, ...]:
                  or p.match in ("lemma", "any") and lemma in p.words or p.match in ("word", "any") and low in p.words)
 
 
+@functools.lru_cache(maxsize=256)
+def _needs_troops(pattern: Pattern) -> bool:
+    """Whether a required slot of the pattern must speak of soldiers."""
+    return any(slot.required and slot.troops for slot in pattern.slots)
+
+
+@functools.lru_cache(maxsize=256)
+def _required_first(pattern: Pattern) -> tuple[Slot, ...]:
+    """A pattern's required slots, those filled from prepositions alone first."""
+    required = [slot for slot in pattern.slots if slot.required]
+    return tuple(sorted(required, key=lambda slot: not all(src.startswith("prep:") for src in slot.sources)))
+
+
 def frames(ctx: Context) -> Iterator[Frame]:
     """Every pattern matched in the doc, in text order (then file order), with its slots filled;
     a frame whose required slot is empty is dropped."""
@@ -305,11 +329,14 @@ def frames(ctx: Context) -> Iterator[Frame]:
             if bounds is not None and i < bounds[1] - 1:
                 continue  # a word inside a name: the "Treaty" of "the North Atlantic Treaty Organization"
         for pattern in candidates:
+            if not ctx.speaks_of_troops and _needs_troops(pattern):
+                continue
             if not _trigger_fits(ctx, pattern, tok):
                 continue
-            # the required slots first: most triggers fill none, and the rest need not be read
+            # the required slots first, those read off prepositions before the others (the
+            # cheapest, and most verbs have none): most triggers fill none, and the rest need not be read
             slots: dict[str, list[Filler]] = {}
-            for slot in pattern.slots:
+            for slot in _required_first(pattern):
                 if slot.required:
                     slots[slot.name] = _fill(ctx, slot, tok)
                     if not slots[slot.name]:
