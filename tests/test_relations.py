@@ -1240,3 +1240,12 @@ def test_who_acts_under_a_treaty_is_a_party_and_who_speaks_after_it_is_not(nlp) 
     f = facts(nlp, "After the defence pact between Ukraine and Hungary, Russia complained.")
     (agreement,) = events(f, "Agreement")
     assert set(agreement.participants) == {"State/ukraine", "State/hungary"}
+
+
+def test_a_statement_noun_with_its_owner_and_a_that_clause_is_a_claim(nlp) -> None:
+    (claim,) = facts(nlp, "Officials rejected Hungary's claim that its troops had left the Kursk region.").claims
+    assert claim.speaker == "State/hungary" and not claim.negated
+    (denial,) = facts(nlp, "Officials dismissed Hungary's denials that its troops had crossed the border.").claims
+    assert denial.speaker == "State/hungary" and denial.negated
+    # a claim nobody is said to make is nobody's
+    assert not [c for c in facts(nlp, "The claim that troops had left was false.").claims]

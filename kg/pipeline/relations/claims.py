@@ -20,6 +20,7 @@ from kg.pipeline.relations.tree import governor, most_precise, root_of
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES,
     CONFIDENCE,
+    DENIAL_NOUNS,
     DENIAL_VERBS,
     FACTIVE_VERBS,
     FIGURE_NOUNS,
@@ -33,6 +34,7 @@ from kg.pipeline.relations.words import (
     CUE_LEMMAS,
     PREPOSITIONAL_CUES,
     REPORT_VERBS,
+    REPORTING_NOUNS,
     SENTENCE_ENDS,
     SEQUEL_ADVERBS,
     SOURCE_VERBS,
@@ -94,7 +96,15 @@ def find_claims(ctx: Context) -> None:
             taken.add(content)
         verb_contents.append(content)
         items.append((min(tok.i, content[0]), 0, ("verb", tok, subj, content)))
-    verb_heads = {item[2][1].i for item in items}
+    for tok in ctx.with_lemma(REPORTING_NOUNS):  # "Syria's denials that it was involved"
+        if tok.pos_ != "NOUN" or ctx.in_quote(tok.i) is not None:
+            continue
+        found = _noun_claim(ctx, tok)
+        if found is not None:
+            owner, content = found
+            verb_contents.append(content)
+            items.append((tok.i, 0, ("noun", tok, owner, content)))
+    verb_heads = {item[2][1].i for item in items if item[2][0] == "verb"}
     for head_i, (acc, key) in according.items():
         if head_i in verb_heads:
             continue
@@ -126,6 +136,9 @@ def find_claims(ctx: Context) -> None:
                 elif acc_key and acc_key != speaker:
                     source = acc_key
             _add_claim(ctx, tok, tok.text.lower(), content, speaker, source, subj, also=also)
+        elif kind == "noun":
+            _, tok, owner, content = item
+            _add_claim(ctx, tok, tok.text.lower(), content, speaker_key(ctx, owner), sources.get(tok.sent.start), None)
         elif kind == "according":
             _, acc, key, head_i = item
             head = doc[head_i]
@@ -190,6 +203,23 @@ def _stands_alone(ctx: Context, region: tuple[int, int]) -> bool:
         return True
     before = ctx.doc[mark.i - 1]
     return before.text in SENTENCE_ENDS or "\n" in before.text or "\n" in before.whitespace_
+
+
+def _noun_claim(ctx: Context, noun: Token) -> tuple[Token, tuple[int, int]] | None:
+    """A statement noun's owner and the that-clause it states: "Syria's denials that it was
+    involved", "a warning from NATO that ...", "the claim by Moscow that ..."; None without
+    either (a bare "the claim that ..." is nobody's)."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl")
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+    if owner is None:
+        owner = next(iter(ctx.parse.oblique(noun, frozenset({"by", "from"}))), None)
+    if owner is None or speaker_key(ctx, owner) is None:
+        return None
+    mark = next(m for m in clause.children if m.dep_ == "mark" and m.lower_ == "that")
+    return owner, (mark.i + 1, clause.right_edge.i + 1)
 
 
 def _report_subject(ctx: Context, verb: Token) -> Token | None:
@@ -383,7 +413,7 @@ def _add_claim(
 ) -> None:
     start, end = content
     root = claim_root or cue_tok
-    denial = cue_tok.lemma_.lower() in DENIAL_VERBS
+    denial = cue_tok.lemma_.lower() in DENIAL_VERBS or cue_tok.lemma_.lower() in DENIAL_NOUNS
     cue_negated = ctx.clause_negated(cue_tok)
     if cue_negated and ctx.in_quote(start) is None and not any(
             t.dep_ in ("nsubj", "nsubjpass", "expl") or t.tag_ in _FINITE and not (t.dep_ == "conj" and t.head == cue_tok)

@@ -40,6 +40,11 @@ FIGURE_NOUNS = _CLAIMS.words("figure_nouns")
 CUE_LEMMAS = REPORT_VERBS | URGING_VERBS | STANCE_VERBS | frozenset(PREPOSITIONAL_CUES) | FIGURE_VERBS
 """Every lemma that may cue a claim."""
 DENIAL_VERBS = _CLAIMS.words("denial_verbs")
+DENIAL_NOUNS = _CLAIMS.words("denial_nouns")
+"""The nouns of denial verbs ("Syria's denials that ...")."""
+REPORTING_NOUNS = _WORDNET.words("reporting_nouns")
+"""Nouns of a statement ("claim", "denial", "warning"): with a that-clause, a claim of their
+possessor or of the body a "by"/"from" phrase names (lemma)."""
 FACTIVE_VERBS = _CLAIMS.words("factive_verbs")
 """Reporting verbs whose content the writer presupposes: a negated one leaves it asserted."""
 SOURCE_VERBS = _CLAIMS.words("source_verbs")
