@@ -575,6 +575,17 @@ def test_a_place_before_its_own_office_or_body_stays_the_place(nlp, text, anchor
     assert entity_of(extract(nlp, text), anchor).wikidata == qid
 
 
+def test_in_a_sports_story_a_demonym_on_no_person_is_the_side_and_on_a_person_a_nationality(nlp):
+    text = ("Wales beat Italy 28-17 in the Six Nations match in Cardiff. The coach said the squad had "
+            "scored three tries, and the fly-half kicked two penalties. There was a little Italian flair "
+            "in the second half. The Italian captain scored a try.")
+    extraction = extract(nlp, text)
+    linked = {m.start: by.wikidata for m in extraction.mentions for by in extraction.entities if by.key == m.entity}
+    flair = text.index("Italian flair")
+    captain = text.index("Italian captain")
+    assert linked.get(flair) is None and linked.get(captain) == "Q38"
+
+
 def test_in_a_sports_story_the_town_one_travels_to_is_the_venue_and_a_transfer_goes_to_the_club(nlp):
     extraction = extract(nlp, "Wales beat Italy 28-17 in the cup match. The coach said the squad will travel to "
                               "Edinburgh, and Wales have won on two of their last three visits to Paris. His move "

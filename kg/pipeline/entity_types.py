@@ -259,6 +259,22 @@ def _national_side(span: Span) -> bool:
     return span.text in lexicon.DEMONYMS and root.dep_ in ("amod", "compound") and root.head.lower_ in _SIDE_NOUNS
 
 
+_PERSON_NOUNS = lexicon.section("lexicon/wordnet").table("lists").words("person_nouns")
+"""WordNet's nouns whose usual sense is a person ("player", "champion")."""
+
+
+def _sides_quality(span: Span) -> bool:
+    """In a sports story, a demonym on a common noun that names no person ("French flair", "a
+    French half", "the Irish line") speaks of the national side; on a person ("the American
+    champion", "the Czech fifth seed") it is a nationality."""
+    root = span.root
+    head = root.head
+    return (span.text in lexicon.DEMONYMS and root.dep_ in ("amod", "compound") and head is not root
+            and head.pos_ == "NOUN" and head.is_lower and head.lemma_.lower() not in _PERSON_NOUNS
+            and head.lower_ not in _PERSON_NOUNS and head.lower_ not in TEAM_ROLES
+            and head.lemma_.lower() not in _LANGUAGE_NOUNS)
+
+
 _LANGUAGES = _RULES.table("languages")
 _LANGUAGE_NOUNS = _LANGUAGES.words("nouns")
 _LANGUAGE_VERBS = _LANGUAGES.words("verbs")
@@ -559,6 +575,8 @@ def kg_entities(doc: Doc) -> Doc:
                 span_id = f"State:{TEAM}"
             elif sports and span.label_ == "NORP" and _national_side(typed):
                 span_id = f"State:{TEAM}"  # "against the French", "the Irish defence": the side
+            elif sports and cls == "State" and _sides_quality(typed):
+                span_id = f"State:{TEAM}"  # "French flair", "a French half": the side's, no nationality
             elif sports and not is_venue(typed) and _town_or_country(typed):
                 # a sports story's club ("his move from Middlesbrough") or national team
                 if cls == "Place":
