@@ -398,6 +398,7 @@ def collect_entities(
     links: dict[int, LinkResult | None] = {}
     country_qids: set[str] = set()
     setting = _setting(order, gazetteer)
+    state_mentions: dict[str, int] = {}  # a state named twice or more sets the story there too
     for c in sorted(order, key=lambda c: (c.cls != "State", not c.region_cue)):
         if c.cls == "MilitaryUnit" or c.team:
             continue
@@ -408,7 +409,8 @@ def collect_entities(
             region_cue=c.region_cue,
             city_cue=c.marked_city and not c.region_cue,
             place_countries=(country for country, named_by in setting.items() if named_by - {id(c)}),
-            settled_countries=(country for country, named_by in setting.items() if len(named_by - {id(c)}) >= 2),
+            settled_countries=[*(country for country, named_by in setting.items() if len(named_by - {id(c)}) >= 2),
+                               *(qid for qid, times in state_mentions.items() if times >= 2)],
         )
         link = linker(c.label, c.cls, context)
         if link is None and c.cls == "Person":
@@ -424,6 +426,7 @@ def collect_entities(
         links[id(c)] = link
         if link is not None and c.cls == "State":
             country_qids.add(link.qid)
+            state_mentions[link.qid] = state_mentions.get(link.qid, 0) + len(c.spans)
 
     resolved: dict[int, Entity] = {}
     by_key: dict[str, Entity] = {}

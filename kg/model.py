@@ -287,7 +287,8 @@ class LinkContext:
     """QIDs of the countries of the places the article names that only one country has a
     place of that name in ("London" -> the United Kingdom): where the story is set."""
     settled_countries: frozenset[str] = frozenset()
-    """Those of :attr:`place_countries` that two or more such places name: surely where it is set."""
+    """The countries the article is surely set in: two or more such places name one, or the
+    article names the state twice or more (once may be a player's nationality)."""
 
     @classmethod
     def of(cls, entity_qids: Iterable[str] = (), country_qids: Iterable[str] = (),

@@ -184,7 +184,7 @@ def resolve(name: str, cls: str, context: LinkContext | None = None,
     chosen, confidence, why = _choose(options, context, cue=region_cue or city_cue, name=name)
     target = chosen[0]
     reasons.append(f"{why}: {target.name} ({target.qid or 'no QID'}) at {confidence:.2f}")
-    if (cls == "Place" and (context.country_qids or context.settled_countries) and target.country_qid
+    if (cls == "Place" and context.settled_countries and target.country_qid
             and target.country_qid != target.qid and target.country_qid not in context.setting
             and not target.curated and chosen[2].kind != "capital"):
         confidence -= ABROAD
