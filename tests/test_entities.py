@@ -167,6 +167,13 @@ def test_the_names_a_town_noun_lists_are_towns_never_regions(nlp):
     assert entity_of(extraction, "Chernigov").label == "Chernigov"
 
 
+def test_a_place_after_a_bodys_of_is_part_of_the_bodys_name(nlp):
+    anchors = lambda text: {m.anchor for m in extract(nlp, text).mentions}  # noqa: E731
+    assert "Great Britain" not in anchors("He won at the Directors Guild of Great Britain awards.")
+    assert "Ohio" in anchors("She studied at the University of Michigan before moving to Ohio.")
+    assert "Michigan" not in anchors("She studied at the University of Michigan before moving to Ohio.")
+
+
 def test_city_state_name_as_location_is_the_city(nlp):
     extraction = extract(nlp, "Ministers met in Luxembourg on Monday to discuss sanctions.")
     assert entity_of(extraction, "Luxembourg").cls == "Place"

@@ -552,7 +552,7 @@ def kg_entities(doc: Doc) -> Doc:
     for span, typed in spans:  # the kb id keeps who found it: the NER's label, or the ruler
         origin = span.kb_id_ if span.kb_id_ == RULER_SOURCE else span.label_
         cls, span_id = typed.label_, typed.id_
-        if cls in ("Place", "State") and (_opens_a_name(typed) or _in_a_title(typed)):
+        if cls in ("Place", "State") and (_opens_a_name(typed) or _in_a_title(typed) or _ends_a_body_name(typed)):
             continue  # "Munich Re", "Swiss Re": a company's name; "Georgia on My Mind": a song's
         if (cls in ("Organization", "Place") and not sports
                 and (named_formation(typed) and (_military(typed) or _numbered(typed) or typed[-1].lower_ in _MILITARY_FORMATIONS)
@@ -713,6 +713,23 @@ _OWN_WORDS = _INSIDE.words("own_words") | lexicon.TITLE_WORDS | _TITLE_NOUNS | l
 """Words after a place's name that name the place's own offices, bodies or parts ("US Army")."""
 _HEADLINE_WORD = _INSIDE.integer("headline_word_length")
 _EVENT_HEADS = _INSIDE.words("event_heads")
+
+
+_OF_HEADS = _INSIDE.words("of_heads")
+
+
+def _ends_a_body_name(span: Span) -> bool:
+    """Whether a place's name ends a body's name after "of" ("the Directors Guild of Great
+    Britain", "the University of Michigan"): a capitalised noun of ``of_heads`` right before the
+    "of", not where a sentence begins ("Council of Europe" names Europe's body, not the place)."""
+    doc = span.doc
+    k = span.start - 1
+    if k >= 1 and doc[k].lower_ == "the":
+        k -= 1
+    if k < 1 or doc[k].lower_ != "of":
+        return False
+    head = doc[k - 1]
+    return head.is_title and (head.lower_ in _OF_HEADS or head.lemma_.lower() in _OF_HEADS)
 
 
 def _opens_a_name(span: Span) -> bool:
