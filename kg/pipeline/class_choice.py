@@ -43,7 +43,8 @@ STATIVE_VERBS = _METONYMY.words("stative_verbs")
 """Verbs whose subject does not act ("London is a city"): no metonymy."""
 ACTOR_NOUNS = _METONYMY.words("actor_nouns")
 """Nouns whose possessor acts as a government ("Moscow's decision")."""
-WITH_HEADS = frozenset().union(*(lexicon.section("lexicon/wordnet").table("lists").words(name) for name in _METONYMY.words("with_lists")))
+_WORDNET_LISTS = lexicon.section("lexicon/wordnet").table("lists")
+WITH_HEADS = frozenset().union(*(_WORDNET_LISTS.words(name) for name in _METONYMY.words("with_lists")))
 """Words of a bond or a deal whose "with" takes the other side ("signed with Moscow")."""
 RAISING = _METONYMY.words("raising_predicates")
 """Predicates with a to-infinitive that say what is likely, not what a subject wills."""
@@ -53,7 +54,6 @@ MATCH_NOUNS = _TEAMS.words("match_nouns")
 VERSUS = _TEAMS.words("versus")
 RESULT_VERBS = _TEAMS.words("result_verbs")
 PLAY_VERBS = _TEAMS.words("play_verbs")
-_WORDNET_LISTS = lexicon.section("lexicon/wordnet").table("lists")
 SPORT_WORDS = _WORDNET_LISTS.words("sport_words")
 """Nouns of sport, grown from WordNet's sport senses and topic domain (``data/lexicon/wordnet-seeds.toml``)."""
 MIN_SPORT_WORDS = _TEAMS.integer("min_sport_words")

@@ -54,7 +54,7 @@ from kg.lexicon import section
 from kg.model import DateValue
 from kg.pipeline.doc import doc_text
 
-__all__ = ["resolve_date", "parse_anchor", "is_week", "MONTHS", "WEEKDAYS"]
+__all__ = ["resolve_date", "parse_anchor", "is_week", "MONTHS", "WEEKDAYS", "DATELINE_DASHES", "DATELINE_REACH"]
 
 _TIME = section("lexicon/time")
 MONTHS: dict[str, int] = _TIME.mapping("months")
@@ -62,6 +62,11 @@ MONTHS: dict[str, int] = _TIME.mapping("months")
 WEEKDAYS: dict[str, int] = _TIME.mapping("weekdays")
 """Weekdays -> Monday = 0 … Sunday = 6."""
 _NUMBER_WORDS: dict[str, int] = _TIME.mapping("number_words")
+_DATELINE = section("rules/dates").table("dateline")
+DATELINE_DASHES = _DATELINE.words("dashes")
+"""Dashes that close a wire dateline ("MOSCOW, Nov 22 - Russia struck ...")."""
+DATELINE_REACH = _DATELINE.integer("reach")
+"""How many tokens into its sentence a dateline's date may stand ("MOSCOW/KYIV, Nov 22 -")."""
 _FALLBACK = _TIME.table("fallback")
 _FALLBACK_WORDS = re.compile(
     r"\d|\b(?:" + "|".join([*_FALLBACK.sequence("words"), *MONTHS, *WEEKDAYS]) + r")\b"

@@ -39,6 +39,7 @@ from kg.pipeline.class_choice import (
     person_cue,
     used_as_ground,
 )
+from kg.pipeline.dates import DATELINE_DASHES, DATELINE_REACH
 from kg.pipeline.doc import doc_text, sentence_span
 from kg.pipeline.entity_ruler import NER_LABELS, POSSESSIVES as POSSESSIVE_ENDINGS, RULER_SOURCE, forces_state
 
@@ -48,6 +49,8 @@ REGION_AFTER = lexicon.section("rules/linking").table("cues").words("region_afte
 __all__ = ["kg_entities", "doc_spans", "named_formation"]
 
 _RULES = lexicon.section("rules/entities")
+_WORDNET_LISTS = lexicon.section("lexicon/wordnet").table("lists")
+"""The word lists grown from WordNet (``data/lexicon/wordnet.toml``)."""
 _NER_CLASS: dict[str, str] = _RULES.mapping("class_of_ner_label")
 _MIN_PERSON_LENGTH = _RULES.table("person").integer("min_length")
 _DROP_LEADING = lexicon.section("lexicon/names").words("leading_determiners")
@@ -83,7 +86,7 @@ def _reading(span: Span) -> tuple[str, str, str] | None:
     return cls, canonical, "lexicon"
 
 
-_OCCUPATION_NOUNS = lexicon.section("lexicon/wordnet").table("lists").words("occupation_nouns")
+_OCCUPATION_NOUNS = _WORDNET_LISTS.words("occupation_nouns")
 """WordNet's nouns of occupation ("lawyer", "campaigner"): data/lexicon/wordnet-seeds.toml."""
 
 
@@ -241,7 +244,7 @@ def _word_before(tok) -> str:  # type: ignore[no-untyped-def]
     return doc[max(start, 0):end].text.lower()
 
 
-_BOND_WORDS = lexicon.section("lexicon/wordnet").table("lists").words("alliance_nouns")
+_BOND_WORDS = _WORDNET_LISTS.words("alliance_nouns")
 
 
 _SIDE_NOUNS = _RULES.table("teams").words("side_nouns")
@@ -259,7 +262,7 @@ def _national_side(span: Span) -> bool:
     return span.text in lexicon.DEMONYMS and root.dep_ in ("amod", "compound") and root.head.lower_ in _SIDE_NOUNS
 
 
-_PERSON_NOUNS = lexicon.section("lexicon/wordnet").table("lists").words("person_nouns")
+_PERSON_NOUNS = _WORDNET_LISTS.words("person_nouns")
 """WordNet's nouns whose usual sense is a person ("player", "champion")."""
 
 
@@ -407,11 +410,6 @@ _FACILITY_BODIES = _RULES.table("facility_bodies").words("words")
 """Words that make a name the NER read as a facility a body ("Center for ... Studies")."""
 
 
-_DATELINE = lexicon.section("rules/dates").table("dateline")
-_DATELINE_DASHES = _DATELINE.words("dashes")
-_DATELINE_REACH = _DATELINE.integer("reach")
-
-
 def _dateline_place(span: Span) -> Span | None:
     """A place of a wire dateline written in capitals ("SEOUL/MOSCOW, June 17 - ..."): where
     the report was filed, named as the gazetteer knows it in ordinary case ("Seoul"), never a
@@ -427,8 +425,8 @@ def _dateline_place(span: Span) -> Span | None:
         start -= 1  # "NEW YORK", "SAN FRANCISCO/SEOUL"
     if start != sent_start and not doc[start - 1].is_space:
         return None
-    reach = doc[span.end: min(len(doc), start + _DATELINE_REACH + 4)]
-    if not any(t.text in _DATELINE_DASHES for t in reach):
+    reach = doc[span.end: min(len(doc), start + DATELINE_REACH + 4)]
+    if not any(t.text in DATELINE_DASHES for t in reach):
         return None
     known = _gazetteer_class(" ".join(t.text.capitalize() for t in span))
     canonical = known[1] if known is not None and known[0] in ("Place", "State") else ""
@@ -706,7 +704,6 @@ def _word_hashes(words: frozenset[str]) -> numpy.ndarray:
 
 
 _INSIDE = _RULES.table("inside_a_name")
-_WORDNET_LISTS = lexicon.section("lexicon/wordnet").table("lists")
 _TITLE_NOUNS = _WORDNET_LISTS.words("title_nouns")
 _OWN_WORDS = _INSIDE.words("own_words") | lexicon.TITLE_WORDS | _TITLE_NOUNS | lexicon.HONORIFICS | lexicon.FORMATION_NOUNS \
     | frozenset(lexicon.UNIT_NOUNS) | lexicon.ORGANIZATION_ANAPHORS | lexicon.SETTLEMENT_NOUNS | REGION_AFTER
@@ -893,11 +890,8 @@ def _people_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
     of the commission, X") and never uses as a place, is a person: a name read as a city. One
     read as an organisation is a person when a title stands in apposition to it ("Lithuania's
     president, X,")."""
-    names: dict[str, list[Span]] = {}
-    for _, typed in spans:
-        names.setdefault(typed.text, []).append(typed)
     people: set[str] = set()
-    for name, mentions in names.items():
+    for name, mentions in _by_name(spans).items():
         if len(mentions[0]) < 2 or _known_name(name):
             continue
         if all(m.label_ == "Organization" and m.id_ == "Organization:" for m in mentions):
@@ -911,9 +905,22 @@ def _people_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
             continue
         if any(_speaks(m) or _titled_apposition(m) for m in mentions):
             people.add(name)
-    if not people:
+    return _relabelled(spans, people, "Person")
+
+
+def _by_name(spans: list[tuple[Span, Span]]) -> dict[str, list[Span]]:
+    """The typed spans of each name."""
+    names: dict[str, list[Span]] = {}
+    for _, typed in spans:
+        names.setdefault(typed.text, []).append(typed)
+    return names
+
+
+def _relabelled(spans: list[tuple[Span, Span]], names: set[str], cls: str) -> list[tuple[Span, Span]]:
+    """``spans`` with every mention of ``names`` typed ``cls``, with no canonical name."""
+    if not names:
         return spans
-    return [(span, Span(typed.doc, typed.start, typed.end, label="Person", span_id="Person:") if typed.text in people else typed)
+    return [(span, Span(typed.doc, typed.start, typed.end, label=cls, span_id=f"{cls}:") if typed.text in names else typed)
             for span, typed in spans]
 
 
@@ -946,27 +953,19 @@ def _bodies_by_use(spans: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
     """A name the NER read as a place, unknown to the gazetteer, that stands beside a noun of a
     body ("the charity X", "the lobby group X", "X, the firm,") and is never used as a place, is
     an organisation: a company's or a charity's name read as a town."""
-    names: dict[str, list[Span]] = {}
-    for _, typed in spans:
-        names.setdefault(typed.text, []).append(typed)
     bodies: set[str] = set()
-    for name, mentions in names.items():
+    for name, mentions in _by_name(spans).items():
         if not all(m.label_ == "Place" and m.id_ == "Place:" for m in mentions) or _known_name(name):
             continue
         if any(is_locative(m) or _place_use(m) for m in mentions):
             continue
         if any(_beside_a_body_noun(m) for m in mentions):
             bodies.add(name)
-    if not bodies:
-        return spans
-    return [(span, Span(typed.doc, typed.start, typed.end, label="Organization", span_id="Organization:")
-             if typed.text in bodies else typed) for span, typed in spans]
+    return _relabelled(spans, bodies, "Organization")
 
 
 def _beside_a_body_noun(span: Span) -> bool:
-    root = span.root
-    nouns = [root.head] if root.dep_ == "appos" else []
-    nouns += [c for c in root.children if c.dep_ in ("appos", "compound") and c.i not in range(span.start, span.end)]
+    nouns = _apposed(span) + [c for c in span.root.children if c.dep_ == "compound" and c.i not in range(span.start, span.end)]
     if span.start > 0:  # "the charity X", however the parser hung the two
         nouns.append(span.doc[span.start - 1])
     return any(n.pos_ == "NOUN" and n.lemma_.lower() in _BODY_NOUNS for n in nouns)
@@ -979,10 +978,13 @@ def _speaks(span: Span) -> bool:
 
 def _titled_apposition(span: Span) -> bool:
     """"the head of the commission, X" / "X, the head of the commission": a title beside it."""
+    return any(n.lower_ in lexicon.TITLE_WORDS for n in _apposed(span))
+
+
+def _apposed(span: Span) -> list[Token]:
+    """The nouns in apposition with a name, either way ("the charity, X", "X, the head of ...")."""
     root = span.root
-    nouns = [root.head] if root.dep_ == "appos" else []
-    nouns += [c for c in root.children if c.dep_ == "appos"]
-    return any(n.lower_ in lexicon.TITLE_WORDS for n in nouns)
+    return ([root.head] if root.dep_ == "appos" else []) + [c for c in root.children if c.dep_ == "appos"]
 
 
 def _placed_in(span: Span, grounds: set[int]) -> bool:

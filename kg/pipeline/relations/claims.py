@@ -209,16 +209,16 @@ def _noun_claim(ctx: Context, noun: Token) -> tuple[Token, tuple[int, int]] | No
     """A statement noun's owner and the that-clause it states: "Syria's denials that it was
     involved", "a warning from NATO that ...", "the claim by Moscow that ..."; None without
     either (a bare "the claim that ..." is nobody's)."""
-    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl")
-                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
-    if clause is None:
+    marks = [(c, m) for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl")
+             for m in c.children if m.dep_ == "mark" and m.lower_ == "that"]
+    if not marks:
         return None
     owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
     if owner is None:
         owner = next(iter(ctx.parse.oblique(noun, frozenset({"by", "from"}))), None)
     if owner is None or speaker_key(ctx, owner) is None:
         return None
-    mark = next(m for m in clause.children if m.dep_ == "mark" and m.lower_ == "that")
+    clause, mark = marks[0]
     return owner, (mark.i + 1, clause.right_edge.i + 1)
 
 

@@ -42,7 +42,7 @@ from kg.model import (
     Span,
 )
 from kg.linking.gazetteer import Office, held_offices, load_gazetteer, load_offices
-from kg.pipeline.dates import date_spans, is_sequel, resolve_date, resolve_sequel
+from kg.pipeline.dates import DATELINE_DASHES, DATELINE_REACH, date_spans, is_sequel, resolve_date, resolve_sequel
 from kg.pipeline.doc import doc_text, sentence_span, token_strings
 from kg.pipeline.quantities import parse_quantity
 from kg.pipeline.relations.consolidate import consolidate
@@ -102,10 +102,6 @@ class Facts:
 
 FIGURE_DEPS = frozenset({"nummod", "nsubj", "nsubjpass", "dobj"})
 """Where a number word stands as a figure: on its noun, or as the subject or object itself."""
-_DATELINE = section("rules/dates").table("dateline")
-DATELINE_DASHES = _DATELINE.words("dashes")
-DATELINE_REACH = _DATELINE.integer("reach")
-"""How many tokens into its sentence a dateline's date may stand ("MOSCOW/KYIV, Nov 22 -")."""
 
 
 class Context:

@@ -313,7 +313,7 @@ def _needs_troops(pattern: Pattern) -> bool:
 def _required_first(pattern: Pattern) -> tuple[Slot, ...]:
     """A pattern's required slots, those filled from prepositions alone first."""
     required = [slot for slot in pattern.slots if slot.required]
-    return tuple(sorted(required, key=lambda slot: not all(src.startswith("prep:") for src in slot.sources)))
+    return tuple(sorted(required, key=lambda slot: _preposition_words(slot) is None))
 
 
 def frames(ctx: Context) -> Iterator[Frame]:
@@ -337,10 +337,9 @@ def frames(ctx: Context) -> Iterator[Frame]:
             # cheapest, and most verbs have none): most triggers fill none, and the rest need not be read
             slots: dict[str, list[Filler]] = {}
             for slot in _required_first(pattern):
-                if slot.required:
-                    slots[slot.name] = _fill(ctx, slot, tok)
-                    if not slots[slot.name]:
-                        break
+                slots[slot.name] = _fill(ctx, slot, tok)
+                if not slots[slot.name]:
+                    break
             else:
                 for slot in pattern.slots:
                     if slot.name not in slots:

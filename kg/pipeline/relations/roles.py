@@ -262,14 +262,10 @@ def _candidates(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) -> 
             key = ctx.entity(child)
             if key is not None and ctx.cls(key) == EntityClass.ORGANIZATION:
                 found.append(_Candidate(person, None, key, root, C_ROLE.number("apposition")))
-    if root.dep_ == "appos":  # "the Palestinian leader, Mahmoud Abbas"
-        candidate = _title_phrase(ctx, root.head, person, root, C_ROLE.number("apposition"))
-        if candidate is not None:
-            found.append(candidate)
-    elif (root.dep_ in ("nmod", "compound", "npadvmod") and root.head.i > root.i and span.end < len(ctx.doc)
-          and ctx.doc[span.end].text == ","):
-        # "Shin Won-sik, South Korea's national security adviser, said": an apposition the parser
-        # took for a modifier of the title noun after the comma
+    # "the Palestinian leader, Mahmoud Abbas"; "Shin Won-sik, South Korea's national security
+    # adviser, said": an apposition the parser took for a modifier of the title noun after the comma
+    if root.dep_ == "appos" or (root.dep_ in ("nmod", "compound", "npadvmod") and root.head.i > root.i
+                                and span.end < len(ctx.doc) and ctx.doc[span.end].text == ","):
         candidate = _title_phrase(ctx, root.head, person, root, C_ROLE.number("apposition"))
         if candidate is not None:
             found.append(candidate)
