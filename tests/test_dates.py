@@ -60,6 +60,16 @@ def test_future_clauses_point_forward() -> None:
     assert resolve_date("in June", SUN, future=True).iso == "2025-06"
 
 
+def test_past_clauses_do_not_point_forward() -> None:
+    # "They met on 3 May", told in a December article: that year's May, not the next one;
+    # without a tense the nearest such day wins.
+    dec = date(2024, 12, 4)
+    assert resolve_date("on 3 May", dec, past=True).iso == "2024-05-03"
+    assert resolve_date("on 3 May", dec).iso == "2025-05-03"
+    assert resolve_date("on 5 December", dec, past=True).iso == "2023-12-05"
+    assert resolve_date("on 4 December", dec, past=True).iso == "2024-12-04"
+
+
 @pytest.mark.parametrize("text", ["in recent days", "soon", "in 25 years", "may"])
 def test_vague_or_not_a_date(text: str) -> None:
     assert resolve_date(text, THU) is None

@@ -749,6 +749,13 @@ def test_future_meeting(nlp) -> None:
     assert ev.participants == ("Organization/eu",)
 
 
+def test_a_past_meeting_is_dated_before_the_article(nlp) -> None:
+    # Told in a December article: "met on 3 May" is the May before, and no expected meeting.
+    f = facts(nlp, "Jan Novak met Ivan Petrov in Budapest on 3 May.", date="2024-12-04")
+    (ev,) = events(f, "Meeting")
+    assert (ev.date.iso, ev.modality) == ("2024-05-03", "asserted")
+
+
 # --- claims -----------------------------------------------------------------------------------
 
 
@@ -877,6 +884,12 @@ def test_a_speaker_named_beside_a_noun_speaks(nlp) -> None:
     assert {claim.speaker, *claim.also} == {"State/ukraine", "Organization/nato"}
 
 
+def test_a_titled_name_speaks_not_its_owner(nlp) -> None:
+    """"Hungary's Foreign Minister Jan Novak told …": the minister, not the state that owns the title."""
+    (claim,) = facts(nlp, "Hungary's Foreign Minister Jan Novak told his colleagues that the plan had failed.").claims
+    assert claim.speaker == "Person/novak"
+
+
 def test_greeting_a_person_is_no_claim(nlp) -> None:
     assert facts(nlp, "Jan Novak welcomed Ivan Petrov at the airport.").claims == ()
 
@@ -942,6 +955,10 @@ def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) ->
         ("On 20 October Ivan Petrov spoke in Budapest, and the next day Jan Novak said that the troops had left.", "2024-10-21"),
         # "said afterwards": on the last day the text named
         ("Ivan Petrov met him in Budapest on 20 October; Jan Novak said afterwards that the troops had left.", "2024-10-20"),
+        # a clause the statement was made during gives its date
+        ("Jan Novak told reporters as he opened the summit on Tuesday that the troops had left.", "2024-10-22"),
+        # … one inside what was said does not
+        ("Jan Novak said the troops had left when the talks ended on Tuesday.", "2024-10-26"),
         # a participle clause on the speaker sets the scene too
         ("Jan Novak, speaking to reporters in Budapest on Tuesday, said that the troops had left.", "2024-10-22"),
         # a part of the day belongs to its weekday, and the phrase to the speech it dates

@@ -7,7 +7,9 @@ graph can say ``kg:date "2024-06"^^xsd:gYearMonth ; kg:dateText "in June"``.
 Conventions, chosen once and applied everywhere:
 
 * A day and month without a year (``25 October``) takes the year that puts the date closest
-  to the anchor, so a December article's ``5 January`` is the next January.
+  to the anchor, so a December article's ``5 January`` is the next January; with ``past=True``
+  (the clause tells what happened: ``met on 3 May``) it is the most recent such day not after
+  the anchor.
 * A month alone (``in June``) is the most recent such month not after the anchor (the anchor's
   own month counts); with ``future=True`` it is the next one not before the anchor.
 * A weekday (``Saturday``) is the most recent such day on or before the anchor; with
@@ -106,7 +108,7 @@ def parse_anchor(value: str | date | None) -> date | None:
         return None
 
 
-def resolve_date(text: str, anchor: date | None, *, future: bool = False) -> DateValue | None:
+def resolve_date(text: str, anchor: date | None, *, future: bool = False, past: bool = False) -> DateValue | None:
     """Resolve the date phrase ``text`` against ``anchor`` (the article's date).
 
     Args:
@@ -114,6 +116,8 @@ def resolve_date(text: str, anchor: date | None, *, future: bool = False) -> Dat
         anchor: the article's date; relative phrases need it, absolute ones do not.
         future: the phrase belongs to a future-tense clause, so weekdays and bare months
             point forward from the anchor instead of back.
+        past: the phrase belongs to a past-tense clause, so a day and month without a year
+            is not after the anchor.
 
     Returns:
         A :class:`DateValue` with the ISO value, its precision and ``text`` unchanged, or
@@ -122,7 +126,7 @@ def resolve_date(text: str, anchor: date | None, *, future: bool = False) -> Dat
     norm = " " + re.sub(r"[\u2010-\u2015\u2212]", "-", text.lower()) + " "
     if "May" not in text and "MAY" not in text:
         norm = re.sub(r"\bmay\b", " ", norm)  # the modal verb, not the month
-    resolved = None if _NUMERIC_DATE.search(norm) else _resolve(norm, anchor, future)
+    resolved = None if _NUMERIC_DATE.search(norm) else _resolve(norm, anchor, future, past and not future)
     if resolved is None:
         resolved = _fallback(norm, anchor, future)
     if resolved is None:
@@ -194,17 +198,21 @@ _HOLIDAYS = {name: tuple(int(x) for x in day.split("-"))
 _HOLIDAY = re.compile(r"\b(?P<name>" + "|".join(re.escape(n) for n in sorted(_HOLIDAYS, key=len, reverse=True)) + r")\b" + _YEAR)
 
 
-def _day_of_year(month: int, day: int, year: str | None, anchor: date | None) -> tuple[str, str] | None:
-    """A day and month in the year written, else in the year that puts it nearest ``anchor``."""
+def _day_of_year(month: int, day: int, year: str | None, anchor: date | None,
+                 past: bool = False) -> tuple[str, str] | None:
+    """A day and month in the year written, else in the year that puts it nearest ``anchor``
+    (``past``: the last such day not after ``anchor``)."""
     if year:
         return _day(int(year), month, day)
     if anchor is None:
         return None
+    if past:
+        return _day(anchor.year if _safe_date(anchor.year, month, day) <= anchor else anchor.year - 1, month, day)
     nearest = min((anchor.year - 1, anchor.year, anchor.year + 1), key=lambda y: abs((_safe_date(y, month, day) - anchor).days))
     return _day(nearest, month, day)
 
 
-def _resolve(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | None:
+def _resolve(norm: str, anchor: date | None, future: bool, past: bool = False) -> tuple[str, str] | None:
     m = _HOLIDAY.search(norm.replace("’", "'"))
     if m:  # "Christmas Eve": its day in the year nearest the article's date
         return _day_of_year(*_HOLIDAYS[m["name"]], m["year"], anchor)
@@ -216,7 +224,7 @@ def _resolve(norm: str, anchor: date | None, future: bool) -> tuple[str, str] | 
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         m = pattern.search(norm)
         if m and not (m["month"] == "may" and pattern is _MONTH_DAY and not m["year"]):
-            return _day_of_year(MONTHS[m["month"]], int(m["day"]), m["year"], anchor)
+            return _day_of_year(MONTHS[m["month"]], int(m["day"]), m["year"], anchor, past)
     m = _WEEKDAY.search(norm)
     if m and anchor is not None:
         return _weekday(WEEKDAYS[m["wd"]], m["rel"], anchor, future)

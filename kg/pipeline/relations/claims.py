@@ -37,6 +37,7 @@ from kg.pipeline.relations.words import (
     REPORTING_NOUNS,
     SENTENCE_ENDS,
     SEQUEL_ADVERBS,
+    SIMULTANEITY_MARKS,
     SOURCE_VERBS,
     STANCE_PREPOSITIONS,
     STANCE_VERBS,
@@ -343,11 +344,11 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
         return None
     key = ctx.entity(tok)
     if key is None:
-        for child in tok.children:
-            # "the lobby group X", "the charity, X,": the name beside the noun
-            if child.dep_ in {"compound", "poss", "nmod", "appos"} and ctx.entity(child):
-                key = ctx.entity(child)
-                break
+        # "the lobby group X", "the charity, X,": the name beside the noun; one in apposition
+        # before an owner ("Ukraine's Foreign Minister X": X speaks, not Ukraine)
+        beside = sorted((c for c in tok.children if c.dep_ in _BESIDE_RANK and ctx.entity(c)),
+                        key=lambda c: _BESIDE_RANK[c.dep_])
+        key = ctx.entity(beside[0]) if beside else None
     if key is None and tok.pos_ == "NOUN" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ == "PROPN":
         key = ctx.entity(tok.doc[tok.i + 1])  # "the lobby group X", however the parser hung X
     if key is None and tok.pos_ == "PROPN":
@@ -363,6 +364,11 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
         key = ctx.refs.resolve(owner) if owner is not None else None
         key = key if key is not None and ctx.cls(key) in (EntityClass.STATE, EntityClass.ORGANIZATION) else None
     return None if key is None or ctx.cls(key) == EntityClass.PLACE else key
+
+
+_BESIDE_RANK = {"appos": 0, "compound": 1, "nmod": 2, "poss": 3}
+"""Which mention beside a speaker noun speaks, first to last: its apposition, a name compounded
+with it, a modifier, its owner."""
 
 
 def _last_speaker(ctx: Context, tok: Token) -> str | None:
@@ -453,7 +459,8 @@ def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | N
     """The date the reporting verb governs ("said on Monday"), else the day its paragraph is
     telling, else the date of the speaker's last dated claim before it, else the article's date
     (the day it reports)."""
-    own = (ctx.date_for(verb) or _adjacent_date(ctx, verb) or _circumstance_date(ctx, verb) or _scene_date(ctx, verb)
+    own = (ctx.date_for(verb) or _adjacent_date(ctx, verb) or _circumstance_date(ctx, verb) or _simultaneous_date(ctx, verb)
+           or _scene_date(ctx, verb)
            or _coordinated_date(ctx, verb) or _afterwards_date(ctx, verb) or _narrative_date(ctx, verb))
     if own is not None:
         return own
@@ -599,6 +606,20 @@ def _circumstance_date(ctx: Context, verb: Token) -> DateValue | None:
             found = most_precise([d for d in dates if d is not None])
             if found is not None:
                 return found
+    return None
+
+
+def _simultaneous_date(ctx: Context, verb: Token) -> DateValue | None:
+    """The date of a clause the statement was made during ("X told reporters as he opened the
+    meeting on Tuesday", "when she visited Kyiv on 3 May, she said"): a finite adverbial clause
+    of the reporting verb opened by a word of simultaneity (``SIMULTANEITY_MARKS``)."""
+    for clause in verb.children:
+        if clause.dep_ != "advcl" or not any(
+                c.dep_ == "mark" and c.lower_ in SIMULTANEITY_MARKS for c in clause.children):
+            continue
+        found = ctx.date_for(clause)
+        if found is not None:
+            return found
     return None
 
 

@@ -517,6 +517,15 @@ class Context:
             t = t.head
         return False
 
+    @staticmethod
+    def is_past(tok: Token) -> bool:
+        """Whether a verb tells what happened: a simple past ("met"), or a participle with a
+        perfect or passive past auxiliary ("had met", "was signed")."""
+        if tok.tag_ == "VBD":
+            return True
+        return tok.tag_ == "VBN" and any(
+            c.dep_ in {"aux", "auxpass"} and c.tag_ == "VBD" for c in tok.children)
+
     def own_dates(self, trigger: Token) -> list[DateValue]:
         """Dates in the trigger's own clause (not in clauses under it)."""
         out: list[DateValue] = []
@@ -541,7 +550,8 @@ class Context:
                 and trigger.pos_ in {"VERB", "AUX"} and (gov.pos_ == "PROPN" or orphan)
             )
             if attached:
-                value = self.resolve(ent, future=self.is_future(trigger))
+                future = self.is_future(trigger)
+                value = self.resolve(ent, future=future, past=not future and self.is_past(trigger))
                 if value is not None:
                     out.append(value)
         return out
@@ -553,12 +563,12 @@ class Context:
         return (group.end < len(doc) and doc[group.end].text in DATELINE_DASHES
                 and group.start - group.sent.start <= DATELINE_REACH)
 
-    def resolve(self, group: SpacySpan, future: bool = False) -> DateValue | None:
+    def resolve(self, group: SpacySpan, future: bool = False, past: bool = False) -> DateValue | None:
         """A date phrase's value: from the article's date, or for a sequel ("the next day",
         "two days later") from the last day the text named before it."""
         if is_sequel(group.text):
             return resolve_sequel(group.text, self.day_before(group.start))
-        return resolve_date(group.text, self.anchor, future=future)
+        return resolve_date(group.text, self.anchor, future=future, past=past)
 
     def day_before(self, position: int) -> date | None:
         """The last day named before ``position`` (no sequel itself), if a day was named."""

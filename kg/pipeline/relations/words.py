@@ -54,6 +54,8 @@ NEGATION_NOUNS = _CLAIMS.words("negation_nouns")
 NEGATIVE_DETERMINERS = _CLAIMS.words("negative_determiners")
 SEQUEL_ADVERBS = _CLAIMS.words("sequel_adverbs")
 """Adverbs that date a statement on the last day the text named ("said afterwards")."""
+SIMULTANEITY_MARKS = _CLAIMS.words("simultaneity_marks")
+"""Conjunctions of a clause a statement was made during ("said as he opened the meeting")."""
 
 # pronouns
 PRONOUNS = _WORDS.table("pronouns").words("person")
