@@ -236,3 +236,50 @@ def test_a_finite_verb_the_parser_hung_on_a_noun_is_said_of_it() -> None:
         .              .     PUNCT  .            punct      1
     """)
     assert words(Parse(doc).subjects(doc[6])) == ["brigade"]
+
+
+def test_a_clause_whose_opening_word_was_read_as_a_preposition_keeps_its_subject() -> None:
+    """"The talks ended a day after Jan Novak, the envoy, reported by phone that …": "after" read
+    as a preposition makes Novak its object and leaves "reported" without a subject; Novak
+    reported, and "by phone" is how, not who."""
+    doc = parsed_table("""
+        The            DT    DET    the          det        1
+        talks          NNS   NOUN   talk         nsubj      2
+        ended          VBD   VERB   end          ROOT       -
+        a              DT    DET    a            det        4
+        day            NN    NOUN   day          npadvmod   5
+        after          IN    ADP    after        prep       2
+        Jan            NNP   PROPN  Jan          compound   7
+        Novak          NNP   PROPN  Novak        pobj       5
+        ,              ,     PUNCT  ,            punct      7
+        the            DT    DET    the          det        10
+        envoy          NN    NOUN   envoy        appos      7
+        ,              ,     PUNCT  ,            punct      7
+        reported       VBD   VERB   report       advcl      2
+        by             IN    ADP    by           agent      12
+        phone          NN    NOUN   phone        pobj       13
+        .              .     PUNCT  .            punct      2
+    """)
+    parse = Parse(doc)
+    assert words(parse.subjects(doc[12])) == ["Novak"]
+    assert words(parse.subjects(doc[2])) == ["talks"]
+
+
+def test_a_passives_by_phrase_still_names_its_doer() -> None:
+    """"After the summit, troops were sent by Moscow": the passive's "by" is its doer; the phrase
+    of time opens no clause (nothing of it stands right before a verb without subject)."""
+    doc = parsed_table("""
+        After          IN    ADP    after        prep       6
+        the            DT    DET    the          det        2
+        summit         NN    NOUN   summit       pobj       0
+        ,              ,     PUNCT  ,            punct      6
+        troops         NNS   NOUN   troop        nsubjpass  6
+        were           VBD   AUX    be           auxpass    6
+        sent           VBN   VERB   send         ROOT       -
+        by             IN    ADP    by           agent      6
+        Moscow         NNP   PROPN  Moscow       pobj       7   _
+        .              .     PUNCT  .            punct      6
+    """)
+    parse = Parse(doc)
+    assert words(parse.subjects(doc[6])) == ["Moscow"]
+    assert words(parse.objects(doc[6])) == ["troops"]

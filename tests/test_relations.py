@@ -890,6 +890,15 @@ def test_a_titled_name_speaks_not_its_owner(nlp) -> None:
     assert claim.speaker == "Person/novak"
 
 
+def test_a_body_without_owner_speaks_for_the_state_of_the_place_it_speaks_from(nlp) -> None:
+    """"In Moscow, the foreign ministry said …": Russia's ministry; without the opening place,
+    or with an owner of its own, no such reading."""
+    (claim,) = facts(nlp, "In Moscow, the foreign ministry said the plan had failed.").claims
+    assert claim.speaker == "State/russia"
+    (claim,) = facts(nlp, "The foreign ministry said the plan had failed.").claims
+    assert claim.speaker is None
+
+
 def test_greeting_a_person_is_no_claim(nlp) -> None:
     assert facts(nlp, "Jan Novak welcomed Ivan Petrov at the airport.").claims == ()
 

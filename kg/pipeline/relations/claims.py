@@ -15,6 +15,7 @@ from spacy.tokens import Token
 
 from kg.model import Claim, DateValue, EntityClass
 from kg.pipeline.relations.context import FIGURE_DEPS, Context
+from kg.pipeline.relations.coref import DESCRIPTIONS
 from kg.pipeline.relations.parse import SUBJECT_DEPS
 from kg.pipeline.relations.tree import governor, most_precise, root_of
 from kg.pipeline.relations.words import (
@@ -37,6 +38,7 @@ from kg.pipeline.relations.words import (
     REPORTING_NOUNS,
     SENTENCE_ENDS,
     SEQUEL_ADVERBS,
+    SETTING_PREPOSITIONS,
     SIMULTANEITY_MARKS,
     SOURCE_VERBS,
     STANCE_PREPOSITIONS,
@@ -363,7 +365,29 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
         owner = next((c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None)
         key = ctx.refs.resolve(owner) if owner is not None else None
         key = key if key is not None and ctx.cls(key) in (EntityClass.STATE, EntityClass.ORGANIZATION) else None
+    if key is None and (tok.pos_ == "NOUN" or tok.is_lower):  # the parser may tag "ministry" a name
+        key = _setting_body(ctx, tok)
     return None if key is None or ctx.cls(key) == EntityClass.PLACE else key
+
+
+def _setting_body(ctx: Context, tok: Token) -> str | None:
+    """"In Seoul, the foreign ministry said …": a state's body named by a definite description
+    without its owner, in a clause opened by the place it speaks from, is that place's state's
+    (the place's own state speaks for it)."""
+    if tok.lemma_.lower() not in DESCRIPTIONS or DESCRIPTIONS[tok.lemma_.lower()][0] not in (
+            EntityClass.STATE, EntityClass.ORGANIZATION):
+        return None
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) or any(
+            c.dep_ == "poss" or (c.dep_ in ("compound", "nmod") and ctx.entity(c)) for c in tok.children):
+        return None
+    verb = tok.head
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in SETTING_PREPOSITIONS and prep.i < tok.i:
+            place = next((ctx.entity(c) for c in prep.children if c.dep_ == "pobj"), None)
+            state = ctx.state_of_place(place) if ctx.cls(place) in (EntityClass.PLACE, EntityClass.STATE) else None
+            if state is not None:
+                return state
+    return None
 
 
 _BESIDE_RANK = {"appos": 0, "compound": 1, "nmod": 2, "poss": 3}

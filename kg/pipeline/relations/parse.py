@@ -46,6 +46,8 @@ CIRCUMSTANCE_PREPOSITIONS = _WORDS.words("circumstance_prepositions")
 """Prepositions of a phrase that puts a clause's subject in what it names ("losses in fighting")."""
 SEQUENCE_PREPOSITIONS = _WORDS.words("sequence_prepositions")
 """Prepositions of a noun whose clause's subject takes no part in it ("after the treaty")."""
+CLAUSE_PREPOSITIONS = _WORDS.words("clause_prepositions")
+"""Words that open a clause as well as a phrase ("after X reported …")."""
 DURATIONS = _WORDS.words("durations")
 """Nouns of a stretch of time filled by what their "of" phrase names ("weeks of fighting")."""
 BEARINGS = lexicon.BEARINGS
@@ -62,6 +64,7 @@ PREPOSITION_DEPS = frozenset({"prep", "dative", "agent"})
 ("by X") read like any preposition."""
 OBJECT_OF_PREPOSITION = frozenset({"pobj", "pcomp"})
 CONTROL_DEPS = frozenset({"xcomp", "advcl"})
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 VERBAL = frozenset({"VERB", "AUX"})
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 
@@ -128,12 +131,13 @@ class Parse:
         found = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
         if found:
             return [t for c in found for t in self._nominal(c)]
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        # "by" names the doer of a passive only: an active verb's is its means ("by video link")
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None) if verb.tag_ not in _FINITE_TAGS else None
         if agent is not None:
             return [t for p in agent.children if p.dep_ in OBJECT_OF_PREPOSITION for t in self._nominal(p)]
         if any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in verb.children):
             return []  # a passive without its doer
-        swallowed = self._swallowed_subject(verb)
+        swallowed = self._swallowed_subject(verb) or self._stranded_subject(verb)
         if swallowed is not None:
             return self._nominal(swallowed)
         head = verb.head
@@ -172,6 +176,25 @@ class Parse:
             return None
         words = [t.lower_ for t in verb.doc[prep.i + 1: obj.left_edge.i + 3]]
         return obj if any(w in MONTHS or w in WEEKDAYS for w in words) and obj.i < verb.i else None
+
+    @staticmethod
+    def _stranded_subject(verb: Token) -> Token | None:
+        """"two days after X, the army's chief, reported …": the subject of a finite clause whose
+        opening word the parser read as a preposition (``CLAUSE_PREPOSITIONS``), so that the clause's
+        subject became its object and the verb lost it: that object, when it ends right before
+        the verb (but for a comma)."""
+        if verb.tag_ not in _FINITE_TAGS or verb.dep_ not in {"advcl", "conj"} or verb.head is verb:
+            return None
+        for prep in verb.head.children:
+            if prep.dep_ != "prep" or prep.lower_ not in CLAUSE_PREPOSITIONS or prep.i > verb.i:
+                continue
+            obj = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in NOMINAL), None)
+            if obj is None:
+                continue
+            gap = verb.doc[obj.right_edge.i + 1: verb.i]
+            if all(t.is_punct or (t.dep_ in {"aux", "advmod", "neg"} and t.head == verb) for t in gap):
+                return obj
+        return None
 
     def objects(self, verb: Token | None) -> list[Token]:
         """What ``verb`` acts on: its direct object; a passive's subject; the noun a past
