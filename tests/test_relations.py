@@ -964,6 +964,9 @@ def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) ->
         ("On 20 October Ivan Petrov spoke in Budapest, and the next day Jan Novak said that the troops had left.", "2024-10-21"),
         # "said afterwards": on the last day the text named
         ("Ivan Petrov met him in Budapest on 20 October; Jan Novak said afterwards that the troops had left.", "2024-10-20"),
+        # … a month named since, in passing, does not end that week's telling
+        ("The offensive began on Monday, 14 October, and has gone on since August. That Thursday evening "
+         "Jan Novak said the troops had left.", "2024-10-17"),
         # a clause the statement was made during gives its date
         ("Jan Novak told reporters as he opened the summit on Tuesday that the troops had left.", "2024-10-22"),
         # … one inside what was said does not

@@ -571,14 +571,15 @@ class Context:
         return resolve_date(group.text, self.anchor, future=future, past=past)
 
     def day_before(self, position: int) -> date | None:
-        """The last day named before ``position`` (no sequel itself), if a day was named."""
+        """The last day named before ``position`` (no sequel itself), if a day was named: a
+        month or year named since, in passing ("since August"), does not end the day's telling."""
         for group in reversed([g for g in self.dates if g.end <= position]):
             if is_sequel(group.text):
                 continue
             value = resolve_date(group.text, self.anchor)
-            if value is None:
+            if value is None or value.precision != "day":
                 continue
-            return date.fromisoformat(value.iso) if value.precision == "day" else None
+            return date.fromisoformat(value.iso)
         return None
 
     def in_date(self, tok: Token) -> bool:
