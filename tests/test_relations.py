@@ -589,6 +589,9 @@ def test_a_summoned_diplomat_and_a_date_the_parser_compounded_make_a_dated_meeti
     assert meetings("Its foreign ministry summoned Belarus's ambassador in Warsaw on 24 October.") == [("Warsaw", "2024-10-24")]
     assert meetings("On Monday EU foreign ministers met in Brussels, for the first time under the new chief, "
                     "and adopted new sanctions.") == [("Brussels", "2024-12-16")]
+    # … or "Monday" on "EU", "EU" on "ministers": the date still runs into the subject's phrase
+    assert meetings("The ministers condemned the move.\n\nOn Monday EU foreign ministers met in Brussels.") \
+        == [("Brussels", "2024-12-16")]
 
 
 def test_troops_counted_not_named_and_troops_at_each_place(nlp) -> None:

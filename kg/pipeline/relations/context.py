@@ -545,8 +545,11 @@ class Context:
             before = self.doc[ent.start - 1] if ent.start > sent.start else None
             orphan = (before is not None and before.dep_ == "prep" and before.head == trigger
                       and not any(c.dep_ in ("pobj", "pcomp") for c in before.children))
+            phrase = gov  # the noun phrase the date ran into, up to its head ("Monday EU foreign ministers")
+            while phrase.dep_ in {"compound", "nmod"} and phrase.head is not phrase and phrase.head.i > phrase.i:
+                phrase = phrase.head
             attached = attached or (
-                ent.root.dep_ == "compound" and gov.head == trigger and ent.end <= gov.i
+                ent.root.dep_ == "compound" and phrase.head == trigger and ent.end <= gov.i
                 and trigger.pos_ in {"VERB", "AUX"} and (gov.pos_ == "PROPN" or orphan)
             )
             if attached:
