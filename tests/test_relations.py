@@ -170,6 +170,13 @@ def test_a_places_office_and_an_apposition_the_parser_took_for_a_modifier(nlp) -
     assert ("Person/novak", "Organization/labour") in roles("Jan Novak, a lawmaker from Labour, suggested a vote.")
 
 
+def test_a_name_hung_on_the_last_word_of_its_title_is_the_titles(nlp) -> None:
+    """"Ukraine's deputy minister for Europe, Olena Koval": the parser hangs the name on "Europe";
+    the name is the minister's, the office Ukraine's."""
+    roles = lambda text: {(r.subject, r.object) for r in facts(nlp, text).relations if r.kind == "role"}  # noqa: E731
+    assert roles("Kyiv was represented by Ukraine's deputy minister for Europe, Olena Koval.") == {("Person/koval", "State/ukraine")}
+
+
 def test_a_noun_of_occupation_without_a_body_is_no_role(nlp) -> None:
     assert not rels(facts(nlp, "Jan Novak, a historian in Budapest, answered questions."), "role")
 

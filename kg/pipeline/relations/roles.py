@@ -266,7 +266,14 @@ def _candidates(ctx: Context, span: SpacySpan, person: str, sent: SpacySpan) -> 
     # adviser, said": an apposition the parser took for a modifier of the title noun after the comma
     if root.dep_ == "appos" or (root.dep_ in ("nmod", "compound", "npadvmod") and root.head.i > root.i
                                 and span.end < len(ctx.doc) and ctx.doc[span.end].text == ","):
-        candidate = _title_phrase(ctx, root.head, person, root, C_ROLE.number("apposition"))
+        title = root.head
+        candidate = _title_phrase(ctx, title, person, root, C_ROLE.number("apposition"))
+        # "Spain's director general for Europe, X": the parser hangs the name on the last word
+        # of the title's own phrase; the name is the title's
+        while candidate is None and title.dep_ == "pobj" and title.head.lower_ in OF_PREPOSITIONS \
+                and title.head.head.pos_ in ("NOUN", "PROPN") and title.head.head.i < title.i:
+            title = title.head.head
+            candidate = _title_phrase(ctx, title, person, root, C_ROLE.number("apposition"))
         if candidate is not None:
             found.append(candidate)
     if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_.lower() in COPULA_VERBS:
