@@ -283,3 +283,28 @@ def test_a_passives_by_phrase_still_names_its_doer() -> None:
     parse = Parse(doc)
     assert words(parse.subjects(doc[6])) == ["Moscow"]
     assert words(parse.objects(doc[6])) == ["troops"]
+
+
+def test_the_object_of_called_on_does_what_the_infinitive_says() -> None:
+    """"Poland called on Hungary to leave": Hungary leaves, not Poland; "went to Kyiv to sign" is a
+    purpose ("to" controls nothing)."""
+    doc = parsed_table("""
+        Poland         NNP   PROPN  Poland       nsubj      1   _
+        called         VBD   VERB   call         ROOT       -
+        on             IN    ADP    on           prep       1
+        Hungary        NNP   PROPN  Hungary      pobj       2   _
+        to             TO    PART   to           aux        5
+        leave          VB    VERB   leave        advcl      1
+        .              .     PUNCT  .            punct      1
+    """)
+    assert words(Parse(doc).subjects(doc[5])) == ["Hungary"]
+    doc = parsed_table("""
+        Novak          NNP   PROPN  Novak        nsubj      1   _
+        went           VBD   VERB   go           ROOT       -
+        to             IN    ADP    to           prep       1
+        Kyiv           NNP   PROPN  Kyiv         pobj       2   _
+        to             TO    PART   to           aux        5
+        sign           VB    VERB   sign         advcl      1
+        .              .     PUNCT  .            punct      1
+    """)
+    assert words(Parse(doc).subjects(doc[5])) == ["Novak"]

@@ -70,6 +70,8 @@ CASES: list[tuple[str, str, Check]] = [
     ("troops-at", "Turkish soldiers are holding a strip of land around Kyrenia.", has_event("Deployment", "Kyrenia")),
     ("troops-at", "The talks met in Kyrenia, where Turkish troops have held the port since May.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
     ("troops-into", "Turkish troops swept into Kyrenia in July.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
+    ("troops-leave", "The last Dutch soldiers left Mali on Monday.", has_event("Deployment", "Mali", agent="Dutch troops")),
+    ("troops-leave", "Turkish troops pulled out of Kyrenia in July.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
     ("have-troops", "Norway has about 200 soldiers in Lithuania.", has_event("TroopTransfer", "Lithuania", agent="Norway")),
     ("troops-seen", "Belarusian troops were seen near the Polish border in Brest.", has_event("Sighting", "Brest")),
     ("troops-spotted", "Lithuanian guards spotted Belarusian troops near Brest on Monday.", has_event("Sighting", "Brest")),
@@ -152,7 +154,6 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("Turkish troops are part of the plan.", no_event("Deployment")),
     ("The election was a disaster, he said.", no_event("Election")),  # no place, no date  # a presence says where
     ("The Turkish soldiers arrived on Monday.", no_event("Deployment")),
-    ("The Turkish troops withdrew from Kyrenia in March.", no_event("Deployment")),
     ("Turkish troops bombed positions near Kyrenia.", no_event("Deployment")),  # from afar
     ("Turkish troops fired shells into Kyrenia.", no_event("Deployment")),  # an object: from afar
 ]
@@ -179,6 +180,11 @@ def test_not_a_fact(nlp, text: str, check: Check) -> None:
 
 def _event_dates(ex: Extraction, kind: str) -> list[str | None]:
     return [e.date.iso if e.date else None for e in events(ex, kind)]
+
+
+def test_troops_leaving_a_place_were_there_at_no_date_the_leaving_gives(nlp) -> None:
+    ex = run(nlp, "The Turkish troops withdrew from Kyrenia in March.")
+    assert [(label(ex, e.place), e.date) for e in events(ex, "Deployment")] == [("Kyrenia", None)]
 
 
 def test_an_event_in_a_reported_clause_does_not_take_the_report_date(nlp) -> None:

@@ -139,3 +139,10 @@ def test_ruler_spans_carry_labels_the_ner_knows(nlp):
         ("Reuters", "Organization")}
     ruler = nlp.get_pipe("kg_entity_ruler")
     assert set(ruler.ner_labels.values()) <= labels
+
+
+def test_troops_with_an_owner_are_not_named_by_where_they_leave(blank, both):
+    """"withdraw its soldiers from Russia": where they leave, not whose they are."""
+    ours, _ = both
+    doc = ours(blank.make_doc("Seoul asked that Pyongyang withdraw its soldiers from Russia and its men from the DPRK."))
+    assert [e.text for e in doc.ents] == []

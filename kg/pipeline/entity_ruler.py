@@ -36,6 +36,10 @@ from kg import lexicon
 from kg.linking.gazetteer import load_gazetteer
 from kg.model import RULER_SOURCE
 
+_OWNERS = lexicon.section("lexicon/relations").table("pronouns").words("possessive")
+"""Possessive pronouns: troops with an owner of their own ("its soldiers") are not named by a
+"from" phrase after them."""
+
 _MILITARY = lexicon.section("lexicon/military")
 MODIFIERS = _MILITARY.words("modifiers")
 """Words allowed between a demonym or a leader's name and the unit noun ("North Korean elite troops")."""
@@ -224,8 +228,10 @@ class KGEntityRuler:
             yield from ((start, u + 1, state) for start, state in self._names_ending(doc, u, rules.capitals))
             if u >= 1 and doc[u - 1].text in POSSESSIVES:
                 yield from ((start, u + 1, state) for start, state in self._names_ending(doc, u - 1, rules.capitals))
-        # the unit noun, "from", an optional "the", then a state's name
-        if u + 1 < len(doc) and doc[u + 1].lower_ == "from":
+        # the unit noun, "from", an optional "the", then a state's name; not after an owner of
+        # their own ("withdraw its soldiers from Russia": where they leave, not whose they are)
+        owned = any(t.lower_ in _OWNERS for t in doc[max(first - 3, 0):u])
+        if u + 1 < len(doc) and doc[u + 1].lower_ == "from" and not owned:
             begins = [u + 2] + ([u + 3] if u + 2 < len(doc) and doc[u + 2].lower_ == "the" else [])
             for begin in begins:
                 for size in range(1, self._longest + 1):

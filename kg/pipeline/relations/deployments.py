@@ -63,7 +63,7 @@ def _deploy(ctx: Context, frame: Frame, modality: str, sender: str | None, troop
     confidence = frame.pattern.confidence if place else C_DEPLOYMENT.number("without_place")
     if troops is not None and troops.token.lower_ in PLURAL_PRONOUNS:
         confidence -= C_DEPLOYMENT.number("pronoun_penalty")
-    date = ctx.date_for(trigger) or ctx.governing_date(trigger)
+    date = None if frame.pattern.departure else ctx.date_for(trigger) or ctx.governing_date(trigger)
     ctx.event(
         kind, trigger, confidence,
         participants=tuple(dict.fromkeys(k for k in (agent, unit, sender, place) if k)),

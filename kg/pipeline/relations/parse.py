@@ -47,6 +47,8 @@ CIRCUMSTANCE_PREPOSITIONS = _WORDS.words("circumstance_prepositions")
 SEQUENCE_PREPOSITIONS = _WORDS.words("sequence_prepositions")
 """Prepositions of a noun whose clause's subject takes no part in it ("after the treaty")."""
 CLAUSE_PREPOSITIONS = _WORDS.words("clause_prepositions")
+CONTROL_PREPOSITIONS = _WORDS.words("control_prepositions")
+"""Prepositions whose object does what the infinitive after them says ("called on X to leave")."""
 """Words that open a clause as well as a phrase ("after X reported …")."""
 DURATIONS = _WORDS.words("durations")
 """Nouns of a stretch of time filled by what their "of" phrase names ("weeks of fighting")."""
@@ -150,6 +152,13 @@ class Parse:
             return self.expand(head)
         if verb.dep_ in CONTROL_DEPS | {"acomp"} and head.pos_ in VERBAL:
             objects = [c for c in head.children if c.dep_ in OBJECT_DEPS | {"dative"} and c.pos_ in NOMINAL]
+            # "called on X to pull out": the object of the preposition, however the parser hung the infinitive
+            if any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+                callee = [o for c in head.children if c.dep_ == "prep" and c.lower_ in CONTROL_PREPOSITIONS
+                          and c.i == head.i + 1 for o in c.children if o.dep_ == "pobj" and o.pos_ in NOMINAL
+                          and o.lower_ not in WEEKDAYS and o.lower_ not in MONTHS]
+                if callee:
+                    return [t for o in callee for t in self._nominal(o)]
             if verb.dep_ == "xcomp" and objects:  # object control: "sent its men to fight"
                 return [t for o in objects for t in self._nominal(o)]
             undergoers = [c for c in head.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
@@ -226,6 +235,10 @@ class Parse:
                                 out.extend((child.lower_, t) for t in self._nominal(grand))
                         if obj.lower_ in MARGINS:  # "on the outskirts of X": near X
                             out.extend((MARGIN_PREPOSITION, t) for t in self._phrase_objects(obj, _MARGIN_LINKS))
+                    elif obj.dep_ == "prep" and not any(c.dep_ in OBJECT_OF_PREPOSITION for c in child.children):
+                        # "pulled out of X", "out" left without an object and "of X" hung on it
+                        out.extend((child.lower_, t) for p in obj.children if p.dep_ in OBJECT_OF_PREPOSITION
+                                   for t in self._nominal(p))
                 if child.lower_ == "of" and child.i > 0 and child.doc[child.i - 1].lower_ in BEARINGS:
                     # "attacked east of X", the parser hanging "of" on the verb: near X
                     out.extend((MARGIN_PREPOSITION, t) for t in self._phrase_objects(word, frozenset({"of"}), only=child))

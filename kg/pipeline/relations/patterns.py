@@ -66,6 +66,8 @@ class Pattern:
     """Lemmas that never trigger it (a pattern of ``any`` word: "left", "withdrew")."""
     intransitive: bool = False
     """The trigger has no object ("troops pushed into X", not "troops fired shells into X")."""
+    departure: bool = False
+    """The troops leave the place: they were there, at a time the leaving does not give."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def load_patterns() -> tuple[Pattern, ...]:
             modifier_words=_word_list(trigger["modifier"]) if "modifier" in trigger else None,
             one_of=tuple(entry.get("one_of", ())), dated=bool(entry.get("dated", False)),
             except_words=_except_words(trigger.get("except", [])), hosted=bool(entry.get("hosted", False)),
-            intransitive=bool(trigger.get("intransitive", False)),
+            intransitive=bool(trigger.get("intransitive", False)), departure=bool(entry.get("departure", False)),
         ))
     return tuple(patterns)
 
