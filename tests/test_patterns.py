@@ -105,6 +105,9 @@ CASES: list[tuple[str, str, Check]] = [
     ("alongside", "Cuban troops fought alongside Angolan forces.", has_relation("alliance", "Cuban troops", "Angolan troops")),
     ("fight-for", "Cuban soldiers serving for Angola were captured.", has_relation("alliance", "Cuban troops", "Angola")),
     ("support", "Qatar supports Turkey.", has_relation("alliance", "Qatar", "Turkey")),
+    ("arm", "Qatar has supplied drones to Turkey.", has_relation("alliance", "Qatar", "Turkey")),
+    ("arm", "Qatar supplied Turkey with artillery shells.", has_relation("alliance", "Qatar", "Turkey")),
+    ("arms-noun", "Qatar's transfers of ballistic missiles to Turkey worried Greece.", has_relation("alliance", "Qatar", "Turkey")),
     # meetings
     ("gather", "Leaders of the African Union gathered in Addis Ababa on Friday.", has_event("Summit", "Addis Ababa")),
     ("arrive", "Chancellor Olaf Scholz landed in Nairobi on Friday.", has_event("Meeting", "Nairobi")),
@@ -152,6 +155,10 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("Somalia prepared its army for hostilities against Kenya.", no_event("Clash")),
     ("Kenya and Somalia signed a trade pact.", lambda ex: not has_relation("alliance", "Kenya", "Somalia")(ex)),
     ("Turkish troops are part of the plan.", no_event("Deployment")),
+    ("Qatar supplied food to Turkey.", lambda ex: not has_relation("alliance", "Qatar", "Turkey")(ex)),  # no weapon
+    ("Greece urged Qatar to send drones to Turkey.", lambda ex: not has_relation("alliance", "Qatar", "Turkey")(ex)),
+    ("Sweden no longer ruled out sending 400 soldiers to Latvia.", no_event("TroopTransfer")),
+    ("Latvia demanded that Sweden send 400 soldiers to Latvia.", no_event("TroopTransfer")),
     ("The election was a disaster, he said.", no_event("Election")),  # no place, no date  # a presence says where
     ("The Turkish soldiers arrived on Monday.", no_event("Deployment")),
     ("Turkish troops bombed positions near Kyrenia.", no_event("Deployment")),  # from afar

@@ -51,6 +51,7 @@ from kg.pipeline.relations.parse import PARTITIVES, PASSIVE_SUBJECT_DEPS, SUBJEC
 from kg.pipeline.relations.tree import governor, most_precise
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CIVILIAN_NOUNS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
+    IRREALIS_HEADS,
     FIGURE_DETERMINERS, FIGURE_HEDGES, FIGURE_NOUNS, FUTURE_AUX, FUTURE_MODIFIERS, HYPOTHETICAL_WORDS, MIN_HEAD_COUNT,
     EVENT_PLACE_PREPOSITIONS, NEGATIVE_ADVERBS, NEGATIVE_VERBS, OF_PLACE_PREPOSITIONS, OPENING_AFTER, OPENING_QUOTES,
     PARTITIVE_PREPOSITIONS, PLACE_CLASSES, POSSESSIVE_PRONOUNS, POSSIBLE_WORDS, QUOTE_MARKS,
@@ -102,6 +103,18 @@ class Facts:
 
 FIGURE_DEPS = frozenset({"nummod", "nsubj", "nsubjpass", "dobj"})
 """Where a number word stands as a figure: on its noun, or as the subject or object itself."""
+
+
+_COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "advcl"})
+
+
+def _irrealis(verb: Token) -> bool:
+    """Whether ``verb`` asks for, offers, weighs or threatens what it governs (``IRREALIS_HEADS``,
+    a phrasal one with its particle: "rule out")."""
+    lemma = verb.lemma_.lower()
+    if lemma in IRREALIS_HEADS:
+        return True
+    return any(c.dep_ == "prt" and f"{lemma} {c.lower_}" in IRREALIS_HEADS for c in verb.children)
 
 
 class Context:
@@ -352,6 +365,8 @@ class Context:
                     return "hypothetical"  # "if Russia asks, Pyongyang sends more troops"
             if t != tok and t.lemma_.lower() in EXPECTED_WORDS | EXPECTED_HEADS:
                 result = "expected"
+            if t.dep_ in _COMPLEMENT_DEPS and t.head is not t and _irrealis(t.head):
+                return "hypothetical"  # "urged Berlin to send tanks", "demanded that X withdraw"
             if t.dep_ in {"xcomp", "conj", "acomp"} or (t.dep_ == "advcl" and any(c.lower_ == "to" for c in t.children)):
                 t = t.head
             else:

@@ -68,6 +68,9 @@ class Pattern:
     """The trigger has no object ("troops pushed into X", not "troops fired shells into X")."""
     departure: bool = False
     """The troops leave the place: they were there, at a time the leaving does not give."""
+    theme_words: frozenset[str] | None = None
+    """Words what the trigger hands over must be ("supplied drones to X", "supplied X with
+    shells", "transfers of missiles", "arms deliveries")."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ def load_patterns() -> tuple[Pattern, ...]:
             one_of=tuple(entry.get("one_of", ())), dated=bool(entry.get("dated", False)),
             except_words=_except_words(trigger.get("except", [])), hosted=bool(entry.get("hosted", False)),
             intransitive=bool(trigger.get("intransitive", False)), departure=bool(entry.get("departure", False)),
+            theme_words=_word_list(trigger["theme"]) if "theme" in trigger else None,
         ))
     return tuple(patterns)
 
@@ -291,10 +295,25 @@ def _trigger_fits(ctx: Context, pattern: Pattern, tok: Token) -> bool:
         return False
     if pattern.intransitive and ctx.parse.objects(tok):
         return False
+    if pattern.theme_words is not None and not any(
+            w.lower_ in pattern.theme_words or w.lemma_.lower() in pattern.theme_words for w in _themes(ctx, tok)):
+        return False
     if pattern.object_words is not None:
         return any(o.lower_ in pattern.object_words or o.lemma_.lower() in pattern.object_words
                    for o in ctx.parse.objects(tok))
     return True
+
+
+def _themes(ctx: Context, tok: Token) -> list[Token]:
+    """What a verb or noun of handing over hands over: a verb's object or its "with" phrase
+    ("supplied Moscow with shells"); a noun's "of" phrase or its modifiers ("transfers of missiles",
+    "arms deliveries"); each past a partitive head ("millions of shells")."""
+    if tok.pos_ in ("VERB", "AUX"):
+        words = ctx.parse.objects(tok) + [w for p, w in ctx.parse.obliques(tok) if p == "with"]
+    else:
+        words = [w for p, w in ctx.parse.obliques(tok) if p == "of"]
+        words += [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod")]
+    return [ctx.parse.head_noun(w) for w in words]
 
 
 @functools.lru_cache(maxsize=65536)

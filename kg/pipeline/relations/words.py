@@ -70,6 +70,9 @@ _MODALITY = _WORDS.table("modality")
 POSSIBLE_WORDS = _MODALITY.words("possible")
 EXPECTED_WORDS = _MODALITY.words("expected")
 EXPECTED_HEADS = _MODALITY.words("expected_heads")
+IRREALIS_HEADS = _MODALITY.words("irrealis_heads")
+"""Verbs (with their particle, when written with one) whose complement is not told as done
+("urged X to send", "ruled out supplying")."""
 HYPOTHETICAL_WORDS = _MODALITY.words("hypothetical")
 CONDITIONAL_MARKS = _MODALITY.words("conditional_marks")
 NEGATIVE_ADVERBS = _MODALITY.words("negative_adverbs")
