@@ -3,6 +3,8 @@
 :func:`load_pipeline` loads the statistical model once per process and adds kg's components,
 as ``data/rules/pipeline.toml`` lists them:
 
+* ``kg_attribute_rules`` and ``kg_lemmatizer`` (:mod:`kg.pipeline.model_rules`) — the model's
+  attribute ruler and rule lemmatizer, run compiled (the same output, faster);
 * ``kg_line_breaks`` (:mod:`kg.pipeline.doc`) — a sentence starts after every line break;
 * ``kg_entity_ruler`` (:mod:`kg.pipeline.entity_ruler`) — gazetteer names, demonym units and
   armed-forces names, filling the NER's gaps;
@@ -31,6 +33,7 @@ from kg.lexicon import section
 from kg.pipeline.doc import doc_text, line_breaks
 from kg.pipeline.entity_ruler import KGEntityRuler
 from kg.pipeline.entity_types import doc_spans, kg_entities
+from kg.pipeline.model_rules import compile_component
 from kg.pipeline.relations import Facts, FactsComponent, extract_facts
 from kg.settings import Settings
 
@@ -75,6 +78,11 @@ def _load(model: str, with_rules: bool, linking: tuple[float, bool, str, str]) -
         nlp.disable_pipe(name)
     if not with_rules:
         return nlp
+    for compiled in _CONFIG.entries["compiled"]:
+        replaced = compiled["replaces"]
+        if replaced in nlp.pipe_names and compile_component(nlp, replaced) is not None:
+            nlp.add_pipe(compiled["factory"], before=replaced)
+            nlp.disable_pipe(replaced)
     threshold, online, wikidata_api, cache_dir = linking
     for component in _CONFIG.entries["component"]:
         needs = component.get("needs")

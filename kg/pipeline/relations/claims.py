@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy
+from spacy.attrs import LIKE_NUM
 from spacy.tokens import Token
 
 from kg.model import Claim, DateValue, EntityClass
@@ -546,8 +548,9 @@ def find_figures(ctx: Context) -> None:
     carried = {e.count.text for e, _ in ctx.events if e.count is not None}
     covered = [(start, end) for _, _, start, end in ctx.claims]
     seen: set[int] = set()
-    for tok in ctx.doc:
-        if not tok.like_num or any(start <= tok.i < end for start, end in covered):
+    for i in numpy.flatnonzero(ctx.doc.to_array(LIKE_NUM)).tolist() if len(ctx.doc) else ():
+        tok = ctx.doc[i]
+        if any(start <= i < end for start, end in covered):
             continue
         figure = ctx.troop_figure(tok, _STATED_FIGURE_DEPS)
         sent = tok.sent

@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Token
 
 from kg.lexicon import FORMATION_NOUNS, UNIT_LABEL, section
@@ -94,13 +96,12 @@ class References:
         self._resolved: dict[int, str | None] = {}
         self._sentence_of = _sentence_numbers(doc)
         self._seen: list[_Seen] = []
-        last = None
-        for tok in doc:
-            key = mention_at.get(tok.i)
-            if key is not None and key != last:
-                self._seen.append(_Seen(key, tok.i, self._sentence_of[tok.i], _is_subject(tok, mention_at),
+        for i in sorted(mention_at):  # each mention's first word (a mention's words share its key)
+            key = mention_at[i]
+            if mention_at.get(i - 1) != key:
+                tok = doc[i]
+                self._seen.append(_Seen(key, i, self._sentence_of[i], _is_subject(tok, mention_at),
                                         _is_qualifier(tok, mention_at)))
-            last = key
 
     # --- titles (from the roles found in the text) ------------------------------------------------
     def add_title(self, person: str, title: str, org: str | None = None) -> None:
@@ -309,12 +310,12 @@ def _is_subject(tok: Token, mention_at: Mapping[int, str]) -> bool:
 
 
 def _sentence_numbers(doc: Doc) -> list[int]:
-    numbers, current = [], -1
-    for tok in doc:
-        if tok.is_sent_start or tok.i == 0:
-            current += 1
-        numbers.append(current)
-    return numbers
+    """Each token's sentence number, from the doc's sentence starts (read as one array)."""
+    if not len(doc):
+        return []
+    starts = doc.to_array(SENT_START) == 1
+    starts[0] = True
+    return (numpy.cumsum(starts) - 1).tolist()
 
 
 _FORCES_SUFFIX = UNIT_LABEL.format(demonym="").strip()

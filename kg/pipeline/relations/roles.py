@@ -327,8 +327,10 @@ def _as_titles(ctx: Context, known: set[tuple[str, str]]) -> None:
     """A title a person's verb gives them with "as" ("X, who took over as the alliance's
     secretary general", "X served as Kenya's foreign minister"): the role, in the body or state
     its possessor or its "of" phrase names."""
-    for tok in ctx.doc:
-        if tok.dep_ != "pobj" or tok.head.lower_ != "as" or tok.lower_ not in ROLE_HEADS:
+    if not ctx.words & ROLE_HEADS or "as" not in ctx.words:
+        return
+    for tok in (ctx.doc[i] for i, low in enumerate(ctx.lowers) if low in ROLE_HEADS):
+        if tok.dep_ != "pobj" or tok.head.lower_ != "as":
             continue
         verb = tok.head.head
         if verb.pos_ not in ("VERB", "AUX") or ctx.asserted(verb) is None:
@@ -348,6 +350,7 @@ def _as_titles(ctx: Context, known: set[tuple[str, str]]) -> None:
 
 _BODY_CLASSES = (EntityClass.ORGANIZATION, EntityClass.MILITARY_UNIT)
 _POST_PREPOSITIONS = frozenset({"in", "of", "with", "at"})
+_POST_LEMMAS = frozenset(POST_VERBS)
 
 
 def _posts(ctx: Context, known: set[tuple[str, str]], titles: dict[str, str]) -> None:
@@ -355,9 +358,9 @@ def _posts(ctx: Context, known: set[tuple[str, str]], titles: dict[str, str]) ->
     "X, who commands a squad in the 47th Brigade", "X heads the agency", "X serves in the 95th
     Brigade": the person is the verb's subject, the body what it acts on (or the body a phrase on
     that sets it in), an organisation or a unit."""
-    for tok in ctx.doc:
+    for tok in ctx.with_lemma(_POST_LEMMAS):
         lemma = tok.lemma_.lower()
-        if lemma not in POST_VERBS or tok.pos_ != "VERB" or ctx.asserted(tok) is None:
+        if tok.pos_ != "VERB" or ctx.asserted(tok) is None:
             continue
         people = _people_doing(ctx, tok)
         if not people:
@@ -387,8 +390,8 @@ def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
     bare = [c for c in candidates if c.org is None and c.title]
     if not bare:
         return
-    for tok in ctx.doc:
-        if tok.lower_ not in ROLE_HEADS or ctx.entity(tok) is not None:
+    for tok in (ctx.doc[i] for i, low in enumerate(ctx.lowers) if low in ROLE_HEADS):
+        if ctx.entity(tok) is not None:
             continue
         # definite: "the British prime minister", or a state's own ("Ukraine's president: …")
         if not any(d.dep_ == "det" and d.lower_ in {"the", "this"} or d.dep_ == "poss" and d.pos_ == "PROPN"
