@@ -264,21 +264,22 @@ def compile_component(nlp: Language, name: str) -> Callable[[Doc], Doc] | None:
     return None
 
 
+def _compiled(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    compiled = compile_component(nlp, name)
+    if compiled is None:
+        raise ValueError(f"the pipeline has no {name} that kg can run compiled")
+    return compiled
+
+
 @Language.factory("kg_attribute_rules")
 def make_attribute_rules(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The model's ``attribute_ruler``, compiled (added before it by :func:`kg.pipeline.load_pipeline`,
     which then disables the model's own)."""
-    compiled = compile_component(nlp, "attribute_ruler")
-    if compiled is None:
-        raise ValueError("the pipeline has no attribute_ruler whose patterns kg can compile")
-    return compiled
+    return _compiled(nlp, "attribute_ruler")
 
 
 @Language.factory("kg_lemmatizer")
 def make_lemmatizer(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The model's rule ``lemmatizer``, memoised (added before it by :func:`kg.pipeline.load_pipeline`,
     which then disables the model's own)."""
-    compiled = compile_component(nlp, "lemmatizer")
-    if compiled is None:
-        raise ValueError("the pipeline has no rule lemmatizer kg can memoise")
-    return compiled
+    return _compiled(nlp, "lemmatizer")
