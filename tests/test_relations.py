@@ -1221,6 +1221,13 @@ def test_a_figure_a_count_of_troops_is_set_to_is_theirs(nlp) -> None:
     found = {(q.value, label.get(q.of)) for c in extraction.claims for q in c.counts} | {
         (e.count.value, label.get(e.agent)) for e in extraction.events if e.count}
     assert (4500, "British troops") in found
+    # a figure with no "of" phrase counts the troops spoken of last; with no troops before, nothing
+    extraction = kg.extract("About 3,000 British troops are in Helmand. A week later the ministry raised its "
+                            "estimate to about 4,500.", date="2006-07-10")
+    label = {e.key: e.label for e in extraction.entities}
+    assert (4500, "British troops") in {(q.value, label.get(q.of)) for c in extraction.claims for q in c.counts}
+    extraction = kg.extract("Prices rose. The bank raised its estimate to about 4,500.", date="2006-07-10")
+    assert not [q for c in extraction.claims for q in c.counts]
 
 
 def test_each_state_qualifying_one_troop_noun_is_a_side(nlp) -> None:

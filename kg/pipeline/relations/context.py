@@ -723,10 +723,16 @@ class Context:
         for obj in self.parse.objects(verb):
             if obj.lemma_.lower() not in FIGURE_NOUNS:
                 continue
-            for troops in self.parse.oblique(obj, frozenset({"of"})):
+            counted = self.parse.oblique(obj, frozenset({"of"}))
+            for troops in counted:
                 if self.is_troops(troops):
                     count = self.count_of(tok)
                     return (troops, count) if count is not None else None
+            if not counted and self.refs.troops_before(obj) is not None:
+                # "raised its estimate to around 10,000", "put the number there at 8,000": a figure
+                # of no "of" phrase counts the troops the text spoke of last
+                count = self.count_of(tok)
+                return (tok, count) if count is not None else None
         return None
 
     def sides(self, a: str | None, b: str | None) -> bool:
