@@ -211,6 +211,15 @@ def test_a_definite_description_tells_an_earlier_event_again(nlp) -> None:
     assert len(events(ex, "Agreement")) == 2
 
 
+def test_a_meeting_someone_reports_is_not_theirs_and_a_days_meeting_is_one_told_before(nlp) -> None:
+    # the article is of Thursday 7 November 2024
+    ex = run(nlp, "Norway's prime minister met Sweden's king in Oslo on Tuesday. Two days later, Danish media "
+                  "had still not reported Tuesday's meeting.")
+    (meeting,) = events(ex, "Meeting")
+    assert (label(ex, meeting.place), meeting.date.iso) == ("Oslo", "2024-11-05")
+    assert "Denmark" not in {label(ex, p) for p in meeting.participants}
+
+
 def test_a_possessive_date_dates_its_event_and_a_later_date_makes_it_expected(nlp) -> None:
     # the article is of Thursday 7 November 2024
     (election,) = events(run(nlp, "Analysts doubt next Sunday's election in Ghana will be calm."), "Election")

@@ -845,12 +845,12 @@ class Context:
                 return
         self.events.append((event, trigger.i))
 
-    @staticmethod
-    def is_definite(tok: Token) -> bool:
+    def is_definite(self, tok: Token) -> bool:
         """Whether ``tok`` heads a definite noun phrase ("the treaty", "this visit", "Tuesday's
         meeting": a day's possessive names a known event too)."""
         return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in DETERMINERS
-                                          or c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children)
+                                          or c.dep_ == "poss" and (c.ent_type_ == "DATE" or self.in_date(c))
+                                          for c in tok.children)
 
     def facts(self) -> Facts:
         events = [e for e, _ in self.events]

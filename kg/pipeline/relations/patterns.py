@@ -22,6 +22,7 @@ from kg.errors import LexiconError
 from kg.lexicon import Section, section
 from kg.model import EntityClass
 from kg.pipeline.relations.context import Context
+from kg.pipeline.relations.words import CUE_LEMMAS
 from kg.pipeline.relations.parse import (
     CIRCUMSTANCE_PREPOSITIONS, DURATIONS, PARTITIVE_PREPOSITIONS, PARTITIVES, SEQUENCE_PREPOSITIONS,
 )
@@ -170,6 +171,8 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
         governor, how = parse.governor(tok)
         if how in SEQUENCE_PREPOSITIONS and source.startswith("governor.subject"):
             return []  # "After the treaty between A and B, C complained": C is no side of it
+        if governor is not None and source.startswith("governor.subject") and governor.lemma_.lower() in CUE_LEMMAS:
+            return []  # "state media reported the meeting", "Kyiv condemned the attack": who tells or judges it is not in it
         return _source_tokens(ctx, governor, source.partition(".")[2]) if governor is not None else []
     if source.startswith("acl."):
         return [t for c in tok.children if c.dep_ in {"acl", "relcl"} for t in _source_tokens(ctx, c, source[4:])]
