@@ -218,6 +218,10 @@ def test_a_meeting_someone_reports_is_not_theirs_and_a_days_meeting_is_one_told_
     (meeting,) = events(ex, "Meeting")
     assert (label(ex, meeting.place), meeting.date.iso) == ("Oslo", "2024-11-05")
     assert "Denmark" not in {label(ex, p) for p in meeting.participants}
+    # … but who speaks during a visit makes it
+    ex = run(nlp, "Sweden's king said during a visit to Oslo on Tuesday that the talks had gone well.")
+    (visit,) = events(ex, "Meeting")
+    assert label(ex, visit.place) == "Oslo" and visit.participants
 
 
 def test_a_possessive_date_dates_its_event_and_a_later_date_makes_it_expected(nlp) -> None:

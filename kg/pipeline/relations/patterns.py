@@ -171,8 +171,11 @@ def _source_tokens(ctx: Context, tok: Token, source: str) -> list[Token]:
         governor, how = parse.governor(tok)
         if how in SEQUENCE_PREPOSITIONS and source.startswith("governor.subject"):
             return []  # "After the treaty between A and B, C complained": C is no side of it
-        if governor is not None and source.startswith("governor.subject") and governor.lemma_.lower() in CUE_LEMMAS:
-            return []  # "state media reported the meeting", "Kyiv condemned the attack": who tells or judges it is not in it
+        if governor is not None and how == "object" and source.startswith("governor.subject") \
+                and governor.lemma_.lower() in CUE_LEMMAS:
+            # "state media reported the meeting", "Kyiv condemned the attack": who tells or judges
+            # it is not in it ("X said during a visit to Rome": the speaker visits)
+            return []
         return _source_tokens(ctx, governor, source.partition(".")[2]) if governor is not None else []
     if source.startswith("acl."):
         return [t for c in tok.children if c.dep_ in {"acl", "relcl"} for t in _source_tokens(ctx, c, source[4:])]
