@@ -462,7 +462,7 @@ def _add_claim(
         modality = ctx.modality(content_root)
     if denial and cue_negated:
         modality = "possible"
-    date = inherit.date if inherit else _claim_date(ctx, root, speaker)
+    date = inherit.date if inherit else _claim_date(ctx, root, speaker, sourced=cue in SOURCE_CUES)
     conf = C_CLAIM.number("with_speaker") if speaker else C_CLAIM.number("without_speaker")
     if subj is not None and subj.lower_ in PRONOUNS and not ctx.entity(subj):
         conf = C_CLAIM.number("pronoun_speaker")
@@ -481,7 +481,11 @@ def _add_claim(
     ctx.claims.append((claim, cue_tok, start, end))
 
 
-def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | None:
+SOURCE_CUES = frozenset({"according to", "in the words of"})
+"""Cues that name who relays a statement rather than who makes it."""
+
+
+def _claim_date(ctx: Context, verb: Token, speaker: str | None, *, sourced: bool = False) -> DateValue | None:
     """The date the reporting verb governs ("said on Monday"), else the day its paragraph is
     telling, else the date of the speaker's last dated claim before it, else the article's date
     (the day it reports)."""
@@ -490,6 +494,11 @@ def _claim_date(ctx: Context, verb: Token, speaker: str | None) -> DateValue | N
            or _coordinated_date(ctx, verb) or _afterwards_date(ctx, verb) or _narrative_date(ctx, verb))
     if own is not None:
         return own
+    # "Briefing lawmakers on 13 November, X said …, according to Y" (``sourced``): the statement a
+    # source relays, dated by its own words, was made then
+    for prev, prev_tok, _, _ in ctx.claims if sourced else ():
+        if prev_tok.sent.start == verb.sent.start and prev_tok.i != verb.i and prev.date is not None and prev.date.text:
+            return prev.date
     if speaker is not None:
         for prev, prev_tok, _, _ in reversed(ctx.claims):
             if prev.speaker == speaker and prev.date is not None and prev_tok.i < verb.i:
