@@ -978,7 +978,7 @@ def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) ->
         ("The offensive began on Monday, 14 October, and has gone on since August. That Thursday evening "
          "Jan Novak said the troops had left.", "2024-10-17"),
         # a source relaying a dated statement of its sentence relays it from that day
-        ("Briefing lawmakers in Budapest on Tuesday, Ivan Petrov said that the troops had left, according "
+        ("Speaking to lawmakers in Budapest on Tuesday, Ivan Petrov said that the troops had left, according "
          "to Jan Novak.", "2024-10-22"),
         # a clause the statement was made during gives its date
         ("Jan Novak told reporters as he opened the summit on Tuesday that the troops had left.", "2024-10-22"),
