@@ -487,8 +487,9 @@ SOURCE_CUES = frozenset({"according to", "in the words of"})
 
 def _claim_date(ctx: Context, verb: Token, speaker: str | None, *, sourced: bool = False) -> DateValue | None:
     """The date the reporting verb governs ("said on Monday"), else the day its paragraph is
-    telling, else the date of the speaker's last dated claim before it, else the article's date
-    (the day it reports)."""
+    telling, else (for a statement a source relays, ``sourced``) the date its sentence's other
+    statement gives itself, else the date of the speaker's last dated claim before it, else the
+    article's date (the day it reports)."""
     own = (ctx.date_for(verb) or _adjacent_date(ctx, verb) or _circumstance_date(ctx, verb) or _simultaneous_date(ctx, verb)
            or _scene_date(ctx, verb)
            or _coordinated_date(ctx, verb) or _afterwards_date(ctx, verb) or _narrative_date(ctx, verb))
