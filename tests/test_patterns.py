@@ -80,6 +80,8 @@ CASES: list[tuple[str, str, Check]] = [
     ("attacked", "Eritrea was attacked by Ethiopian forces.", has_relation("conflict", "Ethiopian troops", "Eritrea")),
     ("attacked", "The town of Asmara was stormed by Ethiopian forces.", has_event("Clash", "Asmara")),
     ("fight-against", "Armenian troops fought against Azerbaijan.", has_relation("conflict", "Armenian troops", "Azerbaijan")),
+    ("drive-out", "Armenian troops pushed Azerbaijani forces out of Kyrenia.",
+     has_relation("conflict", "Armenian troops", "Azerbaijani troops")),
     ("hostility-noun", "Iraq's war against Iran lasted eight years.", has_relation("conflict", "Iraq", "Iran")),
     ("clash-noun", "Clashes between Sudanese troops and Chadian forces broke out in Darfur.",
      has_event("Clash", "Darfur")),
@@ -156,6 +158,8 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("Kenya and Somalia signed a trade pact.", lambda ex: not has_relation("alliance", "Kenya", "Somalia")(ex)),
     ("Turkish troops are part of the plan.", no_event("Deployment")),
     ("Qatar supplied food to Turkey.", lambda ex: not has_relation("alliance", "Qatar", "Turkey")(ex)),  # no weapon
+    ("Armenia pushed Azerbaijan's proposal back to the spring.", no_event("Clash")),  # a side's plan, not the side
+    ("Armenia pushed Azerbaijan hard in the talks.", no_event("Clash")),  # no "out" or "back"
     ("Greece urged Qatar to send drones to Turkey.", lambda ex: not has_relation("alliance", "Qatar", "Turkey")(ex)),
     ("Sweden no longer ruled out sending 400 soldiers to Latvia.", no_event("TroopTransfer")),
     ("Latvia demanded that Sweden send 400 soldiers to Latvia.", no_event("TroopTransfer")),

@@ -69,6 +69,9 @@ class Pattern:
     """The trigger has no object ("troops pushed into X", not "troops fired shells into X")."""
     departure: bool = False
     """The troops leave the place: they were there, at a time the leaving does not give."""
+    particle_words: frozenset[str] | None = None
+    """Words one of which the trigger must have beside it as a particle or bare adverb
+    ("pushed X out of Y", "drove them back")."""
     theme_words: frozenset[str] | None = None
     """Words what the trigger hands over must be ("supplied drones to X", "supplied X with
     shells", "transfers of missiles", "arms deliveries")."""
@@ -150,6 +153,7 @@ def load_patterns() -> tuple[Pattern, ...]:
             except_words=_except_words(trigger.get("except", [])), hosted=bool(entry.get("hosted", False)),
             intransitive=bool(trigger.get("intransitive", False)), departure=bool(entry.get("departure", False)),
             theme_words=_word_list(trigger["theme"]) if "theme" in trigger else None,
+            particle_words=_word_list(trigger["particle"]) if "particle" in trigger else None,
         ))
     return tuple(patterns)
 
@@ -300,6 +304,9 @@ def _trigger_fits(ctx: Context, pattern: Pattern, tok: Token) -> bool:
             c.dep_ in ("compound", "amod", "nmod") and c.lower_ in pattern.modifier_words for c in tok.children):
         return False
     if pattern.intransitive and ctx.parse.objects(tok):
+        return False
+    if pattern.particle_words is not None and not any(
+            c.dep_ in ("prt", "prep", "advmod") and c.lower_ in pattern.particle_words for c in tok.children):
         return False
     if pattern.theme_words is not None and not any(
             w.lower_ in pattern.theme_words or w.lemma_.lower() in pattern.theme_words for w in _themes(ctx, tok)):
