@@ -86,6 +86,9 @@ CASES: list[tuple[str, str, Check]] = [
     ("clash-noun", "Clashes between Sudanese troops and Chadian forces broke out in Darfur.",
      has_event("Clash", "Darfur")),
     ("clash-noun", "Ethiopia's incursion into the Tigray region began in May.", has_event("Clash", "Tigray")),
+    # a gerund standing as a noun
+    ("clash-noun", "Fighting between Ethiopian forces and Eritrean troops erupted in Tigray on Monday.",
+     has_relation("conflict", "Ethiopian troops", "Eritrean troops")),
     ("clash-noun", "They fought in the Tigray region, where Ethiopian troops have held ground since their incursion in May.",
      has_event("Clash", "Tigray")),
     ("clash-noun", "Ethiopia took the Tigray region in a swift offensive in May.", has_event("Clash", "Tigray")),

@@ -293,8 +293,13 @@ def _fill(ctx: Context, slot: Slot, tok: Token) -> list[Filler]:
     return fillers
 
 
+_NOUN_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj"})
+"""Dependencies in which a gerund stands as a noun ("Fighting between A and B erupted")."""
+
+
 def _trigger_fits(ctx: Context, pattern: Pattern, tok: Token) -> bool:
-    if pattern.pos and tok.pos_ not in pattern.pos:
+    if pattern.pos and tok.pos_ not in pattern.pos and not (
+            "NOUN" in pattern.pos and tok.tag_ == "VBG" and tok.dep_ in _NOUN_SLOTS):
         return False
     if pattern.except_words and tok.lemma_.lower() in pattern.except_words:
         return False
