@@ -909,6 +909,14 @@ def test_a_body_without_owner_speaks_for_the_state_of_the_place_it_speaks_from(n
     assert claim.speaker is None
 
 
+def test_people_who_speak_for_their_state_make_it_speak(nlp) -> None:
+    """"Hungarian officials said …": Hungary speaks; analysts speak for no state."""
+    (claim,) = facts(nlp, "Hungarian officials said the troops had left Russia.").claims
+    assert claim.speaker == "State/hungary"
+    (claim,) = facts(nlp, "Hungarian analysts said the troops had left Russia.").claims
+    assert claim.speaker is None
+
+
 def test_greeting_a_person_is_no_claim(nlp) -> None:
     assert facts(nlp, "Jan Novak welcomed Ivan Petrov at the airport.").claims == ()
 

@@ -41,6 +41,7 @@ from kg.pipeline.relations.words import (
     SENTENCE_ENDS,
     SEQUEL_ADVERBS,
     SETTING_PREPOSITIONS,
+    STATE_VOICES,
     SIMULTANEITY_MARKS,
     SOURCE_VERBS,
     STANCE_PREPOSITIONS,
@@ -369,6 +370,10 @@ def speaker_key(ctx: Context, tok: Token | None) -> str | None:
         key = key if key is not None and ctx.cls(key) in (EntityClass.STATE, EntityClass.ORGANIZATION) else None
     if key is None and (tok.pos_ == "NOUN" or tok.is_lower):  # the parser may tag "ministry" a name
         key = _setting_body(ctx, tok)
+    if key is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in STATE_VOICES:
+        # "Ukrainian commanders described …", "US officials said": their state speaks
+        key = next((s for c in tok.children if c.dep_ in ("amod", "compound", "nmod") and c.i < tok.i
+                    for s in [ctx.demonym(c) or ctx.entity(c)] if s is not None and ctx.cls(s) == EntityClass.STATE), None)
     return None if key is None or ctx.cls(key) == EntityClass.PLACE else key
 
 
