@@ -988,6 +988,9 @@ def test_an_undated_claim_takes_its_speakers_last_date_else_the_articles(nlp) ->
         # a source relaying a dated statement of its sentence relays it from that day
         ("Speaking to lawmakers in Budapest on Tuesday, Ivan Petrov said that the troops had left, according "
          "to Jan Novak.", "2024-10-22"),
+        # a statement made after an event told just before is dated on the day its paragraph named
+        ("Ivan Petrov briefed lawmakers in Budapest on 20 October. Jan Novak told reporters after the "
+         "briefing that the troops had left.", "2024-10-20"),
         # a clause the statement was made during gives its date
         ("Jan Novak told reporters as he opened the summit on Tuesday that the troops had left.", "2024-10-22"),
         # … one inside what was said does not

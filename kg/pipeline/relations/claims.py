@@ -22,6 +22,7 @@ from kg.pipeline.relations.parse import SUBJECT_DEPS
 from kg.pipeline.relations.tree import governor, most_precise, root_of
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES,
+    AFTER_EVENT_PREPOSITIONS,
     CONFIDENCE,
     DENIAL_NOUNS,
     DENIAL_VERBS,
@@ -497,7 +498,8 @@ def _claim_date(ctx: Context, verb: Token, speaker: str | None, *, sourced: bool
     article's date (the day it reports)."""
     own = (ctx.date_for(verb) or _adjacent_date(ctx, verb) or _circumstance_date(ctx, verb) or _simultaneous_date(ctx, verb)
            or _scene_date(ctx, verb)
-           or _coordinated_date(ctx, verb) or _afterwards_date(ctx, verb) or _narrative_date(ctx, verb))
+           or _coordinated_date(ctx, verb) or _afterwards_date(ctx, verb) or _after_event_date(ctx, verb)
+           or _narrative_date(ctx, verb))
     if own is not None:
         return own
     # "Briefing lawmakers on 13 November, X said …, according to Y" (``sourced``): the statement a
@@ -609,6 +611,21 @@ def _afterwards_date(ctx: Context, verb: Token) -> DateValue | None:
         return None
     day = ctx.day_before(verb.i)
     return DateValue(iso=day.isoformat(), precision="day", text="") if day is not None else None
+
+
+def _after_event_date(ctx: Context, verb: Token) -> DateValue | None:
+    """"The agency briefed lawmakers on 30 April. X told reporters after the briefing that …": a
+    statement made after an event the text told just before ("after"/"following" a definite noun),
+    dated on the last day its paragraph named."""
+    if not any(p.dep_ == "prep" and p.lower_ in AFTER_EVENT_PREPOSITIONS and any(
+            o.dep_ == "pobj" and ctx.is_definite(o) for o in p.children) for p in verb.children):
+        return None
+    words = [s for s in ctx.paragraph_before(verb)] + [verb.sent]
+    for group in reversed([g for sent in words for g in ctx.dates_in(sent) if g.end <= verb.i]):
+        value = ctx.resolve(group)
+        if value is not None and value.precision == "day":
+            return value
+    return None
 
 
 def _scene_date(ctx: Context, verb: Token) -> DateValue | None:

@@ -56,6 +56,7 @@ SEQUEL_ADVERBS = _CLAIMS.words("sequel_adverbs")
 """Adverbs that date a statement on the last day the text named ("said afterwards")."""
 SIMULTANEITY_MARKS = _CLAIMS.words("simultaneity_marks")
 SETTING_PREPOSITIONS = _CLAIMS.words("setting_prepositions")
+AFTER_EVENT_PREPOSITIONS = _CLAIMS.words("after_event_prepositions")
 STATE_VOICES = _CLAIMS.words("state_voices")
 """People who speak for their state: "Ukrainian commanders said" is Ukraine speaking (lemma)."""
 """Prepositions of a place a statement opens on that a body without owner speaks for ("In Seoul,
