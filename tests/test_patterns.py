@@ -89,6 +89,7 @@ CASES: list[tuple[str, str, Check]] = [
     # a gerund standing as a noun
     ("clash-noun", "Fighting between Ethiopian forces and Eritrean troops erupted in Tigray on Monday.",
      has_relation("conflict", "Ethiopian troops", "Eritrean troops")),
+    ("clash-noun", "Fighting near Herat went on through Monday.", has_event("Clash", "Herat")),
     ("clash-noun", "They fought in the Tigray region, where Ethiopian troops have held ground since their incursion in May.",
      has_event("Clash", "Tigray")),
     ("clash-noun", "Ethiopia took the Tigray region in a swift offensive in May.", has_event("Clash", "Tigray")),
@@ -194,6 +195,17 @@ def test_not_a_fact(nlp, text: str, check: Check) -> None:
 
 def _event_dates(ex: Extraction, kind: str) -> list[str | None]:
     return [e.date.iso if e.date else None for e in events(ex, kind)]
+
+
+def test_what_went_on_meanwhile_is_dated_by_the_clause_it_went_on_during(nlp) -> None:
+    ex = run(nlp, "Taliban fighters attacked Kandahar on Monday, while fighting raged on near Herat.")
+    assert {(label(ex, e.place), e.date.iso if e.date else None) for e in events(ex, "Clash")} >= {("Herat", "2024-11-04")}
+
+
+def test_the_demonym_that_names_a_side_names_no_place(nlp) -> None:
+    # "an Eritrean drone attack": Eritrea attacks; it is not where the attack was
+    ex = run(nlp, "An Eritrean drone attack hit Mekelle on Monday, Ethiopia said.")
+    assert [label(ex, e.place) for e in events(ex, "Clash")] in ([None], ["Mekelle"])
 
 
 def test_troops_leaving_a_place_were_there_at_no_date_the_leaving_gives(nlp) -> None:

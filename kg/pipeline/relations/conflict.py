@@ -15,7 +15,7 @@ from spacy.tokens import Token
 
 from kg.model import DateValue, EntityClass, EventKind, RelationKind
 from kg.pipeline.relations.context import Context
-from kg.pipeline.relations.patterns import Frame, coordinated_keys
+from kg.pipeline.relations.patterns import Frame, as_noun, coordinated_keys
 from kg.pipeline.relations.words import (
     CLASH_NOUNS, CLASH_VERBS, CONFIDENCE, FIGHTING_VERBS, INVASIONS, REMOTE_ATTACKS, TERRITORY_NOUNS, WARS_IN,
 )
@@ -31,30 +31,34 @@ def build_conflict(ctx: Context, frame: Frame) -> None:
     modality = ctx.asserted(trigger)
     if modality is None:
         return
+    # "a Russian drone attack": the demonym that names a side names no place
+    side_words = {f.token.i for name in ("side_a", "side_b", "sides") for f in frame.slots.get(name, ())}
+    places = list(dict.fromkeys(f.key for f in frame.slots.get("place", ()) if f.key is not None
+                                and not (f.token.i in side_words and f.token.pos_ == "ADJ")))
     pairs: list[tuple[str, str]] = [(a, b) for a in frame.keys("side_a") for b in _other_sides(ctx, frame)]
     pairs += list(combinations(frame.keys("sides"), 2))
     if not frame.keys("side_b") and trigger.lemma_.lower() in WARS_IN:
         # "Russia's war in Ukraine": a state's war in another state is fought against it
-        pairs += [(a, p) for a in frame.keys("side_a") for p in frame.keys("place")
+        pairs += [(a, p) for a in frame.keys("side_a") for p in places
                   if ctx.cls(a) == EntityClass.STATE and ctx.cls(p) == EntityClass.STATE]
     if not frame.keys("side_b"):
         # "Ukraine's incursion into the Kursk region", "attacked Kurakhove", "took part of the
         # region in an offensive": the state whose ground was entered or attacked
         invasion = trigger.lemma_.lower() in INVASIONS or trigger.lower_ in INVASIONS
-        grounds = frame.keys("target") + (frame.keys("place") if invasion else [])
+        grounds = frame.keys("target") + (places if invasion else [])
         pairs += [(a, s) for a in frame.keys("side_a") for p in grounds for s in [ctx.state_of_place(p)] if s is not None]
     pairs = [(a, b) for a, b in pairs if ctx.sides(a, b)]
     for a, b in pairs:
         ctx.relation(RelationKind.CONFLICT, a, b, trigger, frame.pattern.confidence)
-    place = next(iter(frame.keys("place") + frame.keys("target")), None)
+    place = next(iter(places + frame.keys("target")), None)
     date = ctx.date_for(trigger) or ctx.governing_date(trigger) or ctx.trailing_date(trigger)
-    if trigger.pos_ in {"NOUN", "PROPN"}:
+    noun = as_noun(trigger)
+    if noun:
         # a war is a state of conflict, not one clash; "assaults" is one as "assault" is
         is_clash = trigger.lower_ in CLASH_NOUNS or trigger.lemma_.lower() in CLASH_NOUNS
     else:  # a clash verb names one; "attacked", "killed" one that has a place
         is_clash = trigger.lemma_.lower() in CLASH_VERBS or place is not None
     sides = list(dict.fromkeys(k for pair in pairs for k in pair)) or frame.keys("side_a") + frame.keys("side_b") + frame.keys("sides")
-    noun = trigger.pos_ in {"NOUN", "PROPN"}
     if noun and trigger.dep_ == "compound" and trigger.head.pos_ == "NOUN":
         return  # "combat zones", "attack helicopters": a kind of thing, no clash
     if is_clash and (sides or noun) and (len(set(sides)) > 1 or place is not None or date is not None):

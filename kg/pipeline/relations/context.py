@@ -51,7 +51,7 @@ from kg.pipeline.relations.parse import PARTITIVES, PASSIVE_SUBJECT_DEPS, SUBJEC
 from kg.pipeline.relations.tree import governor, most_precise
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CIVILIAN_NOUNS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
-    IRREALIS_HEADS,
+    IRREALIS_HEADS, SIMULTANEITY_MARKS,
     FIGURE_DETERMINERS, FIGURE_HEDGES, FIGURE_NOUNS, FUTURE_AUX, FUTURE_MODIFIERS, HYPOTHETICAL_WORDS, MIN_HEAD_COUNT,
     EVENT_PLACE_PREPOSITIONS, NEGATIVE_ADVERBS, NEGATIVE_VERBS, OF_PLACE_PREPOSITIONS, OPENING_AFTER, OPENING_QUOTES,
     PARTITIVE_PREPOSITIONS, PLACE_CLASSES, POSSESSIVE_PRONOUNS, POSSIBLE_WORDS, QUOTE_MARKS,
@@ -762,7 +762,12 @@ class Context:
                     if cue_tok == t and claim.date is not None and claim.date.text:
                         return claim.date
                 if any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in t.children):
-                    break  # a clause with its own subject bounds the date's reach
+                    # a clause with its own subject bounds the date's reach, unless it tells what
+                    # went on meanwhile ("X attacked Y on Wednesday, while fighting raged on in Z")
+                    if t.dep_ == "advcl" and t.head is not t and any(
+                            c.dep_ == "mark" and c.lower_ in SIMULTANEITY_MARKS for c in t.children):
+                        return self.date_for(t.head)
+                    break
         return None
 
     @functools.cached_property

@@ -27,7 +27,7 @@ from kg.pipeline.relations.parse import (
     CIRCUMSTANCE_PREPOSITIONS, DURATIONS, PARTITIVE_PREPOSITIONS, PARTITIVES, SEQUENCE_PREPOSITIONS,
 )
 
-__all__ = ["Filler", "Frame", "Pattern", "Slot", "coordinated_keys", "frames", "load_patterns"]
+__all__ = ["Filler", "Frame", "Pattern", "Slot", "as_noun", "coordinated_keys", "frames", "load_patterns"]
 
 
 @dataclass(frozen=True)
@@ -297,9 +297,14 @@ _NOUN_SLOTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj"})
 """Dependencies in which a gerund stands as a noun ("Fighting between A and B erupted")."""
 
 
+def as_noun(tok: Token) -> bool:
+    """Whether a word stands as a noun: a noun or name, or a gerund in a noun's place
+    ("Fighting in Kursk went on")."""
+    return tok.pos_ in ("NOUN", "PROPN") or (tok.tag_ == "VBG" and tok.dep_ in _NOUN_SLOTS)
+
+
 def _trigger_fits(ctx: Context, pattern: Pattern, tok: Token) -> bool:
-    if pattern.pos and tok.pos_ not in pattern.pos and not (
-            "NOUN" in pattern.pos and tok.tag_ == "VBG" and tok.dep_ in _NOUN_SLOTS):
+    if pattern.pos and tok.pos_ not in pattern.pos and not ("NOUN" in pattern.pos and as_noun(tok)):
         return False
     if pattern.except_words and tok.lemma_.lower() in pattern.except_words:
         return False
