@@ -71,6 +71,8 @@ CASES: list[tuple[str, str, Check]] = [
     ("troops-at", "The talks met in Kyrenia, where Turkish troops have held the port since May.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
     ("troops-into", "Turkish troops swept into Kyrenia in July.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
     ("troops-leave", "The last Dutch soldiers left Mali on Monday.", has_event("Deployment", "Mali", agent="Dutch troops")),
+    # people a military word qualifies are troops
+    ("send-troops", "Sweden sent 400 army engineers to Latvia last month.", has_event("TroopTransfer", "Latvia", agent="Sweden")),
     ("troops-leave", "Turkish troops pulled out of Kyrenia in July.", has_event("Deployment", "Kyrenia", agent="Turkish troops")),
     ("have-troops", "Norway has about 200 soldiers in Lithuania.", has_event("TroopTransfer", "Lithuania", agent="Norway")),
     ("troops-seen", "Belarusian troops were seen near the Polish border in Brest.", has_event("Sighting", "Brest")),
@@ -161,6 +163,7 @@ NEGATIVES: list[tuple[str, Check]] = [
     ("Somalia prepared its army for hostilities against Kenya.", no_event("Clash")),
     ("Kenya and Somalia signed a trade pact.", lambda ex: not has_relation("alliance", "Kenya", "Somalia")(ex)),
     ("Turkish troops are part of the plan.", no_event("Deployment")),
+    ("Sweden sent 400 engineers to Latvia last month.", no_event("TroopTransfer")),  # no military word
     ("Qatar supplied food to Turkey.", lambda ex: not has_relation("alliance", "Qatar", "Turkey")(ex)),  # no weapon
     ("Armenia pushed Azerbaijan's proposal back to the spring.", no_event("Clash")),  # a side's plan, not the side
     ("Armenia pushed Azerbaijan hard in the talks.", no_event("Clash")),  # no "out" or "back"

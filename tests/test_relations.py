@@ -1228,6 +1228,13 @@ def test_a_verb_of_holding_a_post_gives_a_role_in_the_body(nlp) -> None:
         ("John Smith", "Defence Intelligence Agency", "head")}
 
 
+def test_an_events_figure_counts_its_agents_troops(nlp) -> None:
+    """"Hungary will send 400 army engineers to Russia": the 400 are Hungary's (engineers a military
+    word qualifies are troops)."""
+    (claim,) = facts(nlp, "Hungary will send 400 army engineers to Russia, Jan Novak said.").claims
+    assert [(q.value, q.of) for q in claim.counts] == [(400, "State/hungary")]
+
+
 def test_a_figure_a_count_of_troops_is_set_to_is_theirs(nlp) -> None:
     import kg
     extraction = kg.extract("The reinforcements would take the number of British troops in Helmand to about 4,500.", date="2006-07-10")

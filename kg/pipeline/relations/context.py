@@ -51,7 +51,7 @@ from kg.pipeline.relations.parse import PARTITIVES, PASSIVE_SUBJECT_DEPS, SUBJEC
 from kg.pipeline.relations.tree import governor, most_precise
 from kg.pipeline.relations.words import (
     ACTOR_CLASSES, CHAIN_TRIGGERS, CHAINS, CIVILIAN_NOUNS, CLOSING_QUOTES, CONDITIONAL_MARKS, EXPECTED_HEADS, EXPECTED_WORDS,
-    IRREALIS_HEADS, SIMULTANEITY_MARKS,
+    IRREALIS_HEADS, MILITARY_QUALIFIERS, PERSON_NOUNS, SIMULTANEITY_MARKS,
     FIGURE_DETERMINERS, FIGURE_HEDGES, FIGURE_NOUNS, FUTURE_AUX, FUTURE_MODIFIERS, HYPOTHETICAL_WORDS, MIN_HEAD_COUNT,
     EVENT_PLACE_PREPOSITIONS, NEGATIVE_ADVERBS, NEGATIVE_VERBS, OF_PLACE_PREPOSITIONS, OPENING_AFTER, OPENING_QUOTES,
     PARTITIVE_PREPOSITIONS, PLACE_CLASSES, POSSESSIVE_PRONOUNS, POSSIBLE_WORDS, QUOTE_MARKS,
@@ -292,7 +292,12 @@ class Context:
         return key
 
     def is_troop_noun(self, tok: Token) -> bool:
-        return tok.lower_ in TROOP_NOUNS or tok.lemma_.lower() in TROOP_NOUNS
+        """A noun of soldiers ("troops", "marines"), or of people a military word qualifies
+        ("military deminers", "army construction workers": they serve in the forces)."""
+        if tok.lower_ in TROOP_NOUNS or tok.lemma_.lower() in TROOP_NOUNS:
+            return True
+        return tok.pos_ == "NOUN" and tok.lemma_.lower() in PERSON_NOUNS and any(
+            c.dep_ in ("amod", "compound") and c.lower_ in MILITARY_QUALIFIERS for c in tok.subtree if c.i < tok.i)
 
     def is_troops(self, tok: Token | None) -> bool:
         """Whether a phrase speaks of soldiers: a unit mention, a troop noun, a number of them
@@ -862,7 +867,10 @@ class Context:
         claims: list[Claim] = []
         for claim, cue_tok, start, end in self.claims:
             about = tuple(n for n, (_, i) in enumerate(self.events) if start <= i < end)
-            counts = [events[n].count for n in about if events[n].count is not None]
+            # an event's figure counts its troops: those it names, else its agent's ("North Korea
+            # will send 5,000 army construction workers")
+            counts = [c if c.of is not None or events[n].agent is None else dataclasses.replace(c, of=events[n].agent)
+                      for n in about for c in [events[n].count] if c is not None]
             for tok in self.doc[start:end]:
                 figure = self.troop_figure(tok)
                 if figure is None:

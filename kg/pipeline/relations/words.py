@@ -86,6 +86,9 @@ FUTURE_MODIFIERS = _MODALITY.words("future_modifiers")
 # troops and figures
 _TROOPS = _WORDS.table("troops")
 TROOP_NOUNS = frozenset(UNIT_NOUNS) | _TROOPS.words("extra_nouns") | _WORDNET.words("troop_nouns")
+MILITARY_QUALIFIERS = _TROOPS.words("military_qualifiers")
+PERSON_NOUNS = _WORDNET.words("person_nouns")
+"""Nouns whose usual sense is a person: with a military qualifier, troops ("military deminers")."""
 """Nouns of soldiers and units (word or lemma)."""
 VAGUE_HEADS = _TROOPS.words("vague_heads")
 VEHICLE_NOUNS = _TROOPS.words("vehicle_nouns")
