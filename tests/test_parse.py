@@ -308,3 +308,21 @@ def test_the_object_of_called_on_does_what_the_infinitive_says() -> None:
         .              .     PUNCT  .            punct      1
     """)
     assert words(Parse(doc).subjects(doc[5])) == ["Novak"]
+
+
+def test_a_datelines_place_made_subject_stands_for_the_name_after_its_dash() -> None:
+    """"OSLO, May 2 - Norway will send …" read with OSLO as the subject and Norway hung on it: Norway
+    sends."""
+    doc = parsed_table("""
+        OSLO           NNP   PROPN  OSLO         nsubj      7   _
+        ,              ,     PUNCT  ,            punct      0
+        May            NNP   PROPN  May          npadvmod   0
+        2              CD    NUM    2            nummod     2
+        -              :     PUNCT  -            punct      5
+        Norway         NNP   PROPN  Norway       appos      0   _
+        will           MD    AUX    will         aux        7
+        send           VB    VERB   send         ROOT       -
+        troops         NNS   NOUN   troop        dobj       7
+        .              .     PUNCT  .            punct      7
+    """)
+    assert words(Parse(doc).subjects(doc[7])) == ["Norway"]

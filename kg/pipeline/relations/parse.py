@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Token
 
 from kg import lexicon
 from kg.lexicon import section
-from kg.pipeline.dates import MONTHS, WEEKDAYS
+from kg.pipeline.dates import DATELINE_DASHES, DATELINE_REACH, MONTHS, WEEKDAYS
 
 __all__ = ["Parse"]
 
@@ -130,7 +130,7 @@ class Parse:
         clause depends on ("after meeting X, he ..." too); a coordinated verb's first conjunct's."""
         if verb is None or depth > 4:
             return []
-        found = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        found = [self._past_dateline(c) for c in verb.children if c.dep_ in SUBJECT_DEPS]
         if found:
             return [t for c in found for t in self._nominal(c)]
         # "by" names the doer of a passive only: an active verb's is its means ("by video link")
@@ -185,6 +185,21 @@ class Parse:
             return None
         words = [t.lower_ for t in verb.doc[prep.i + 1: obj.left_edge.i + 3]]
         return obj if any(w in MONTHS or w in WEEKDAYS for w in words) and obj.i < verb.i else None
+
+    @staticmethod
+    def _past_dateline(subject: Token) -> Token:
+        """"SEOUL, June 17 - North Korea will send …": a dateline's place the parser made the
+        subject stands for the name after the dateline's dash that it hung on it."""
+        sent = subject.sent
+        dash = next((t for t in sent[:DATELINE_REACH + 4] if t.text in DATELINE_DASHES), None)
+        if dash is None or subject.i > dash.i:
+            return subject
+        head = subject.doc[sent.start: dash.i]
+        if not all(t.pos_ in {"PROPN", "NUM", "PUNCT", "SYM"} for t in head) or not any(
+                t.lower_ in MONTHS or (t.is_upper and len(t) > 1) for t in head):
+            return subject  # "Putin - the Russian leader - said": no dateline
+        return next((c for c in subject.children if c.i > dash.i and c.dep_ in {"appos", "conj", "npadvmod"}
+                     and c.pos_ in NOMINAL), subject)
 
     @staticmethod
     def _stranded_subject(verb: Token) -> Token | None:
