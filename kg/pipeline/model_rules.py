@@ -35,10 +35,12 @@ from spacy.tokens._retokenize import set_token_attrs
 
 __all__ = ["CompiledAttributeRuler", "MemoLemmatizer", "compile_component"]
 
-_TESTED = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
-"""The token attributes a compiled pattern may test, and their array columns."""
-_COLUMNS = (TAG, LOWER, DEP, IS_SPACE)
-_STRING_ATTRS = ("TAG", "LOWER", "DEP")
+_COLUMN = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
+"""The token attributes a compiled pattern may test, and their columns in the doc's array."""
+_READ = [TAG, LOWER, DEP, IS_SPACE, POS, MORPH, LEMMA]
+"""The array a doc is read into: the tested attributes, then those set as arrays."""
+_SET = {POS: 4, MORPH: 5, LEMMA: 6}
+"""The attributes set as arrays, and their columns (any other goes through the ruler's setter)."""
 _FILED_BY = ("LOWER", "DEP", "TAG")
 """The attributes a pattern is filed under, the most selective first (its first token's exact values)."""
 
@@ -73,7 +75,7 @@ def _tests(spec: dict) -> tuple[_Test, ...] | None:
     """A token spec as tests, or None when it tests what the compiler does not read."""
     out = []
     for attr, value in spec.items():
-        if attr not in _TESTED:
+        if attr not in _COLUMN:
             return None
         if attr == "IS_SPACE":
             if not isinstance(value, bool):
@@ -108,6 +110,8 @@ class CompiledAttributeRuler:
         self._everywhere: list[_Rule] = []
         self._passes: dict[_Test, dict[int, bool]] = {}
         """Per test of a rule filed under no value: its verdict on each value seen (a hash)."""
+        self._filed_hashes: dict[str, numpy.ndarray] | None = None
+        """Per tested attribute, the hashes of the values rules are filed under (made at the first doc)."""
         for rule in self.rules:
             if rule in self._tag_only:
                 continue
@@ -143,7 +147,7 @@ class CompiledAttributeRuler:
         if not n:
             return doc
         strings = doc.vocab.strings
-        table = doc.to_array([TAG, LOWER, DEP, IS_SPACE, POS, MORPH, LEMMA]).astype(numpy.uint64)
+        table = doc.to_array(_READ).astype(numpy.uint64)
         names: dict[int, str] = {0: ""}
 
         def text(raw: int) -> str:
@@ -152,27 +156,26 @@ class CompiledAttributeRuler:
                 found = names[raw] = strings[raw]
             return found
 
-        columns = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
-
         def value(attr: str, i: int) -> object:
-            raw = int(table[i, columns[attr]])
+            raw = int(table[i, _COLUMN[attr]])
             return bool(raw) if attr == "IS_SPACE" else text(raw)
 
         # the tokens a filed rule may match at: those with a value it is filed under
-        hashes = {key: [] for key in columns}  # type: dict[str, list[int]]
-        for attr, val in self._filed:
-            hashes[attr].append(int(val) if attr == "IS_SPACE" else strings[val])  # type: ignore[arg-type]
+        if self._filed_hashes is None:
+            hashes: dict[str, list[int]] = {}
+            for attr, val in self._filed:
+                hashes.setdefault(attr, []).append(int(val) if attr == "IS_SPACE" else strings[val])  # type: ignore[arg-type]
+            self._filed_hashes = {attr: numpy.array(values, dtype=numpy.uint64) for attr, values in hashes.items()}
         starts = numpy.zeros(n, dtype=bool)
-        for attr, values in hashes.items():
-            if values:
-                starts |= numpy.isin(table[:, columns[attr]], numpy.array(values, dtype=numpy.uint64))
+        for attr, values in self._filed_hashes.items():
+            starts |= numpy.isin(table[:, _COLUMN[attr]], values)
         # a rule filed under no value (a pattern in a regular expression) starts where its first
         # token's tests pass, each test asked once per distinct value
         everywhere = numpy.zeros(n, dtype=bool)
         for rule in self._everywhere:
             mask = numpy.ones(n, dtype=bool)
             for test in rule.tokens[0]:
-                column = table[:, columns[test.attr]]
+                column = table[:, _COLUMN[test.attr]]
                 distinct, inverse = numpy.unique(column, return_inverse=True)
                 cache = self._passes.setdefault(test, {})
                 passed = []
@@ -185,7 +188,7 @@ class CompiledAttributeRuler:
             everywhere |= mask
         found: dict[int, list[_Rule]] = {}
         for i in numpy.flatnonzero(starts | everywhere).tolist():
-            candidates = [r for a in columns for r in self._filed.get((a, value(a, i)), ())]
+            candidates = [r for a in _COLUMN for r in self._filed.get((a, value(a, i)), ())]
             for rule in candidates + (self._everywhere if everywhere[i] else []):
                 if i + len(rule.tokens) <= n and all(
                         t.passes(value(t.attr, i + k)) for k, tests in enumerate(rule.tokens) for t in tests):
@@ -193,34 +196,27 @@ class CompiledAttributeRuler:
                     if 0 <= index < len(rule.tokens):
                         found.setdefault(i + index, []).append(rule)
         # POS, MORPH and LEMMA go in as arrays, anything else through the ruler's own setter
-        settable = {POS: 4, MORPH: 5, LEMMA: 6}
+        def apply(rows: list[int], rules: Sequence[_Rule]) -> None:
+            attrs: dict = {}
+            for rule in sorted(rules, key=lambda r: r.order):
+                attrs.update(rule.attrs)
+            rest = {}
+            for attr, val in attrs.items():
+                if attr in _SET:
+                    table[rows, _SET[attr]] = val
+                else:
+                    rest[attr] = val
+            for i in rows if rest else ():
+                set_token_attrs(doc[i], rest)
+
         tags = table[:, 0]
         for raw in numpy.unique(tags).tolist():
             rules = self._tag_rules(text(int(raw)))
-            if not rules:
-                continue
-            attrs: dict = {}
-            for rule in rules:
-                attrs.update(rule.attrs)
-            rows = numpy.flatnonzero(tags == raw)
-            for attr, val in attrs.items():
-                if attr in settable:
-                    table[rows, settable[attr]] = val
-            rest = {a: v for a, v in attrs.items() if a not in settable}
-            if rest:
-                for i in rows.tolist():
-                    set_token_attrs(doc[i], rest)
+            if rules:
+                apply(numpy.flatnonzero(tags == raw).tolist(), rules)
         for i, rules in found.items():
-            attrs = {}
-            for rule in sorted((*self._tag_rules(text(int(tags[i]))), *rules), key=lambda r: r.order):
-                attrs.update(rule.attrs)
-            for attr, val in attrs.items():
-                if attr in settable:
-                    table[i, settable[attr]] = val
-            rest = {a: v for a, v in attrs.items() if a not in settable}
-            if rest:
-                set_token_attrs(doc[i], rest)
-        doc.from_array([POS, MORPH, LEMMA], table[:, 4:7])
+            apply([i], (*self._tag_rules(text(int(tags[i]))), *rules))
+        doc.from_array(list(_SET), table[:, list(_SET.values())])
         return doc
 
 

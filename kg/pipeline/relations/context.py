@@ -433,6 +433,10 @@ class Context:
         """The tokens whose lower-cased lemma is in ``lemmas``, in text order."""
         return [self.doc[i] for i, lemma in enumerate(self.lemmas) if lemma in lemmas]
 
+    def with_word(self, words: frozenset[str]) -> list[Token]:
+        """The tokens whose lower-cased form is in ``words``, in text order."""
+        return [self.doc[i] for i, low in enumerate(self.lowers) if low in words]
+
     def span(self, start: int, end: int) -> Span:
         """Article offsets of doc tokens ``start..end`` (exclusive)."""
         return Span(self.offset + self.doc[start].idx, self.offset + self.doc[end - 1].idx + len(self.doc[end - 1]))

@@ -329,7 +329,7 @@ def _as_titles(ctx: Context, known: set[tuple[str, str]]) -> None:
     its possessor or its "of" phrase names."""
     if not ctx.words & ROLE_HEADS or "as" not in ctx.words:
         return
-    for tok in (ctx.doc[i] for i, low in enumerate(ctx.lowers) if low in ROLE_HEADS):
+    for tok in ctx.with_word(ROLE_HEADS):
         if tok.dep_ != "pobj" or tok.head.lower_ != "as":
             continue
         verb = tok.head.head
@@ -390,7 +390,7 @@ def _orgs_from_descriptions(ctx: Context, candidates: list[_Candidate]) -> None:
     bare = [c for c in candidates if c.org is None and c.title]
     if not bare:
         return
-    for tok in (ctx.doc[i] for i, low in enumerate(ctx.lowers) if low in ROLE_HEADS):
+    for tok in ctx.with_word(ROLE_HEADS):
         if ctx.entity(tok) is not None:
             continue
         # definite: "the British prime minister", or a state's own ("Ukraine's president: …")
